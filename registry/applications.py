@@ -1,0 +1,150 @@
+"""One-stop registration applications: submitted by anyone, decided by an officer within 3 working days."""
+
+import datetime
+import secrets
+
+import msgspec
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import RegistrationApplication
+from registry.schemas import Decision, RegistrationCreate, TaxpayerCreate
+from registry.services import TaxpayerService, parse_code
+from taxoffice.auth import audit
+from taxoffice.auth.models import AuditEvent
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.auth.services import UserService, new_password
+from taxoffice.calendar import WorkingCalendar
+from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+
+# Applications are decided within this many working days (DOMAIN.md §2).
+PROCESSING_WORKING_DAYS = 3
+
+
+class ApplicationStatus:
+    """Where an application stands."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def new_number(today: datetime.date) -> str:
+    """An application number: the day it was filed and 12 random digits (not guessable from another's)."""
+    return f"{today:%Y%m%d}{secrets.randbelow(10**12):012d}"
+
+
+def is_overdue(app: RegistrationApplication, today: datetime.date) -> bool:
+    """Undecided after its due date."""
+    return app.status == ApplicationStatus.SUBMITTED and today > app.due_on
+
+
+class ApplicationService:
+    """Registration applications."""
+
+    def __init__(self, session: AsyncSession, taxpayers: TaxpayerService, users: UserService) -> None:
+        self.session = session
+        self.taxpayers = taxpayers
+        self.users = users
+
+    async def submit(
+        self, actor: Principal, data: RegistrationCreate, today: datetime.date, calendar: WorkingCalendar
+    ) -> tuple[str, datetime.date]:
+        """Store an application; returns its number and the day it will be decided by."""
+        if data.parent_tax_code is not None:
+            parse_code(data.parent_tax_code, "parent_tax_code")
+        number = new_number(today)
+        due_on = calendar.add_working_days(today, PROCESSING_WORKING_DAYS)
+        details = msgspec.to_builtins(data)
+        await self.session.execute(
+            insert(RegistrationApplication).values(
+                number=number,
+                status=ApplicationStatus.SUBMITTED,
+                submitted_on=today,
+                due_on=due_on,
+                kind=data.kind.value,
+                name=data.name,
+                id_number=data.id_number,
+                parent_tax_code=data.parent_tax_code,
+                details=details,
+            )
+        )
+        await self.session.execute(
+            insert(AuditEvent).values(audit.audit_row(actor, "registration.submit", "registration_application", number))
+        )
+        return number, due_on
+
+    async def get(self, number: str) -> RegistrationApplication:
+        """An application by its number."""
+        app = await self.session.scalar(select(RegistrationApplication).where(RegistrationApplication.number == number))
+        if app is None:
+            msg = f"No application has the number {number}."
+            raise ResourceNotFoundError(msg)
+        return app
+
+    async def list(
+        self, *, status: str | None, overdue_only: bool, today: datetime.date, limit: int = 100
+    ) -> list[RegistrationApplication]:
+        """Applications for officers, oldest due first."""
+        query = select(RegistrationApplication).order_by(RegistrationApplication.due_on, RegistrationApplication.id)
+        if overdue_only:
+            query = query.where(
+                RegistrationApplication.status == ApplicationStatus.SUBMITTED, RegistrationApplication.due_on < today
+            )
+        elif status:
+            query = query.where(RegistrationApplication.status == status)
+        return list(await self.session.scalars(query.limit(limit)))
+
+    async def decide(
+        self, actor: Principal, number: str, decision: Decision, today: datetime.date
+    ) -> tuple[RegistrationApplication, str | None]:
+        """Approve or reject with a reason; returns the application and, on approval, a one-time password.
+
+        Approval registers the taxpayer, issuing its tax code, and opens its e-filing login (username = tax code),
+        all in this one transaction.
+        """
+        app = await self.session.scalar(
+            select(RegistrationApplication).where(RegistrationApplication.number == number).with_for_update()
+        )
+        if app is None:
+            msg = f"No application has the number {number}."
+            raise ResourceNotFoundError(msg)
+        if app.status != ApplicationStatus.SUBMITTED:
+            msg = f"Application {number} was already {app.status}."
+            raise ConflictError(msg)
+        if not decision.approve and not decision.reason:
+            raise ValidationFailedError(
+                "A rejection needs a reason.", errors=[FieldError("reason", "required", "Say why it is rejected.")]
+            )
+        app.decided_at = datetime.datetime.now(datetime.UTC)
+        app.decided_by = actor.username
+        app.reason = decision.reason
+        if decision.approve:
+            data = msgspec.convert(app.details, TaxpayerCreate)
+            taxpayer = await self.taxpayers.register(actor, data, today)
+            app.status = ApplicationStatus.APPROVED
+            app.tax_code = taxpayer.tax_code
+            password = new_password()
+            await self.users.create(
+                actor,
+                username=taxpayer.tax_code,
+                password=password,
+                role=Role.TAXPAYER,
+                tax_code=taxpayer.tax_code,
+                tax_office=taxpayer.tax_office,
+                full_name=taxpayer.name,
+                must_change_password=True,
+            )
+        else:
+            password = None
+            app.status = ApplicationStatus.REJECTED
+        await self.session.flush()
+        await audit.record(
+            self.session,
+            actor,
+            f"registration.{app.status}",
+            "registration_application",
+            number,
+            {"tax_code": app.tax_code},
+        )
+        return app, password

@@ -1,0 +1,302 @@
+"""Taxpayer registry operations; each public method is one unit of work."""
+
+import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry import codes, search, taxcode
+from registry.models import Taxpayer, TaxpayerChange
+from registry.names import fold
+from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
+from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
+from taxoffice.auth import audit
+from taxoffice.auth.roles import Principal
+from taxoffice.calendar import WorkingCalendar
+from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
+
+DEFAULT_CHAPTER = {"enterprise": "754", "branch": "754", "household": "757", "individual": "757"}
+DEFAULT_TAX_TYPES = {
+    "enterprise": ["VAT", "CIT", "PIT"],
+    "branch": ["VAT", "PIT"],
+    "household": ["VAT", "PIT"],
+    "individual": ["PIT"],
+}
+OFFICER_ONLY_FIELDS = frozenset({"name", "tax_office", "chapter", "vat_frequency", "tax_types"})
+
+
+def parse_code(raw: str, field: str = "tax_code") -> str:
+    """The normalised tax code, or a 422 problem naming what is wrong with it."""
+    try:
+        return taxcode.normalize(raw)
+    except taxcode.InvalidTaxCodeError as exc:
+        raise ValidationFailedError(
+            f"Invalid tax code {raw!r}: {exc}", errors=[FieldError(field, exc.code, str(exc))]
+        ) from exc
+
+
+def snapshot(tp: Taxpayer) -> dict[str, Any]:
+    """The fields a history entry compares."""
+    return {
+        "name": tp.name,
+        "address": {"street": tp.street, "ward": tp.ward, "district": tp.district, "province": tp.province},
+        "email": tp.email,
+        "phone": tp.phone,
+        "tax_office": tp.tax_office,
+        "chapter": tp.chapter,
+        "vat_frequency": tp.vat_frequency,
+        "tax_types": list(tp.tax_types),
+    }
+
+
+class TaxpayerService:
+    """The taxpayer registry."""
+
+    def __init__(self, session: AsyncSession, *, default_tax_office: str = "HNI", code_prefix: str = "01") -> None:
+        self.session = session
+        self.default_tax_office = default_tax_office
+        self.code_prefix = code_prefix
+
+    async def _load(self, tax_code: str, *, for_update: bool = False) -> Taxpayer:
+        query = select(Taxpayer).where(Taxpayer.tax_code == tax_code)
+        if for_update:
+            query = query.with_for_update()
+        taxpayer = await self.session.scalar(query)
+        if taxpayer is None:
+            msg = f"No taxpayer is registered under {tax_code}."
+            raise ResourceNotFoundError(msg)
+        return taxpayer
+
+    async def get(self, actor: Principal, raw_code: str) -> Taxpayer:
+        """One taxpayer; a taxpayer user sees only itself (anything else looks like it does not exist)."""
+        code = parse_code(raw_code)
+        if not actor.may_see_taxpayer(code):
+            msg = f"No taxpayer is registered under {code}."
+            raise ResourceNotFoundError(msg)
+        return await self._load(code)
+
+    async def _issue_code(self, data: TaxpayerCreate, registered_on: datetime.date) -> tuple[str, Taxpayer | None]:
+        if data.kind is TaxpayerKind.BRANCH:
+            if not data.parent_tax_code:
+                raise ValidationFailedError(
+                    "A branch needs its parent's tax code.",
+                    errors=[FieldError("parent_tax_code", "required", "Required for a branch.")],
+                )
+            parent = await self._load(parse_code(data.parent_tax_code, "parent_tax_code"), for_update=True)
+            if parent.kind != TaxpayerKind.ENTERPRISE or parent.status == TaxpayerStatus.CLOSED:
+                msg = f"{parent.tax_code} cannot have branches (kind {parent.kind}, status {parent.status})."
+                raise RuleViolationError(msg)
+            try:
+                return await codes.next_branch_code(self.session, parent), parent
+            except ValueError as exc:
+                raise ConflictError(str(exc)) from exc
+        if data.parent_tax_code:
+            raise ValidationFailedError(
+                "Only a branch has a parent.",
+                errors=[FieldError("parent_tax_code", "not_allowed", "Only for kind 'branch'.")],
+            )
+        personal = codes.personal_code(data.kind, data.id_number, registered_on)
+        if personal is not None:
+            return personal, None
+        return await codes.next_organisation_code(self.session, self.code_prefix), None
+
+    async def register(self, actor: Principal, data: TaxpayerCreate, today: datetime.date) -> Taxpayer:
+        """Register a taxpayer and issue its tax code."""
+        registered_on = data.registered_on or today
+        if registered_on > today:
+            raise ValidationFailedError(
+                "The registration date is in the future.",
+                errors=[FieldError("registered_on", "date.future", "Must be today or earlier.")],
+            )
+        clash = await self.session.scalar(
+            select(Taxpayer.tax_code).where(
+                Taxpayer.id_number == data.id_number,
+                Taxpayer.status != TaxpayerStatus.CLOSED,
+                Taxpayer.kind != "branch",
+            )
+        )
+        if clash is not None and data.kind is not TaxpayerKind.BRANCH:
+            msg = f"ID number {data.id_number} is already registered under tax code {clash}."
+            raise ConflictError(msg)
+        tax_code, parent = await self._issue_code(data, registered_on)
+        kind = data.kind.value
+        taxpayer = Taxpayer(
+            tax_code=tax_code,
+            kind=kind,
+            parent_tax_code=parent.tax_code if parent else None,
+            name=data.name.strip(),
+            name_search=fold(data.name),
+            id_number=data.id_number,
+            street=data.address.street,
+            ward=data.address.ward,
+            district=data.address.district,
+            province=data.address.province,
+            tax_office=data.tax_office or (parent.tax_office if parent else self.default_tax_office),
+            chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[kind]),
+            email=data.email,
+            phone=data.phone,
+            registered_on=registered_on,
+            vat_frequency=data.vat_frequency.value,
+            tax_types=[t.value for t in data.tax_types] if data.tax_types else DEFAULT_TAX_TYPES[kind],
+            status=TaxpayerStatus.ACTIVE.value,
+            status_effective_on=registered_on,
+        )
+        self.session.add(taxpayer)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            msg = f"Tax code {tax_code} or ID number {data.id_number} is already registered."
+            raise ConflictError(msg) from exc
+        await self._history(taxpayer, "registered", actor, registered_on, None, snapshot(taxpayer))
+        await audit.record(self.session, actor, "taxpayer.register", "taxpayer", tax_code, {"kind": kind})
+        return taxpayer
+
+    async def _history(
+        self,
+        tp: Taxpayer,
+        change: str,
+        actor: Principal,
+        on: datetime.date | None,
+        reason: str | None,
+        fields: dict[str, Any],
+    ) -> None:
+        await self.session.execute(
+            insert(TaxpayerChange).values(
+                taxpayer_id=tp.id, change=change, actor=actor.username, effective_on=on, reason=reason, fields=fields
+            )
+        )
+
+    async def update(self, actor: Principal, raw_code: str, patch: TaxpayerUpdate) -> Taxpayer:
+        """Change a record; taxpayers may change their own contacts and address only."""
+        given = {f: v for f in patch.__struct_fields__ if (v := getattr(patch, f)) is not msgspec.UNSET}
+        if not actor.is_staff and (forbidden := sorted(OFFICER_ONLY_FIELDS & given.keys())):
+            raise ValidationFailedError(
+                "Only a tax officer can change these fields.",
+                errors=[FieldError(f, "officer_only", "Ask your tax office to change this.") for f in forbidden],
+            )
+        taxpayer = await self.get(actor, raw_code)
+        before = snapshot(taxpayer)
+        for field, value in given.items():
+            if isinstance(value, Address):
+                taxpayer.street, taxpayer.ward = value.street, value.ward
+                taxpayer.district, taxpayer.province = value.district, value.province
+            elif field == "tax_types":
+                taxpayer.tax_types = [t.value for t in value]
+            elif field == "vat_frequency":
+                taxpayer.vat_frequency = value.value
+            else:
+                setattr(taxpayer, field, value)
+        if "name" in given:
+            taxpayer.name_search = fold(taxpayer.name)
+        after = snapshot(taxpayer)
+        changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+        if changed:
+            taxpayer.updated_at = datetime.datetime.now(datetime.UTC)
+            await self.session.flush()
+            await self._history(taxpayer, "updated", actor, None, None, changed)
+            await audit.record(self.session, actor, "taxpayer.update", "taxpayer", taxpayer.tax_code, changed)
+        return taxpayer
+
+    async def change_status(
+        self, actor: Principal, raw_code: str, change: StatusChange, today: datetime.date, calendar: WorkingCalendar
+    ) -> Taxpayer:
+        """Move a taxpayer to another status, if the move is allowed (else a 409 saying why)."""
+        code = parse_code(raw_code)
+        taxpayer = await self._load(code, for_update=True)
+        current, new = TaxpayerStatus(taxpayer.status), TaxpayerStatus(change.status)
+        if (problem := transition_problem(current, new)) is not None:
+            raise ConflictError(problem)
+        effective_on = change.effective_on or today
+        if new is TaxpayerStatus.SUSPENDED:
+            if change.until is None or change.until <= effective_on:
+                raise ValidationFailedError(
+                    "A suspension needs an end date after it starts.",
+                    errors=[FieldError("until", "required", "The day the suspension ends (after effective_on).")],
+                )
+        elif change.until is not None:
+            raise ValidationFailedError(
+                "Only a suspension has an end date.", errors=[FieldError("until", "not_allowed", "Only for status 05.")]
+            )
+        taxpayer.previous_status = current.value
+        taxpayer.status = new.value
+        taxpayer.status_effective_on = effective_on
+        taxpayer.status_reason = change.reason
+        taxpayer.suspended_until = change.until
+        taxpayer.status_public_on = calendar.add_working_days(today, 1) if new in PUBLISHED_NEXT_WORKING_DAY else today
+        taxpayer.updated_at = datetime.datetime.now(datetime.UTC)
+        fields: dict[str, Any] = {"status": {"from": current.value, "to": new.value}}
+        if change.until:
+            fields["until"] = change.until.isoformat()
+        await self.session.flush()
+        await self._history(taxpayer, "status", actor, effective_on, change.reason, fields)
+        await audit.record(
+            self.session, actor, "taxpayer.status", "taxpayer", code, {**fields, "reason": change.reason}
+        )
+        return taxpayer
+
+    async def resume_suspensions(self, actor: Principal, as_of: datetime.date) -> int:
+        """Return every taxpayer whose suspension ended before ``as_of`` to status 00 (set-based)."""
+        ended = (
+            update(Taxpayer)
+            .where(Taxpayer.status == TaxpayerStatus.SUSPENDED, Taxpayer.suspended_until < as_of)
+            .values(
+                previous_status=Taxpayer.status,
+                status=TaxpayerStatus.ACTIVE.value,
+                status_effective_on=Taxpayer.suspended_until,
+                status_reason="Suspension ended",
+                suspended_until=None,
+                status_public_on=as_of,
+            )
+            .returning(Taxpayer.id, Taxpayer.tax_code, Taxpayer.status_effective_on)
+        )
+        rows = (await self.session.execute(ended)).all()
+        if rows:
+            fields = {"status": {"from": "05", "to": "00"}}
+            await self.session.execute(
+                insert(TaxpayerChange),
+                [
+                    {
+                        "taxpayer_id": r.id,
+                        "change": "status",
+                        "actor": actor.username,
+                        "effective_on": r.status_effective_on,
+                        "reason": "Suspension ended",
+                        "fields": fields,
+                    }
+                    for r in rows
+                ],
+            )
+            await self.session.execute(
+                insert(audit.AuditEvent),
+                [audit.audit_row(actor, "taxpayer.status", "taxpayer", r.tax_code, fields) for r in rows],
+            )
+        return len(rows)
+
+    async def history(self, actor: Principal, raw_code: str) -> list[TaxpayerChange]:
+        """Every change of a record, oldest first."""
+        taxpayer = await self.get(actor, raw_code)
+        query = select(TaxpayerChange).where(TaxpayerChange.taxpayer_id == taxpayer.id).order_by(TaxpayerChange.id)
+        return list(await self.session.scalars(query))
+
+    async def public(self, raw_code: str, today: datetime.date) -> tuple[Taxpayer, str]:
+        """A taxpayer and the status the public sees today (a change to 01/03/05/06 shows from the next working day)."""
+        taxpayer = await self._load(parse_code(raw_code))
+        shown = taxpayer.status
+        if taxpayer.status_public_on and today < taxpayer.status_public_on and taxpayer.previous_status:
+            shown = taxpayer.previous_status
+        return taxpayer, shown
+
+    async def search(self, actor: Principal, query: search.SearchQuery) -> tuple[list[Taxpayer], str | None]:
+        """One page of taxpayers matching ``query``; taxpayer users find only themselves."""
+        stmt, sort = search.build(query, self.session.get_bind().dialect.name)
+        if not actor.is_staff:
+            stmt = stmt.where((Taxpayer.tax_code == actor.tax_code) | (Taxpayer.parent_tax_code == actor.tax_code))
+        rows = list(await self.session.scalars(stmt))
+        return rows[: query.limit], search.next_cursor(rows, sort, query.limit)
+
+    async def count(self) -> int:
+        """How many taxpayers are registered."""
+        return int(await self.session.scalar(select(func.count()).select_from(Taxpayer)) or 0)

@@ -1,0 +1,120 @@
+"""Vietnamese tax codes (mã số thuế): validation, normalisation, check digits, new codes (DOMAIN.md §1). Pure."""
+
+import re
+from typing import Literal
+
+WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+MODULUS = 11
+ORGANISATION_LENGTH = 10
+BRANCH_LENGTH = 13
+PERSONAL_ID_LENGTH = 12
+MAX_SEQUENCE = 9_999_999
+MAX_BRANCH_SUFFIX = 999
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+class InvalidTaxCodeError(ValueError):
+    """A tax code that cannot exist; ``code`` names the rule it breaks."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_digit(nine: str) -> int | None:
+    """The tenth digit for nine digits, or None when the remainder is 0 (no valid code exists)."""
+    remainder = sum(w * int(d) for w, d in zip(WEIGHTS, nine, strict=True)) % MODULUS
+    if remainder == 0:
+        return None
+    return (10 - remainder) % 10
+
+
+def _validate_ten(code: str) -> None:
+    if code[2:9] == "0000000":
+        raise InvalidTaxCodeError("tax_code.zero_sequence", "digits 3-9 (the sequence number) may not all be 0")
+    expected = check_digit(code[:9])
+    if expected is None:
+        raise InvalidTaxCodeError("tax_code.check_digit", "these nine digits have no valid check digit (remainder 0)")
+    if int(code[9]) != expected:
+        raise InvalidTaxCodeError("tax_code.check_digit", f"the check digit should be {expected}, not {code[9]}")
+
+
+def normalize(raw: str) -> str:
+    """``0123456789``, ``0123456789-001`` or a 12-digit personal ID number, from input with spaces, dots or dashes."""
+    digits = _SEPARATORS.sub("", raw or "")
+    if not digits.isdigit() or not digits.isascii():
+        raise InvalidTaxCodeError("tax_code.format", "a tax code has only digits (and a dash before a branch suffix)")
+    if len(digits) == PERSONAL_ID_LENGTH:
+        return digits
+    if len(digits) not in {ORGANISATION_LENGTH, BRANCH_LENGTH}:
+        raise InvalidTaxCodeError("tax_code.length", f"a tax code has 10, 12 or 13 digits, not {len(digits)}")
+    _validate_ten(digits[:ORGANISATION_LENGTH])
+    if len(digits) == ORGANISATION_LENGTH:
+        return digits
+    if digits[ORGANISATION_LENGTH:] == "000":
+        raise InvalidTaxCodeError("tax_code.branch_suffix", "a branch suffix runs from 001 to 999")
+    return f"{digits[:ORGANISATION_LENGTH]}-{digits[ORGANISATION_LENGTH:]}"
+
+
+def is_valid(raw: str) -> bool:
+    """Whether ``raw`` is (or normalises to) a valid tax code."""
+    try:
+        normalize(raw)
+    except InvalidTaxCodeError:
+        return False
+    return True
+
+
+def kind_of(code: str) -> Literal["organisation", "branch", "personal_id"]:
+    """What a normalised code identifies."""
+    if len(code) == PERSONAL_ID_LENGTH and "-" not in code:
+        return "personal_id"
+    return "branch" if "-" in code else "organisation"
+
+
+def parent_of(code: str) -> str | None:
+    """The parent's code of a branch code, else None."""
+    return code[:ORGANISATION_LENGTH] if "-" in code else None
+
+
+def branch_code(parent: str, suffix: int) -> str:
+    """The code of a parent's branch number ``suffix`` (1–999)."""
+    if not 1 <= suffix <= MAX_BRANCH_SUFFIX:
+        msg = f"{parent} has no free branch suffix left (001-999)"
+        raise ValueError(msg)
+    return f"{parent}-{suffix:03d}"
+
+
+def next_valid_sequence(prefix: str, after: int) -> tuple[int, str]:
+    """The first sequence number after ``after`` that makes a valid code under ``prefix``, and that code."""
+    sequence = after
+    while True:
+        sequence += 1
+        if sequence > MAX_SEQUENCE:
+            msg = f"sequence numbers under prefix {prefix} are exhausted"
+            raise ValueError(msg)
+        nine = f"{prefix}{sequence:07d}"
+        digit = check_digit(nine)
+        if digit is not None:
+            return sequence, f"{nine}{digit}"
+
+
+def codes_for_block(prefix: str, after: int, count: int) -> tuple[list[str], int]:
+    """``count`` consecutive valid codes after sequence ``after``, and the last sequence number used."""
+    if after + count > MAX_SEQUENCE:
+        msg = f"sequence numbers under prefix {prefix} are exhausted"
+        raise ValueError(msg)
+    head = sum(w * int(d) for w, d in zip(WEIGHTS[:2], prefix, strict=True))
+    tail_weights = WEIGHTS[2:]
+    codes: list[str] = []
+    sequence = after
+    while len(codes) < count:
+        sequence += 1
+        if sequence > MAX_SEQUENCE:
+            msg = f"sequence numbers under prefix {prefix} are exhausted"
+            raise ValueError(msg)
+        seven = f"{sequence:07d}"
+        remainder = (head + sum(w * int(d) for w, d in zip(tail_weights, seven, strict=True))) % MODULUS
+        if remainder:
+            codes.append(f"{prefix}{seven}{(10 - remainder) % 10}")
+    return codes, sequence

@@ -1,0 +1,8 @@
+"""Imports every domain's tables, so that the metadata is complete (alembic, create_app)."""
+
+from registry import models as registry_models
+from taxoffice.auth import models as auth_models
+from taxoffice.db import metadata
+from taxoffice.workdays import models as workdays_models
+
+__all__ = ["auth_models", "metadata", "registry_models", "workdays_models"]

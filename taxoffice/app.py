@@ -1,0 +1,75 @@
+"""The application factory: composes every domain's routes, the database plugin, auth and error handling."""
+
+from collections.abc import Callable
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from registry.controllers import ROUTES as REGISTRY_ROUTES
+from taxoffice import all_models
+from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
+from taxoffice.auth.tokens import build_jwt_auth
+from taxoffice.config import Settings, get_settings
+from taxoffice.db import create_engine
+from taxoffice.deps import DEPENDENCIES
+from taxoffice.health import health, ready
+from taxoffice.logs import configure_logging
+from taxoffice.problems import EXCEPTION_HANDLERS
+from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
+
+API_PREFIX = "/api/v1"
+
+
+def alchemy_config(
+    engine: AsyncEngine, session_maker: Callable[[], AsyncSession] | None = None
+) -> SQLAlchemyAsyncConfig:
+    """The SQLAlchemy plugin's configuration: commit on 2xx, roll back otherwise."""
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_maker=session_maker,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit",
+        metadata=all_models.metadata,
+        create_all=False,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    session_maker: Callable[[], AsyncSession] | None = None,
+    on_startup: list[Callable[..., Any]] | None = None,
+    on_shutdown: list[Callable[..., Any]] | None = None,
+) -> Litestar:
+    """Build the back office's ASGI app."""
+    settings = settings or get_settings()
+    configure_logging(json_lines=settings.log_json)
+    engine = engine or create_engine(settings)
+    config = alchemy_config(engine, session_maker)
+    jwt_auth = build_jwt_auth(settings)
+    api = Router(path=API_PREFIX, route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES])
+    return Litestar(
+        route_handlers=[health, ready, api],
+        plugins=[SQLAlchemyPlugin(config=config)],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_app_init=[jwt_auth.on_app_init],
+        on_startup=on_startup or [],
+        on_shutdown=on_shutdown or [],
+        state=State({"settings": settings, "jwt_auth": jwt_auth, "alchemy": config}),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Tax office back office",
+            version="1",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        logging_config=None,
+        debug=False,
+    )

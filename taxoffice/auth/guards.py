@@ -1,0 +1,32 @@
+"""Route guards by role."""
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from taxoffice.auth.roles import Principal, Role
+
+
+def requires(*roles: Role) -> Guard:
+    """A guard letting through only users with one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if not isinstance(user, Principal):
+            raise NotAuthorizedException
+        if user.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            msg = f"This needs one of the roles: {names}."
+            raise PermissionDeniedException(msg)
+
+    return guard
+
+
+STAFF_ONLY = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER)
+OFFICERS = requires(Role.ADMIN, Role.OFFICER)
+STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)
+ADMINS = requires(Role.ADMIN)

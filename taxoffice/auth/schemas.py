@@ -1,0 +1,65 @@
+"""Request and response types of the auth API."""
+
+from typing import Annotated
+
+from msgspec import Meta, Struct
+
+from taxoffice.auth.roles import Role
+
+Username = Annotated[str, Meta(min_length=1, max_length=64)]
+Password = Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class Credentials(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A login."""
+
+    username: Username
+    password: Password
+
+
+class TokenResponse(Struct, kw_only=True):
+    """A bearer token."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+    must_change_password: bool = False
+
+
+class PasswordChange(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Change one's own password."""
+
+    current_password: Password
+    new_password: Password
+
+
+class UserCreate(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A new user (admins)."""
+
+    username: Username
+    password: Password
+    role: Role
+    tax_code: str | None = None
+    tax_office: str | None = None
+    full_name: str | None = None
+
+
+class UserRead(Struct, kw_only=True):
+    """A user, without secrets."""
+
+    id: int
+    username: str
+    role: str
+    tax_code: str | None
+    tax_office: str | None
+    full_name: str | None
+    is_active: bool
+
+
+class Me(Struct, kw_only=True):
+    """Who the token belongs to."""
+
+    username: str
+    role: str | None
+    tax_code: str | None
+    tax_office: str | None

@@ -1,0 +1,137 @@
+"""Users: creation, login with slow-down after failures, password changes."""
+
+import datetime
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.auth import audit
+from taxoffice.auth.models import User
+from taxoffice.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.config import Settings
+from taxoffice.errors import AuthenticationError, ConflictError, FieldError, TooManyAttemptsError, ValidationFailedError
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def principal_of(user: User) -> Principal:
+    """The principal a user acts as."""
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        tax_code=user.tax_code,
+        tax_office=user.tax_office,
+    )
+
+
+def new_password() -> str:
+    """A one-time password handed to a new user (must be changed at first login)."""
+    return secrets.token_urlsafe(12)
+
+
+def login_delay(failed: int, free_attempts: int, max_delay: int) -> int:
+    """Seconds a user must wait after ``failed`` consecutive failures: 0, then 1, 2, 4 … up to ``max_delay``."""
+    if failed < free_attempts:
+        return 0
+    return int(min(2 ** (failed - free_attempts), max_delay))
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailedError(
+            "The password is too short.",
+            errors=[FieldError("password", "password.too_short", f"At least {MIN_PASSWORD_LENGTH} characters.")],
+        )
+
+
+class UserService:
+    """Operations on users; each public method is one unit of work."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    async def create(
+        self,
+        actor: Principal,
+        *,
+        username: str,
+        password: str,
+        role: Role,
+        tax_code: str | None = None,
+        tax_office: str | None = None,
+        full_name: str | None = None,
+        must_change_password: bool = False,
+    ) -> User:
+        """Create a user; the username must be new."""
+        _check_password_rules(password)
+        if role is Role.TAXPAYER and not tax_code:
+            raise ValidationFailedError(
+                "A taxpayer user needs the tax code it acts for.",
+                errors=[FieldError("tax_code", "required", "Required for the taxpayer role.")],
+            )
+        exists = await self.session.scalar(select(User.id).where(User.username == username))
+        if exists is not None:
+            raise ConflictError(f"The username {username!r} is taken.")
+        user = User(
+            username=username,
+            password_hash=hash_password(password, self.settings.password_hash),
+            role=role.value,
+            tax_code=tax_code,
+            tax_office=tax_office,
+            full_name=full_name,
+            must_change_password=must_change_password,
+        )
+        self.session.add(user)
+        await self.session.flush()
+        await audit.record(
+            self.session, actor, "user.create", "user", user.id, {"username": username, "role": role.value}
+        )
+        return user
+
+    async def authenticate(self, username: str, password: str, now: datetime.datetime) -> User:
+        """The user with these credentials; failures are counted and slow the next attempts down."""
+        user = await self.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active:
+            verify_password(DUMMY_HASH, password)
+            msg = "Wrong username or password."
+            raise AuthenticationError(msg)
+        delay = login_delay(
+            user.failed_logins, self.settings.login_free_attempts, self.settings.login_max_delay_seconds
+        )
+        if delay and user.last_failed_at is not None:
+            retry_at = user.last_failed_at + datetime.timedelta(seconds=delay)
+            if now < retry_at:
+                wait = max(1, int((retry_at - now).total_seconds()) + 1)
+                msg = f"Too many failed logins: try again in {wait} s."
+                raise TooManyAttemptsError(msg, headers={"Retry-After": str(wait)})
+        if not verify_password(user.password_hash, password):
+            await self.session.execute(
+                update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1, last_failed_at=now)
+            )
+            # The failure must count even though the request fails.
+            await self.session.commit()
+            msg = "Wrong username or password."
+            raise AuthenticationError(msg)
+        if user.failed_logins:
+            user.failed_logins = 0
+            user.last_failed_at = None
+        return user
+
+    async def change_password(self, actor: Principal, current: str, new: str, now: datetime.datetime) -> None:
+        """Change the actor's own password."""
+        user = await self.authenticate(actor.username, current, now)
+        _check_password_rules(new)
+        user.password_hash = hash_password(new, self.settings.password_hash)
+        user.must_change_password = False
+        await audit.record(self.session, actor, "user.password", "user", user.id)
+
+    async def list_users(self, role: Role | None = None, limit: int = 100) -> list[User]:
+        """Users, newest first."""
+        query = select(User).order_by(User.id.desc()).limit(limit)
+        if role is not None:
+            query = query.where(User.role == role.value)
+        return list(await self.session.scalars(query))

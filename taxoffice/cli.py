@@ -1,0 +1,129 @@
+"""The ``taxoffice`` command."""
+
+import asyncio
+import datetime
+import secrets
+from pathlib import Path
+
+import click
+
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.config import get_settings
+
+ADMIN_PASSWORD_FILE = Path(".taxoffice-admin-password")
+
+
+@click.group()
+def main() -> None:
+    """Tax office back office: registry, e-filing, accounts, arrears and reports."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (PostgreSQL only).")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the back office over HTTP."""
+    import uvicorn  # noqa: PLC0415 - only the server needs it
+
+    settings = get_settings()
+    click.echo(f"Back office on http://{host}:{port}  (API docs: http://{host}:{port}/schema/swagger)")
+    click.echo(f"Database: {settings.database_url}")
+    if ADMIN_PASSWORD_FILE.exists():
+        click.echo(f"Log in as 'admin' with the password in {ADMIN_PASSWORD_FILE} (POST /api/v1/auth/token).")
+    uvicorn.run(
+        "taxoffice.asgi:app",
+        host=host,
+        port=port,
+        workers=1 if settings.is_sqlite else workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply every migration not yet applied."""
+    from taxoffice.migrations import upgrade_to_head  # noqa: PLC0415 - alembic only when migrating
+
+    upgrade_to_head(get_settings().database_url)
+    click.echo("Database schema is up to date.")
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--tax-code", default=None, help="The taxpayer's tax code (role taxpayer).")
+@click.option("--tax-office", default=None)
+def create_user(username: str, password: str, role: str, tax_code: str | None, tax_office: str | None) -> None:
+    """Create a user."""
+    from taxoffice.commands import create_user as run  # noqa: PLC0415 - keeps `--help` fast
+
+    asyncio.run(
+        run(
+            get_settings(),
+            username=username,
+            password=password,
+            role=Role(role),
+            tax_code=tax_code,
+            tax_office=tax_office,
+        )
+    )
+    click.echo(f"Created {role} {username}.")
+
+
+@users.command("ensure-admin")
+def ensure_admin() -> None:
+    """Create the first admin (password printed once and kept in .taxoffice-admin-password) if none exists."""
+    from taxoffice.commands import create_user, has_admin  # noqa: PLC0415 - keeps `--help` fast
+
+    settings = get_settings()
+    if asyncio.run(has_admin(settings)):
+        return
+    password = secrets.token_urlsafe(12)
+    asyncio.run(create_user(settings, username="admin", password=password, role=Role.ADMIN))
+    ADMIN_PASSWORD_FILE.write_text(password + "\n", encoding="utf-8")
+    ADMIN_PASSWORD_FILE.chmod(0o600)
+    click.echo(f"Created user 'admin' with password {password} (also in {ADMIN_PASSWORD_FILE}).")
+
+
+@main.group()
+def demo() -> None:
+    """Demonstration data."""
+
+
+@demo.command("load")
+@click.option("--taxpayers", default=1000, show_default=True, type=click.IntRange(0, 20_000_000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+def demo_load(taxpayers: int, seed: int) -> None:
+    """Load synthetic taxpayers and the demo users (officer, manager, bank, a taxpayer)."""
+    from taxoffice.commands import load_demo  # noqa: PLC0415 - keeps `--help` fast
+
+    asyncio.run(load_demo(get_settings(), taxpayers, seed))
+
+
+@main.group()
+def jobs() -> None:
+    """Background jobs."""
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]))
+def run_job(name: str, as_of: datetime.datetime | None) -> None:
+    """Run a job now (e.g. resume-suspensions) for a date (default: today in Hanoi)."""
+    from jobs.runner import run_job_now  # noqa: PLC0415 - keeps `--help` fast
+
+    result = asyncio.run(run_job_now(get_settings(), name, as_of.date() if as_of else None, Principal.system("cli")))
+    click.echo(result)

@@ -1,0 +1,76 @@
+"""Settings, read once from ``TAXOFFICE_*`` environment variables."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./taxoffice.db"
+_SECRET_FILE = Path(".taxoffice-secret")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def _secret_key() -> str:
+    """The signing key: ``TAXOFFICE_SECRET_KEY``, else a random key kept in a local file (embedded mode)."""
+    if key := os.environ.get("TAXOFFICE_SECRET_KEY"):
+        return key
+    if _SECRET_FILE.exists():
+        return _SECRET_FILE.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(48)
+    _SECRET_FILE.write_text(key, encoding="utf-8")
+    _SECRET_FILE.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the office can be configured with."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str = field(default="", repr=False)
+    token_ttl_seconds: int = 3600
+    max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 10_485_760
+    db_pool_size: int = 10
+    tax_office: str = "HNI"
+    tax_code_prefix: str = "01"
+    password_hash: str = "standard"
+    log_json: bool = False
+    login_free_attempts: int = 5
+    login_max_delay_seconds: int = 900
+    sql_echo: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the embedded SQLite database is in use."""
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read the settings from the environment."""
+        return cls(
+            database_url=os.environ.get("TAXOFFICE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            redis_url=os.environ.get("TAXOFFICE_REDIS_URL") or None,
+            secret_key=_secret_key(),
+            token_ttl_seconds=_env_int("TAXOFFICE_TOKEN_TTL_SECONDS", 3600),
+            max_body_bytes=_env_int("TAXOFFICE_MAX_BODY_BYTES", 1_048_576),
+            max_upload_bytes=_env_int("TAXOFFICE_MAX_UPLOAD_BYTES", 10_485_760),
+            db_pool_size=_env_int("TAXOFFICE_DB_POOL_SIZE", 10),
+            tax_office=os.environ.get("TAXOFFICE_TAX_OFFICE", "HNI"),
+            tax_code_prefix=os.environ.get("TAXOFFICE_TAX_CODE_PREFIX", "01"),
+            password_hash=os.environ.get("TAXOFFICE_PASSWORD_HASH", "standard"),
+            log_json=os.environ.get("TAXOFFICE_LOG_JSON", "") == "1",
+            sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings.from_env()

@@ -1,0 +1,103 @@
+"""Engine, sessions and the base model, the same for SQLite (embedded) and PostgreSQL (production)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
+from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
+from sqlalchemy import JSON, String, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from taxoffice.config import Settings
+
+__all__ = [
+    "Base",
+    "JsonB",
+    "Model",
+    "code_string",
+    "create_engine",
+    "create_session_factory",
+    "dialect_insert",
+    "metadata",
+    "session_scope",
+]
+
+metadata = orm_registry.metadata
+
+
+class Base(CommonTableAttributes, AdvancedDeclarativeBase):
+    """Declarative base for tables that choose their own primary key."""
+
+    __abstract__ = True
+    registry = orm_registry
+
+
+class Model(Base, IdentityPrimaryKey, AuditColumns):
+    """A table with a big-integer identity key and ``created_at``/``updated_at`` in UTC."""
+
+    __abstract__ = True
+
+
+# JSON on SQLite, JSONB on PostgreSQL (advanced-alchemy's JsonB fails under SQLAlchemy 2.1).
+JsonB = JSON().with_variant(JSONB(), "postgresql")
+
+
+def code_string(length: int) -> String:
+    """A code column compared byte-wise (``COLLATE "C"`` on PostgreSQL), so ``LIKE 'x%'`` can use its index."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+
+
+def _sqlite_listeners(engine: AsyncEngine) -> None:
+    """SQLAlchemy's documented pair for SAVEPOINT-correct SQLite, plus sane pragmas."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """The one engine of a process."""
+    if settings.is_sqlite:
+        engine = create_async_engine(settings.database_url, echo=settings.sql_echo)
+        _sqlite_listeners(engine)
+        return engine
+    return create_async_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep their objects readable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for jobs and the CLI; the caller commits."""
+    async with factory() as session:
+        yield session
+
+
+def dialect_insert(session: AsyncSession) -> Any:
+    """The ``insert`` of the session's dialect, which has ``on_conflict_do_nothing``/``_do_update``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert
+    return sqlite_insert

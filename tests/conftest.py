@@ -1,0 +1,124 @@
+"""Fixtures: a throwaway PostgreSQL migrated once; per test one connection in a transaction rolled back after."""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from litestar import Litestar
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from taxoffice.app import create_app
+from taxoffice.config import Settings
+from taxoffice.db import create_engine
+from taxoffice.migrations import upgrade_to_head
+from taxoffice.workdays.services import forget_cached_calendars
+from tests.support.servers import postgres_server, redis_server
+from tests.support.users import Login
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server: the one given, or a throwaway one started here."""
+    given = os.environ.get("TAXOFFICE_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server: the one given, or a throwaway one started here."""
+    given = os.environ.get("TAXOFFICE_TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    with redis_server() as url:
+        yield url
+
+
+def _fresh_database(server_url: str, name: str) -> str:
+    """Create an empty database ``name`` on the server and return its URL."""
+    import asyncio  # noqa: PLC0415
+
+    async def create() -> None:
+        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    base, _, _db = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def db_url(pg_server_url: str) -> str:
+    """The test database, migrated to head once."""
+    url = _fresh_database(pg_server_url, "taxoffice_test")
+    upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(db_url: str) -> Settings:
+    """Settings for the app under test."""
+    return Settings(database_url=db_url, secret_key="test-secret-key-not-for-production", password_hash="fast")
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The test engine."""
+    engine = create_engine(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One connection inside a transaction that is rolled back after the test."""
+    forget_cached_calendars()
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        yield conn
+        await transaction.rollback()
+    forget_cached_calendars()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose commits are savepoints of the test's transaction."""
+    return async_sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for service-level tests."""
+    async with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> Litestar:
+    """The real app, its sessions bound to the test's connection."""
+    application = create_app(settings, engine=engine, session_maker=session_factory)
+    application.state.update(application.state.alchemy.create_app_state_items())
+    return application
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in this process."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def login(app: Litestar, session: AsyncSession, settings: Settings) -> Login:
+    """Creates users and returns their Authorization headers."""
+    return Login(app, session, settings)
