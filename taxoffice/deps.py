@@ -5,7 +5,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.applications import ApplicationService
@@ -37,24 +37,24 @@ def provide_today() -> datetime.date:
     return today_vn()
 
 
-def provide_users(db_session: AsyncSession, settings: Settings) -> UserService:
+def provide_users(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> UserService:
     """The user service."""
     return UserService(db_session, settings)
 
 
-def provide_taxpayers(db_session: AsyncSession, settings: Settings) -> TaxpayerService:
+def provide_taxpayers(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> TaxpayerService:
     """The registry service."""
     return TaxpayerService(db_session, default_tax_office=settings.tax_office, code_prefix=settings.tax_code_prefix)
 
 
 def provide_applications(
-    db_session: AsyncSession, taxpayers: TaxpayerService, users: UserService
+    db_session: NamedDependency[AsyncSession], taxpayers: NamedDependency[TaxpayerService], users: NamedDependency[UserService]
 ) -> ApplicationService:
     """The registration-application service."""
     return ApplicationService(db_session, taxpayers, users)
 
 
-def provide_calendar_service(db_session: AsyncSession) -> CalendarService:
+def provide_calendar_service(db_session: NamedDependency[AsyncSession]) -> CalendarService:
     """The working-calendar service."""
     return CalendarService(db_session)
 
