@@ -62,7 +62,7 @@ def create_app(
         on_app_init=[jwt_auth.on_app_init],
         on_startup=on_startup or [],
         on_shutdown=on_shutdown or [],
-        state=State({"settings": settings, "jwt_auth": jwt_auth, "alchemy": config}),
+        state=State({"settings": settings, "jwt_auth": jwt_auth, "alchemy": config, "engine": engine}),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Tax office back office",

@@ -34,7 +34,7 @@ async def _redis_ok(url: str) -> bool:
 async def ready(state: State) -> Response[dict[str, Any]]:
     """The database (and Redis, when configured) answer."""
     settings: Settings = state.settings
-    engine: AsyncEngine = state.db_engine
+    engine: AsyncEngine = state.engine
     checks: dict[str, str] = {}
     try:
         async with engine.connect() as conn:

@@ -1,6 +1,7 @@
 """Users: creation, login with slow-down after failures, password changes."""
 
 import datetime
+import math
 import secrets
 
 from sqlalchemy import select, update
@@ -105,7 +106,7 @@ class UserService:
         if delay and user.last_failed_at is not None:
             retry_at = user.last_failed_at + datetime.timedelta(seconds=delay)
             if now < retry_at:
-                wait = max(1, int((retry_at - now).total_seconds()) + 1)
+                wait = max(1, math.ceil((retry_at - now).total_seconds()))
                 msg = f"Too many failed logins: try again in {wait} s."
                 raise TooManyAttemptsError(msg, headers={"Retry-After": str(wait)})
         if not verify_password(user.password_hash, password):

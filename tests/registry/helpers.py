@@ -1,0 +1,22 @@
+"""Registering taxpayers directly for tests."""
+
+import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import Taxpayer
+from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
+from registry.services import TaxpayerService
+from taxoffice.auth.roles import Principal, Role
+
+SYSTEM = Principal(user_id=None, username="tests", role=Role.OFFICER)
+
+
+async def register_enterprise(
+    session: AsyncSession, id_number: str, name: str = "Công ty TNHH Kiểm Thử", kind: TaxpayerKind = TaxpayerKind.ENTERPRISE
+) -> Taxpayer:
+    """A new active taxpayer, committed (to the test's savepoint)."""
+    data = TaxpayerCreate(kind=kind, name=name, id_number=id_number, address=Address(street="1 Láng"))
+    taxpayer = await TaxpayerService(session).register(SYSTEM, data, datetime.date(2026, 1, 5))
+    await session.commit()
+    return taxpayer
