@@ -15,7 +15,7 @@ config = context.config
 PG_ONLY_INDEXES = {"ix_taxpayer_name_words"}
 
 
-def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:  # noqa: ARG001 - alembic's hook signature
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:  # noqa: ARG001 - alembic's hook signature
     return not (type_ == "index" and name in PG_ONLY_INDEXES)
 
 

@@ -58,7 +58,7 @@ async def next_branch_code(session: AsyncSession, parent: Taxpayer) -> str:
 
 def personal_code(kind: str, id_number: str, registered_on: datetime.date) -> str | None:
     """The tax code a person gets from its 12-digit ID number, when the rule in force allows it."""
-    if kind in {"individual", "household"} and registered_on >= PERSONAL_ID_AS_TAX_CODE_FROM:
-        if len(id_number) == taxcode.PERSONAL_ID_LENGTH and id_number.isdigit():
-            return id_number
+    person = kind in {"individual", "household"} and registered_on >= PERSONAL_ID_AS_TAX_CODE_FROM
+    if person and len(id_number) == taxcode.PERSONAL_ID_LENGTH and id_number.isdigit():
+        return id_number
     return None

@@ -51,7 +51,7 @@ class TaxpayerController(Controller):
         return views.taxpayer_read(await taxpayers.register(actor, data, today))
 
     @get(operation_id="searchTaxpayers", guards=[STAFF_OR_TAXPAYER])
-    async def search(  # noqa: PLR0913 - one parameter per filter
+    async def search(
         self,
         taxpayers: NamedDependency[TaxpayerService],
         actor: NamedDependency[Principal],
@@ -89,7 +89,7 @@ class TaxpayerController(Controller):
         return views.taxpayer_read(await taxpayers.update(actor, tax_code, data))
 
     @post("/{tax_code:str}/status", operation_id="changeTaxpayerStatus", guards=[OFFICERS], status_code=200)
-    async def change_status(  # noqa: PLR0913 - path, body and services
+    async def change_status(
         self,
         tax_code: FromPath[str],
         data: JSONBody[StatusChange],

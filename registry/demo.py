@@ -187,7 +187,7 @@ def _registered_on(rng: random.Random, today: datetime.date) -> datetime.date:
     return datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=min(span, max(0, offset)))
 
 
-def generate(  # noqa: PLR0913 - the knobs of one batch
+def generate(
     rng: random.Random,
     count: int,
     codes: list[str],
@@ -202,6 +202,7 @@ def generate(  # noqa: PLR0913 - the knobs of one batch
     parents: list[tuple[str, str, str, int]] = []  # (code, office, name, next suffix)
     for i in range(count):
         kind, status = kinds[i], statuses[i]
+        code = name = id_number = ""
         district, office, wards = rng.choice(DISTRICTS)
         registered_on = _registered_on(rng, today)
         parent = None
@@ -228,10 +229,7 @@ def generate(  # noqa: PLR0913 - the knobs of one batch
         elif kind in {"household", "individual"}:
             personal = f"{personal_start + i:012d}"
             id_number = personal
-            if registered_on >= datetime.date(2025, 7, 1):
-                code = personal
-            else:
-                code = next(code_iter)
+            code = personal if registered_on >= datetime.date(2025, 7, 1) else next(code_iter)
             person = _person(rng)
             name = f"Hộ kinh doanh {person}" if kind == "household" else person
         if status == "04" and kind not in {"household", "individual"}:

@@ -89,7 +89,7 @@ class RegistrationApplication(Model):
 
 
 class TaxCodeCounter(Base):
-    """The last sequence number issued under a two-digit prefix (digits 3–9 of new codes)."""
+    """The last sequence number issued under a two-digit prefix (digits 3-9 of new codes)."""
 
     __tablename__ = "tax_code_counter"
 

@@ -74,8 +74,8 @@ class TaxpayerUpdate(Struct, forbid_unknown_fields=True, kw_only=True):
 
     name: Name | UnsetType = UNSET
     address: Address | UnsetType = UNSET
-    email: Email | None | UnsetType = UNSET
-    phone: Phone | None | UnsetType = UNSET
+    email: Email | UnsetType | None = UNSET
+    phone: Phone | UnsetType | None = UNSET
     tax_office: Annotated[str, Meta(min_length=2, max_length=16)] | UnsetType = UNSET
     chapter: Chapter | UnsetType = UNSET
     vat_frequency: VatFrequency | UnsetType = UNSET

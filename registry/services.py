@@ -14,6 +14,7 @@ from registry.names import fold
 from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
 from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
 from taxoffice.auth import audit
+from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
@@ -270,7 +271,7 @@ class TaxpayerService:
                 ],
             )
             await self.session.execute(
-                insert(audit.AuditEvent),
+                insert(AuditEvent),
                 [audit.audit_row(actor, "taxpayer.status", "taxpayer", r.tax_code, fields) for r in rows],
             )
         return len(rows)

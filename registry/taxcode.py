@@ -78,7 +78,7 @@ def parent_of(code: str) -> str | None:
 
 
 def branch_code(parent: str, suffix: int) -> str:
-    """The code of a parent's branch number ``suffix`` (1–999)."""
+    """The code of a parent's branch number ``suffix`` (1-999)."""
     if not 1 <= suffix <= MAX_BRANCH_SUFFIX:
         msg = f"{parent} has no free branch suffix left (001-999)"
         raise ValueError(msg)

@@ -3,7 +3,9 @@
 import asyncio
 import datetime
 import secrets
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -11,6 +13,17 @@ from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import get_settings
 
 ADMIN_PASSWORD_FILE = Path(".taxoffice-admin-password")
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro``; a domain error becomes a one-line message and exit status 1."""
+    from taxoffice.errors import DomainError  # noqa: PLC0415 - keeps `--help` fast
+
+    try:
+        return asyncio.run(coro)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
 
 
 @click.group()
@@ -70,7 +83,7 @@ def create_user(username: str, password: str, role: str, tax_code: str | None, t
     """Create a user."""
     from taxoffice.commands import create_user as run  # noqa: PLC0415 - keeps `--help` fast
 
-    asyncio.run(
+    _run(
         run(
             get_settings(),
             username=username,
@@ -89,10 +102,10 @@ def ensure_admin() -> None:
     from taxoffice.commands import create_user, has_admin  # noqa: PLC0415 - keeps `--help` fast
 
     settings = get_settings()
-    if asyncio.run(has_admin(settings)):
+    if _run(has_admin(settings)):
         return
     password = secrets.token_urlsafe(12)
-    asyncio.run(create_user(settings, username="admin", password=password, role=Role.ADMIN))
+    _run(create_user(settings, username="admin", password=password, role=Role.ADMIN))
     ADMIN_PASSWORD_FILE.write_text(password + "\n", encoding="utf-8")
     ADMIN_PASSWORD_FILE.chmod(0o600)
     click.echo(f"Created user 'admin' with password {password} (also in {ADMIN_PASSWORD_FILE}).")
@@ -110,7 +123,7 @@ def demo_load(taxpayers: int, seed: int) -> None:
     """Load synthetic taxpayers and the demo users (officer, manager, bank, a taxpayer)."""
     from taxoffice.commands import load_demo  # noqa: PLC0415 - keeps `--help` fast
 
-    asyncio.run(load_demo(get_settings(), taxpayers, seed))
+    _run(load_demo(get_settings(), taxpayers, seed))
 
 
 @main.group()
@@ -125,5 +138,9 @@ def run_job(name: str, as_of: datetime.datetime | None) -> None:
     """Run a job now (e.g. resume-suspensions) for a date (default: today in Hanoi)."""
     from jobs.runner import run_job_now  # noqa: PLC0415 - keeps `--help` fast
 
-    result = asyncio.run(run_job_now(get_settings(), name, as_of.date() if as_of else None, Principal.system("cli")))
+    result = _run(run_job_now(get_settings(), name, as_of.date() if as_of else None, Principal.system("cli")))
     click.echo(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -30,7 +30,7 @@ DEMO_USERS = [
 DEMO_TAXPAYER_PASSWORD = "taxpayer-demo-2026"  # noqa: S105 - a documented demo login
 
 
-async def create_user(  # noqa: PLR0913 - one argument per option
+async def create_user(
     settings: Settings,
     *,
     username: str,
@@ -74,7 +74,7 @@ async def _write_rows(session: AsyncSession, rows: list[tuple[Any, ...]]) -> Non
         records = [(*r[:json_at], json.dumps(r[json_at]), *r[json_at + 1 :]) for r in rows]
         await raw.driver_connection.copy_records_to_table("taxpayer", records=records, columns=list(demo.COLUMNS))  # type: ignore[union-attr]
     else:
-        await session.execute(insert(Taxpayer.__table__), demo.as_dicts(rows))
+        await session.execute(insert(Taxpayer), demo.as_dicts(rows))
 
 
 async def _demo_users(session: AsyncSession, settings: Settings) -> None:

@@ -40,7 +40,7 @@ class Settings:
     db_pool_size: int = 10
     tax_office: str = "HNI"
     tax_code_prefix: str = "01"
-    password_hash: str = "standard"
+    password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
     log_json: bool = False
     login_free_attempts: int = 5
     login_max_delay_seconds: int = 900

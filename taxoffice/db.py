@@ -1,12 +1,12 @@
 """Engine, sessions and the base model, the same for SQLite (embedded) and PostgreSQL (production)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
-from sqlalchemy import JSON, String, event
+from sqlalchemy import JSON, Connection, String, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,14 +48,14 @@ JsonB = JSON().with_variant(JSONB(), "postgresql")
 
 def code_string(length: int) -> String:
     """A code column compared byte-wise (``COLLATE "C"`` on PostgreSQL), so ``LIKE 'x%'`` can use its index."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def _sqlite_listeners(engine: AsyncEngine) -> None:
     """SQLAlchemy's documented pair for SAVEPOINT-correct SQLite, plus sane pragmas."""
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:  # noqa: ANN401 - the driver's connection
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -65,7 +65,7 @@ def _sqlite_listeners(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
@@ -96,7 +96,7 @@ async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncItera
         yield session
 
 
-def dialect_insert(session: AsyncSession) -> Any:
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """The ``insert`` of the session's dialect, which has ``on_conflict_do_nothing``/``_do_update``."""
     if session.get_bind().dialect.name == "postgresql":
         return pg_insert

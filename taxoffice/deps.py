@@ -42,13 +42,17 @@ def provide_users(db_session: NamedDependency[AsyncSession], settings: NamedDepe
     return UserService(db_session, settings)
 
 
-def provide_taxpayers(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> TaxpayerService:
+def provide_taxpayers(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> TaxpayerService:
     """The registry service."""
     return TaxpayerService(db_session, default_tax_office=settings.tax_office, code_prefix=settings.tax_code_prefix)
 
 
 def provide_applications(
-    db_session: NamedDependency[AsyncSession], taxpayers: NamedDependency[TaxpayerService], users: NamedDependency[UserService]
+    db_session: NamedDependency[AsyncSession],
+    taxpayers: NamedDependency[TaxpayerService],
+    users: NamedDependency[UserService],
 ) -> ApplicationService:
     """The registration-application service."""
     return ApplicationService(db_session, taxpayers, users)

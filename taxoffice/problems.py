@@ -50,7 +50,7 @@ def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[
     )
 
 
-def _validation_errors(extra: Any) -> list[dict[str, str]]:
+def _validation_errors(extra: object) -> list[dict[str, str]]:
     items = extra if isinstance(extra, list) else []
     errors = []
     for item in items:
@@ -73,7 +73,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """A bug: logged with its traceback, answered without internals."""
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "internal-error",

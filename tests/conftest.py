@@ -113,7 +113,7 @@ def app(settings: Settings, engine: AsyncEngine, session_factory: async_sessionm
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in this process."""
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 

@@ -47,7 +47,7 @@ class AuthController(Controller):
         token = issue_token(request.app.state.jwt_auth, principal_of(user))
         return TokenResponse(
             access_token=token,
-            token_type="bearer",
+            token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
             expires_in=settings.token_ttl_seconds,
             must_change_password=user.must_change_password,
         )

@@ -37,7 +37,7 @@ class CalendarService:
         if hit is not None and now - hit[0] < CACHE_SECONDS:
             return hit[1]
         rows = (await self.session.execute(select(HolidayOverride.day, HolidayOverride.is_holiday))).all()
-        cal = WorkingCalendar({day: is_holiday for day, is_holiday in rows})
+        cal = WorkingCalendar(dict(rows))
         _cache[key] = (now, cal)
         return cal
 

@@ -13,7 +13,10 @@ SYSTEM = Principal(user_id=None, username="tests", role=Role.OFFICER)
 
 
 async def register_enterprise(
-    session: AsyncSession, id_number: str, name: str = "Công ty TNHH Kiểm Thử", kind: TaxpayerKind = TaxpayerKind.ENTERPRISE
+    session: AsyncSession,
+    id_number: str,
+    name: str = "Công ty TNHH Kiểm Thử",
+    kind: TaxpayerKind = TaxpayerKind.ENTERPRISE,
 ) -> Taxpayer:
     """A new active taxpayer, committed (to the test's savepoint)."""
     data = TaxpayerCreate(kind=kind, name=name, id_number=id_number, address=Address(street="1 Láng"))

@@ -29,7 +29,9 @@ async def test_accent_free_words_find_the_name(client: httpx.AsyncClient, login:
     assert [t["name"] for t in found.json()["items"]] == ["Công ty Kiểm Thử"]
     words = await client.get("/api/v1/taxpayers", params={"q": "KIEM"}, headers=officer)
     assert {t["name"] for t in words.json()["items"]} == {
-        "Công ty Kiểm Thử", "Công ty TNHH Kiểm Toán Sao Mai", "Doanh nghiệp tư nhân Kiểm Định"
+        "Công ty Kiểm Thử",
+        "Công ty TNHH Kiểm Toán Sao Mai",
+        "Doanh nghiệp tư nhân Kiểm Định",
     }
     accented = await client.get("/api/v1/taxpayers", params={"q": "đặng ánh"}, headers=officer)
     assert [t["name"] for t in accented.json()["items"]] == ["Hộ kinh doanh Đặng Thị Ánh"]
@@ -40,7 +42,9 @@ async def test_name_prefix_sorted_by_name(client: httpx.AsyncClient, login: Logi
     officer = await login(Role.OFFICER)
     found = await client.get("/api/v1/taxpayers", params={"q": "Công ty", "match": "prefix"}, headers=officer)
     assert [t["name"] for t in found.json()["items"]] == [
-        "Công ty Cổ phần Đầu tư Hòa Bình", "Công ty Kiểm Thử", "Công ty TNHH Kiểm Toán Sao Mai"
+        "Công ty Cổ phần Đầu tư Hòa Bình",
+        "Công ty Kiểm Thử",
+        "Công ty TNHH Kiểm Toán Sao Mai",
     ]
     none = await client.get("/api/v1/taxpayers", params={"q": "kiem", "match": "prefix"}, headers=officer)
     assert none.json()["items"] == []

@@ -16,12 +16,26 @@ from tests.support.users import Login
 
 ALL = list(TaxpayerStatus)
 ALLOWED = {
-    ("00", "02"), ("00", "03"), ("00", "05"), ("00", "06"), ("00", "07"),
-    ("04", "00"), ("04", "03"), ("04", "05"), ("04", "06"),
-    ("05", "00"), ("05", "03"), ("05", "06"), ("05", "07"),
-    ("06", "00"), ("06", "03"), ("06", "07"),
-    ("03", "01"), ("03", "00"),
-    ("07", "01"), ("07", "00"),
+    ("00", "02"),
+    ("00", "03"),
+    ("00", "05"),
+    ("00", "06"),
+    ("00", "07"),
+    ("04", "00"),
+    ("04", "03"),
+    ("04", "05"),
+    ("04", "06"),
+    ("05", "00"),
+    ("05", "03"),
+    ("05", "06"),
+    ("05", "07"),
+    ("06", "00"),
+    ("06", "03"),
+    ("06", "07"),
+    ("03", "01"),
+    ("03", "00"),
+    ("07", "01"),
+    ("07", "00"),
     ("02", "00"),
 }
 
@@ -56,7 +70,9 @@ async def test_suspension_needs_end_and_resumes(session: AsyncSession) -> None:
     calendar = WorkingCalendar()
     today = datetime.date(2026, 3, 2)
     with pytest.raises(Exception, match="end date"):
-        await service.change_status(OFFICER, tp.tax_code, StatusChange(status="05", reason="Tạm ngừng"), today, calendar)
+        await service.change_status(
+            OFFICER, tp.tax_code, StatusChange(status="05", reason="Tạm ngừng"), today, calendar
+        )
     change = StatusChange(status="05", reason="Tạm ngừng", effective_on=today, until=datetime.date(2026, 6, 1))
     await service.change_status(OFFICER, tp.tax_code, change, today, calendar)
     assert await service.resume_suspensions(OFFICER, datetime.date(2026, 6, 1)) == 0
@@ -68,7 +84,9 @@ async def test_suspension_needs_end_and_resumes(session: AsyncSession) -> None:
     assert [h.fields["status"]["to"] for h in history if h.change == "status"] == ["05", "00"]
 
 
-async def test_status_api_conflict_and_publication(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> None:
+async def test_status_api_conflict_and_publication(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
     tp = await register_enterprise(session, "0109000002")
     officer = await login(Role.OFFICER)
     closing = await client.post(
@@ -80,9 +98,13 @@ async def test_status_api_conflict_and_publication(client: httpx.AsyncClient, lo
     public = await client.get(f"/api/v1/public/taxpayers/{tp.tax_code}")
     assert public.status_code == 200
     assert public.json()["status"] == "00"
-    closed = await client.post(f"/api/v1/taxpayers/{tp.tax_code}/status", json={"status": "01", "reason": "Đóng MST"}, headers=officer)
+    closed = await client.post(
+        f"/api/v1/taxpayers/{tp.tax_code}/status", json={"status": "01", "reason": "Đóng MST"}, headers=officer
+    )
     assert closed.status_code == 200
-    reopen = await client.post(f"/api/v1/taxpayers/{tp.tax_code}/status", json={"status": "00", "reason": "x"}, headers=officer)
+    reopen = await client.post(
+        f"/api/v1/taxpayers/{tp.tax_code}/status", json={"status": "00", "reason": "x"}, headers=officer
+    )
     assert reopen.status_code == 409
     assert "final" in reopen.json()["detail"]
     history = await client.get(f"/api/v1/taxpayers/{tp.tax_code}/history", headers=officer)
@@ -104,5 +126,7 @@ async def test_suspension_is_public_at_once_when_not_listed(session: AsyncSessio
     service = TaxpayerService(session)
     tp = await register_enterprise(session, "0109000004")
     day = datetime.date(2026, 11, 20)
-    await service.change_status(OFFICER, tp.tax_code, StatusChange(status="07", reason="Phá sản"), day, WorkingCalendar())
+    await service.change_status(
+        OFFICER, tp.tax_code, StatusChange(status="07", reason="Phá sản"), day, WorkingCalendar()
+    )
     assert (await service.public(tp.tax_code, day))[1] == "07"

@@ -11,7 +11,7 @@ from taxoffice.auth.tokens import issue_token
 from taxoffice.config import Settings
 
 _counter = itertools.count(1)
-PASSWORD = "correct-horse-battery"  # noqa: S105 - a test password
+PASSWORD = "correct-horse-battery"
 
 
 class Login:

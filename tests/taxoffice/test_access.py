@@ -12,9 +12,14 @@ from tests.support.users import Login
 
 async def test_anonymous_gets_401_problem(client: httpx.AsyncClient, session: AsyncSession) -> None:
     tp = await register_enterprise(session, "0109100001")
-    for method, path in [("GET", f"/api/v1/taxpayers/{tp.tax_code}"), ("GET", "/api/v1/taxpayers"),
-                         ("PATCH", f"/api/v1/taxpayers/{tp.tax_code}"), ("POST", "/api/v1/taxpayers"),
-                         ("GET", "/api/v1/users"), ("GET", "/api/v1/registrations")]:
+    for method, path in [
+        ("GET", f"/api/v1/taxpayers/{tp.tax_code}"),
+        ("GET", "/api/v1/taxpayers"),
+        ("PATCH", f"/api/v1/taxpayers/{tp.tax_code}"),
+        ("POST", "/api/v1/taxpayers"),
+        ("GET", "/api/v1/users"),
+        ("GET", "/api/v1/registrations"),
+    ]:
         response = await client.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert response.headers["content-type"].startswith("application/problem+json")
@@ -25,7 +30,9 @@ async def test_bad_token_is_401(client: httpx.AsyncClient) -> None:
     assert response.status_code == 401
 
 
-async def test_taxpayer_cannot_read_or_change_another(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> None:
+async def test_taxpayer_cannot_read_or_change_another(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
     mine = await register_enterprise(session, "0109100002")
     other = await register_enterprise(session, "0109100003", "Công ty Khác")
     me = await login(Role.TAXPAYER, tax_code=mine.tax_code)
@@ -39,22 +46,32 @@ async def test_taxpayer_cannot_read_or_change_another(client: httpx.AsyncClient,
     assert await session.scalar(select(func.count()).select_from(TaxpayerChange)) == changes_before
 
 
-async def test_taxpayer_changes_own_contacts_not_name(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> None:
+async def test_taxpayer_changes_own_contacts_not_name(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
     mine = await register_enterprise(session, "0109100004")
     me = await login(Role.TAXPAYER, tax_code=mine.tax_code)
-    ok = await client.patch(f"/api/v1/taxpayers/{mine.tax_code}", json={"phone": "0912345678", "email": "a@b.vn"}, headers=me)
+    ok = await client.patch(
+        f"/api/v1/taxpayers/{mine.tax_code}", json={"phone": "0912345678", "email": "a@b.vn"}, headers=me
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json()["phone"] == "0912345678"
     refused = await client.patch(f"/api/v1/taxpayers/{mine.tax_code}", json={"name": "Tên mới"}, headers=me)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "name"
-    assert (await client.post(f"/api/v1/taxpayers/{mine.tax_code}/status", json={"status": "03", "reason": "x"}, headers=me)).status_code == 403
+    assert (
+        await client.post(f"/api/v1/taxpayers/{mine.tax_code}/status", json={"status": "03", "reason": "x"}, headers=me)
+    ).status_code == 403
 
 
-async def test_officer_renames_and_history_records_it(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> None:
+async def test_officer_renames_and_history_records_it(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession
+) -> None:
     tp = await register_enterprise(session, "0109100005")
     officer = await login(Role.OFFICER)
-    renamed = await client.patch(f"/api/v1/taxpayers/{tp.tax_code}", json={"name": "Công ty Mới Đổi Tên"}, headers=officer)
+    renamed = await client.patch(
+        f"/api/v1/taxpayers/{tp.tax_code}", json={"name": "Công ty Mới Đổi Tên"}, headers=officer
+    )
     assert renamed.status_code == 200
     found = await client.get("/api/v1/taxpayers", params={"q": "moi doi ten"}, headers=officer)
     assert [t["tax_code"] for t in found.json()["items"]] == [tp.tax_code]
@@ -67,7 +84,11 @@ async def test_public_lookup_needs_no_login(client: httpx.AsyncClient, session: 
     response = await client.get(f"/api/v1/public/taxpayers/{tp.tax_code}")
     assert response.status_code == 200
     assert response.json() == {
-        "tax_code": tp.tax_code, "name": tp.name, "status": "00", "status_label": "Active", "tax_office": "HNI"
+        "tax_code": tp.tax_code,
+        "name": tp.name,
+        "status": "00",
+        "status_label": "Active",
+        "tax_office": "HNI",
     }
     assert (await client.get("/api/v1/public/taxpayers/0100109106")).status_code == 404
     assert (await client.get("/api/v1/public/taxpayers/0100000050")).status_code == 422

@@ -73,14 +73,22 @@ async def test_slow_down_over_http_is_429(client: httpx.AsyncClient, login: Logi
 
 async def test_change_password(client: httpx.AsyncClient, login: Login, session: AsyncSession) -> None:
     headers = await login(Role.OFFICER, username="minh.le")
-    short = await client.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=headers)
+    short = await client.post(
+        "/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=headers
+    )
     assert short.status_code == 422
     changed = await client.post(
-        "/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "a-much-longer-one"}, headers=headers
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a-much-longer-one"},
+        headers=headers,
     )
     assert changed.status_code == 204
-    assert (await client.post("/api/v1/auth/token", json={"username": "minh.le", "password": PASSWORD})).status_code == 401
-    assert (await client.post("/api/v1/auth/token", json={"username": "minh.le", "password": "a-much-longer-one"})).status_code == 200
+    assert (
+        await client.post("/api/v1/auth/token", json={"username": "minh.le", "password": PASSWORD})
+    ).status_code == 401
+    assert (
+        await client.post("/api/v1/auth/token", json={"username": "minh.le", "password": "a-much-longer-one"})
+    ).status_code == 200
     user = await session.scalar(select(User).where(User.username == "minh.le"))
     assert user is not None
     assert user.password_hash.startswith("$argon2id$")
@@ -91,4 +99,6 @@ async def test_taxpayer_user_needs_tax_code(session: AsyncSession, settings: Set
     from taxoffice.auth.roles import Principal  # noqa: PLC0415
 
     with pytest.raises(Exception, match="tax code"):
-        await UserService(session, settings).create(Principal.system("t"), username="tp", password="long-enough-1", role=Role.TAXPAYER)
+        await UserService(session, settings).create(
+            Principal.system("t"), username="tp", password="long-enough-1", role=Role.TAXPAYER
+        )

@@ -14,9 +14,12 @@ GOOD = {"kind": "enterprise", "name": "Công ty Kiểm Thử", "id_number": "010
 
 
 async def _counts(session: AsyncSession) -> tuple[int | None, ...]:
-    return tuple([
-        await session.scalar(select(func.count()).select_from(t)) for t in (Taxpayer, RegistrationApplication, AuditEvent)
-    ])
+    return tuple(
+        [
+            await session.scalar(select(func.count()).select_from(t))
+            for t in (Taxpayer, RegistrationApplication, AuditEvent)
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -24,13 +27,36 @@ async def _counts(session: AsyncSession) -> tuple[int | None, ...]:
     [
         ('{"kind": "enterprise", "name": "Cong', "application/json", 400, None),
         ("not json at all", "application/json", 400, None),
-        ('{"kind": "enterprise", "name": "Công ty", "id_number": "0109876543", "address": {"street": "x"}, "extra": 1}',
-         "application/json", 400, None),
-        ('{"kind": "spaceship", "name": "Công ty", "id_number": "0109876543", "address": {"street": "x"}}', "application/json", 400, "kind"),
-        ('{"kind": "enterprise", "name": 12, "id_number": "0109876543", "address": {"street": "x"}}', "application/json", 400, "name"),
-        ('{"kind": "enterprise", "name": "Công ty", "id_number": "01 09", "address": {"street": "x"}}', "application/json", 400, "id_number"),
-        ('{"kind": "branch", "name": "Chi nhánh", "id_number": "0109876543", "address": {"street": "x"}, "parent_tax_code": "0100000050"}',
-         "application/json", 422, "parent_tax_code"),
+        (
+            '{"kind": "enterprise", "name": "Công ty", "id_number": "0109876543", "address": {"street": "x"}, "extra": 1}',
+            "application/json",
+            400,
+            None,
+        ),
+        (
+            '{"kind": "spaceship", "name": "Công ty", "id_number": "0109876543", "address": {"street": "x"}}',
+            "application/json",
+            400,
+            "kind",
+        ),
+        (
+            '{"kind": "enterprise", "name": 12, "id_number": "0109876543", "address": {"street": "x"}}',
+            "application/json",
+            400,
+            "name",
+        ),
+        (
+            '{"kind": "enterprise", "name": "Công ty", "id_number": "01 09", "address": {"street": "x"}}',
+            "application/json",
+            400,
+            "id_number",
+        ),
+        (
+            '{"kind": "branch", "name": "Chi nhánh", "id_number": "0109876543", "address": {"street": "x"}, "parent_tax_code": "0100000050"}',
+            "application/json",
+            422,
+            "parent_tax_code",
+        ),
         ("[]", "application/json", 400, None),
     ],
 )
@@ -69,7 +95,9 @@ async def test_oversized_body_is_413(client: httpx.AsyncClient, session: AsyncSe
         ("01000000AB", 422, "tax_code.format"),
     ],
 )
-async def test_invalid_codes_are_named(client: httpx.AsyncClient, login: Login, code: str, status: int, error: str) -> None:
+async def test_invalid_codes_are_named(
+    client: httpx.AsyncClient, login: Login, code: str, status: int, error: str
+) -> None:
     officer = await login(Role.OFFICER)
     response = await client.get(f"/api/v1/taxpayers/{code}", headers=officer)
     assert response.status_code == status
