@@ -3,7 +3,7 @@
 import unicodedata
 from functools import lru_cache
 
-_D = str.maketrans({"đ": "d", "Đ": "d"})
+_D = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})  # Ð (U+00D0) comes from old encodings
 
 
 @lru_cache(maxsize=65_536)

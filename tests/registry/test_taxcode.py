@@ -96,3 +96,40 @@ def test_codes_for_block() -> None:
     assert codes[0] == "0100000010"
     following, _ = taxcode.codes_for_block("01", last, 10)
     assert not set(following) & set(codes)
+
+
+def test_branch_codes_agree_with_stdnum() -> None:
+    rng = random.Random(13)  # noqa: S311 - sample codes, not secrets
+    for _ in range(2_000):
+        code = f"{rng.randrange(10**10):010d}-{rng.choice([0, rng.randrange(1000)]):03d}"
+        assert taxcode.is_valid(code) == mst.is_valid(code), code
+
+
+def test_sequence_zero_is_never_issued() -> None:
+    assert taxcode.next_valid_sequence("01", -1) == (1, "0100000010")
+    assert taxcode.codes_for_block("01", -1, 1) == (["0100000010"], 1)
+
+
+def test_codes_for_block_matches_next_valid_sequence_across_blocks() -> None:
+    # Starting just before sequence 0010000 crosses a boundary of the precomputed ten-thousand-number tails.
+    codes, last = taxcode.codes_for_block("79", 9_990, 30)
+    expected: list[str] = []
+    sequence = 9_990
+    for _ in range(30):
+        sequence, code = taxcode.next_valid_sequence("79", sequence)
+        expected.append(code)
+    assert codes == expected
+    assert last == sequence
+    assert taxcode.codes_for_block("79", 9_990, 0) == ([], 9_990)
+
+
+def test_codes_for_block_exhausted_and_bad_prefix() -> None:
+    tail, last = taxcode.codes_for_block("01", taxcode.MAX_SEQUENCE - 20, 5)
+    assert len(tail) == 5
+    assert last <= taxcode.MAX_SEQUENCE
+    with pytest.raises(ValueError, match="exhausted"):
+        taxcode.codes_for_block("01", taxcode.MAX_SEQUENCE - 20, 100)
+    with pytest.raises(ValueError, match="two digits"):
+        taxcode.codes_for_block("1", 0, 1)
+    with pytest.raises(ValueError, match="two digits"):
+        taxcode.next_valid_sequence("0a", 0)
