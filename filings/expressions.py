@@ -1,0 +1,238 @@
+"""A small, safe arithmetic language for form formulas and rules. Pure.
+
+Source text is parsed with :mod:`ast` and checked against a short list of allowed constructs, then turned into
+nested closures: nothing is ever passed to ``eval`` or ``exec``. Allowed: integer literals; names (indicator codes
+such as ``ct40a``, and whatever else the caller supplies, e.g. ``tolerance``); ``+ - * // /`` where ``/`` is exact
+(:class:`~fractions.Fraction`) division; unary minus; comparisons ``< <= > >= == !=`` (chained as in Python);
+``and``, ``or``, ``not`` (always giving a bool); calls to ``max``, ``min``, ``abs`` and ``round_half_up``.
+
+Example:
+    >>> compile_expression("max(ct36 - ct22, 0)").evaluate({"ct36": 5, "ct22": 7})
+    0
+"""
+
+import ast
+import functools
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TypeAlias
+
+Number: TypeAlias = int | Fraction
+Value: TypeAlias = int | Fraction | bool
+_Node: TypeAlias = Callable[[Mapping[str, Number]], Value]
+
+MAX_LENGTH = 2_000
+MAX_NODES = 500
+
+
+class ExpressionError(ValueError):
+    """An expression that is not allowed, cannot be parsed or cannot be evaluated (division by zero)."""
+
+
+def round_half_up(value: Value) -> int:
+    """``value`` rounded to the nearest integer, halves away from zero (2.5 → 3, -2.5 → -3)."""
+    if isinstance(value, int):
+        return int(value)
+    magnitude = abs(value)
+    whole = int(magnitude + Fraction(1, 2))
+    return whole if value >= 0 else -whole
+
+
+def _normalise(value: Value) -> Value:
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value.numerator)
+    return value
+
+
+def _divide(left: Value, right: Value) -> Value:
+    if right == 0:
+        raise ExpressionError("division by zero")
+    return Fraction(left) / Fraction(right)
+
+
+def _floor_divide(left: Value, right: Value) -> Value:
+    if right == 0:
+        raise ExpressionError("division by zero")
+    return left // right
+
+
+_BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: _divide,
+    ast.FloorDiv: _floor_divide,
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+
+
+def _max(*args: Value) -> Value:
+    return max(args)
+
+
+def _min(*args: Value) -> Value:
+    return min(args)
+
+
+def _abs(value: Value) -> Value:
+    return -value if value < 0 else value
+
+
+# name → (function, fewest arguments, most arguments; None = any number)
+_FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int | None]] = {
+    "max": (_max, 2, None),
+    "min": (_min, 2, None),
+    "abs": (_abs, 1, 1),
+    "round_half_up": (round_half_up, 1, 1),
+}
+
+
+class _Compiler:
+    """Turns an allowed syntax tree into closures, collecting the names it reads."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.names: set[str] = set()
+
+    def refuse(self, node: ast.AST, what: str) -> ExpressionError:
+        column = getattr(node, "col_offset", None)
+        where = f" at column {column + 1}" if column is not None else ""
+        return ExpressionError(f"{what} is not allowed in a form expression{where}: {self.text!r}")
+
+    def compile(self, node: ast.AST) -> _Node:  # noqa: PLR0911 - one branch per allowed construct
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.UnaryOp):
+            return self.unary(node)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.BoolOp):
+            return self.boolean(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.refuse(node, type(node).__name__)
+
+    def constant(self, node: ast.Constant) -> _Node:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.refuse(node, f"the literal {value!r} (only whole numbers)")
+        return lambda _values: value
+
+    def name(self, node: ast.Name) -> _Node:
+        name = node.id
+        if name.startswith("_") or name in _FUNCTIONS:
+            raise self.refuse(node, f"the name {name!r}")
+        self.names.add(name)
+        return lambda values: values[name]
+
+    def binary(self, node: ast.BinOp) -> _Node:
+        function = _BINARY.get(type(node.op))
+        if function is None:
+            raise self.refuse(node, f"the operator {type(node.op).__name__}")
+        left, right = self.compile(node.left), self.compile(node.right)
+        return lambda values: function(left(values), right(values))
+
+    def unary(self, node: ast.UnaryOp) -> _Node:
+        operand = self.compile(node.operand)
+        if isinstance(node.op, ast.USub):
+            return lambda values: -operand(values)
+        if isinstance(node.op, ast.Not):
+            return lambda values: not operand(values)
+        raise self.refuse(node, f"the operator {type(node.op).__name__}")
+
+    def compare(self, node: ast.Compare) -> _Node:
+        functions: list[Callable[[Value, Value], bool]] = []
+        for op in node.ops:
+            function = _COMPARE.get(type(op))
+            if function is None:
+                raise self.refuse(node, f"the comparison {type(op).__name__}")
+            functions.append(function)
+        first = self.compile(node.left)
+        rest = [self.compile(c) for c in node.comparators]
+        steps = list(zip(functions, rest, strict=True))
+
+        def run(values: Mapping[str, Number]) -> bool:
+            left = first(values)
+            for function, operand in steps:
+                right = operand(values)
+                if not function(left, right):
+                    return False
+                left = right
+            return True
+
+        return run
+
+    def boolean(self, node: ast.BoolOp) -> _Node:
+        operands = [self.compile(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda values: all(o(values) for o in operands)
+        return lambda values: any(o(values) for o in operands)
+
+    def call(self, node: ast.Call) -> _Node:
+        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+            called = node.func.id if isinstance(node.func, ast.Name) else type(node.func).__name__
+            raise self.refuse(node, f"calling {called!r} (only {', '.join(sorted(_FUNCTIONS))})")
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.refuse(node, f"keyword or starred arguments to {name}")
+        function, fewest, most = _FUNCTIONS[name]
+        if len(node.args) < fewest or (most is not None and len(node.args) > most):
+            expected = str(fewest) if most == fewest else f"at least {fewest}"
+            raise self.refuse(node, f"calling {name} with {len(node.args)} arguments (it takes {expected})")
+        arguments = [self.compile(a) for a in node.args]
+        return lambda values: function(*(a(values) for a in arguments))
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression: the names it reads, and a way to evaluate it."""
+
+    text: str
+    names: frozenset[str]
+    _run: _Node = field(repr=False, compare=False)
+
+    def evaluate(self, values: Mapping[str, Number]) -> Value:
+        """The expression's value; a whole :class:`~fractions.Fraction` comes back as an ``int``.
+
+        Raises:
+            KeyError: a name the expression reads is missing from ``values``.
+            ExpressionError: a division by zero.
+        """
+        return _normalise(self._run(values))
+
+
+@functools.lru_cache(maxsize=4_096)
+def compile_expression(text: str) -> Expression:
+    """Check and compile an expression (cached by its text).
+
+    Raises:
+        ExpressionError: the text is too long, does not parse, or uses anything outside the allowed constructs.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression is text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"an expression may have at most {MAX_LENGTH} characters, this one has {len(text)}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"cannot parse {text!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"cannot parse {text[:80]!r}: too deeply nested or invalid") from None
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
+        raise ExpressionError(f"an expression may have at most {MAX_NODES} parts: {text[:80]!r}")
+    compiler = _Compiler(text)
+    run = compiler.compile(tree.body)
+    return Expression(text=text, names=frozenset(compiler.names), _run=run)

@@ -1,0 +1,37 @@
+"""Forms as data: definitions, the shipped catalogue and validation of returns against them. Pure."""
+
+from filings.forms.catalogue import (
+    CATALOGUE,
+    CIT_03_TNDN,
+    PIT_05_KK_TNCN,
+    VAT_01_GTGT,
+    UnknownFormError,
+    all_forms,
+    find_by_htkk,
+    find_form,
+    forms_for_tax_type,
+)
+from filings.forms.model import FormDefinitionError, FormVersion, Indicator, IndicatorType, Rule, Severity
+from filings.forms.validation import MAX_AMOUNT, Assessment, Finding, assess
+
+__all__ = [
+    "CATALOGUE",
+    "CIT_03_TNDN",
+    "MAX_AMOUNT",
+    "PIT_05_KK_TNCN",
+    "VAT_01_GTGT",
+    "Assessment",
+    "Finding",
+    "FormDefinitionError",
+    "FormVersion",
+    "Indicator",
+    "IndicatorType",
+    "Rule",
+    "Severity",
+    "UnknownFormError",
+    "all_forms",
+    "assess",
+    "find_by_htkk",
+    "find_form",
+    "forms_for_tax_type",
+]

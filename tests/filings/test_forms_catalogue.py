@@ -1,0 +1,137 @@
+"""The shipped forms: lookups by slug, code, HTKK code and tax type, by date."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from filings.forms import (
+    CATALOGUE,
+    CIT_03_TNDN,
+    PIT_05_KK_TNCN,
+    VAT_01_GTGT,
+    FormVersion,
+    IndicatorType,
+    UnknownFormError,
+    all_forms,
+    find_by_htkk,
+    find_form,
+    forms_for_tax_type,
+)
+from filings.periods import DeadlineRule, PeriodKind
+
+D = datetime.date
+TODAY = D(2026, 11, 24)
+
+
+@pytest.mark.parametrize("key", ["01-GTGT", "01/GTGT", "01-gtgt", " 01/gtgt "])
+def test_find_vat_form_by_slug_or_code(key: str) -> None:
+    assert find_form(key, TODAY) is VAT_01_GTGT
+
+
+@pytest.mark.parametrize(("htkk", "form"), [("842", VAT_01_GTGT), ("864", PIT_05_KK_TNCN), ("892", CIT_03_TNDN)])
+def test_find_by_htkk(htkk: str, form: FormVersion) -> None:
+    assert find_by_htkk(htkk, TODAY) is form
+    assert find_by_htkk(f" {htkk}", D(2021, 1, 1)) is form
+
+
+def test_unknown_forms() -> None:
+    with pytest.raises(UnknownFormError, match="no form '99-XYZ'"):
+        find_form("99-XYZ", TODAY)
+    with pytest.raises(KeyError):
+        find_by_htkk("999", TODAY)
+    # Before the 2021 versions there is nothing in force.
+    with pytest.raises(UnknownFormError, match="no version in force on 2020-12-31"):
+        find_form("01-GTGT", D(2020, 12, 31))
+
+
+def test_versions_are_picked_by_date() -> None:
+    old = dataclasses.replace(VAT_01_GTGT, valid_to=D(2026, 12, 31))
+    new = dataclasses.replace(VAT_01_GTGT, valid_from=D(2027, 1, 1), rate_tolerance=0)
+    catalogue = (new, old)
+    assert find_form("01-GTGT", D(2026, 12, 31), catalogue) is old
+    assert find_form("01/GTGT", D(2027, 1, 1), catalogue) is new
+    assert find_by_htkk("842", D(2027, 6, 1), catalogue) is new
+    assert all_forms(catalogue) == [old, new]
+    assert forms_for_tax_type("VAT", D(2026, 6, 1), catalogue) == [old]
+
+
+def test_all_forms_and_tax_types() -> None:
+    assert [f.code for f in all_forms()] == ["01/GTGT", "03/TNDN", "05/KK-TNCN"]
+    assert forms_for_tax_type("VAT", TODAY) == [VAT_01_GTGT]
+    assert forms_for_tax_type("pit", TODAY) == [PIT_05_KK_TNCN]
+    assert forms_for_tax_type("CIT", TODAY) == [CIT_03_TNDN]
+    assert forms_for_tax_type("CIT", D(2020, 1, 1)) == []
+    assert forms_for_tax_type("XYZ", TODAY) == []
+
+
+def test_vat_form_definition() -> None:
+    form = VAT_01_GTGT
+    assert (form.code, form.slug, form.htkk_code, form.tax_type, form.sub_item) == (
+        "01/GTGT",
+        "01-GTGT",
+        "842",
+        "VAT",
+        "1701",
+    )
+    assert form.period_kinds == (PeriodKind.MONTH, PeriodKind.QUARTER)
+    assert form.deadline_rules[PeriodKind.MONTH] is DeadlineRule.MONTHLY_20TH
+    assert form.deadline_rules[PeriodKind.QUARTER] is DeadlineRule.QUARTER_END_OF_FIRST_MONTH
+    assert form.payable_indicator == "ct40"
+    assert dict(form.carry_forward) == {"ct22": "ct43"}
+    assert (form.valid_from, form.valid_to) == (D(2021, 1, 1), None)
+    codes = [i.code for i in form.indicators]
+    assert codes == [
+        "ct21", "ct22", "ct23", "ct24", "ct25", "ct26", "ct27", "ct28", "ct29", "ct30", "ct31", "ct32", "ct32a",
+        "ct33", "ct34", "ct35", "ct36", "ct37", "ct38", "ct39a", "ct40a", "ct40b", "ct40", "ct41", "ct42", "ct43",
+    ]  # fmt: skip
+    formulas = {i.code: i.formula for i in form.indicators if i.formula}
+    assert formulas == {
+        "ct27": "ct29 + ct30 + ct32 + ct32a",
+        "ct28": "ct31 + ct33",
+        "ct34": "ct26 + ct27",
+        "ct35": "ct28",
+        "ct36": "ct35 - ct25",
+        "ct40a": "max(ct36 - ct22 + ct37 - ct38 - ct39a, 0)",
+        "ct40": "ct40a - ct40b",
+        "ct41": "max(-(ct36 - ct22 + ct37 - ct38 - ct39a), 0)",
+        "ct43": "ct41 - ct42",
+    }
+    assert form.indicator("ct21").type is IndicatorType.INTEGER
+    assert form.indicator("ct36").allow_negative
+    assert [i.code for i in form.indicators if i.allow_negative] == ["ct36"]
+    assert {r.code for r in form.rules} == {"GTGT-021", "GTGT-025", "GTGT-031", "GTGT-033", "GTGT-040B", "GTGT-042"}
+    assert form.rule_prefix == "GTGT"
+
+
+def test_pit_and_cit_definitions() -> None:
+    pit, cit = PIT_05_KK_TNCN, CIT_03_TNDN
+    assert (pit.htkk_code, pit.sub_item, pit.payable_indicator, pit.tax_type) == ("864", "1001", "ct27", "PIT")
+    assert pit.period_kinds == (PeriodKind.MONTH, PeriodKind.QUARTER)
+    assert pit.indicator("ct21").type is IndicatorType.INTEGER
+    assert pit.rule_prefix == "TNCN"
+    assert (cit.htkk_code, cit.sub_item, cit.payable_indicator, cit.tax_type) == ("892", "1052", "ct05", "CIT")
+    assert cit.period_kinds == (PeriodKind.YEAR,)
+    assert cit.deadline_rules[PeriodKind.YEAR] is DeadlineRule.YEAR_END_OF_THIRD_MONTH
+    assert cit.indicator("ct03").formula == "round_half_up(ct02 * 20 / 100)"
+    assert cit.indicator("ct05").formula == "max(ct03 - ct04, 0)"
+    assert cit.rule_prefix == "TNDN"
+
+
+@pytest.mark.parametrize("version", CATALOGUE, ids=lambda f: f.slug)
+def test_every_text_is_bilingual_and_every_code_unique(version: FormVersion) -> None:
+    assert version.name_vi
+    assert version.name_en
+    for indicator in version.indicators:
+        assert indicator.label_vi
+        assert indicator.label_en
+        assert indicator.code.startswith("ct")
+        assert indicator.code == indicator.code.lower()
+    for rule in version.rules:
+        assert rule.message_vi
+        assert rule.message_en
+        assert rule.code.startswith(f"{version.rule_prefix}-")
+        assert set(rule.indicators) <= {i.code for i in version.indicators}
+    assert len({r.code for r in version.rules}) == len(version.rules)
+    # Every deadline rule yields a date for every period kind of the form.
+    assert set(version.deadline_rules) == set(version.period_kinds)
