@@ -1,8 +1,10 @@
 """Imports every domain's tables, so that the metadata is complete (alembic, create_app)."""
 
+from filings import models as filings_models
 from registry import models as registry_models
+from taxoffice.accounts import models as accounts_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
 from taxoffice.workdays import models as workdays_models
 
-__all__ = ["auth_models", "metadata", "registry_models", "workdays_models"]
+__all__ = ["accounts_models", "auth_models", "filings_models", "metadata", "registry_models", "workdays_models"]

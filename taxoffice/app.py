@@ -1,5 +1,6 @@
 """The application factory: composes every domain's routes, the database plugin, auth and error handling."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from filings.controllers import ROUTES as FILING_ROUTES
 from registry.controllers import ROUTES as REGISTRY_ROUTES
 from taxoffice import all_models
+from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
 from taxoffice.config import Settings, get_settings
@@ -23,6 +26,11 @@ from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
 
 API_PREFIX = "/api/v1"
+
+
+def utc_now() -> datetime.datetime:
+    """The current instant, UTC (the app's clock; tests give a fixed one)."""
+    return datetime.datetime.now(datetime.UTC)
 
 
 def alchemy_config(
@@ -46,6 +54,7 @@ def create_app(
     session_maker: Callable[[], AsyncSession] | None = None,
     on_startup: list[Callable[..., Any]] | None = None,
     on_shutdown: list[Callable[..., Any]] | None = None,
+    clock: Callable[[], datetime.datetime] | None = None,
 ) -> Litestar:
     """Build the back office's ASGI app."""
     settings = settings or get_settings()
@@ -53,7 +62,10 @@ def create_app(
     engine = engine or create_engine(settings)
     config = alchemy_config(engine, session_maker)
     jwt_auth = build_jwt_auth(settings)
-    api = Router(path=API_PREFIX, route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES])
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES, *FILING_ROUTES, *ACCOUNT_ROUTES],
+    )
     return Litestar(
         route_handlers=[health, ready, api],
         plugins=[SQLAlchemyPlugin(config=config)],
@@ -62,7 +74,15 @@ def create_app(
         on_app_init=[jwt_auth.on_app_init],
         on_startup=on_startup or [],
         on_shutdown=on_shutdown or [],
-        state=State({"settings": settings, "jwt_auth": jwt_auth, "alchemy": config, "engine": engine}),
+        state=State(
+            {
+                "settings": settings,
+                "jwt_auth": jwt_auth,
+                "alchemy": config,
+                "engine": engine,
+                "clock": clock or utc_now,
+            }
+        ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Tax office back office",

@@ -8,11 +8,14 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from filings.obligation_service import ObligationService
+from filings.services import FilingService
 from registry.applications import ApplicationService
 from registry.services import TaxpayerService
+from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
-from taxoffice.calendar import today_vn
+from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
 from taxoffice.workdays.services import CalendarService
 
@@ -32,9 +35,15 @@ def provide_actor(request: Request[Any, Any, Any]) -> Principal:
     return Principal.anonymous(client)
 
 
-def provide_today() -> datetime.date:
+def provide_now(state: State) -> datetime.datetime:
+    """The current instant (UTC), from the app's clock."""
+    now: datetime.datetime = state.clock()
+    return now
+
+
+def provide_today(now: NamedDependency[datetime.datetime]) -> datetime.date:
     """Today in Hanoi."""
-    return today_vn()
+    return now.astimezone(VN_TZ).date()
 
 
 def provide_users(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> UserService:
@@ -63,12 +72,35 @@ def provide_calendar_service(db_session: NamedDependency[AsyncSession]) -> Calen
     return CalendarService(db_session)
 
 
+def provide_accounts(db_session: NamedDependency[AsyncSession]) -> AccountService:
+    """The account (ledger) service."""
+    return AccountService(db_session)
+
+
+def provide_filings(
+    db_session: NamedDependency[AsyncSession], accounts: NamedDependency[AccountService]
+) -> FilingService:
+    """The e-filing service."""
+    return FilingService(db_session, accounts)
+
+
+def provide_obligations(
+    db_session: NamedDependency[AsyncSession], filing_service: NamedDependency[FilingService]
+) -> ObligationService:
+    """The obligations service."""
+    return ObligationService(db_session, filing_service)
+
+
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
     "today": Provide(provide_today, sync_to_thread=False),
     "users": Provide(provide_users, sync_to_thread=False),
     "taxpayers": Provide(provide_taxpayers, sync_to_thread=False),
     "applications": Provide(provide_applications, sync_to_thread=False),
     "calendar_service": Provide(provide_calendar_service, sync_to_thread=False),
+    "accounts": Provide(provide_accounts, sync_to_thread=False),
+    "filing_service": Provide(provide_filings, sync_to_thread=False),
+    "obligation_service": Provide(provide_obligations, sync_to_thread=False),
 }

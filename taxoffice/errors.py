@@ -37,6 +37,30 @@ class ValidationFailedError(DomainError):
     title = "Invalid input"
 
 
+class InvalidRequestError(DomainError):
+    """The body is readable but has the wrong shape: unknown fields, wrong types."""
+
+    status = 400
+    code = "invalid-request"
+    title = "Invalid request"
+
+
+class MalformedInputError(DomainError):
+    """The body cannot be read at all (broken JSON or XML, forbidden XML constructs)."""
+
+    status = 400
+    code = "malformed-input"
+    title = "Malformed input"
+
+
+class PayloadTooLargeError(DomainError):
+    """The body is larger than allowed."""
+
+    status = 413
+    code = "body-too-large"
+    title = "Body too large"
+
+
 class RuleViolationError(DomainError):
     """The request breaks a business rule."""
 

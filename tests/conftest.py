@@ -14,6 +14,7 @@ from taxoffice.config import Settings
 from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
 from taxoffice.workdays.services import forget_cached_calendars
+from tests.support.clock import Clock
 from tests.support.servers import postgres_server, redis_server
 from tests.support.users import Login
 
@@ -103,9 +104,17 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
 
 
 @pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> Litestar:
+def clock() -> Clock:
+    """The app's clock: real time unless the test sets it."""
+    return Clock()
+
+
+@pytest.fixture
+def app(
+    settings: Settings, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], clock: Clock
+) -> Litestar:
     """The real app, its sessions bound to the test's connection."""
-    application = create_app(settings, engine=engine, session_maker=session_factory)
+    application = create_app(settings, engine=engine, session_maker=session_factory, clock=clock)
     application.state.update(application.state.alchemy.create_app_state_items())
     return application
 

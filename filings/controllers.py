@@ -1,0 +1,140 @@
+"""HTTP routes of e-filing: forms, obligations, returns."""
+
+import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, Parameter
+
+from filings import forms, views
+from filings.obligation_service import ObligationService
+from filings.periods import days_late
+from filings.schemas import FormRead, ObligationRead, ReturnDetail, ReturnReceipt
+from filings.services import RETURN_MAX_BYTES, FilingService
+from taxoffice.auth.guards import STAFF_OR_TAXPAYER
+from taxoffice.auth.roles import Principal
+from taxoffice.calendar import VN_TZ
+from taxoffice.errors import ResourceNotFoundError
+from taxoffice.workdays.services import CalendarService
+
+Year = Annotated[int, Parameter(ge=2000, le=2100)]
+
+
+class FormController(Controller):
+    """Form definitions, for clients to render and check returns."""
+
+    path = "/forms"
+    tags = ["e-filing"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="listForms", exclude_from_auth=True)
+    async def list_forms(self) -> list[FormRead]:
+        """Every form version (past, current and announced)."""
+        return [views.form_read(f) for f in forms.all_forms()]
+
+    @get("/{slug:str}", operation_id="getForm", exclude_from_auth=True)
+    async def get_form(
+        self, slug: FromPath[str], today: NamedDependency[datetime.date], on: FromQuery[datetime.date | None] = None
+    ) -> FormRead:
+        """One form, in the version in force on ``on`` (default: today)."""
+        day = on or today
+        try:
+            return views.form_read(forms.find_form(slug, day))
+        except KeyError as exc:
+            raise ResourceNotFoundError(f"No form {slug!r} in force on {day.isoformat()}.") from exc
+
+
+class ObligationController(Controller):
+    """What a taxpayer owes."""
+
+    path = "/taxpayers/{tax_code:str}/obligations"
+    tags = ["e-filing"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="listObligations", guards=[STAFF_OR_TAXPAYER])
+    async def obligations(
+        self,
+        tax_code: FromPath[str],
+        obligation_service: NamedDependency[ObligationService],
+        calendar_service: NamedDependency[CalendarService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        year: FromQuery[Year | None] = None,
+    ) -> list[ObligationRead]:
+        """Returns owed for a year, with deadlines and status (upcoming, due, filed, filed_late, overdue)."""
+        calendar = await calendar_service.calendar()
+        return await obligation_service.for_year(actor, tax_code, year or today.year, today, calendar)
+
+
+class ReturnController(Controller):
+    """E-returns: JSON or HTKK XML."""
+
+    path = "/returns"
+    tags = ["e-filing"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @post(operation_id="submitReturn", guards=[STAFF_OR_TAXPAYER], request_max_body_size=RETURN_MAX_BYTES)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        filing_service: NamedDependency[FilingService],
+        calendar_service: NamedDependency[CalendarService],
+        actor: NamedDependency[Principal],
+        now: NamedDependency[datetime.datetime],
+    ) -> Response[ReturnReceipt]:
+        """File a return; the answer is the receipt and the acceptance or rejection with reasons."""
+        ret, created = await filing_service.submit(
+            actor,
+            await request.body(),
+            request.headers.get("content-type", ""),
+            request.headers.get("idempotency-key"),
+            now,
+            await calendar_service.calendar(),
+        )
+        return Response(views.receipt(ret), status_code=201 if created else 200)
+
+    @post(
+        "/validate",
+        operation_id="validateReturn",
+        guards=[STAFF_OR_TAXPAYER],
+        status_code=200,
+        request_max_body_size=RETURN_MAX_BYTES,
+    )
+    async def validate(
+        self,
+        request: Request[Any, Any, Any],
+        filing_service: NamedDependency[FilingService],
+        calendar_service: NamedDependency[CalendarService],
+        actor: NamedDependency[Principal],
+        now: NamedDependency[datetime.datetime],
+    ) -> ReturnDetail:
+        """A dry run: the same checks and figures as filing, nothing stored."""
+        checked = await filing_service.validate(
+            actor, await request.body(), request.headers.get("content-type", ""), now, await calendar_service.calendar()
+        )
+        return views.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
+
+    @get("/{return_id:int}", operation_id="getReturn", guards=[STAFF_OR_TAXPAYER])
+    async def get_return(
+        self,
+        return_id: FromPath[int],
+        filing_service: NamedDependency[FilingService],
+        actor: NamedDependency[Principal],
+    ) -> ReturnDetail:
+        """A return, its notices and figures."""
+        return views.detail(await filing_service.get(actor, return_id))
+
+    @get(operation_id="listReturns", guards=[STAFF_OR_TAXPAYER])
+    async def list_returns(
+        self,
+        filing_service: NamedDependency[FilingService],
+        actor: NamedDependency[Principal],
+        tax_code: FromQuery[str | None] = None,
+        form: FromQuery[str | None] = None,
+        period: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+    ) -> list[ReturnReceipt]:
+        """Returns, newest first."""
+        rows = await filing_service.search(actor, tax_code=tax_code, form=form, period=period, status=status)
+        return [views.receipt(r) for r in rows]
+
+
+ROUTES = [FormController, ObligationController, ReturnController]

@@ -1,0 +1,68 @@
+"""E-returns: every submission received, with its receipt, figures and the office's decision."""
+
+import datetime
+from typing import Any
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taxoffice.db import JsonB, Model, code_string
+
+
+class TaxReturn(Model):
+    """A received return: ``status`` goes received → accepted | rejected.
+
+    Accepted rows are never changed again except ``is_current`` (whether its figures stand for the period, i.e.
+    no later supplementary return).
+    """
+
+    __tablename__ = "tax_return"
+    __table_args__ = (
+        # One accepted return per amendment number of a period: an accepted original (0), then 1, 2 …
+        Index(
+            "uq_tax_return_accepted",
+            "tax_code",
+            "form_code",
+            "period",
+            "amendment_no",
+            unique=True,
+            postgresql_where=text("status = 'accepted'"),
+            sqlite_where=text("status = 'accepted'"),
+        ),
+        Index(
+            "uq_tax_return_idempotency",
+            "submitted_by",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+            sqlite_where=text("idempotency_key IS NOT NULL"),
+        ),
+        Index("ix_tax_return_code_form_period", "tax_code", "form_code", "period"),
+        Index("ix_tax_return_received_at", "received_at"),
+    )
+
+    transaction_code: Mapped[str | None] = mapped_column(code_string(17), unique=True)
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    tax_code: Mapped[str] = mapped_column(code_string(14))
+    form_code: Mapped[str] = mapped_column(String(16))
+    form_valid_from: Mapped[datetime.date] = mapped_column(Date)
+    period: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(14))
+    amendment_no: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    source_format: Mapped[str] = mapped_column(String(4))
+    document: Mapped[str] = mapped_column(Text)
+    values: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    computed: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    tax_payable: Mapped[int | None] = mapped_column(BigInteger)
+    posted_amount: Mapped[int | None] = mapped_column(BigInteger)
+    fine: Mapped[int | None] = mapped_column(BigInteger)
+    due_on: Mapped[datetime.date] = mapped_column(Date)
+    days_late: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,92 @@
+"""Which returns a taxpayer owes, from its registry record (DOMAIN.md §3). Pure: the record is passed in."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from filings import forms
+from filings.periods import Period, PeriodKind, effective_deadline, periods_in_year
+
+# Forms each tax type brings, and which kinds of taxpayer file them.
+FORM_BY_TAX_TYPE = {"VAT": "01/GTGT", "PIT": "05/KK-TNCN", "CIT": "03/TNDN"}
+FILERS = {
+    "01/GTGT": frozenset({"enterprise", "branch", "household"}),
+    "05/KK-TNCN": frozenset({"enterprise", "branch", "household"}),
+    "03/TNDN": frozenset({"enterprise"}),
+}
+CLOSED_STATUSES = frozenset({"01"})
+
+
+@dataclass(frozen=True)
+class TaxpayerFacts:
+    """What obligations depend on."""
+
+    kind: str
+    tax_types: tuple[str, ...]
+    vat_frequency: str
+    registered_on: datetime.date
+    status: str
+    status_effective_on: datetime.date
+    suspended_until: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A return owed for a period, and its effective deadline."""
+
+    form: str
+    period: Period
+    due_on: datetime.date
+
+
+def _period_kind(form: forms.FormVersion, facts: TaxpayerFacts) -> PeriodKind:
+    if PeriodKind.YEAR in form.period_kinds and len(form.period_kinds) == 1:
+        return PeriodKind.YEAR
+    return PeriodKind.QUARTER if facts.vat_frequency == "quarterly" else PeriodKind.MONTH
+
+
+def _suspended_throughout(facts: TaxpayerFacts, period: Period) -> bool:
+    if facts.status != "05" or facts.suspended_until is None:
+        return False
+    return facts.status_effective_on <= period.start and period.end <= facts.suspended_until
+
+
+def owed(facts: TaxpayerFacts, year: int, is_working_day: Callable[[datetime.date], bool]) -> list[Obligation]:
+    """Every return owed for periods of ``year``.
+
+    From the registration on, not after the code closed, not for periods wholly inside a temporary suspension.
+    """
+    result: list[Obligation] = []
+    for tax_type in facts.tax_types:
+        code = FORM_BY_TAX_TYPE.get(tax_type)
+        if code is None or facts.kind not in FILERS[code]:
+            continue
+        for period in (
+            periods_in_year(PeriodKind.YEAR, year)
+            + periods_in_year(PeriodKind.QUARTER, year)
+            + periods_in_year(PeriodKind.MONTH, year)
+        ):
+            try:
+                form = forms.find_form(code, period.end)
+            except KeyError:
+                continue
+            if period.kind is not _period_kind(form, facts) or period.kind not in form.period_kinds:
+                continue
+            if period.end < facts.registered_on:
+                continue
+            if facts.status in CLOSED_STATUSES and period.start > facts.status_effective_on:
+                continue
+            if _suspended_throughout(facts, period):
+                continue
+            due = effective_deadline(form.deadline_rules[period.kind], period, is_working_day)
+            result.append(Obligation(form=form.code, period=period, due_on=due))
+    return sorted(result, key=lambda o: (o.due_on, o.form))
+
+
+def status_of(obligation: Obligation, today: datetime.date, filed_on: datetime.date | None) -> str:
+    """``upcoming`` (period not ended), ``due`` (ended, deadline not passed), ``overdue``, ``filed``, ``filed_late``."""
+    if filed_on is not None:
+        return "filed" if filed_on <= obligation.due_on else "filed_late"
+    if today <= obligation.period.end:
+        return "upcoming"
+    return "due" if today <= obligation.due_on else "overdue"

@@ -1,0 +1,388 @@
+"""Receiving, validating and accepting e-returns.
+
+Acceptance, the period's status and the account's charge change in one transaction (DESIGN.md §5.2).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from filings import forms
+from filings.errors import (
+    AlreadyFiledError,
+    NothingToAmendError,
+    PeriodNotEndedError,
+    UnknownFormError,
+    WrongPeriodKindError,
+)
+from filings.fines import late_filing_fine
+from filings.forms import Assessment, Finding, FormVersion, Severity, assess
+from filings.intake import Envelope, read_submission
+from filings.models import TaxReturn
+from filings.periods import Period, days_late, effective_deadline
+from filings.schemas import ReturnKind
+from registry.models import Taxpayer
+from registry.services import parse_code
+from registry.statuses import CANNOT_FILE
+from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge
+from taxoffice.auth.roles import Principal
+from taxoffice.calendar import VN_TZ, WorkingCalendar
+from taxoffice.errors import ResourceNotFoundError
+
+ACCEPTED, REJECTED, RECEIVED = "accepted", "rejected", "received"
+# The largest return accepted (JSON or XML).
+RETURN_MAX_BYTES = 2_000_000
+ORGANISATION_KINDS = frozenset({"enterprise", "branch"})
+# Working days a taxpayer has to pay a late-filing fine after the decision [open: configuration].
+FINE_PAYMENT_WORKING_DAYS = 10
+
+
+def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi: str, en: str) -> Finding:
+    """A rejection found by the office rather than by the form's own rules."""
+    return Finding(
+        rule=rule, severity=Severity.REJECT, indicators=indicators, value=value, message_vi=vi, message_en=en
+    )
+
+
+@dataclass
+class Checked:
+    """A submission that can be received: whose, which form and period, what it amends, what the office found."""
+
+    taxpayer: Taxpayer
+    form: FormVersion
+    envelope: Envelope
+    due_on: datetime.date
+    amendment_no: int
+    previous: TaxReturn | None
+    assessment: Assessment
+    extra: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, the form's and the office's."""
+        return [*self.extra, *self.assessment.findings]
+
+    @property
+    def acceptable(self) -> bool:
+        """No finding rejects it."""
+        return all(f.severity is not Severity.REJECT for f in self.findings)
+
+
+def findings_json(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as stored and served."""
+    return [
+        {
+            "rule": f.rule,
+            "severity": f.severity.value,
+            "indicators": list(f.indicators),
+            "value": f.value,
+            "message_vi": f.message_vi,
+            "message_en": f.message_en,
+        }
+        for f in findings
+    ]
+
+
+class FilingService:
+    """E-returns: receipt, validation, acceptance, amendments."""
+
+    def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
+        self.session = session
+        self.accounts = accounts
+
+    async def _taxpayer(self, actor: Principal, raw_code: str) -> Taxpayer:
+        code = parse_code(raw_code)
+        taxpayer = None
+        if actor.may_see_taxpayer(code):
+            taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
+        if taxpayer is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        return taxpayer
+
+    async def _accepted(self, tax_code: str, form_code: str, period: str) -> list[TaxReturn]:
+        query = (
+            select(TaxReturn)
+            .where(
+                TaxReturn.tax_code == tax_code,
+                TaxReturn.form_code == form_code,
+                TaxReturn.period == period,
+                TaxReturn.status == ACCEPTED,
+            )
+            .order_by(TaxReturn.amendment_no)
+        )
+        return list(await self.session.scalars(query))
+
+    async def check(
+        self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
+    ) -> Checked:
+        """Everything but storing: raises when the return cannot be received, else says what the office found."""
+        taxpayer = await self._taxpayer(actor, envelope.tax_code)
+        period = envelope.period
+        try:
+            form = (
+                forms.find_by_htkk(envelope.form, period.end)
+                if envelope.form.isdigit()
+                else forms.find_form(envelope.form, period.end)
+            )
+        except KeyError as exc:
+            raise UnknownFormError(f"There is no form {envelope.form!r} for the period {period.label}.") from exc
+        if period.kind not in form.period_kinds:
+            kinds = ", ".join(k.value for k in form.period_kinds)
+            raise WrongPeriodKindError(f"{form.code} is filed for periods of kind {kinds}, not {period.label}.")
+        if received_on <= period.end:
+            raise PeriodNotEndedError(
+                f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
+            )
+        due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
+        accepted = await self._accepted(taxpayer.tax_code, form.code, period.label)
+        current = accepted[-1] if accepted else None
+        if envelope.kind is ReturnKind.ORIGINAL and current is not None:
+            raise AlreadyFiledError(
+                f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
+                f"{current.transaction_code}); send a supplementary return (kind: supplementary) to change it."
+            )
+        if envelope.kind is ReturnKind.SUPPLEMENTARY and current is None:
+            raise NothingToAmendError(f"No accepted {form.code} for {period.label} to amend: send the original first.")
+        amendment_no = current.amendment_no + 1 if current is not None else 0
+        previous_values = await self._carried_forward(taxpayer.tax_code, form, period)
+        assessment = assess(form, envelope.values, previous=previous_values)
+        checked = Checked(taxpayer, form, envelope, due_on, amendment_no, current, assessment)
+        if envelope.amendment_no is not None and envelope.amendment_no != amendment_no:
+            checked.extra.append(
+                office_finding(
+                    "AMENDMENT-NO",
+                    ("soLan",),
+                    str(envelope.amendment_no),
+                    f"Lần bổ sung phải là {amendment_no}.",
+                    f"The amendment number must be {amendment_no}.",
+                )
+            )
+        if taxpayer.status in CANNOT_FILE:
+            checked.extra.append(
+                office_finding(
+                    "TAXPAYER-STATUS",
+                    (),
+                    taxpayer.status,
+                    "Mã số thuế đã chấm dứt hiệu lực, không thể nộp tờ khai.",
+                    "The tax code is closed: it cannot file returns.",
+                )
+            )
+        if form.tax_type not in taxpayer.tax_types:
+            checked.extra.append(
+                office_finding(
+                    "NOT-OWED",
+                    (),
+                    form.tax_type,
+                    f"Người nộp thuế không đăng ký loại thuế {form.tax_type}.",
+                    f"The taxpayer is not registered for {form.tax_type}.",
+                )
+            )
+        return checked
+
+    async def _carried_forward(self, tax_code: str, form: FormVersion, period: Period) -> dict[str, int] | None:
+        if not form.carry_forward:
+            return None
+        previous = await self.session.scalar(
+            select(TaxReturn.computed).where(
+                TaxReturn.tax_code == tax_code,
+                TaxReturn.form_code == form.code,
+                TaxReturn.period == period.previous().label,
+                TaxReturn.status == ACCEPTED,
+                TaxReturn.is_current.is_(True),
+            )
+        )
+        return {k: int(v) for k, v in previous.items()} if previous else None
+
+    async def find_by_key(self, actor: Principal, key: str) -> TaxReturn | None:
+        """The return this user already sent with this idempotency key."""
+        return await self.session.scalar(
+            select(TaxReturn).where(TaxReturn.submitted_by == actor.username, TaxReturn.idempotency_key == key)
+        )
+
+    async def receive(
+        self, actor: Principal, checked: Checked, received_at: datetime.datetime, idempotency_key: str | None
+    ) -> TaxReturn:
+        """Store the receipt and commit it, before deciding, so nothing received is lost."""
+        env = checked.envelope
+        ret = TaxReturn(
+            taxpayer_id=checked.taxpayer.id,
+            tax_code=checked.taxpayer.tax_code,
+            form_code=checked.form.code,
+            form_valid_from=checked.form.valid_from,
+            period=env.period.label,
+            kind=env.kind.value,
+            amendment_no=checked.amendment_no,
+            status=RECEIVED,
+            received_at=received_at,
+            source_format=env.source_format,
+            document=env.document,
+            values=env.values,
+            due_on=checked.due_on,
+            days_late=days_late(received_at.astimezone(VN_TZ).date(), checked.due_on),
+            submitted_by=actor.username,
+            idempotency_key=idempotency_key,
+        )
+        self.session.add(ret)
+        await self.session.flush()
+        ret.transaction_code = f"{received_at.astimezone(VN_TZ):%y%m%d}{ret.id:011d}"
+        await self.session.commit()
+        return ret
+
+    async def decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
+        """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons."""
+        assessment = checked.assessment
+        ret.computed = assessment.computed
+        ret.tax_payable = assessment.tax_payable
+        ret.decided_at = datetime.datetime.now(datetime.UTC)
+        findings = checked.findings
+        if checked.acceptable:
+            try:
+                async with self.session.begin_nested():
+                    await self._accept(ret, checked, calendar)
+            except IntegrityError:
+                findings = [
+                    *findings,
+                    office_finding(
+                        "DUPLICATE-PERIOD",
+                        (),
+                        ret.period,
+                        "Kỳ này vừa được chấp nhận một tờ khai khác.",
+                        "Another return for this period was accepted meanwhile.",
+                    ),
+                ]
+                ret.status = REJECTED
+        else:
+            ret.status = REJECTED
+        ret.findings = findings_json(findings)
+        await self.session.flush()
+        return ret
+
+    async def _accept(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> None:
+        form, payable = checked.form, checked.assessment.tax_payable
+        previous_payable = checked.previous.tax_payable or 0 if checked.previous is not None else 0
+        if checked.previous is not None:
+            await self.session.execute(
+                update(TaxReturn).where(TaxReturn.id == checked.previous.id).values(is_current=False)
+            )
+        ret.status = ACCEPTED
+        ret.is_current = True
+        ret.posted_amount = payable - previous_payable
+        received_on = ret.received_at.astimezone(VN_TZ).date()
+        charges = [
+            NewCharge(
+                taxpayer_id=ret.taxpayer_id,
+                tax_code=ret.tax_code,
+                tax_type=form.tax_type,
+                sub_item=form.sub_item,
+                period=ret.period,
+                kind=ChargeKind.TAX,
+                amount=ret.posted_amount,
+                due_on=checked.due_on,
+                interest_from=checked.due_on,
+                source=f"return:{ret.id}",
+                note=f"{form.code} {ret.period}" + (f" bổ sung lần {ret.amendment_no}" if ret.amendment_no else ""),
+            )
+        ]
+        if ret.amendment_no == 0 and ret.days_late > 0:
+            ret.fine = late_filing_fine(
+                ret.days_late,
+                is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS,
+                tax_payable=payable,
+                on=received_on,
+            )
+            charges.append(
+                NewCharge(
+                    taxpayer_id=ret.taxpayer_id,
+                    tax_code=ret.tax_code,
+                    tax_type=form.tax_type,
+                    sub_item=FINE_SUB_ITEM,
+                    period=ret.period,
+                    kind=ChargeKind.FINE,
+                    amount=ret.fine,
+                    due_on=calendar.add_working_days(received_on, FINE_PAYMENT_WORKING_DAYS),
+                    interest_from=calendar.add_working_days(received_on, FINE_PAYMENT_WORKING_DAYS),
+                    source=f"return:{ret.id}",
+                    note=f"Phạt chậm nộp tờ khai {ret.days_late} ngày",
+                )
+            )
+        await self.session.flush()
+        await self.accounts.post(charges)
+
+    async def submit(
+        self,
+        actor: Principal,
+        body: bytes,
+        content_type: str,
+        idempotency_key: str | None,
+        now: datetime.datetime,
+        calendar: WorkingCalendar,
+    ) -> tuple[TaxReturn, bool]:
+        """Receive and decide a return; returns it and whether it is new (False: a retry with the same key)."""
+        if idempotency_key and (existing := await self.find_by_key(actor, idempotency_key)) is not None:
+            return existing, False
+        envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
+        checked = await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
+        try:
+            ret = await self.receive(actor, checked, now, idempotency_key)
+        except IntegrityError:
+            await self.session.rollback()
+            existing = await self.find_by_key(actor, idempotency_key) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing, False
+        return await self.decide(ret, checked, calendar), True
+
+    async def validate(
+        self, actor: Principal, body: bytes, content_type: str, now: datetime.datetime, calendar: WorkingCalendar
+    ) -> Checked:
+        """The same checks and figures as a submission; nothing is stored."""
+        envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
+        return await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
+
+    async def get(self, actor: Principal, return_id: int) -> TaxReturn:
+        """One return; a taxpayer sees only its own."""
+        ret = await self.session.get(TaxReturn, return_id)
+        if ret is None or not actor.may_see_taxpayer(ret.tax_code):
+            raise ResourceNotFoundError(f"No return {return_id}.")
+        return ret
+
+    async def search(
+        self,
+        actor: Principal,
+        *,
+        tax_code: str | None,
+        form: str | None,
+        period: str | None,
+        status: str | None,
+        limit: int = 100,
+    ) -> list[TaxReturn]:
+        """Returns, newest first; taxpayers see only their own."""
+        query = select(TaxReturn).order_by(TaxReturn.id.desc()).limit(limit)
+        if tax_code:
+            code = parse_code(tax_code)
+            if not actor.may_see_taxpayer(code):
+                return []
+            query = query.where(TaxReturn.tax_code == code)
+        elif not actor.is_staff:
+            query = query.where(TaxReturn.tax_code == (actor.tax_code or ""))
+        if form:
+            query = query.where(TaxReturn.form_code == form.replace("-", "/"))
+        if period:
+            query = query.where(TaxReturn.period == period)
+        if status:
+            query = query.where(TaxReturn.status == status)
+        return list(await self.session.scalars(query))
+
+    async def accepted_in_year(self, tax_code: str, year: int) -> list[TaxReturn]:
+        """The current accepted returns of a taxpayer whose period lies in ``year``."""
+        query = select(TaxReturn).where(
+            TaxReturn.tax_code == tax_code,
+            TaxReturn.status == ACCEPTED,
+            TaxReturn.amendment_no == 0,
+            func.substr(TaxReturn.period, 1, 4) == str(year),
+        )
+        return list(await self.session.scalars(query))

@@ -1,0 +1,74 @@
+"""Posting to and reading the taxpayer account. Each caller's transaction is the unit of work."""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.accounts.models import Charge
+
+# Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
+FINE_SUB_ITEM = "4254"
+
+
+class ChargeKind(StrEnum):
+    """What a charge is for; allocation pays tax, then interest, then fines."""
+
+    TAX = "tax"
+    INTEREST = "interest"
+    FINE = "fine"
+
+
+@dataclass(frozen=True)
+class NewCharge:
+    """A charge to post."""
+
+    taxpayer_id: int
+    tax_code: str
+    tax_type: str
+    sub_item: str
+    period: str
+    kind: ChargeKind
+    amount: int
+    due_on: datetime.date
+    interest_from: datetime.date
+    source: str
+    note: str = ""
+
+
+class AccountService:
+    """The ledger underneath filings and arrears; it never imports them (sources are data)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def post(self, charges: list[NewCharge]) -> None:
+        """Post charges in the caller's transaction (zero amounts are skipped)."""
+        rows = [
+            {
+                "taxpayer_id": c.taxpayer_id,
+                "tax_code": c.tax_code,
+                "tax_type": c.tax_type,
+                "sub_item": c.sub_item,
+                "period": c.period,
+                "kind": c.kind.value,
+                "amount": c.amount,
+                "due_on": c.due_on,
+                "interest_from": c.interest_from,
+                "source": c.source,
+                "note": c.note,
+            }
+            for c in charges
+            if c.amount != 0
+        ]
+        if rows:
+            await self.session.execute(insert(Charge), rows)
+
+    async def charges(self, tax_code: str, *, period: str | None = None) -> list[Charge]:
+        """A taxpayer's charges, oldest first."""
+        query = select(Charge).where(Charge.tax_code == tax_code).order_by(Charge.due_on, Charge.id)
+        if period is not None:
+            query = query.where(Charge.period == period)
+        return list(await self.session.scalars(query))
