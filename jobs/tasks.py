@@ -2,11 +2,15 @@
 
 The same functions run under arq (``taxoffice worker``) and in-process (the embedded default, ``jobs run``).
 ``ctx["session_factory"]`` is an ``async_sessionmaker``; ``ctx["settings"]`` the settings.
+Every run is recorded (``jobs/recording.py``) and may run twice (arq retries): each function is idempotent.
+
+Adding a job is one entry in ``TASKS`` below: name, function, nightly slot, time limit, tries.
 """
 
 import datetime
 from typing import Any
 
+from jobs.spec import Daily, JobSpec
 from registry.services import TaxpayerService
 from taxoffice.auth.roles import Principal
 
@@ -26,7 +30,11 @@ async def resume_suspensions(ctx: dict[str, Any], as_of: str | None = None) -> d
     return {"resumed": resumed}
 
 
-# Job name (CLI, API) → function.
-TASKS = {
-    "resume-suspensions": resume_suspensions,
+# Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
+# Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
+# accrue-interest 02:00, flag-arrears 03:00.
+TASKS: dict[str, JobSpec] = {
+    "resume-suspensions": JobSpec(
+        resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
+    ),
 }

@@ -5,6 +5,15 @@ from registry import models as registry_models
 from taxoffice.accounts import models as accounts_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
+from taxoffice.jobruns import models as jobruns_models
 from taxoffice.workdays import models as workdays_models
 
-__all__ = ["accounts_models", "auth_models", "filings_models", "metadata", "registry_models", "workdays_models"]
+__all__ = [
+    "accounts_models",
+    "auth_models",
+    "filings_models",
+    "jobruns_models",
+    "metadata",
+    "registry_models",
+    "workdays_models",
+]

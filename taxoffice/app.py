@@ -12,15 +12,17 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from filings.controllers import ROUTES as FILING_ROUTES
+from jobs.runtime import JobsRuntime
 from registry.controllers import ROUTES as REGISTRY_ROUTES
 from taxoffice import all_models
 from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
 from taxoffice.config import Settings, get_settings
-from taxoffice.db import create_engine
+from taxoffice.db import create_engine, create_session_factory
 from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
+from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
 from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
@@ -62,9 +64,12 @@ def create_app(
     engine = engine or create_engine(settings)
     config = alchemy_config(engine, session_maker)
     jwt_auth = build_jwt_auth(settings)
+    clock = clock or utc_now
+    # Requested job runs go to arq (Redis configured) or run here, with the nightly scheduler (embedded).
+    jobs_runtime = JobsRuntime(settings, session_maker or create_session_factory(engine), clock=clock)
     api = Router(
         path=API_PREFIX,
-        route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES, *FILING_ROUTES, *ACCOUNT_ROUTES],
+        route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES, *FILING_ROUTES, *ACCOUNT_ROUTES, *JOB_ROUTES],
     )
     return Litestar(
         route_handlers=[health, ready, api],
@@ -72,15 +77,17 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[jwt_auth.on_app_init],
-        on_startup=on_startup or [],
-        on_shutdown=on_shutdown or [],
+        on_startup=[jobs_runtime.startup, *(on_startup or [])],
+        on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown],
         state=State(
             {
                 "settings": settings,
                 "jwt_auth": jwt_auth,
                 "alchemy": config,
                 "engine": engine,
-                "clock": clock or utc_now,
+                "clock": clock,
+                "jobs": jobs_runtime,
+                "job_dispatcher": jobs_runtime.dispatcher,
             }
         ),
         request_max_body_size=settings.max_body_bytes,

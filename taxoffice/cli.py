@@ -138,8 +138,28 @@ def run_job(name: str, as_of: datetime.datetime | None) -> None:
     """Run a job now (e.g. resume-suspensions) for a date (default: today in Hanoi)."""
     from jobs.runner import run_job_now  # noqa: PLC0415 - keeps `--help` fast
 
-    result = _run(run_job_now(get_settings(), name, as_of.date() if as_of else None, Principal.system("cli")))
-    click.echo(result)
+    day = as_of.date() if as_of else None
+    run_id, counts = _run(run_job_now(get_settings(), name, day, Principal.system("cli")))
+    figures = ", ".join(f"{key}={value}" for key, value in counts.items()) or "nothing to do"
+    click.echo(f"{name}: {figures} (run {run_id})")
+
+
+@main.command()
+def worker() -> None:
+    """Run background jobs from Redis (production; needs TAXOFFICE_REDIS_URL)."""
+    settings = get_settings()
+    if not settings.redis_url:
+        msg = (
+            "TAXOFFICE_REDIS_URL is not set: the worker takes jobs from Redis. Without Redis, jobs run "
+            "inside `taxoffice serve` on their nightly schedule, or now with `taxoffice jobs run NAME`."
+        )
+        raise click.ClickException(msg)
+    from jobs.worker import run  # noqa: PLC0415 - arq only in the worker
+
+    click.echo(
+        f"Worker on {settings.redis_url.rpartition('@')[2]}, database {settings.database_url.rpartition('@')[2]}"
+    )
+    run(settings)
 
 
 if __name__ == "__main__":

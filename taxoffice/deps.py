@@ -17,6 +17,7 @@ from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
+from taxoffice.jobruns.services import JobDispatcher, JobRunService
 from taxoffice.workdays.services import CalendarService
 
 
@@ -91,6 +92,17 @@ def provide_obligations(
     return ObligationService(db_session, filing_service)
 
 
+def provide_job_runs(db_session: NamedDependency[AsyncSession]) -> JobRunService:
+    """The recorded job runs."""
+    return JobRunService(db_session)
+
+
+def provide_job_dispatcher(state: State) -> JobDispatcher:
+    """Where requested job runs go: the arq queue, or this process (built by create_app)."""
+    dispatcher: JobDispatcher = state.job_dispatcher
+    return dispatcher
+
+
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
@@ -103,4 +115,6 @@ DEPENDENCIES = {
     "accounts": Provide(provide_accounts, sync_to_thread=False),
     "filing_service": Provide(provide_filings, sync_to_thread=False),
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
+    "job_runs": Provide(provide_job_runs, sync_to_thread=False),
+    "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
 }

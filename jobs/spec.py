@@ -1,0 +1,42 @@
+"""What a job is (function, schedule, limits) and when a daily schedule next fires; no I/O, no arq."""
+
+import datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from taxoffice.calendar import VN_TZ
+
+# A job function: ``(ctx, as_of "YYYY-MM-DD" or None) -> counts``. Primitive arguments: arq pickles them.
+TaskFunction = Callable[[dict[str, Any], str | None], Awaitable[dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class Daily:
+    """Every day at ``hour:minute`` Hanoi time (Asia/Ho_Chi_Minh, UTC+7 all year)."""
+
+    hour: int
+    minute: int = 0
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.hour < 24 and 0 <= self.minute < 60):  # noqa: PLR2004 - hours of a day, minutes of an hour
+            msg = f"Not a time of day: {self.hour:02d}:{self.minute:02d}"
+            raise ValueError(msg)
+
+    def next_after(self, instant: datetime.datetime) -> datetime.datetime:
+        """The first firing strictly after ``instant`` (aware), as an aware UTC instant."""
+        local = instant.astimezone(VN_TZ)
+        candidate = local.replace(hour=self.hour, minute=self.minute, second=0, microsecond=0)
+        if candidate <= local:
+            candidate += datetime.timedelta(days=1)
+        return candidate.astimezone(datetime.UTC)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One job: its function, its nightly slot (None: only on request), its time limit and tries."""
+
+    function: TaskFunction
+    schedule: Daily | None
+    timeout: datetime.timedelta = datetime.timedelta(minutes=30)
+    max_tries: int = 3

@@ -1,0 +1,45 @@
+"""Recorded job runs: one row per run of a background job, wherever it ran."""
+
+import datetime
+from enum import StrEnum
+from typing import Any
+
+from advanced_alchemy.mixins import IdentityPrimaryKey
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taxoffice.db import Base, JsonB
+
+
+class JobStatus(StrEnum):
+    """Where a run is: queued → running → succeeded | failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class JobRun(Base, IdentityPrimaryKey):
+    """One run of a job for one ``as_of`` date; every attempt (a retry after a crash) updates it."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (
+        Index("ix_job_run_name_status", "name", "status"),
+        Index("ix_job_run_queued_at", "queued_at"),
+    )
+
+    name: Mapped[str] = mapped_column(String(40))
+    as_of: Mapped[datetime.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    requested_by: Mapped[str] = mapped_column(String(80))
+    # How it was requested ("api", "cli", "schedule"), and the queue's job id when it ran through arq.
+    origin: Mapped[str] = mapped_column(String(16))
+    job_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    queued_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
