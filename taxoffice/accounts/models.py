@@ -1,8 +1,8 @@
-"""The taxpayer account: charges (what is owed); payments and allocations join it later."""
+"""The taxpayer account: charges (what is owed), payments (money received) and their allocations."""
 
 import datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taxoffice.db import Model, code_string
@@ -29,3 +29,74 @@ class Charge(Model):
     interest_from: Mapped[datetime.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(40), index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Payment(Model):
+    """Money received from a bank or the State Treasury (DOMAIN.md §9), unique by the bank's reference.
+
+    ``status``: ``unmatched`` (no registered taxpayer has its tax code), ``unallocated`` (waiting for the
+    reconcile job), ``allocated`` (every đồng applied), ``credit`` (applied as far as debts allowed; the rest,
+    ``unallocated``, waits for the next charge), ``reversed`` (cancelled by the bank).
+    """
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        Index("ix_payment_status", "status"),
+        Index(
+            "ix_payment_open",
+            "taxpayer_id",
+            postgresql_where=text("unallocated > 0"),
+            sqlite_where=text("unallocated > 0"),
+        ),
+    )
+
+    bank_ref: Mapped[str] = mapped_column(code_string(64), unique=True)
+    tax_code: Mapped[str] = mapped_column(code_string(14))
+    taxpayer_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    payer_name: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[datetime.date] = mapped_column(Date)
+    period: Mapped[str | None] = mapped_column(String(8))
+    sub_item: Mapped[str | None] = mapped_column(String(4))
+    chapter: Mapped[str | None] = mapped_column(String(3))
+    tax_office: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12))
+    unallocated: Mapped[int] = mapped_column(BigInteger)
+    received_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Allocation(Model):
+    """Part of a payment applied to a charge's tax, interest or fine.
+
+    Never edited: a reversal, or the release of money a reduced charge no longer needs, is a new row with a
+    negative amount.
+    """
+
+    __tablename__ = "payment_allocation"
+    __table_args__ = (Index("ix_payment_allocation_taxpayer", "taxpayer_id", "charge_id"),)
+
+    payment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("payment.id"), index=True)
+    charge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account_charge.id"))
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    component: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    # The payment's date: interest on the part paid stops here, whenever the allocation was made.
+    paid_on: Mapped[datetime.date] = mapped_column(Date)
+    run: Mapped[str] = mapped_column(String(40), default="")
+
+
+class InterestAccrual(Model):
+    """Late-payment interest accrued on a tax charge as of a day, kept by the ``accrue-interest`` job.
+
+    A snapshot for reports and arrears; statements compute interest on the fly and never read it.
+    """
+
+    __tablename__ = "interest_accrual"
+
+    charge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account_charge.id"), unique=True)
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    as_of: Mapped[datetime.date] = mapped_column(Date)
+    accrued: Mapped[int] = mapped_column(BigInteger)
+    outstanding: Mapped[int] = mapped_column(BigInteger)
