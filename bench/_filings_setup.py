@@ -1,0 +1,229 @@
+"""The e-filing benchmark's fixtures: the database, filers and their logins, the server, the returns to file."""
+
+import asyncio
+import contextlib
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+from sqlalchemy import insert, make_url, select, text, update
+
+from filings.htkk import render_htkk
+from filings.periods import parse_period
+from registry.models import Taxpayer
+from taxoffice.auth.models import User
+from taxoffice.auth.passwords import hash_password
+from taxoffice.auth.roles import Role
+from taxoffice.commands import insert_demo_taxpayers
+from taxoffice.config import Settings
+from taxoffice.db import create_engine, create_session_factory
+from tests.support.servers import free_port, postgres_server
+
+ROOT = Path(__file__).resolve().parent.parent
+TAXOFFICE = Path(sys.executable).with_name("taxoffice")
+HOST = "127.0.0.1"
+PASSWORD = "filer-bench-2026"  # noqa: S105 - a throwaway benchmark login
+FIRST_PERIOD = datetime.date(2021, 1, 1)
+REGISTERED_ON = datetime.date(2020, 6, 1)
+# Share of demo rows that are enterprises in business (kinds 30 %, status 00 90 %): load enough to find the filers.
+DEMO_ROWS_PER_FILER = 5
+M = 1_000_000
+
+
+def log(line: str = "") -> None:
+    """Print one line at once (phases take long)."""
+    print(line, flush=True)
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """The given PostgreSQL database on 127.0.0.1, or a throwaway cluster started here and removed afterwards."""
+    if url is not None:
+        parsed = make_url(url)
+        if not parsed.drivername.startswith("postgresql") or parsed.host not in {HOST, "localhost"}:
+            msg = f"--database-url must be a PostgreSQL database on {HOST}, not {parsed.render_as_string()}"
+            raise SystemExit(msg)
+        yield parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        return
+    started = time.perf_counter()
+    with postgres_server() as throwaway:
+        log(f"throwaway PostgreSQL cluster started in {time.perf_counter() - started:.1f} s")
+        yield throwaway
+
+
+def vat_values(sales_10: int, input_vat: int) -> dict[str, int]:
+    """A consistent 01/GTGT with tax to pay: 10 % sales and deductible input VAT, computed boxes filled in."""
+    output_vat = sales_10 // 10
+    payable = output_vat - input_vat
+    zero = ("ct22", "ct26", "ct29", "ct30", "ct31", "ct32a", "ct37", "ct38", "ct39a", "ct40b", "ct41", "ct42", "ct43")
+    return {
+        **dict.fromkeys(zero, 0),
+        "ct23": input_vat * 10,
+        "ct24": input_vat,
+        "ct25": input_vat,
+        "ct27": sales_10,
+        "ct28": output_vat,
+        "ct32": sales_10,
+        "ct33": output_vat,
+        "ct34": sales_10,
+        "ct35": output_vat,
+        "ct36": payable,
+        "ct40a": payable,
+        "ct40": payable,
+    }
+
+
+def periods(until: datetime.date) -> list[str]:
+    """Every month from ``FIRST_PERIOD`` to the last one ended before ``until``."""
+    labels, year, month = [], FIRST_PERIOD.year, FIRST_PERIOD.month
+    while datetime.date(year, month, 1) < until.replace(day=1):
+        labels.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return labels
+
+
+def json_body(tax_code: str, period: str, values: dict[str, int]) -> bytes:
+    """A JSON 01/GTGT original."""
+    body = {"tax_code": tax_code, "form": "01-GTGT", "period": period, "values": values}
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def xml_body(tax_code: str, name: str, period: str, values: dict[str, int]) -> bytes:
+    """An HTKK XML 01/GTGT original (form 842)."""
+    return render_htkk("842", "C", 0, parse_period(period), tax_code, name, values)
+
+
+async def create_filers(url: str, count: int) -> list[tuple[str, str]]:
+    """``count`` monthly VAT filers in business since 2020, each with a taxpayer login; returns (tax code, name).
+
+    Demo taxpayers are generated and copied in by ``insert_demo_taxpayers``; the enterprises in business among
+    them become the filers (one ``UPDATE``), and their logins are one ``INSERT`` of many rows.
+    """
+    settings = Settings(database_url=url, password_hash="fast")  # noqa: S106 - the name of an argon2 profile
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            await insert_demo_taxpayers(session, settings, count * DEMO_ROWS_PER_FILER, seed=2026)
+            chosen = (
+                select(Taxpayer.id)
+                .where(Taxpayer.kind == "enterprise", Taxpayer.status == "00")
+                .order_by(Taxpayer.id)
+                .limit(count)
+                .scalar_subquery()
+            )
+            await session.execute(
+                update(Taxpayer)
+                .where(Taxpayer.id.in_(chosen))
+                .values(vat_frequency="monthly", registered_on=REGISTERED_ON, status_effective_on=REGISTERED_ON)
+            )
+            filers = [
+                (code, name)
+                for code, name in await session.execute(
+                    select(Taxpayer.tax_code, Taxpayer.name)
+                    .where(Taxpayer.registered_on == REGISTERED_ON, Taxpayer.vat_frequency == "monthly")
+                    .where(Taxpayer.kind == "enterprise", Taxpayer.status == "00")
+                    .order_by(Taxpayer.id)
+                    .limit(count)
+                )
+            ]
+            # One hash for all: argon2 keeps the salt and parameters in it, and the cheapest profile logs in fast.
+            password_hash = hash_password(PASSWORD, "fast")
+            users = [
+                {
+                    "username": code,
+                    "password_hash": password_hash,
+                    "role": Role.TAXPAYER.value,
+                    "tax_code": code,
+                    "tax_office": settings.tax_office,
+                    "full_name": name,
+                }
+                for code, name in filers
+            ]
+            await session.execute(insert(User), users)
+            await session.commit()
+            await session.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+    if len(filers) < count:
+        msg = f"only {len(filers)} filers found among {count * DEMO_ROWS_PER_FILER} demo taxpayers"
+        raise SystemExit(msg)
+    return filers
+
+
+async def log_in(base_url: str, usernames: list[str], concurrency: int = 32) -> dict[str, str]:
+    """Bearer tokens through ``POST /api/v1/auth/token``, by username."""
+    tokens: dict[str, str] = {}
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(username: str) -> None:
+            async with gate:
+                response = await client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+            response.raise_for_status()
+            tokens[username] = response.json()["access_token"]
+
+        await asyncio.gather(*(one(u) for u in usernames))
+    return tokens
+
+
+@contextmanager
+def http_server(url: str, workers: int) -> Iterator[tuple[str, int, int]]:
+    """``taxoffice serve`` on 127.0.0.1 in its own process group; yields its URL, port and group; stops it."""
+    port = free_port()
+    command = [str(TAXOFFICE), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "TAXOFFICE_DATABASE_URL": url, "TAXOFFICE_SECRET_KEY": os.urandom(32).hex()}
+    env.pop("TAXOFFICE_REDIS_URL", None)
+    with tempfile.TemporaryFile() as output:
+        server = subprocess.Popen(  # noqa: S603 - our own command line
+            command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        base_url = f"http://{HOST}:{port}"
+        try:
+            _wait_healthy(base_url, server, output)
+            yield base_url, port, server.pid
+        finally:
+            _stop(server)
+            output.seek(0)
+            tail = output.read().decode(errors="replace").strip().splitlines()[-15:]
+            if any("Traceback" in line or "ERROR" in line for line in tail):
+                log("server output (last lines):\n  " + "\n  ".join(tail))
+
+
+def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], output: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output.seek(0)
+            log(output.read().decode(errors="replace")[-3000:])
+            msg = f"the server exited with status {server.returncode} before answering /health"
+            raise SystemExit(msg)
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == httpx.codes.OK:
+                return
+        time.sleep(0.2)
+    msg = "the server did not answer /health within 60 s"
+    raise SystemExit(msg)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGINT to uvicorn's supervisor (graceful), then SIGKILL to whatever of its process group is left."""
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)  # its workers, should any outlive the supervisor

@@ -1,0 +1,262 @@
+"""Benchmark of e-filing against the issue's targets; prints its figures as plain text.
+
+1. Accepted 01/GTGT returns over HTTP (``POST /api/v1/returns``, each client logged in as a taxpayer and filing
+   distinct (taxpayer, period) originals) against ``taxoffice serve --workers 2`` with 64 concurrent clients for
+   60 s after a warm-up: target at least 600 accepted per second, p99 under 250 ms, zero errors; afterwards every
+   receipt's return must be in ``tax_return``, accepted, with its ``account_charge`` row.
+2. HTKK XML returns parsed and validated in one process, without HTTP: the pure path (``filings.htkk.parse_htkk`` +
+   ``filings.forms.assess``) and the service's dry run (``FilingService.validate`` on a real session, which also
+   reads the taxpayer, the period's accepted returns and the previous period's figures): target at least 2,000 a
+   second, judged on the service path.
+
+Usage: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/filings.py [--seconds S] [--clients N]
+[--warmup S] [--taxpayers N] [--format json|xml] [--database-url URL] [--skip-http] [--skip-xml]``.
+Without ``--database-url`` a throwaway PostgreSQL cluster is started and removed afterwards. Everything runs on
+127.0.0.1, is bounded in time and stops by itself.
+"""
+
+import argparse
+import asyncio
+import datetime
+import itertools
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+# This folder comes first on sys.path and this file's name would shadow the ``filings`` package: the root goes first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive, percentile
+from bench._filings_setup import create_filers, database, http_server, json_body, log, log_in, periods, vat_values
+from bench._filings_setup import xml_body as render_xml
+from filings.forms import FormVersion, assess, find_by_htkk
+from filings.htkk import parse_htkk
+from filings.services import FilingService
+from taxoffice.accounts.services import AccountService
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.config import Settings
+from taxoffice.db import create_engine, create_session_factory
+from taxoffice.migrations import upgrade_to_head
+from taxoffice.workdays.services import CalendarService
+
+TARGET_RATE = 600.0
+TARGET_P99_MS = 250.0
+TARGET_XML_RATE = 2000.0
+M = 1_000_000
+
+
+def verdict(ok: bool) -> str:
+    """A figure's mark against its target."""
+    return "target met" if ok else "TARGET MISSED"
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def returns_to_file(filers: list[tuple[str, str]], until: datetime.date, media: str) -> Iterator[Item]:
+    """Distinct originals, period by period over every filer (so carried-forward figures are read, as in life)."""
+    for n, (period, (tax_code, name)) in enumerate(itertools.product(periods(until), filers)):
+        values = vat_values(sales_10=(300 + n % 97) * M, input_vat=(10 + n % 7) * M)
+        if media == "application/xml":
+            yield Item(tax_code, period, render_xml(tax_code, name, period, values), media)
+        else:
+            yield Item(tax_code, period, json_body(tax_code, period, values), media)
+
+
+def report(label: str, result: LoadResult, cpu: str, *, target: bool) -> bool:
+    """Rate, latency, errors and CPU of one run; whether it met the targets."""
+    rate = result.accepted / result.seconds if result.seconds else 0.0
+    lat = result.latencies_ms
+    p99 = percentile(lat, 99)
+    log(
+        f"{label}: {result.accepted:,} accepted in {result.seconds:.1f} s = {rate:,.0f} returns/s; latency p50 "
+        f"{percentile(lat, 50):.1f} ms, p95 {percentile(lat, 95):.1f} ms, p99 {p99:.1f} ms, max {max(lat, default=0):.1f} "
+        f"ms; errors {result.errors}"
+    )
+    if result.errors:
+        log(f"  answers: {dict(result.statuses)}")
+        for problem in result.problems:
+            log(f"  e.g. {problem}")
+    log(f"  load generator CPU {result.cpu_seconds / result.seconds:.2f} cores; {cpu}")
+    met = rate >= TARGET_RATE and p99 < TARGET_P99_MS and result.errors == 0
+    if target:
+        log(
+            f"  [targets ≥ {TARGET_RATE:.0f}/s: {verdict(rate >= TARGET_RATE)}; p99 < {TARGET_P99_MS:.0f} ms: "
+            f"{verdict(p99 < TARGET_P99_MS)}; zero errors: {verdict(result.errors == 0)}]"
+        )
+    return met
+
+
+async def verify(url: str, receipts: list[str]) -> bool:
+    """Every receipt's return is stored, accepted, with its tax charge for the amount it declared."""
+    engine = create_engine(Settings(database_url=url))
+    try:
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT r.transaction_code, r.status, r.tax_payable, "
+                        "  (SELECT sum(c.amount) FROM account_charge c "
+                        "   WHERE c.source = 'return:' || r.id AND c.kind = 'tax') AS charged "
+                        "FROM tax_return r WHERE r.transaction_code = ANY(:codes)"
+                    ),
+                    {"codes": receipts},
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    found = {code: (status, payable, charged) for code, status, payable, charged in rows}
+    missing = [code for code in receipts if code not in found]
+    not_accepted = [code for code, (status, _p, _c) in found.items() if status != "accepted"]
+    uncharged = [code for code, (_s, payable, charged) in found.items() if charged != payable]
+    duplicates = len(receipts) - len(set(receipts))
+    ok = not (missing or not_accepted or uncharged or duplicates)
+    log(
+        f"verification: {len(receipts):,} receipts; {len(found):,} returns found in tax_return, {len(missing)} missing,"
+        f" {len(not_accepted)} not accepted, {len(uncharged)} without their account_charge, {duplicates} duplicate "
+        f"receipts: {verdict(ok)}"
+    )
+    for code in (missing + not_accepted + uncharged)[:5]:
+        log(f"  e.g. {code}: {found.get(code)}")
+    return ok
+
+
+def http_phase(url: str, args: argparse.Namespace) -> None:
+    """Filers and logins, the warm-up, the measured run, then the database check."""
+    started = time.perf_counter()
+    filers = asyncio.run(create_filers(url, args.taxpayers))
+    log(f"{len(filers):,} monthly VAT filers with taxpayer logins created in {time.perf_counter() - started:.1f} s")
+    media = "application/xml" if args.format == "xml" else "application/json"
+    items = returns_to_file(filers, datetime.datetime.now(datetime.UTC).date(), media)
+    with http_server(url, args.server_workers) as (base_url, port, group):
+        log(f"server: `taxoffice serve --workers {args.server_workers}` on {base_url}")
+        started = time.perf_counter()
+        tokens = asyncio.run(log_in(base_url, [code for code, _name in filers]))
+        log(
+            f"{len(tokens):,} taxpayers logged in through POST /api/v1/auth/token in {time.perf_counter() - started:.1f} s"
+        )
+        warm = asyncio.run(drive(port, items, tokens, args.clients, args.warmup))
+        report(f"warm-up ({args.format})", warm, "", target=False)
+        before, wall = cpu_snapshot(group), time.perf_counter()
+        result = asyncio.run(drive(port, items, tokens, args.clients, args.seconds))
+        cpu = cpu_line(before, cpu_snapshot(group), time.perf_counter() - wall)
+        log()
+        log(
+            f"{args.clients} keep-alive clients, {args.format} bodies, each a distinct (taxpayer, period) original "
+            f"01/GTGT filed by that taxpayer's own login"
+        )
+        report(f"accepted returns over HTTP ({args.format})", result, cpu, target=True)
+    asyncio.run(verify(url, warm.receipts + result.receipts))
+
+
+async def _xml_phase(url: str, args: argparse.Namespace) -> None:
+    engine = create_engine(Settings(database_url=url))
+    try:
+        async with create_session_factory(engine)() as session:
+            rows = (
+                await session.execute(
+                    text(
+                        "SELECT t.tax_code, t.name FROM taxpayer t WHERE t.kind = 'enterprise' AND t.status = '00' "
+                        "AND t.vat_frequency = 'monthly' ORDER BY t.id LIMIT 200"
+                    )
+                )
+            ).all()
+            filers = [(str(code), str(name)) for code, name in rows]
+            if not filers:
+                filers = await create_filers(url, 200)
+            now = datetime.datetime.now(datetime.UTC)
+            documents = [
+                render_xml(code, name, period, vat_values(sales_10=(300 + n % 97) * M, input_vat=10 * M))
+                for n, ((code, name), period) in enumerate(
+                    itertools.islice(itertools.product(filers, ["2026-09", "2026-10"]), args.xml_documents)
+                )
+            ]
+            log(f"XML: {len(documents)} distinct HTKK 01/GTGT documents of {len(documents[0]):,} bytes each")
+            calendar = await CalendarService(session).calendar()
+            service = FilingService(session, AccountService(session))
+            officer = Principal(user_id=1, username="officer-bench", role=Role.OFFICER)
+            rounds = max(1, args.xml_returns // len(documents))
+            assessment, checked = None, None
+            started = time.perf_counter()
+            for _ in range(rounds):
+                for doc in documents:
+                    parsed = parse_htkk(doc)
+                    assessment = assess(_vat_form(parsed.period.end), parsed.values)
+            pure = rounds * len(documents) / (time.perf_counter() - started)
+            assert assessment is not None, "no documents"  # noqa: S101 - there are documents
+            assert assessment.accepted, assessment.findings  # noqa: S101 - the documents are valid
+            started = time.perf_counter()
+            for _ in range(rounds):
+                for doc in documents:
+                    checked = await service.validate(officer, doc, "application/xml", now, calendar)
+            service_rate = rounds * len(documents) / (time.perf_counter() - started)
+            assert checked is not None, "no documents"  # noqa: S101 - there are documents
+            assert checked.acceptable, checked.findings  # noqa: S101 - the documents are valid
+    finally:
+        await engine.dispose()
+    count = rounds * len(documents)
+    log(f"XML pure path (parse_htkk + assess), {count:,} returns: {pure:,.0f} returns/s in one process")
+    log(
+        f"XML service dry run (FilingService.validate on a PostgreSQL session), {count:,} returns: "
+        f"{service_rate:,.0f} returns/s in one process  [target ≥ {TARGET_XML_RATE:,.0f}/s, judged on this path: "
+        f"{verdict(service_rate >= TARGET_XML_RATE)}]"
+    )
+
+
+def _vat_form(on: datetime.date) -> FormVersion:
+    return find_by_htkk("842", on)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the measured HTTP run (default 60)")
+    parser.add_argument("--warmup", type=float, default=5.0, help="length of the warm-up before it (default 5)")
+    parser.add_argument("--clients", type=int, default=64, help="concurrent HTTP clients (default 64)")
+    parser.add_argument(
+        "--taxpayers", type=int, default=2000, help="filers; each owes a return for every month since 2021 (2000)"
+    )
+    parser.add_argument("--format", choices=["json", "xml"], default="json", help="body of the HTTP returns")
+    parser.add_argument("--server-workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL database on 127.0.0.1 (default: throwaway)")
+    parser.add_argument("--xml-returns", type=int, default=20_000, help="XML returns to validate per path (20,000)")
+    parser.add_argument("--xml-documents", type=int, default=400, help="distinct XML documents among them (400)")
+    parser.add_argument("--skip-http", action="store_true", help="only the XML phase")
+    parser.add_argument("--skip-xml", action="store_true", help="only the HTTP phase")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1 or args.taxpayers < 1:
+        parser.error("--seconds > 0, --warmup ≥ 0, --clients ≥ 1 and --taxpayers ≥ 1")
+    return args
+
+
+def run(args: argparse.Namespace) -> None:
+    """Both phases against one database."""
+    with database(args.database_url) as url:
+        upgrade_to_head(url)
+        if not args.skip_http:
+            http_phase(url, args)
+        if not args.skip_xml:
+            asyncio.run(_xml_phase(url, args))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark; Ctrl-C or SIGTERM still stops the server and removes the throwaway cluster."""
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    started = time.perf_counter()
+    try:
+        run(args)
+    except KeyboardInterrupt:
+        log("interrupted; cleaned up")
+        sys.exit(130)
+    log(f"benchmark finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
