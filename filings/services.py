@@ -4,14 +4,12 @@ Acceptance, the period's status and the account's charge change in one transacti
 """
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from filings import forms
+from filings import forms, receipts
 from filings.errors import (
     AlreadyFiledError,
     NothingToAmendError,
@@ -20,10 +18,21 @@ from filings.errors import (
     WrongPeriodKindError,
 )
 from filings.fines import late_filing_fine
-from filings.forms import Assessment, Finding, FormVersion, Severity, assess
+from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
 from filings.models import TaxReturn
 from filings.periods import Period, days_late, effective_deadline
+from filings.receipts import (
+    ACCEPTED,
+    DECISION_COLUMNS,
+    RECEIPT_COLUMNS,
+    RECEIVED,
+    REJECTED,
+    Checked,
+    Standing,
+    findings_json,
+    office_finding,
+)
 from filings.schemas import ReturnKind
 from registry.models import Taxpayer
 from registry.services import parse_code
@@ -33,58 +42,11 @@ from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.errors import ResourceNotFoundError
 
-ACCEPTED, REJECTED, RECEIVED = "accepted", "rejected", "received"
 # The largest return accepted (JSON or XML).
 RETURN_MAX_BYTES = 2_000_000
 ORGANISATION_KINDS = frozenset({"enterprise", "branch"})
 # Working days a taxpayer has to pay a late-filing fine after the decision [open: configuration].
 FINE_PAYMENT_WORKING_DAYS = 10
-
-
-def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi: str, en: str) -> Finding:
-    """A rejection found by the office rather than by the form's own rules."""
-    return Finding(
-        rule=rule, severity=Severity.REJECT, indicators=indicators, value=value, message_vi=vi, message_en=en
-    )
-
-
-@dataclass
-class Checked:
-    """A submission that can be received: whose, which form and period, what it amends, what the office found."""
-
-    taxpayer: Taxpayer
-    form: FormVersion
-    envelope: Envelope
-    due_on: datetime.date
-    amendment_no: int
-    previous: TaxReturn | None
-    assessment: Assessment
-    extra: list[Finding] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list[Finding]:
-        """Every finding, the form's and the office's."""
-        return [*self.extra, *self.assessment.findings]
-
-    @property
-    def acceptable(self) -> bool:
-        """No finding rejects it."""
-        return all(f.severity is not Severity.REJECT for f in self.findings)
-
-
-def findings_json(findings: list[Finding]) -> list[dict[str, Any]]:
-    """Findings as stored and served."""
-    return [
-        {
-            "rule": f.rule,
-            "severity": f.severity.value,
-            "indicators": list(f.indicators),
-            "value": f.value,
-            "message_vi": f.message_vi,
-            "message_en": f.message_en,
-        }
-        for f in findings
-    ]
 
 
 class FilingService:
@@ -98,23 +60,29 @@ class FilingService:
         code = parse_code(raw_code)
         taxpayer = None
         if actor.may_see_taxpayer(code):
-            taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
+            taxpayer = await self.session.scalar(receipts.TAXPAYER_BY_CODE, {"code": code})
         if taxpayer is None:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
         return taxpayer
 
-    async def _accepted(self, tax_code: str, form_code: str, period: str) -> list[TaxReturn]:
-        query = (
-            select(TaxReturn)
-            .where(
-                TaxReturn.tax_code == tax_code,
-                TaxReturn.form_code == form_code,
-                TaxReturn.period == period,
-                TaxReturn.status == ACCEPTED,
-            )
-            .order_by(TaxReturn.amendment_no)
-        )
-        return list(await self.session.scalars(query))
+    async def _history(
+        self, tax_code: str, form: FormVersion, period: Period
+    ) -> tuple[Standing | None, dict[str, int] | None]:
+        """The period's standing accepted return, and the previous period's figures when the form carries forward.
+
+        One query for both: the returns accepted for the period, and the current one of the period before.
+        """
+        periods = [period.label, period.previous().label] if form.carry_forward else [period.label]
+        params = {"tax_code": tax_code, "form_code": form.code, "periods": periods}
+        standing: Standing | None = None
+        carried: dict[str, int] | None = None
+        for row in await self.session.execute(receipts.HISTORY, params):
+            if row.period == period.label:
+                if standing is None or row.amendment_no > standing.amendment_no:
+                    standing = Standing(row.id, row.transaction_code, row.amendment_no, row.tax_payable)
+            elif row.is_current and row.computed:
+                carried = {k: int(v) for k, v in row.computed.items()}
+        return standing, carried
 
     async def check(
         self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
@@ -138,8 +106,7 @@ class FilingService:
                 f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
             )
         due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
-        accepted = await self._accepted(taxpayer.tax_code, form.code, period.label)
-        current = accepted[-1] if accepted else None
+        current, previous_values = await self._history(taxpayer.tax_code, form, period)
         if envelope.kind is ReturnKind.ORIGINAL and current is not None:
             raise AlreadyFiledError(
                 f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
@@ -148,7 +115,6 @@ class FilingService:
         if envelope.kind is ReturnKind.SUPPLEMENTARY and current is None:
             raise NothingToAmendError(f"No accepted {form.code} for {period.label} to amend: send the original first.")
         amendment_no = current.amendment_no + 1 if current is not None else 0
-        previous_values = await self._carried_forward(taxpayer.tax_code, form, period)
         assessment = assess(form, envelope.values, previous=previous_values)
         checked = Checked(taxpayer, form, envelope, due_on, amendment_no, current, assessment)
         if envelope.amendment_no is not None and envelope.amendment_no != amendment_no:
@@ -183,20 +149,6 @@ class FilingService:
             )
         return checked
 
-    async def _carried_forward(self, tax_code: str, form: FormVersion, period: Period) -> dict[str, int] | None:
-        if not form.carry_forward:
-            return None
-        previous = await self.session.scalar(
-            select(TaxReturn.computed).where(
-                TaxReturn.tax_code == tax_code,
-                TaxReturn.form_code == form.code,
-                TaxReturn.period == period.previous().label,
-                TaxReturn.status == ACCEPTED,
-                TaxReturn.is_current.is_(True),
-            )
-        )
-        return {k: int(v) for k, v in previous.items()} if previous else None
-
     async def find_by_key(self, actor: Principal, key: str) -> TaxReturn | None:
         """The return this user already sent with this idempotency key."""
         return await self.session.scalar(
@@ -206,7 +158,11 @@ class FilingService:
     async def receive(
         self, actor: Principal, checked: Checked, received_at: datetime.datetime, idempotency_key: str | None
     ) -> TaxReturn:
-        """Store the receipt and commit it, before deciding, so nothing received is lost."""
+        """Store the receipt and commit it, before deciding, so nothing received is lost.
+
+        Written as two Core statements (the row, then its transaction code, which is made of its id): the receipt
+        path is the hot one, and the ORM's unit of work costs more than the database here.
+        """
         env = checked.envelope
         ret = TaxReturn(
             taxpayer_id=checked.taxpayer.id,
@@ -217,23 +173,32 @@ class FilingService:
             kind=env.kind.value,
             amendment_no=checked.amendment_no,
             status=RECEIVED,
+            is_current=False,
             received_at=received_at,
             source_format=env.source_format,
             document=env.document,
             values=env.values,
+            computed={},
+            findings=[],
             due_on=checked.due_on,
             days_late=days_late(received_at.astimezone(VN_TZ).date(), checked.due_on),
             submitted_by=actor.username,
             idempotency_key=idempotency_key,
         )
-        self.session.add(ret)
-        await self.session.flush()
+        row = {column: getattr(ret, column) for column in RECEIPT_COLUMNS}
+        connection = await self.session.connection()
+        ret.id = (await connection.execute(receipts.INSERT_RECEIPT, row)).scalar_one()
         ret.transaction_code = f"{received_at.astimezone(VN_TZ):%y%m%d}{ret.id:011d}"
+        await connection.execute(receipts.SET_TRANSACTION_CODE, {"b_id": ret.id, "b_code": ret.transaction_code})
         await self.session.commit()
         return ret
 
     async def decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
-        """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons."""
+        """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons.
+
+        The receipt is committed already: when another return for the period was accepted meanwhile, the
+        acceptance is rolled back as a whole and the receipt is rejected instead.
+        """
         assessment = checked.assessment
         ret.computed = assessment.computed
         ret.tax_payable = assessment.tax_payable
@@ -241,9 +206,9 @@ class FilingService:
         findings = checked.findings
         if checked.acceptable:
             try:
-                async with self.session.begin_nested():
-                    await self._accept(ret, checked, calendar)
+                await self._accept(ret, checked, calendar)
             except IntegrityError:
+                await self.session.rollback()
                 findings = [
                     *findings,
                     office_finding(
@@ -254,23 +219,28 @@ class FilingService:
                         "Another return for this period was accepted meanwhile.",
                     ),
                 ]
-                ret.status = REJECTED
+                ret.status, ret.is_current, ret.posted_amount, ret.fine = REJECTED, False, None, None
+            else:
+                return ret
         else:
             ret.status = REJECTED
         ret.findings = findings_json(findings)
-        await self.session.flush()
+        await self._store_decision(ret)
         return ret
+
+    async def _store_decision(self, ret: TaxReturn) -> None:
+        params = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
+        await (await self.session.connection()).execute(receipts.STORE_DECISION, {"b_id": ret.id, **params})
 
     async def _accept(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> None:
         form, payable = checked.form, checked.assessment.tax_payable
         previous_payable = checked.previous.tax_payable or 0 if checked.previous is not None else 0
         if checked.previous is not None:
-            await self.session.execute(
-                update(TaxReturn).where(TaxReturn.id == checked.previous.id).values(is_current=False)
-            )
+            await (await self.session.connection()).execute(receipts.NOT_CURRENT, {"b_id": checked.previous.id})
         ret.status = ACCEPTED
         ret.is_current = True
         ret.posted_amount = payable - previous_payable
+        ret.findings = findings_json(checked.findings)
         received_on = ret.received_at.astimezone(VN_TZ).date()
         charges = [
             NewCharge(
@@ -309,7 +279,8 @@ class FilingService:
                     note=f"Phạt chậm nộp tờ khai {ret.days_late} ngày",
                 )
             )
-        await self.session.flush()
+        # The unique index on accepted returns settles a race with another acceptance of the period here.
+        await self._store_decision(ret)
         await self.accounts.post(charges)
 
     async def submit(

@@ -5,8 +5,8 @@ from typing import Any
 
 from filings.forms import FormVersion
 from filings.models import TaxReturn
+from filings.receipts import Checked, findings_json
 from filings.schemas import FindingRead, FormRead, IndicatorRead, ReturnDetail, ReturnReceipt, RuleRead
-from filings.services import Checked, findings_json
 
 
 def _finding(f: dict[str, Any]) -> FindingRead:
