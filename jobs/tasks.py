@@ -12,6 +12,8 @@ from typing import Any
 
 from jobs.spec import Daily, JobSpec
 from registry.services import TaxpayerService
+from taxoffice.accounts.accrual import accrue_interest as accrue
+from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.auth.roles import Principal
 
 
@@ -30,6 +32,19 @@ async def resume_suspensions(ctx: dict[str, Any], as_of: str | None = None) -> d
     return {"resumed": resumed}
 
 
+async def reconcile_payments(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
+    """Apply every payment holding money to its taxpayer's open debts, in the legal order."""
+    day = _as_of(as_of)
+    counts = await Reconciler(ctx["session_factory"]).run(f"reconcile:{day.isoformat()}")
+    return counts.as_dict()
+
+
+async def accrue_interest(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
+    """Record the late-payment interest accrued and unpaid on every tax charge as of the day."""
+    counts = await accrue(ctx["session_factory"], _as_of(as_of))
+    return counts.as_dict()
+
+
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
 # Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
 # accrue-interest 02:00, flag-arrears 03:00.
@@ -37,4 +52,6 @@ TASKS: dict[str, JobSpec] = {
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
     ),
+    "reconcile-payments": JobSpec(reconcile_payments, Daily(1, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
+    "accrue-interest": JobSpec(accrue_interest, Daily(2, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
 }

@@ -162,5 +162,27 @@ def worker() -> None:
     run(settings)
 
 
+@main.group()
+def payments() -> None:
+    """Payments from banks and the State Treasury."""
+
+
+@payments.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_payments(file: Path) -> None:
+    """Import a bank statement (CSV or XLSX, columns in docs/payments-import.md), row by row."""
+    from taxoffice.accounts.cli import import_file  # noqa: PLC0415 - keeps `--help` fast
+
+    outcome = _run(import_file(get_settings(), file, Principal.system("payments-import")))
+    click.echo(
+        f"{file.name}: {outcome.imported} imported ({outcome.unmatched} unmatched), "
+        f"{outcome.duplicates} duplicates, {len(outcome.rejected)} rejected"
+    )
+    for row, reason in outcome.rejected[:50]:
+        click.echo(f"  row {row}: {reason}")
+    if len(outcome.rejected) > 50:  # noqa: PLR2004 - a screenful
+        click.echo(f"  … and {len(outcome.rejected) - 50} more")
+
+
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ from filings.obligation_service import ObligationService
 from filings.services import FilingService
 from registry.applications import ApplicationService
 from registry.services import TaxpayerService
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
@@ -78,6 +79,11 @@ def provide_accounts(db_session: NamedDependency[AsyncSession]) -> AccountServic
     return AccountService(db_session)
 
 
+def provide_payments(db_session: NamedDependency[AsyncSession]) -> PaymentService:
+    """The payment intake service."""
+    return PaymentService(db_session)
+
+
 def provide_filings(
     db_session: NamedDependency[AsyncSession], accounts: NamedDependency[AccountService]
 ) -> FilingService:
@@ -113,6 +119,7 @@ DEPENDENCIES = {
     "applications": Provide(provide_applications, sync_to_thread=False),
     "calendar_service": Provide(provide_calendar_service, sync_to_thread=False),
     "accounts": Provide(provide_accounts, sync_to_thread=False),
+    "payments": Provide(provide_payments, sync_to_thread=False),
     "filing_service": Provide(provide_filings, sync_to_thread=False),
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),

@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from taxoffice.app import create_app
 from taxoffice.config import Settings
@@ -15,7 +14,7 @@ from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
 from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.clock import Clock
-from tests.support.servers import postgres_server, redis_server
+from tests.support.servers import fresh_database, postgres_server, redis_server
 from tests.support.users import Login
 
 
@@ -41,26 +40,10 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-def _fresh_database(server_url: str, name: str) -> str:
-    """Create an empty database ``name`` on the server and return its URL."""
-    import asyncio  # noqa: PLC0415
-
-    async def create() -> None:
-        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await engine.dispose()
-
-    asyncio.run(create())
-    base, _, _db = server_url.rpartition("/")
-    return f"{base}/{name}"
-
-
 @pytest.fixture(scope="session")
 def db_url(pg_server_url: str) -> str:
     """The test database, migrated to head once."""
-    url = _fresh_database(pg_server_url, "taxoffice_test")
+    url = fresh_database(pg_server_url, "taxoffice_test")
     upgrade_to_head(url)
     return url
 

@@ -5,6 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from registry.services import parse_code
+from taxoffice.accounts.payment_controllers import ROUTES as PAYMENT_ROUTES
 from taxoffice.accounts.schemas import ChargeRead, ChargesRead
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import STAFF_OR_TAXPAYER
@@ -53,4 +54,4 @@ class ChargeController(Controller):
         )
 
 
-ROUTES = [ChargeController]
+ROUTES = [ChargeController, *PAYMENT_ROUTES]

@@ -1,8 +1,9 @@
 """Response types of the account API."""
 
 import datetime
+from typing import Annotated
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 
 class ChargeRead(Struct, kw_only=True):
@@ -27,3 +28,122 @@ class ChargesRead(Struct, kw_only=True):
     tax_code: str
     total: int
     charges: list[ChargeRead]
+
+
+BankRef = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+Amount = Annotated[int, Meta(gt=0, le=10**15)]
+PeriodText = Annotated[str, Meta(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")]
+SubItem = Annotated[str, Meta(pattern=r"^\d{4}$")]
+Chapter = Annotated[str, Meta(pattern=r"^\d{3}$")]
+
+
+class PaymentCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A payment reported by a bank or the State Treasury."""
+
+    bank_ref: BankRef
+    tax_code: Annotated[str, Meta(min_length=1, max_length=20)]
+    amount: Amount
+    paid_on: datetime.date
+    period: PeriodText | None = None
+    sub_item: SubItem | None = None
+    chapter: Chapter | None = None
+    payer_name: Annotated[str, Meta(max_length=200)] = ""
+    tax_office: Annotated[str, Meta(max_length=20)] | None = None
+
+
+class PaymentRead(Struct, kw_only=True):
+    """A recorded payment and how much of it is still to apply."""
+
+    id: int
+    bank_ref: str
+    tax_code: str
+    amount: int
+    paid_on: datetime.date
+    period: str | None
+    sub_item: str | None
+    chapter: str | None
+    payer_name: str
+    status: str
+    unallocated: int
+    source: str
+    received_at: datetime.datetime
+    note: str
+
+
+class PaymentPage(Struct, kw_only=True):
+    """A page of payments; ``next_cursor`` fetches the next."""
+
+    items: list[PaymentRead]
+    next_cursor: int | None
+
+
+class PaymentAssign(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Give an unmatched payment to a taxpayer."""
+
+    tax_code: Annotated[str, Meta(min_length=1, max_length=20)]
+    note: Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class PaymentReversal(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A bank's reversal of a payment."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class RejectedRow(Struct, kw_only=True):
+    """A statement row that was not imported."""
+
+    row: int
+    reason: str
+
+
+class ImportResult(Struct, kw_only=True):
+    """What a statement import did, row by row."""
+
+    imported: int
+    duplicates: int
+    unmatched: int
+    rejected: list[RejectedRow]
+
+
+class AccountItem(Struct, kw_only=True):
+    """One charge's position in the account."""
+
+    charge_id: int
+    tax_type: str
+    sub_item: str
+    period: str
+    kind: str
+    due_on: datetime.date
+    amount: int
+    paid: int
+    outstanding: int
+    interest_accrued: int
+    interest_paid: int
+    interest_outstanding: int
+    days_overdue: int
+
+
+class AccountLine(Struct, kw_only=True):
+    """An entry explaining the figures."""
+
+    on: datetime.date
+    entry: str
+    amount: int
+    reference: str
+    detail: str
+    pending: bool
+
+
+class AccountRead(Struct, kw_only=True):
+    """A taxpayer's account as of a day."""
+
+    tax_code: str
+    as_of: datetime.date
+    outstanding: int
+    interest: int
+    fines: int
+    credit: int
+    total_due: int
+    items: list[AccountItem]
+    lines: list[AccountLine]

@@ -7,7 +7,10 @@ from enum import StrEnum
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.models import Taxpayer
 from taxoffice.accounts.models import Charge
+from taxoffice.accounts.statement import Statement, account_statement
+from taxoffice.errors import ResourceNotFoundError
 
 # Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
 FINE_SUB_ITEM = "4254"
@@ -72,3 +75,14 @@ class AccountService:
         if period is not None:
             query = query.where(Charge.period == period)
         return list(await self.session.scalars(query))
+
+    async def statement(self, tax_code: str, as_of: datetime.date) -> Statement:
+        """The taxpayer's account on ``as_of``: tax, interest and fines owed, credits, and the lines behind them.
+
+        Raises:
+            ResourceNotFoundError: the tax code is not registered.
+        """
+        taxpayer_id = await self.session.scalar(select(Taxpayer.id).where(Taxpayer.tax_code == tax_code))
+        if taxpayer_id is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+        return await account_statement(self.session, tax_code, taxpayer_id, as_of)

@@ -64,7 +64,7 @@ async def test_lifespan_starts_and_stops_the_scheduler(tmp_path: Path) -> None:
             await asyncio.sleep(0.05)
             assert not task.done()
             assert runtime.scheduler is not None
-            assert set(runtime.scheduler.next_at) == {"resume-suspensions"}
+            assert set(runtime.scheduler.next_at) == {"resume-suspensions", "reconcile-payments", "accrue-interest"}
         assert task.cancelled()
         assert runtime._scheduler_task is None
     finally:

@@ -116,3 +116,22 @@ def redis_server() -> Iterator[str]:
         if pidfile.exists():
             subprocess.run(["kill", pidfile.read_text().strip()], check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(server_url: str, name: str) -> str:
+    """Create an empty database ``name`` on the server and return its URL (call outside a running event loop)."""
+    import asyncio  # noqa: PLC0415 - only needed here
+
+    from sqlalchemy import text  # noqa: PLC0415 - keeps the server helpers free of SQLAlchemy otherwise
+    from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415
+
+    async def create() -> None:
+        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    base, _, _db = server_url.rpartition("/")
+    return f"{base}/{name}"

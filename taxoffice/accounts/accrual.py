@@ -1,0 +1,88 @@
+"""The accrue-interest job: late-payment interest on every tax charge as of a day, kept for reports and arrears.
+
+Set-based in batches of taxpayers; running it again for the same day rewrites the same figures (idempotent).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taxoffice.accounts.allocation import ItemKind
+from taxoffice.accounts.ledger import Ledger
+from taxoffice.accounts.models import Charge, InterestAccrual
+from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, load_batch
+from taxoffice.db import dialect_insert
+
+
+@dataclass
+class AccrualCounts:
+    """What a run did."""
+
+    taxpayers: int = 0
+    charges: int = 0
+    interest_outstanding: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Counts for the job record."""
+        return dict(vars(self))
+
+
+async def accrue_interest(
+    session_factory: async_sessionmaker[AsyncSession], as_of: datetime.date, *, batch_size: int = BATCH_TAXPAYERS
+) -> AccrualCounts:
+    """Interest accrued and still unpaid on every tax charge, as if paid on ``as_of``."""
+    counts = AccrualCounts()
+    after = 0
+    while True:
+        async with session_factory() as session:
+            ids = list(
+                await session.scalars(
+                    select(Charge.taxpayer_id)
+                    .where(Charge.kind == ItemKind.TAX.value, Charge.taxpayer_id > after)
+                    .distinct()
+                    .order_by(Charge.taxpayer_id)
+                    .limit(batch_size)
+                )
+            )
+            if not ids:
+                return counts
+            after = ids[-1]
+            batch = await load_batch(session, ids, with_payments=False)
+            rows: list[dict[str, Any]] = []
+            for taxpayer_id in ids:
+                ledger = Ledger.build(batch.charges.get(taxpayer_id, []), batch.allocations.get(taxpayer_id, []))
+                for state in ledger.charges:
+                    if not state.bears_interest:
+                        continue
+                    accrued = state.interest_accrued(as_of)
+                    outstanding = max(accrued - state.paid[ItemKind.INTEREST], 0)
+                    rows.append(
+                        {
+                            "charge_id": state.row.id,
+                            "taxpayer_id": taxpayer_id,
+                            "as_of": as_of,
+                            "accrued": accrued,
+                            "outstanding": outstanding,
+                        }
+                    )
+                    counts.interest_outstanding += outstanding
+                counts.taxpayers += 1
+            counts.charges += len(rows)
+            if rows:
+                statement = dialect_insert(session)(InterestAccrual)
+                await session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["charge_id"],
+                        set_={
+                            "as_of": statement.excluded.as_of,
+                            "accrued": statement.excluded.accrued,
+                            "outstanding": statement.excluded.outstanding,
+                            "updated_at": statement.excluded.updated_at,
+                        },
+                    ),
+                    rows,
+                )
+            await session.commit()

@@ -1,0 +1,159 @@
+"""HTTP routes of payments (banks and officers) and of the taxpayer account."""
+
+import datetime
+import tempfile
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.services import parse_code
+from taxoffice.accounts import views
+from taxoffice.accounts.imports import import_statement
+from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.schemas import (
+    AccountRead,
+    ImportResult,
+    PaymentAssign,
+    PaymentCreate,
+    PaymentPage,
+    PaymentRead,
+    PaymentReversal,
+    RejectedRow,
+)
+from taxoffice.accounts.services import AccountService
+from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.errors import ResourceNotFoundError
+
+BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
+# A statement upload; larger files are refused with 413 before anything is read.
+STATEMENT_MAX_BYTES = 256 * 1024 * 1024
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+class PaymentController(Controller):
+    """Money received: intake from banks, statements, the unmatched queue, reversals."""
+
+    path = "/payments"
+    tags = ["payments"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @post(operation_id="recordPayment", guards=[BANKS_AND_OFFICERS])
+    async def record(
+        self,
+        data: JSONBody[PaymentCreate],
+        payments: NamedDependency[PaymentService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> Response[PaymentRead]:
+        """Record a payment: 201 when new, 200 when the same reference and data came before, 409 otherwise."""
+        item = PaymentRecord(
+            bank_ref=data.bank_ref,
+            tax_code=parse_code(data.tax_code),
+            amount=data.amount,
+            paid_on=data.paid_on,
+            period=data.period,
+            sub_item=data.sub_item,
+            chapter=data.chapter,
+            payer_name=data.payer_name,
+            tax_office=data.tax_office,
+        )
+        payment, created = await payments.record(actor, item, today)
+        return Response(views.payment(payment), status_code=201 if created else 200)
+
+    @post(
+        "/import",
+        operation_id="importStatement",
+        guards=[OFFICERS],
+        request_max_body_size=STATEMENT_MAX_BYTES,
+        status_code=200,
+    )
+    async def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        filename: FromQuery[str | None] = None,
+    ) -> ImportResult:
+        """Import a bank statement (CSV or XLSX, the file as the body); each row imported, duplicate or rejected."""
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+            async for chunk in request.stream():
+                spool.write(chunk)
+            spool.seek(0)
+            outcome = await import_statement(db_session, actor, spool, today, filename=filename)  # type: ignore[arg-type]
+        return ImportResult(
+            imported=outcome.imported,
+            duplicates=outcome.duplicates,
+            unmatched=outcome.unmatched,
+            rejected=[RejectedRow(row=row, reason=reason) for row, reason in outcome.rejected],
+        )
+
+    @get(operation_id="listPayments", guards=[STAFF_ONLY])
+    async def search(
+        self,
+        payments: NamedDependency[PaymentService],
+        status: FromQuery[str | None] = None,
+        tax_code: FromQuery[str | None] = None,
+        cursor: FromQuery[int | None] = None,
+        limit: FromQuery[int] = 50,
+    ) -> PaymentPage:
+        """Payments by status (``unmatched`` is the queue to resolve) and tax code, in keyset pages."""
+        rows = await payments.search(status=status, tax_code=tax_code, after=cursor, limit=limit)
+        return PaymentPage(
+            items=[views.payment(p) for p in rows], next_cursor=rows[-1].id if len(rows) >= min(limit, 200) else None
+        )
+
+    @get("/{payment_id:int}", operation_id="getPayment", guards=[STAFF_ONLY])
+    async def get_payment(self, payment_id: FromPath[int], payments: NamedDependency[PaymentService]) -> PaymentRead:
+        """One payment."""
+        return views.payment(await payments.get(payment_id))
+
+    @post("/{payment_id:int}/assign", operation_id="assignPayment", guards=[OFFICERS], status_code=200)
+    async def assign(
+        self,
+        payment_id: FromPath[int],
+        data: JSONBody[PaymentAssign],
+        payments: NamedDependency[PaymentService],
+        actor: NamedDependency[Principal],
+    ) -> PaymentRead:
+        """Give an unmatched payment to the taxpayer it belongs to (audited)."""
+        return views.payment(await payments.assign(actor, payment_id, data.tax_code, data.note))
+
+    @post("/{payment_id:int}/reversal", operation_id="reversePayment", guards=[BANKS_AND_OFFICERS], status_code=200)
+    async def reverse(
+        self,
+        payment_id: FromPath[int],
+        data: JSONBody[PaymentReversal],
+        payments: NamedDependency[PaymentService],
+        actor: NamedDependency[Principal],
+    ) -> PaymentRead:
+        """Cancel a payment the bank reversed; its allocations are undone."""
+        return views.payment(await payments.reverse(actor, payment_id, data.reason))
+
+
+class AccountController(Controller):
+    """A taxpayer's account: what is owed, interest to the day, credits, and the lines behind them."""
+
+    path = "/taxpayers/{tax_code:str}/account"
+    tags = ["accounts"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="getAccount", guards=[STAFF_OR_TAXPAYER])
+    async def account(
+        self,
+        tax_code: FromPath[str],
+        accounts: NamedDependency[AccountService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        as_of: FromQuery[datetime.date | None] = None,
+    ) -> AccountRead:
+        """The account on ``as_of`` (default today): interest as if paid that day."""
+        code = parse_code(tax_code)
+        if not actor.may_see_taxpayer(code):
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        return views.account(await accounts.statement(code, as_of or today))
+
+
+ROUTES = [PaymentController, AccountController]

@@ -1,0 +1,249 @@
+"""Recording payments from banks: one at a time, or a statement in batches; the unmatched queue; reversals."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import Taxpayer
+from registry.services import parse_code
+from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.auth.audit import record
+from taxoffice.auth.roles import Principal
+from taxoffice.db import dialect_insert
+from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+
+# The fields that make two records with the same bank reference the same payment.
+_IDENTITY = ("tax_code", "amount", "paid_on", "period", "sub_item", "chapter")
+PAGE_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """A payment as the bank reports it (tax code already normalised)."""
+
+    bank_ref: str
+    tax_code: str
+    amount: int
+    paid_on: datetime.date
+    period: str | None = None
+    sub_item: str | None = None
+    chapter: str | None = None
+    payer_name: str = ""
+    tax_office: str | None = None
+
+    def same_as(self, payment: Payment) -> bool:
+        """Whether ``payment`` records this very payment."""
+        return all(getattr(self, name) == getattr(payment, name) for name in _IDENTITY)
+
+
+@dataclass
+class ImportOutcome:
+    """Per-row results of a statement import."""
+
+    imported: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+class PaymentService:
+    """Payments as the banks report them; each public method is one unit of work in the caller's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(self, actor: Principal, item: PaymentRecord, today: datetime.date) -> tuple[Payment, bool]:
+        """Record a payment; the same reference with the same data again returns it unchanged (``False``).
+
+        Raises:
+            ValidationFailedError: the payment date is in the future.
+            ConflictError: the reference was used for a different payment.
+        """
+        if item.paid_on > today:
+            msg = f"The payment date {item.paid_on} is in the future."
+            raise ValidationFailedError(msg, errors=[FieldError("paid_on", "paid_on.future", msg)])
+        taxpayers = await self._taxpayer_ids([item.tax_code])
+        inserted = await self._insert([item], taxpayers, actor, source="api")
+        payment = await self.session.scalar(select(Payment).where(Payment.bank_ref == item.bank_ref))
+        if payment is None:  # pragma: no cover - the row was just inserted or already there
+            raise ResourceNotFoundError(item.bank_ref)
+        if item.bank_ref in inserted:
+            await record(self.session, actor, "payment.record", "payment", payment.id, {"bank_ref": item.bank_ref})
+            return payment, True
+        if not item.same_as(payment):
+            msg = f"The bank reference {item.bank_ref} was already used for a different payment."
+            raise ConflictError(msg)
+        return payment, False
+
+    async def import_batch(
+        self, actor: Principal, rows: Sequence[tuple[int, PaymentRecord]], outcome: ImportOutcome
+    ) -> None:
+        """Record a batch of statement rows (file row number, record); duplicates and conflicts per row."""
+        if not rows:
+            return
+        first: dict[str, PaymentRecord] = {}
+        fresh: list[tuple[int, PaymentRecord]] = []
+        for number, item in rows:
+            seen = first.get(item.bank_ref)
+            if seen is None:
+                first[item.bank_ref] = item
+                fresh.append((number, item))
+            elif seen == item:
+                outcome.duplicates += 1
+            else:
+                outcome.rejected.append(
+                    (number, f"bank_ref {item.bank_ref} appears earlier in the file with other data")
+                )
+        taxpayers = await self._taxpayer_ids(sorted({item.tax_code for _, item in fresh}))
+        inserted = await self._insert([item for _, item in fresh], taxpayers, actor, source="import")
+        outcome.imported += len(inserted)
+        outcome.unmatched += sum(1 for ref in inserted if first[ref].tax_code not in taxpayers)
+        existing_refs = [item.bank_ref for _, item in fresh if item.bank_ref not in inserted]
+        if not existing_refs:
+            return
+        existing = {
+            p.bank_ref: p
+            for p in await self.session.scalars(select(Payment).where(Payment.bank_ref.in_(existing_refs)))
+        }
+        for number, item in fresh:
+            if item.bank_ref in inserted:
+                continue
+            if item.same_as(existing[item.bank_ref]):
+                outcome.duplicates += 1
+            else:
+                outcome.rejected.append((number, f"bank_ref {item.bank_ref} was already used for a different payment"))
+
+    async def _taxpayer_ids(self, tax_codes: Sequence[str]) -> dict[str, int]:
+        if not tax_codes:
+            return {}
+        rows = await self.session.execute(
+            select(Taxpayer.tax_code, Taxpayer.id).where(Taxpayer.tax_code.in_(tax_codes))
+        )
+        return {code: taxpayer_id for code, taxpayer_id in rows}  # noqa: C416 - rows are Row objects
+
+    async def _insert(
+        self, items: Sequence[PaymentRecord], taxpayers: dict[str, int], actor: Principal, *, source: str
+    ) -> set[str]:
+        """Insert the payments whose reference is new; returns those references."""
+        if not items:
+            return set()
+        values: list[dict[str, Any]] = [
+            {
+                "bank_ref": item.bank_ref,
+                "tax_code": item.tax_code,
+                "taxpayer_id": taxpayers.get(item.tax_code),
+                "payer_name": item.payer_name,
+                "amount": item.amount,
+                "paid_on": item.paid_on,
+                "period": item.period,
+                "sub_item": item.sub_item,
+                "chapter": item.chapter,
+                "tax_office": item.tax_office,
+                "source": source,
+                "status": "unallocated" if item.tax_code in taxpayers else "unmatched",
+                "unallocated": item.amount,
+                "received_by": actor.username,
+                "note": "",
+            }
+            for item in items
+        ]
+        statement = (
+            dialect_insert(self.session)(Payment)
+            .on_conflict_do_nothing(index_elements=["bank_ref"])
+            .returning(Payment.bank_ref)
+        )
+        return set(await self.session.scalars(statement, values))
+
+    async def get(self, payment_id: int) -> Payment:
+        """One payment.
+
+        Raises:
+            ResourceNotFoundError: no such payment.
+        """
+        payment = await self.session.get(Payment, payment_id)
+        if payment is None:
+            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+        return payment
+
+    async def search(self, *, status: str | None, tax_code: str | None, after: int | None, limit: int) -> list[Payment]:
+        """Payments by status and tax code, in id order after ``after`` (keyset pages)."""
+        query = select(Payment).order_by(Payment.id).limit(min(max(limit, 1), PAGE_MAX))
+        if status is not None:
+            query = query.where(Payment.status == status)
+        if tax_code is not None:
+            query = query.where(Payment.tax_code == parse_code(tax_code))
+        if after is not None:
+            query = query.where(Payment.id > after)
+        return list(await self.session.scalars(query))
+
+    async def assign(self, actor: Principal, payment_id: int, tax_code: str, note: str) -> Payment:
+        """Give an unmatched payment to the registered taxpayer it belongs to.
+
+        Raises:
+            ConflictError: the payment is not unmatched.
+            ResourceNotFoundError: no such payment, or the tax code is not registered.
+        """
+        code = parse_code(tax_code)
+        payment = await self._locked(payment_id)
+        if payment.status != "unmatched":
+            raise ConflictError(f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned.")
+        taxpayer_id = (await self._taxpayer_ids([code])).get(code)
+        if taxpayer_id is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        before = payment.tax_code
+        payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, "unallocated"
+        payment.note = note
+        await record(
+            self.session, actor, "payment.assign", "payment", payment.id, {"from": before, "to": code, "note": note}
+        )
+        await self.session.flush()
+        return payment
+
+    async def reverse(self, actor: Principal, payment_id: int, reason: str) -> Payment:
+        """Cancel a payment the bank reversed, undoing its allocations with negative entries.
+
+        Raises:
+            ConflictError: the payment is already reversed.
+            ResourceNotFoundError: no such payment.
+        """
+        payment = await self._locked(payment_id)
+        if payment.status == "reversed":
+            raise ConflictError(f"Payment {payment_id} is already reversed.")
+        if payment.taxpayer_id is not None:
+            await self.session.execute(select(Taxpayer.id).where(Taxpayer.id == payment.taxpayer_id).with_for_update())
+        applied = await self.session.execute(
+            select(Allocation.charge_id, Allocation.component, Allocation.paid_on, func.sum(Allocation.amount))
+            .where(Allocation.payment_id == payment.id)
+            .group_by(Allocation.charge_id, Allocation.component, Allocation.paid_on)
+        )
+        undo = [
+            {
+                "payment_id": payment.id,
+                "charge_id": charge_id,
+                "taxpayer_id": payment.taxpayer_id,
+                "component": component,
+                "amount": -total,
+                "paid_on": paid_on,
+                "run": "reversal",
+            }
+            for charge_id, component, paid_on, total in applied
+            if total
+        ]
+        if undo:
+            await self.session.execute(dialect_insert(self.session)(Allocation), undo)
+        payment.status, payment.unallocated, payment.note = "reversed", 0, reason
+        await record(
+            self.session, actor, "payment.reverse", "payment", payment.id, {"reason": reason, "undone": len(undo)}
+        )
+        await self.session.flush()
+        return payment
+
+    async def _locked(self, payment_id: int) -> Payment:
+        payment = await self.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
+        if payment is None:
+            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+        return payment

@@ -1,0 +1,178 @@
+"""A taxpayer's account as of a day: what is owed (tax, interest, fines), credits, and the lines behind it.
+
+Interest is computed on the fly to the day; payments already received but not yet reconciled are applied here
+exactly as the reconcile job will apply them (marked ``pending``), so a taxpayer who paid sees it at once and
+interest stops on the day the money was paid.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.accounts.allocation import ItemKind
+from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
+from taxoffice.accounts.models import Allocation, Charge, Payment
+from taxoffice.accounts.reconcile import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One charge's position."""
+
+    charge_id: int
+    tax_type: str
+    sub_item: str
+    period: str
+    kind: str
+    due_on: datetime.date
+    amount: int
+    paid: int
+    outstanding: int
+    interest_accrued: int
+    interest_paid: int
+    interest_outstanding: int
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """An entry that explains the figures: a charge, a payment, or money applied."""
+
+    on: datetime.date
+    entry: str
+    amount: int
+    reference: str
+    detail: str
+    pending: bool = False
+
+
+@dataclass
+class Statement:
+    """The account as of ``as_of``."""
+
+    tax_code: str
+    as_of: datetime.date
+    outstanding: int = 0
+    interest: int = 0
+    fines: int = 0
+    credit: int = 0
+    items: list[ItemLine] = field(default_factory=list)
+    lines: list[StatementLine] = field(default_factory=list)
+
+    @property
+    def total_due(self) -> int:
+        """Tax, interest and fines owed."""
+        return self.outstanding + self.interest + self.fines
+
+
+async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: int, as_of: datetime.date) -> Statement:
+    """The account of ``taxpayer_id`` on ``as_of``: every charge, money paid by then, interest as if paid that day."""
+    charges = list(
+        await session.scalars(
+            select(Charge).where(Charge.taxpayer_id == taxpayer_id).order_by(Charge.due_on, Charge.id)
+        )
+    )
+    payments = list(
+        await session.scalars(
+            select(Payment)
+            .where(Payment.taxpayer_id == taxpayer_id, Payment.paid_on <= as_of)
+            .order_by(Payment.paid_on, Payment.id)
+        )
+    )
+    allocations = list(
+        await session.scalars(
+            select(Allocation)
+            .where(Allocation.taxpayer_id == taxpayer_id, Allocation.paid_on <= as_of)
+            .order_by(Allocation.id)
+        )
+    )
+    ledger = Ledger.build(
+        [
+            ChargeRow(c.id, c.kind, c.tax_type, c.sub_item, c.period, c.amount, c.due_on, c.interest_from)
+            for c in charges
+        ],
+        [AllocationRow(a.payment_id, a.charge_id, a.component, a.amount, a.paid_on) for a in allocations],
+    )
+    pending = [
+        PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item)
+        for p in payments
+        if p.status in OPEN_STATUSES and p.unallocated > 0
+    ]
+    released = ledger.releases()
+    by_payment = {p.id: p for p in pending}
+    for release in released:
+        if release.payment_id in by_payment:
+            by_payment[release.payment_id].unallocated -= release.amount
+    virtual = [*released, *ledger.settle(pending)]
+    statement = Statement(tax_code, as_of)
+    statement.credit = sum(p.unallocated for p in pending) + ledger.excess_reduction
+    _items(statement, ledger)
+    _lines(statement, charges, payments, allocations, virtual)
+    return statement
+
+
+def _items(statement: Statement, ledger: Ledger) -> None:
+    for state in ledger.charges:
+        row = state.row
+        kind = row.kind
+        paid = state.paid.get(kind, 0)
+        accrued = state.interest_accrued(statement.as_of)
+        interest_paid = state.paid[ItemKind.INTEREST]
+        outstanding = max(state.amount - paid, 0)
+        line = ItemLine(
+            charge_id=row.id,
+            tax_type=row.tax_type,
+            sub_item=row.sub_item,
+            period=row.period,
+            kind=kind,
+            due_on=row.due_on,
+            amount=state.amount,
+            paid=paid,
+            outstanding=outstanding,
+            interest_accrued=accrued,
+            interest_paid=interest_paid,
+            interest_outstanding=max(accrued - interest_paid, 0),
+            days_overdue=max((statement.as_of - row.due_on).days, 0) if outstanding else 0,
+        )
+        statement.items.append(line)
+        if kind == ItemKind.FINE:
+            statement.fines += outstanding
+        else:
+            statement.outstanding += outstanding
+        statement.interest += line.interest_outstanding
+
+
+def _lines(
+    statement: Statement,
+    charges: list[Charge],
+    payments: list[Payment],
+    allocations: list[Allocation],
+    virtual: list[NewAllocation],
+) -> None:
+    lines = statement.lines
+    for c in charges:
+        lines.append(
+            StatementLine(c.due_on, f"charge:{c.kind}", c.amount, c.source, f"{c.tax_type} {c.sub_item} {c.period}")
+        )
+    for p in payments:
+        lines.append(StatementLine(p.paid_on, "payment", p.amount, p.bank_ref, p.status))
+    for a in allocations:
+        lines.append(
+            StatementLine(
+                a.paid_on, f"applied:{a.component}", a.amount, f"payment:{a.payment_id}", f"charge:{a.charge_id}"
+            )
+        )
+    for v in virtual:
+        lines.append(
+            StatementLine(
+                v.paid_on,
+                f"applied:{v.component}",
+                v.amount,
+                f"payment:{v.payment_id}",
+                f"charge:{v.charge_id}",
+                pending=True,
+            )
+        )
+    lines.sort(key=lambda line: (line.on, line.entry != "payment"))
