@@ -3,6 +3,7 @@
 from filings import models as filings_models
 from registry import models as registry_models
 from taxoffice.accounts import models as accounts_models
+from taxoffice.arrears import models as arrears_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
 from taxoffice.jobruns import models as jobruns_models
@@ -10,6 +11,7 @@ from taxoffice.workdays import models as workdays_models
 
 __all__ = [
     "accounts_models",
+    "arrears_models",
     "auth_models",
     "filings_models",
     "jobruns_models",

@@ -1,0 +1,113 @@
+"""Arrears cases, their history, the actions officers take, instalment plans and debt notices."""
+
+import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, LargeBinary, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taxoffice.db import JsonB, Model, code_string
+
+
+class ArrearsCase(Model):
+    """One taxpayer's overdue debt, as the ``flag-arrears`` job last saw it (at most one open case each).
+
+    The figures are as of ``as_of``: overdue tax, interest and fines, the oldest due date, the ageing bucket,
+    the ladder stage reached, and the next action the ladder proposes with its due date. Days overdue are not
+    stored (they change daily): they are ``day − oldest_due_on``, so a case is rewritten only when its account,
+    bucket, stage, category or proposal changes. ``status``: ``open`` or ``closed`` (everything overdue paid;
+    ``closed_on``). A new debt after closing opens a new case.
+    """
+
+    __tablename__ = "arrears_case"
+    __table_args__ = (
+        Index(
+            "uq_arrears_case_open",
+            "taxpayer_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index("ix_arrears_case_office", "tax_office", "status", "overdue_total"),
+        Index("ix_arrears_case_officer", "officer_id", "status", "overdue_total"),
+        Index("ix_arrears_case_age", "status", "oldest_due_on"),
+    )
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    tax_code: Mapped[str] = mapped_column(code_string(14))
+    tax_office: Mapped[str] = mapped_column(String(20))
+    officer_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    status: Mapped[str] = mapped_column(String(8))
+    opened_on: Mapped[datetime.date] = mapped_column(Date)
+    closed_on: Mapped[datetime.date | None] = mapped_column(Date)
+    as_of: Mapped[datetime.date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(12))
+    is_frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue_tax: Mapped[int] = mapped_column(BigInteger)
+    overdue_interest: Mapped[int] = mapped_column(BigInteger)
+    overdue_fines: Mapped[int] = mapped_column(BigInteger)
+    overdue_total: Mapped[int] = mapped_column(BigInteger)
+    oldest_due_on: Mapped[datetime.date] = mapped_column(Date)
+    bucket: Mapped[str] = mapped_column(String(10))
+    stage: Mapped[str | None] = mapped_column(String(24))
+    next_action: Mapped[str | None] = mapped_column(String(24))
+    next_action_due_on: Mapped[datetime.date | None] = mapped_column(Date)
+    is_stalled: Mapped[bool] = mapped_column(Boolean, default=False)
+    interest_as_of: Mapped[datetime.date | None] = mapped_column(Date)
+
+
+class ArrearsCaseEvent(Model):
+    """A move of a case: opened, amounts changed, bucket or stage or category changed, assigned, closed."""
+
+    __tablename__ = "arrears_case_event"
+
+    case_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("arrears_case.id"), index=True)
+    event_on: Mapped[datetime.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_value: Mapped[str | None] = mapped_column(String(40))
+    to_value: Mapped[str | None] = mapped_column(String(40))
+    overdue_total: Mapped[int] = mapped_column(BigInteger)
+    actor: Mapped[str] = mapped_column(String(80))
+
+
+class ArrearsAction(Model):
+    """An action an officer took on a case (a reminder, a notice, enforcement, a note …)."""
+
+    __tablename__ = "arrears_action"
+
+    case_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("arrears_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    taken_on: Mapped[datetime.date] = mapped_column(Date)
+    officer: Mapped[str] = mapped_column(String(80))
+    channel: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    follow_up_on: Mapped[datetime.date | None] = mapped_column(Date)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+
+
+class InstalmentPlan(Model):
+    """A schedule of dated amounts agreed for a case (at most 12 months); ``status`` as last checked."""
+
+    __tablename__ = "instalment_plan"
+
+    case_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("arrears_case.id"), index=True)
+    agreed_on: Mapped[datetime.date] = mapped_column(Date)
+    debt: Mapped[int] = mapped_column(BigInteger)
+    # [{"due_on": "2026-01-31", "amount": 5000000}, …]
+    schedule: Mapped[list[dict[str, Any]]] = mapped_column(JsonB)
+    status: Mapped[str] = mapped_column(String(10))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DebtNotice(Model):
+    """A tax-debt notice (form 01/TTN) as issued: the workbook the taxpayer receives, kept as sent."""
+
+    __tablename__ = "debt_notice"
+
+    case_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("arrears_case.id"), index=True)
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    issued_on: Mapped[datetime.date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column(BigInteger)
+    issued_by: Mapped[str] = mapped_column(String(80))
+    document: Mapped[bytes] = mapped_column(LargeBinary)
