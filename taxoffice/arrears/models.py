@@ -14,7 +14,7 @@ class ArrearsCase(Model):
 
     The figures are as of ``as_of``: overdue tax, interest and fines, the oldest due date, the ageing bucket,
     the ladder stage reached, and the next action the ladder proposes with its due date. Days overdue are not
-    stored (they change daily): they are ``day − oldest_due_on``, so a case is rewritten only when its account,
+    stored (they change daily): they are ``day - oldest_due_on``, so a case is rewritten only when its account,
     bucket, stage, category or proposal changes. ``status``: ``open`` or ``closed`` (everything overdue paid;
     ``closed_on``). A new debt after closing opens a new case.
     """
