@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest demo migrate bench clean
+.PHONY: run test lint typecheck pytest demo migrate bench bench-registry bench-filings bench-reconcile bench-statements clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,15 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+# Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
+bench: bench-registry bench-filings bench-reconcile bench-statements
+
+bench-registry bench-filings bench-reconcile: bench-%: $(STAMP)
 	bash tests/support/ensure-servers.sh
-	$(BIN)/python bench/registry.py
+	$(BIN)/python bench/$*.py
+
+bench-statements: $(STAMP)
+	$(BIN)/python bench/statements.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
