@@ -5,6 +5,8 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
+from taxoffice.accounts.statement import ItemLine, StatementLine
+
 
 class ChargeRead(Struct, kw_only=True):
     """One posted charge."""
@@ -106,35 +108,6 @@ class ImportResult(Struct, kw_only=True):
     rejected: list[RejectedRow]
 
 
-class AccountItem(Struct, kw_only=True):
-    """One charge's position in the account."""
-
-    charge_id: int
-    tax_type: str
-    sub_item: str
-    period: str
-    kind: str
-    due_on: datetime.date
-    amount: int
-    paid: int
-    outstanding: int
-    interest_accrued: int
-    interest_paid: int
-    interest_outstanding: int
-    days_overdue: int
-
-
-class AccountLine(Struct, kw_only=True):
-    """An entry explaining the figures."""
-
-    on: datetime.date
-    entry: str
-    amount: int
-    reference: str
-    detail: str
-    pending: bool
-
-
 class AccountRead(Struct, kw_only=True):
     """A taxpayer's account as of a day."""
 
@@ -145,5 +118,5 @@ class AccountRead(Struct, kw_only=True):
     fines: int
     credit: int
     total_due: int
-    items: list[AccountItem]
-    lines: list[AccountLine]
+    items: list[ItemLine]
+    lines: list[StatementLine]

@@ -1,7 +1,7 @@
 """Turning account rows into response types."""
 
 from taxoffice.accounts.models import Payment
-from taxoffice.accounts.schemas import AccountItem, AccountLine, AccountRead, PaymentRead
+from taxoffice.accounts.schemas import AccountRead, PaymentRead
 from taxoffice.accounts.statement import Statement
 
 
@@ -35,6 +35,6 @@ def account(statement: Statement) -> AccountRead:
         fines=statement.fines,
         credit=statement.credit,
         total_due=statement.total_due,
-        items=[AccountItem(**vars(item)) for item in statement.items],
-        lines=[AccountLine(**vars(line)) for line in statement.lines],
+        items=statement.items,
+        lines=statement.lines,
     )
