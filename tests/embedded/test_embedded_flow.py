@@ -1,14 +1,19 @@
-"""The main registry flows on the embedded SQLite database."""
+"""The main flows on the embedded SQLite database."""
+
+import datetime
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry import taxcode
 from registry.models import Taxpayer
+from taxoffice.accounts.reconcile import Reconciler
+from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Role
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings
+from tests.registry.helpers import register_enterprise
 from tests.support.users import Login
 
 APPLICATION = {
@@ -60,3 +65,37 @@ async def test_demo_load_on_sqlite(session: AsyncSession, settings: Settings) ->
     assert all(taxcode.is_valid(c) for c in codes)
     kinds = dict((await session.execute(select(Taxpayer.kind, func.count()).group_by(Taxpayer.kind))).all())
     assert set(kinds) == {"enterprise", "branch", "household", "individual"}
+
+
+async def test_file_pay_reconcile_on_sqlite(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    officer, bank = await login(Role.OFFICER), await login(Role.BANK)
+    taxpayer = await register_enterprise(session, "0109888001", "Công ty TNHH Nhúng")
+    await AccountService(session).post(
+        [
+            NewCharge(
+                taxpayer.id,
+                taxpayer.tax_code,
+                "VAT",
+                "1701",
+                "2025-12",
+                ChargeKind.TAX,
+                10_000_000,
+                datetime.date(2026, 1, 20),
+                datetime.date(2026, 1, 20),
+                "test",
+            )
+        ]
+    )
+    await session.commit()
+    body = {"bank_ref": "SQLITE-1", "tax_code": taxpayer.tax_code, "amount": 4_000_000, "paid_on": "2026-03-01"}
+    assert (await client.post("/api/v1/payments", json=body, headers=bank)).status_code == 201
+    assert (await client.post("/api/v1/payments", json=body, headers=bank)).status_code == 200
+    counts = await Reconciler(session_factory).run("sqlite")
+    assert counts.allocated == 4_000_000
+    account = await client.get(
+        f"/api/v1/taxpayers/{taxpayer.tax_code}/account", params={"as_of": "2026-03-31"}, headers=officer
+    )
+    # 10,000,000 for 39 days, then 6,000,000 for 30 days: 117,000 + 54,000.
+    assert (account.json()["outstanding"], account.json()["interest"]) == (6_000_000, 171_000)
