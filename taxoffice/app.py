@@ -16,6 +16,7 @@ from jobs.runtime import JobsRuntime
 from registry.controllers import ROUTES as REGISTRY_ROUTES
 from taxoffice import all_models
 from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
+from taxoffice.arrears.controllers import ROUTES as ARREARS_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
 from taxoffice.config import Settings, get_settings
@@ -69,7 +70,15 @@ def create_app(
     jobs_runtime = JobsRuntime(settings, session_maker or create_session_factory(engine), clock=clock)
     api = Router(
         path=API_PREFIX,
-        route_handlers=[*AUTH_ROUTES, *REGISTRY_ROUTES, *CALENDAR_ROUTES, *FILING_ROUTES, *ACCOUNT_ROUTES, *JOB_ROUTES],
+        route_handlers=[
+            *AUTH_ROUTES,
+            *REGISTRY_ROUTES,
+            *CALENDAR_ROUTES,
+            *FILING_ROUTES,
+            *ACCOUNT_ROUTES,
+            *ARREARS_ROUTES,
+            *JOB_ROUTES,
+        ],
     )
     return Litestar(
         route_handlers=[health, ready, api],

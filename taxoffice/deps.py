@@ -14,6 +14,10 @@ from registry.applications import ApplicationService
 from registry.services import TaxpayerService
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
+from taxoffice.arrears.debtors import DebtorListService
+from taxoffice.arrears.notices import NoticeService
+from taxoffice.arrears.oversight import OversightService
+from taxoffice.arrears.services import WorklistService
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ
@@ -109,6 +113,28 @@ def provide_job_dispatcher(state: State) -> JobDispatcher:
     return dispatcher
 
 
+def provide_worklist(db_session: NamedDependency[AsyncSession]) -> WorklistService:
+    """The arrears worklist."""
+    return WorklistService(db_session)
+
+
+def provide_notices(
+    db_session: NamedDependency[AsyncSession], accounts: NamedDependency[AccountService]
+) -> NoticeService:
+    """Debt notices (01/TTN)."""
+    return NoticeService(db_session, accounts)
+
+
+def provide_debtor_list(db_session: NamedDependency[AsyncSession]) -> DebtorListService:
+    """The public debtor list."""
+    return DebtorListService(db_session)
+
+
+def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightService:
+    """Manager oversight of arrears."""
+    return OversightService(db_session)
+
+
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
@@ -124,4 +150,8 @@ DEPENDENCIES = {
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),
     "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
+    "worklist": Provide(provide_worklist, sync_to_thread=False),
+    "notices": Provide(provide_notices, sync_to_thread=False),
+    "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
+    "oversight": Provide(provide_oversight, sync_to_thread=False),
 }

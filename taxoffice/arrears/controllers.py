@@ -1,0 +1,246 @@
+"""HTTP routes of the arrears worklist, debt notices, the public debtor list and manager oversight."""
+
+import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
+
+from registry.services import parse_code
+from taxoffice.arrears import views
+from taxoffice.arrears.ageing import Bucket
+from taxoffice.arrears.categories import Category
+from taxoffice.arrears.debtors import DebtorListService, debtors_workbook
+from taxoffice.arrears.instalments import Instalment
+from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.notices import XLSX, NoticeService
+from taxoffice.arrears.oversight import OversightService
+from taxoffice.arrears.schemas import (
+    ActionCreate,
+    ActionResult,
+    AssignCreate,
+    AutoAssignCreate,
+    AutoAssignRead,
+    CaseDetail,
+    CasePage,
+    ExportFormat,
+    NoticeList,
+    NoticeRead,
+    OfficerLoad,
+    OversightRead,
+    SortOrder,
+)
+from taxoffice.arrears.services import CaseStatus, NewAction, WorklistQuery, WorklistService
+from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
+from taxoffice.auth.roles import Principal, Role
+
+MANAGERS = requires(Role.ADMIN, Role.MANAGER)
+Limit = Annotated[int, Parameter(ge=1, le=200)]
+AmountQuery = Annotated[int | None, Parameter(ge=0, le=10**15)]
+
+
+class CaseController(Controller):
+    """The worklist: cases, what the ladder proposes, and the actions officers record."""
+
+    path = "/arrears/cases"
+    tags = ["arrears"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="listArrearsCases", guards=[STAFF_ONLY])
+    async def search(
+        self,
+        worklist: NamedDependency[WorklistService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        status: FromQuery[CaseStatus] = CaseStatus.OPEN,
+        bucket: FromQuery[Bucket | None] = None,
+        stage: FromQuery[ActionKind | None] = None,
+        category: FromQuery[Category | None] = None,
+        officer_id: FromQuery[int | None] = None,
+        unassigned: FromQuery[bool] = False,
+        tax_office: FromQuery[str | None] = None,
+        min_amount: FromQuery[AmountQuery] = None,
+        max_amount: FromQuery[AmountQuery] = None,
+        stalled: FromQuery[bool | None] = None,
+        sort: FromQuery[SortOrder] = SortOrder.AMOUNT,
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[Limit] = 50,
+    ) -> CasePage:
+        """Cases by bucket, stage, category, officer, office, amount, stalled; by amount or age; keyset pages."""
+        query = WorklistQuery(
+            status=status,
+            bucket=bucket,
+            stage=stage,
+            category=category,
+            officer_id=officer_id,
+            unassigned=unassigned,
+            tax_office=tax_office,
+            min_amount=min_amount,
+            max_amount=max_amount,
+            stalled=stalled,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
+        )
+        rows, next_cursor, cutoff = await worklist.search(actor, query, today)
+        return CasePage(items=[views.case_read(c, name, today, cutoff) for c, name in rows], next_cursor=next_cursor)
+
+    @get("/{case_id:int}", operation_id="getArrearsCase", guards=[STAFF_ONLY])
+    async def get_case(
+        self,
+        case_id: FromPath[int],
+        worklist: NamedDependency[WorklistService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> CaseDetail:
+        """One case: history, actions, plan, notices, and the ladder's proposals for today."""
+        return views.case_detail(await worklist.get(actor, case_id, today), today)
+
+    @post("/{case_id:int}/actions", operation_id="recordArrearsAction", guards=[OFFICERS], status_code=201)
+    async def record_action(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[ActionCreate],
+        worklist: NamedDependency[WorklistService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> ActionResult:
+        """Record an action taken today (reminder, warning letter, enforcement, plan, freeze, note …)."""
+        action = NewAction(
+            kind=data.kind,
+            note=data.note,
+            channel=data.channel.value if data.channel else None,
+            follow_up_on=data.follow_up_on,
+            details=data.details,
+            instalments=None
+            if data.instalments is None
+            else tuple(Instalment(i.due_on, i.amount) for i in data.instalments),
+            frozen=data.frozen,
+        )
+        row, view = await worklist.record_action(actor, case_id, action, today)
+        return ActionResult(action=views.action(row), case=views.case_detail(view, today))
+
+    @post("/{case_id:int}/assign", operation_id="assignArrearsCase", guards=[OFFICERS], status_code=200)
+    async def assign(
+        self,
+        case_id: FromPath[int],
+        data: JSONBody[AssignCreate],
+        worklist: NamedDependency[WorklistService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> CaseDetail:
+        """Give the case to an officer of its tax office."""
+        return views.case_detail(await worklist.assign(actor, case_id, data.officer_id, today), today)
+
+    @post("/{case_id:int}/notices", operation_id="issueDebtNotice", guards=[OFFICERS], status_code=201)
+    async def issue_notice(
+        self,
+        case_id: FromPath[int],
+        notices: NamedDependency[NoticeService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> NoticeRead:
+        """Issue a debt notice (01/TTN) as of today; the taxpayer finds it under its notices."""
+        return views.notice(await notices.issue(actor, case_id, today))
+
+
+class AssignmentController(Controller):
+    """Automatic assignment of a tax office's cases."""
+
+    path = "/arrears/auto-assign"
+    tags = ["arrears"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @post(operation_id="autoAssignArrearsCases", guards=[OFFICERS], status_code=200)
+    async def auto_assign(
+        self,
+        data: JSONBody[AutoAssignCreate],
+        worklist: NamedDependency[WorklistService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> AutoAssignRead:
+        """Give the office's unassigned open cases to its officers, largest first, balancing amounts held."""
+        totals = await worklist.auto_assign(actor, data.tax_office, today)
+        return AutoAssignRead(
+            tax_office=data.tax_office,
+            assigned=sum(t.assigned for t in totals),
+            officers=[OfficerLoad(**vars(t)) for t in totals],
+        )
+
+
+class OversightController(Controller):
+    """Managers' view of the worklist."""
+
+    path = "/arrears/oversight"
+    tags = ["arrears"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="arrearsOversight", guards=[MANAGERS])
+    async def oversight(
+        self,
+        oversight: NamedDependency[OversightService],
+        today: NamedDependency[datetime.date],
+        from_on: Annotated[datetime.date | None, QueryParameter(name="from")] = None,
+        to_on: Annotated[datetime.date | None, QueryParameter(name="to")] = None,
+        tax_office: FromQuery[str | None] = None,
+    ) -> OversightRead:
+        """Per officer and per office: open cases, amounts held, stalled; collected and actions in the period."""
+        end = to_on or today
+        start = from_on or end.replace(day=1)
+        return views.oversight(await oversight.report(start, end, tax_office, today))
+
+
+class NoticeController(Controller):
+    """A taxpayer's debt notices."""
+
+    path = "/taxpayers/{tax_code:str}/notices"
+    tags = ["arrears"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="listDebtNotices", guards=[STAFF_OR_TAXPAYER])
+    async def notices(
+        self, tax_code: FromPath[str], notices: NamedDependency[NoticeService], actor: NamedDependency[Principal]
+    ) -> NoticeList:
+        """The taxpayer's notices, newest first."""
+        code = parse_code(tax_code)
+        rows = await notices.notices_of(actor, code)
+        return NoticeList(tax_code=code, notices=[views.notice(n) for n in rows])
+
+    @get("/{notice_id:int}/file", operation_id="downloadDebtNotice", guards=[STAFF_OR_TAXPAYER])
+    async def file(
+        self,
+        tax_code: FromPath[str],
+        notice_id: FromPath[int],
+        notices: NamedDependency[NoticeService],
+        actor: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        """The notice's workbook, as issued."""
+        number, document = await notices.document(actor, parse_code(tax_code), notice_id)
+        return Response(
+            document, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{number}.xlsx"'}
+        )
+
+
+class PublicDebtorController(Controller):
+    """The public list of debtors more than 90 days overdue."""
+
+    path = "/public/debtors"
+    tags = ["public"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get(operation_id="publicDebtors", exclude_from_auth=True)
+    async def debtors(
+        self,
+        debtor_list: NamedDependency[DebtorListService],
+        today: NamedDependency[datetime.date],
+        format: FromQuery[ExportFormat] = ExportFormat.JSON,  # noqa: A002 - the public contract's parameter name
+    ) -> Response[Any]:
+        """Name, tax code and amount of each debtor, largest first, as JSON or XLSX."""
+        listing = await debtor_list.listing(today)
+        if format is ExportFormat.XLSX:
+            name = f"debtors-{today.isoformat()}.xlsx"
+            return Response(
+                debtors_workbook(listing),
+                media_type=XLSX,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        return Response(views.debtors(listing))
+
+
+ROUTES = [CaseController, AssignmentController, OversightController, NoticeController, PublicDebtorController]

@@ -1,0 +1,256 @@
+"""The arrears worklist: search, one case with what the ladder proposes, and the actions officers record.
+
+Each public method is one unit of work in the caller's transaction. Assignment lives in ``_assignment.py``;
+proposals for one case in ``_proposals.py``; the search's filters and cursors in ``_search.py``.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import Taxpayer
+from taxoffice.arrears import _search
+from taxoffice.arrears._assignment import AssignmentService, OfficerTotals, balance
+from taxoffice.arrears._cases import event_row, load_case
+from taxoffice.arrears._proposals import (
+    CaseOutlook,
+    actions_of,
+    active_plan,
+    category_now,
+    outlook,
+    plan_state,
+    refresh,
+)
+from taxoffice.arrears._search import CaseStatus, WorklistQuery
+from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
+from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
+from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
+from taxoffice.arrears.notices import NoticeSummary, notice_summaries
+from taxoffice.auth import audit
+from taxoffice.auth.roles import Principal
+from taxoffice.errors import ConflictError, FieldError
+from taxoffice.workdays.services import CalendarService
+
+__all__ = [
+    "AssignmentService",
+    "CaseStatus",
+    "CaseView",
+    "NewAction",
+    "OfficerTotals",
+    "WorklistQuery",
+    "WorklistService",
+    "balance",
+    "load_case",
+]
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """An action to record (validated against its kind by ``WorklistService.record_action``)."""
+
+    kind: ActionKind
+    note: str = ""
+    channel: str | None = None
+    follow_up_on: datetime.date | None = None
+    details: dict[str, Any] | None = None
+    instalments: tuple[Instalment, ...] | None = None
+    frozen: bool | None = None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case as an officer opens it."""
+
+    case: ArrearsCase
+    taxpayer_name: str
+    outlook: CaseOutlook
+    events: list[ArrearsCaseEvent]
+    actions: list[ArrearsAction]
+    notices: list[NoticeSummary]
+
+
+# Kinds recorded elsewhere: a debt notice is issued with its document (POST /arrears/cases/{id}/notices).
+_NOT_HERE = {
+    ActionKind.DEBT_NOTICE: "Issue a debt notice with POST /arrears/cases/{id}/notices: it makes the document."
+}
+
+
+def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldError]:
+    """What is wrong with ``action`` for a case owing ``debt``."""
+    found: list[FieldError] = []
+    if action.kind in _NOT_HERE:
+        found.append(FieldError("kind", "kind.not_recordable", _NOT_HERE[action.kind]))
+    if action.kind is ActionKind.REMINDER and action.channel is None:
+        found.append(FieldError("channel", "required", "A reminder needs its channel: phone, sms or email."))
+    if action.follow_up_on is not None and action.follow_up_on < today:
+        found.append(FieldError("follow_up_on", "date.past", "A follow-up date cannot be in the past."))
+    if action.kind is not ActionKind.FREEZE and action.frozen is not None:
+        found.append(FieldError("frozen", "not_applicable", "Only a freeze action freezes or unfreezes."))
+    if action.kind is not ActionKind.INSTALMENT_PLAN:
+        if action.instalments is not None:
+            found.append(FieldError("instalments", "not_applicable", "Only an instalment plan has instalments."))
+        return found
+    if action.instalments is None:
+        found.append(FieldError("instalments", "required", "An instalment plan needs its schedule."))
+        return found
+    found.extend(FieldError(p.field, p.code, p.message) for p in validate_plan(action.instalments, debt))
+    if action.instalments and action.instalments[0].due_on < today:
+        found.append(FieldError("instalments[0].due_on", "date.past", "The first instalment cannot be in the past."))
+    return found
+
+
+class WorklistService:
+    """Officers' worklist of arrears cases."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _cutoff(self, today: datetime.date) -> datetime.date:
+        calendar = await CalendarService(self.session).calendar()
+        return _search.stall_cutoff(today, calendar.is_working_day)
+
+    async def search(
+        self, actor: Principal, query: WorklistQuery, today: datetime.date
+    ) -> tuple[list[Row[ArrearsCase, str]], str | None, datetime.date]:
+        """One keyset page of cases, the next page's cursor (None on the last), and the stall cutoff used.
+
+        Raises:
+            ValidationFailedError: a reversed amount range, a bad cursor, a stage that is not a ladder step.
+        """
+        cutoff = await self._cutoff(today)
+        limit = max(1, min(query.limit, _search.MAX_LIMIT))
+        statement = (
+            select(ArrearsCase, Taxpayer.name)
+            .join(Taxpayer, Taxpayer.id == ArrearsCase.taxpayer_id)
+            .where(*_search.conditions(actor, query, today, cutoff))
+            .order_by(*_search.order_by(query.sort))
+            .limit(limit + 1)
+        )
+        rows = list((await self.session.execute(statement)).all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = _search.encode_cursor(query.sort, rows[-1][0]) if more else None
+        return rows, cursor, cutoff
+
+    async def get(self, actor: Principal, case_id: int, today: datetime.date) -> CaseView:
+        """A case with its history, actions, plan, notices and today's proposals.
+
+        Raises:
+            CaseNotFoundError: no such case, or another office's (for an officer).
+        """
+        case, taxpayer = await load_case(self.session, actor, case_id)
+        actions = await actions_of(self.session, case.id)
+        seen = await outlook(self.session, case, actions, today)
+        events = await self.session.scalars(
+            select(ArrearsCaseEvent)
+            .where(ArrearsCaseEvent.case_id == case.id)
+            .order_by(ArrearsCaseEvent.event_on, ArrearsCaseEvent.id)
+        )
+        notices = await notice_summaries(self.session, DebtNotice.case_id == case.id, case.tax_code)
+        return CaseView(case, taxpayer.name, seen, list(events), actions, notices)
+
+    async def record_action(
+        self, actor: Principal, case_id: int, action: NewAction, today: datetime.date
+    ) -> tuple[ArrearsAction, CaseView]:
+        """Record an action taken today on an open case; a freeze or a plan moves its category (an event).
+
+        Raises:
+            CaseNotFoundError: no such case, or another office's.
+            CaseClosedError: the case is closed.
+            ActionInvalidError: the action breaks a rule (missing channel, invalid plan …), every problem listed.
+            ConflictError: freezing a frozen case, or unfreezing one that is not frozen.
+        """
+        case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
+        if case.status != CaseStatus.OPEN.value:
+            raise CaseClosedError(case_id)
+        problems = _problems(action, today, case.overdue_total)
+        if problems:
+            raise ActionInvalidError(f"The {action.kind.value} action cannot be recorded.", problems)
+        details = dict(action.details or {})
+        if action.kind is ActionKind.FREEZE:
+            frozen = action.frozen is not False
+            if frozen == case.is_frozen:
+                raise ConflictError(f"Arrears case {case_id} is already {'frozen' if frozen else 'not frozen'}.")
+            details["frozen"] = frozen
+            case.is_frozen = frozen
+        if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
+            plan_id = await self._new_plan(case, action.instalments, today)
+            details["plan_id"] = plan_id
+        row = ArrearsAction(
+            case_id=case.id,
+            kind=action.kind.value,
+            taken_on=today,
+            officer=actor.username,
+            channel=action.channel,
+            note=action.note,
+            follow_up_on=action.follow_up_on,
+            details=details,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        await self._recategorise(actor, case, taxpayer, today)
+        await refresh(self.session, case, today)
+        await audit.record(
+            self.session,
+            actor,
+            "arrears.action",
+            "arrears_case",
+            case.id,
+            {"action_id": row.id, "kind": row.kind, "follow_up_on": str(row.follow_up_on or ""), **details},
+        )
+        await self.session.flush()
+        return row, await self.get(actor, case_id, today)
+
+    async def _new_plan(self, case: ArrearsCase, instalments: tuple[Instalment, ...], today: datetime.date) -> int:
+        """Replace the case's plan in force with a new one, kept from today."""
+        await self.session.execute(
+            update(InstalmentPlan)
+            .where(InstalmentPlan.case_id == case.id, InstalmentPlan.is_active.is_(True))
+            .values(is_active=False)
+        )
+        plan = InstalmentPlan(
+            case_id=case.id,
+            agreed_on=today,
+            debt=case.overdue_total,
+            schedule=[{"due_on": i.due_on.isoformat(), "amount": i.amount} for i in instalments],
+            status=PlanStatus.KEPT.value,
+            is_active=True,
+        )
+        self.session.add(plan)
+        await self.session.flush()
+        return plan.id
+
+    async def _recategorise(
+        self, actor: Principal, case: ArrearsCase, taxpayer: Taxpayer, today: datetime.date
+    ) -> None:
+        """Set the category the freeze and the plan give today; a change is an event of the case."""
+        state = await plan_state(self.session, case, await active_plan(self.session, case.id), today)
+        category = category_now(taxpayer.status, case.is_frozen, state).value
+        if category != case.category:
+            event = event_row(case, today, "category", case.category, category, actor.username)
+            self.session.add(ArrearsCaseEvent(**event))
+            case.category = category
+
+    async def assign(self, actor: Principal, case_id: int, officer_id: int, today: datetime.date) -> CaseView:
+        """Give a case to an active officer of its tax office; the case as it stands after.
+
+        Raises:
+            CaseNotFoundError: no such case, or another office's.
+            CaseClosedError: the case is closed.
+            OfficerNotInOfficeError: the user is not an active officer of the case's tax office.
+        """
+        await AssignmentService(self.session).assign(actor, case_id, officer_id, today)
+        return await self.get(actor, case_id, today)
+
+    async def auto_assign(self, actor: Principal, tax_office: str, today: datetime.date) -> list[OfficerTotals]:
+        """Spread a tax office's unassigned open cases over its officers (see ``AssignmentService.auto_assign``).
+
+        Raises:
+            ForbiddenError: an officer asking for another tax office.
+            NoOfficersError: the office has no active officer.
+        """
+        return await AssignmentService(self.session).auto_assign(actor, tax_office, today)

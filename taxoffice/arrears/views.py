@@ -1,0 +1,172 @@
+"""Turning arrears rows into response types."""
+
+import datetime
+
+from taxoffice.arrears import ladder
+from taxoffice.arrears._proposals import CaseOutlook
+from taxoffice.arrears.ageing import bucket_of
+from taxoffice.arrears.categories import Category
+from taxoffice.arrears.debtors import DebtorListing
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, InstalmentPlan
+from taxoffice.arrears.notices import NoticeSummary
+from taxoffice.arrears.oversight import Figures, Oversight
+from taxoffice.arrears.schemas import (
+    ActionRead,
+    CaseDetail,
+    CaseRead,
+    DebtorList,
+    DebtorRead,
+    EventRead,
+    NoticeRead,
+    OversightRead,
+    OversightRow,
+    PlanRead,
+    ProposalRead,
+)
+from taxoffice.arrears.services import CaseView
+
+
+def case_read(
+    row: ArrearsCase, name: str, today: datetime.date, cutoff: datetime.date, seen: CaseOutlook | None = None
+) -> CaseRead:
+    """A case with its days, bucket and stage for today; next action and stalled from ``seen`` when given."""
+    days = max((today - row.oldest_due_on).days, 0) if row.status == "open" else 0
+    stage = ladder.stage_of(days, today) if days else None
+    bucket = bucket_of(days)
+    if seen is not None:
+        proposal = seen.next_action
+        next_kind = proposal.kind.value if proposal else None
+        next_on = proposal.due_on if proposal else None
+        stalled = seen.is_stalled
+    else:
+        next_kind, next_on = row.next_action, row.next_action_due_on
+        stalled = (
+            row.status == "open"
+            and row.category == Category.COLLECTIBLE.value
+            and next_on is not None
+            and next_on < cutoff
+        )
+    return CaseRead(
+        id=row.id,
+        tax_code=row.tax_code,
+        taxpayer_name=name,
+        tax_office=row.tax_office,
+        officer_id=row.officer_id,
+        status=row.status,
+        category=row.category,
+        is_frozen=row.is_frozen,
+        opened_on=row.opened_on,
+        closed_on=row.closed_on,
+        as_of=row.as_of,
+        overdue_tax=row.overdue_tax,
+        overdue_interest=row.overdue_interest,
+        overdue_fines=row.overdue_fines,
+        overdue_total=row.overdue_total,
+        oldest_due_on=row.oldest_due_on,
+        days_overdue=days,
+        bucket=bucket.value if bucket else None,
+        stage=stage.kind.value if stage else None,
+        next_action=next_kind,
+        next_action_due_on=next_on,
+        is_stalled=stalled,
+    )
+
+
+def event(row: ArrearsCaseEvent) -> EventRead:
+    """A move of a case."""
+    return EventRead(
+        event_on=row.event_on,
+        kind=row.kind,
+        from_value=row.from_value,
+        to_value=row.to_value,
+        overdue_total=row.overdue_total,
+        actor=row.actor,
+    )
+
+
+def action(row: ArrearsAction) -> ActionRead:
+    """An action recorded on a case."""
+    return ActionRead(
+        id=row.id,
+        kind=row.kind,
+        taken_on=row.taken_on,
+        officer=row.officer,
+        channel=row.channel,
+        note=row.note,
+        follow_up_on=row.follow_up_on,
+        details=row.details,
+    )
+
+
+def plan(row: InstalmentPlan, status: str | None) -> PlanRead:
+    """A plan; ``status`` is today's when known, else the stored one."""
+    return PlanRead(
+        id=row.id,
+        agreed_on=row.agreed_on,
+        debt=row.debt,
+        schedule=row.schedule,
+        status=status or row.status,
+        is_active=row.is_active,
+    )
+
+
+def notice(row: NoticeSummary) -> NoticeRead:
+    """A notice without its document."""
+    return NoticeRead(
+        id=row.id,
+        case_id=row.case_id,
+        number=row.number,
+        tax_code=row.tax_code,
+        issued_on=row.issued_on,
+        total=row.total,
+        issued_by=row.issued_by,
+    )
+
+
+def case_detail(view: CaseView, today: datetime.date) -> CaseDetail:
+    """A case as an officer opens it."""
+    seen = view.outlook
+    return CaseDetail(
+        case=case_read(view.case, view.taxpayer_name, today, today, seen),
+        proposals=[ProposalRead(kind=p.kind.value, due_on=p.due_on, from_day=p.from_day) for p in seen.proposals],
+        events=[event(e) for e in view.events],
+        actions=[action(a) for a in view.actions],
+        plan=plan(seen.plan, seen.plan_state.status.value if seen.plan_state else None) if seen.plan else None,
+        notices=[notice(n) for n in view.notices],
+    )
+
+
+def debtors(listing: DebtorListing) -> DebtorList:
+    """The public list."""
+    return DebtorList(
+        as_of=listing.as_of,
+        over_days=listing.over_days,
+        debtors=[
+            DebtorRead(tax_code=d.tax_code, name=d.name, amount_overdue=d.amount_overdue, days_overdue=d.days_overdue)
+            for d in listing.debtors
+        ],
+    )
+
+
+def _row(figures: Figures) -> OversightRow:
+    return OversightRow(
+        tax_office=figures.tax_office,
+        officer_id=figures.officer_id,
+        username=figures.username,
+        open_cases=figures.open_cases,
+        amount_held=figures.amount_held,
+        stalled_cases=figures.stalled_cases,
+        collected=figures.collected,
+        actions_taken=figures.actions_taken,
+    )
+
+
+def oversight(report: Oversight) -> OversightRead:
+    """The oversight figures."""
+    return OversightRead(
+        from_on=report.from_on,
+        to_on=report.to_on,
+        as_of=report.as_of,
+        officers=[_row(f) for f in report.officers],
+        offices=[_row(f) for f in report.offices],
+    )
