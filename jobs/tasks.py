@@ -14,6 +14,7 @@ from jobs.spec import Daily, JobSpec
 from registry.services import TaxpayerService
 from taxoffice.accounts.accrual import accrue_interest as accrue
 from taxoffice.accounts.reconcile import Reconciler
+from taxoffice.arrears.flagging import flag_arrears as flag
 from taxoffice.auth.roles import Principal
 
 
@@ -45,6 +46,12 @@ async def accrue_interest(ctx: dict[str, Any], as_of: str | None = None) -> dict
     return counts.as_dict()
 
 
+async def flag_arrears(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
+    """Open, update and close arrears cases as of the day: the debtors changed since the last successful run."""
+    counts = await flag(ctx["session_factory"], _as_of(as_of))
+    return counts.as_dict()
+
+
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
 # Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
 # accrue-interest 02:00, flag-arrears 03:00.
@@ -54,4 +61,5 @@ TASKS: dict[str, JobSpec] = {
     ),
     "reconcile-payments": JobSpec(reconcile_payments, Daily(1, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     "accrue-interest": JobSpec(accrue_interest, Daily(2, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
+    "flag-arrears": JobSpec(flag_arrears, Daily(3, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
 }

@@ -1,0 +1,216 @@
+"""What a taxpayer's arrears case should say on a day, and the moves from what it says now. Pure.
+
+The flag-arrears job feeds each taxpayer's overdue figures (aggregated in SQL) and the case's context (registry
+status, freeze, instalment plan, actions taken) through ``evaluate``; ``moves`` compares the result with the stored
+case and names the history events to write. Ladder proposals are memoised per run: most cases with the same
+oldest due date and no recorded actions share one proposal.
+"""
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from registry.statuses import TaxpayerStatus
+from taxoffice.arrears.ageing import bucket_of
+from taxoffice.arrears.categories import category_of, escalates
+from taxoffice.arrears.instalments import Instalment, PlanState, PlanStatus, plan_state_on
+from taxoffice.arrears.ladder import TakenAction, is_stalled, next_action, stage_of
+
+
+class EventKind:
+    """The kinds of ``arrears_case_event`` rows the job writes (plain strings, stored as they are)."""
+
+    OPENED = "opened"
+    AMOUNTS = "amounts"
+    BUCKET = "bucket"
+    STAGE = "stage"
+    CATEGORY = "category"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A taxpayer's overdue amounts on the day, in đồng, as aggregated from the ledger.
+
+    Attributes:
+        overdue_tax: tax due before the day and unpaid (reductions netted, payments up to the day).
+        overdue_interest: late-payment interest outstanding on those charges (the accrue-interest snapshot).
+        overdue_fines: fines due before the day and unpaid.
+        oldest_due_on: the due date of the oldest charge with something owed, None when nothing is owed.
+        interest_as_of: the day of the interest snapshot used (None without interest rows).
+    """
+
+    overdue_tax: int
+    overdue_interest: int
+    overdue_fines: int
+    oldest_due_on: datetime.date | None
+    interest_as_of: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The case's active instalment plan: its schedule and the payments made since it was agreed."""
+
+    schedule: tuple[Instalment, ...]
+    payments: tuple[tuple[datetime.date, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseValues:
+    """The values of an open case that the job keeps; two equal values mean nothing to rewrite."""
+
+    category: str
+    overdue_tax: int
+    overdue_interest: int
+    overdue_fines: int
+    overdue_total: int
+    oldest_due_on: datetime.date
+    bucket: str
+    stage: str | None
+    next_action: str | None
+    next_action_due_on: datetime.date | None
+    is_stalled: bool
+    interest_as_of: datetime.date | None
+
+    def columns(self) -> dict[str, object]:
+        """The values by ``arrears_case`` column name."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What besides the figures decides a case.
+
+    Attributes:
+        status: the taxpayer's registry status code.
+        is_frozen: whether the open case is frozen (False for a new case).
+        plan: the active instalment plan, if any.
+        taken: the actions recorded on the open case.
+        unfrozen_on: the last day the case was unfrozen, if ever (the ladder resumes from it).
+    """
+
+    status: str
+    is_frozen: bool = False
+    plan: Plan | None = None
+    taken: tuple[TakenAction, ...] = ()
+    unfrozen_on: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One history event: what moved, from what to what."""
+
+    kind: str
+    from_value: str | None
+    to_value: str | None
+
+
+@dataclass
+class Evaluator:
+    """Evaluates cases on one day, memoising ladder proposals and working days."""
+
+    as_of: datetime.date
+    is_working_day: Callable[[datetime.date], bool]
+    _days: dict[datetime.date, bool] = field(default_factory=dict)
+    _ladder: dict[
+        tuple[datetime.date, tuple[TakenAction, ...], datetime.date | None],
+        tuple[str | None, datetime.date | None, bool],
+    ] = field(default_factory=dict)
+
+    def _working(self, day: datetime.date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self.is_working_day(day)
+        return known
+
+    def plan_state(self, plan: Plan) -> PlanState:
+        """The plan's state on the day."""
+        return plan_state_on(plan.schedule, plan.payments, self.as_of)
+
+    def proposal(
+        self, oldest_due_on: datetime.date, taken: tuple[TakenAction, ...], not_before: datetime.date | None
+    ) -> tuple[str | None, datetime.date | None, bool]:
+        """The next action, its due day and whether the case is stalled, for a collectible case."""
+        key = (oldest_due_on, taken, not_before)
+        hit = self._ladder.get(key)
+        if hit is None:
+            days = (self.as_of - oldest_due_on).days
+            proposal = next_action(days, self.as_of, taken, not_before=not_before)
+            stalled = is_stalled(proposal, self.as_of, self._working)
+            hit = (None, None, False) if proposal is None else (proposal.kind.value, proposal.due_on, stalled)
+            self._ladder[key] = hit
+        return hit
+
+    def evaluate(self, figures: Figures, context: Context) -> tuple[CaseValues | None, PlanState | None]:
+        """The case the figures make on the day (None: nothing overdue), and the plan's state when there is one."""
+        oldest = figures.oldest_due_on
+        plan_state = None if context.plan is None else self.plan_state(context.plan)
+        if oldest is None or oldest >= self.as_of:
+            return None, plan_state
+        days = (self.as_of - oldest).days
+        bucket = bucket_of(days)
+        if bucket is None:  # pragma: no cover - oldest < as_of means at least one day overdue
+            return None, plan_state
+        stage = stage_of(days, self.as_of)
+        category = category_of(
+            TaxpayerStatus(context.status), context.is_frozen, None if plan_state is None else plan_state.status
+        )
+        action: str | None = None
+        action_due: datetime.date | None = None
+        stalled = False
+        if escalates(category):
+            resumed = [context.unfrozen_on]
+            if plan_state is not None and plan_state.status is PlanStatus.MISSED:
+                resumed.append(plan_state.missed_on)
+            not_before = max((day for day in resumed if day is not None), default=None)
+            taken = tuple(sorted(context.taken, key=lambda a: (a.taken_on, a.kind.value)))
+            action, action_due, stalled = self.proposal(oldest, taken, not_before)
+        total = figures.overdue_tax + figures.overdue_interest + figures.overdue_fines
+        values = CaseValues(
+            category=category.value,
+            overdue_tax=figures.overdue_tax,
+            overdue_interest=figures.overdue_interest,
+            overdue_fines=figures.overdue_fines,
+            overdue_total=total,
+            oldest_due_on=oldest,
+            bucket=bucket.value,
+            stage=None if stage is None else stage.kind.value,
+            next_action=action,
+            next_action_due_on=action_due,
+            is_stalled=stalled,
+            interest_as_of=figures.interest_as_of,
+        )
+        return values, plan_state
+
+
+def moves(old: CaseValues | None, new: CaseValues | None) -> Sequence[Move]:
+    """The history events from ``old`` (None: no open case) to ``new`` (None: nothing overdue any more).
+
+    Opening records the bucket; closing the last total; otherwise one event for each of the amounts, the
+    bucket, the stage and the category that changed (the proposal and the stalled mark move without history).
+    """
+    if old is None:
+        return () if new is None else (Move(EventKind.OPENED, None, new.bucket),)
+    if new is None:
+        return (Move(EventKind.CLOSED, str(old.overdue_total), "0"),)
+    found: list[Move] = []
+    if (old.overdue_tax, old.overdue_interest, old.overdue_fines) != (
+        new.overdue_tax,
+        new.overdue_interest,
+        new.overdue_fines,
+    ):
+        found.append(Move(EventKind.AMOUNTS, str(old.overdue_total), str(new.overdue_total)))
+    if old.bucket != new.bucket:
+        found.append(Move(EventKind.BUCKET, old.bucket, new.bucket))
+    if old.stage != new.stage:
+        found.append(Move(EventKind.STAGE, old.stage, new.stage))
+    if old.category != new.category:
+        found.append(Move(EventKind.CATEGORY, old.category, new.category))
+    return tuple(found)
+
+
+def plan_from_json(schedule: Sequence[dict[str, object]]) -> tuple[Instalment, ...]:
+    """An ``instalment_plan.schedule`` (``[{"due_on": "2026-01-31", "amount": 5000000}, …]``) as instalments."""
+    return tuple(
+        Instalment(datetime.date.fromisoformat(str(item["due_on"])), int(str(item["amount"]))) for item in schedule
+    )

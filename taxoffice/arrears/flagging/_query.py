@@ -1,0 +1,265 @@
+"""The SQL of the flag-arrears job: which taxpayers to examine, and their overdue figures in one GROUP BY.
+
+Everything here builds SQLAlchemy Core statements for PostgreSQL and SQLite alike (``greatest``/``least`` are
+``max``/``min`` on SQLite). Nothing runs a query per taxpayer.
+"""
+
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Insert,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from registry.models import Taxpayer
+from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
+from taxoffice.arrears.ageing import BUCKETS
+from taxoffice.arrears.categories import Category
+from taxoffice.arrears.ladder import ActionKind, rules_on
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
+
+OPEN = "open"
+# Payments in these states are money the taxpayer really paid (a reversal cancels it).
+PAID_STATUSES = ("unallocated", "allocated", "credit")
+CLOSED = "closed"
+
+# The taxpayers an incremental run examines; a temporary table of this connection, filled by one INSERT … SELECT.
+SCOPE = Table(
+    "arrears_flag_scope",
+    MetaData(),
+    Column("taxpayer_id", BigInteger, primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+
+# The columns of a stored case read back with each taxpayer's figures (as ``c_<name>``).
+CASE_COLUMNS = (
+    "id",
+    "category",
+    "is_frozen",
+    "overdue_tax",
+    "overdue_interest",
+    "overdue_fines",
+    "overdue_total",
+    "oldest_due_on",
+    "bucket",
+    "stage",
+    "next_action",
+    "next_action_due_on",
+    "is_stalled",
+    "interest_as_of",
+    "tax_code",
+    "tax_office",
+)
+
+
+def boundaries(on: datetime.date) -> list[int]:
+    """The days overdue on which a case's bucket or ladder stage changes (the first days of each)."""
+    days = {first for _bucket, first, _last in BUCKETS} | {stage.from_day for stage in rules_on(on).stages}
+    return sorted(days)
+
+
+def _in_scope(column: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    return column.in_(select(SCOPE.c.taxpayer_id))
+
+
+def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_after: datetime.datetime) -> Insert:
+    """``INSERT INTO arrears_flag_scope SELECT …``: the taxpayers whose case may differ on ``as_of``.
+
+    Those whose ledger, registry record, actions or plans changed after ``changed_after``; those with a charge
+    that became overdue since ``previous_as_of``; and the open cases whose date-dependent values move between
+    ``previous_as_of`` and ``as_of``: a bucket or stage boundary crossed, a proposal late enough to stall, a
+    plan whose instalments fall due. Interest snapshots are left out on purpose: they change nightly for every
+    debtor, and a case's interest is refreshed (with ``interest_as_of``) when the case is examined.
+    """
+    crossed = [
+        and_(
+            ArrearsCase.oldest_due_on > previous_as_of - datetime.timedelta(days=day),
+            ArrearsCase.oldest_due_on <= as_of - datetime.timedelta(days=day),
+        )
+        for day in boundaries(as_of)
+    ]
+    # More than 5 working days late needs at least 6 calendar days.
+    may_stall = and_(
+        ArrearsCase.is_stalled == false(), ArrearsCase.next_action_due_on <= as_of - datetime.timedelta(days=6)
+    )
+    dated = select(ArrearsCase.taxpayer_id).where(
+        ArrearsCase.status == OPEN,
+        or_(*crossed, may_stall, ArrearsCase.category == Category.INSTALMENT.value),
+    )
+    sources = union(
+        select(Charge.taxpayer_id).where(Charge.updated_at > changed_after),
+        select(Charge.taxpayer_id).where(Charge.due_on >= previous_as_of, Charge.due_on < as_of),
+        select(Allocation.taxpayer_id).where(Allocation.updated_at > changed_after),
+        select(Payment.taxpayer_id).where(Payment.updated_at > changed_after, Payment.taxpayer_id.is_not(None)),
+        select(Taxpayer.id).where(Taxpayer.updated_at > changed_after),
+        select(ArrearsCase.taxpayer_id).where(
+            ArrearsCase.id.in_(select(ArrearsAction.case_id).where(ArrearsAction.updated_at > changed_after))
+        ),
+        select(ArrearsCase.taxpayer_id).where(
+            ArrearsCase.id.in_(select(InstalmentPlan.case_id).where(InstalmentPlan.updated_at > changed_after))
+        ),
+        dated,
+    ).subquery()
+    return insert(SCOPE).from_select(["taxpayer_id"], select(sources.c.taxpayer_id))
+
+
+def _extremes(dialect: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    if dialect == "postgresql":
+        return func.greatest, func.least
+    return func.max, func.min
+
+
+def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[Any]:
+    """Every taxpayer with something overdue on ``as_of`` or an open case, with its figures and the stored case.
+
+    Per charge due before ``as_of``: what is unpaid of its own kind (its amount, less the reductions of its
+    line netted newest charge first as the ledger does, less allocations paid up to ``as_of``) plus the interest
+    outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the oldest due date with
+    something owed, and the snapshot's day; full-joined with the open case and joined with the registry record.
+    ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``.
+    """
+    greatest, least = _extremes(dialect)
+    charge = Charge.__table__.alias("c")
+    later = Charge.__table__.alias("later")
+    line = ("taxpayer_id", "kind", "tax_type", "sub_item", "period")
+
+    paid_query = select(Allocation.charge_id, Allocation.component, func.sum(Allocation.amount).label("paid")).where(
+        Allocation.paid_on <= as_of
+    )
+    reductions_query = select(*(charge.c[name] for name in line), (-func.sum(charge.c.amount)).label("reduced")).where(
+        charge.c.amount < 0
+    )
+    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, charge.c.due_on < as_of]
+    if scoped:
+        paid_query = paid_query.where(_in_scope(Allocation.taxpayer_id))
+        reductions_query = reductions_query.where(_in_scope(charge.c.taxpayer_id))
+        charges_filter.append(_in_scope(charge.c.taxpayer_id))
+    paid = paid_query.group_by(Allocation.charge_id, Allocation.component).subquery("paid")
+    reductions = reductions_query.group_by(*(charge.c[name] for name in line)).subquery("reductions")
+    accrual = aliased(InterestAccrual, name="accrual")
+
+    later_positive = (
+        select(func.coalesce(func.sum(later.c.amount), 0))
+        .where(*(later.c[name] == charge.c[name] for name in line), later.c.amount > 0, later.c.id > charge.c.id)
+        .scalar_subquery()
+    )
+    cut = case(
+        (reductions.c.reduced.is_(None), literal(0)),
+        else_=least(greatest(reductions.c.reduced - later_positive, 0), charge.c.amount),
+    )
+    principal = greatest(charge.c.amount - cut - func.coalesce(paid.c.paid, 0), 0)
+    interest = func.coalesce(accrual.outstanding, 0)
+    per_charge = (
+        select(
+            charge.c.taxpayer_id,
+            charge.c.kind,
+            charge.c.due_on,
+            principal.label("principal"),
+            interest.label("interest"),
+            accrual.as_of.label("interest_as_of"),
+        )
+        .select_from(charge)
+        .outerjoin(paid, and_(paid.c.charge_id == charge.c.id, paid.c.component == charge.c.kind))
+        .outerjoin(reductions, and_(*(reductions.c[name] == charge.c[name] for name in line)))
+        .outerjoin(accrual, accrual.charge_id == charge.c.id)
+        .where(*charges_filter)
+        .subquery("per_charge")
+    )
+    pc = per_charge.c
+
+    def by_kind(kind: str) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((pc.kind == kind, pc.principal), else_=0)), 0)
+
+    figures = (
+        select(
+            pc.taxpayer_id,
+            by_kind("tax").label("overdue_tax"),
+            (by_kind("interest") + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
+            by_kind("fine").label("overdue_fines"),
+            func.min(case((pc.principal + pc.interest > 0, pc.due_on))).label("oldest_due_on"),
+            func.max(pc.interest_as_of).label("interest_as_of"),
+        )
+        .group_by(pc.taxpayer_id)
+        .subquery("figures")
+    )
+    open_query = select(ArrearsCase.taxpayer_id, *(ArrearsCase.__table__.c[name] for name in CASE_COLUMNS)).where(
+        ArrearsCase.status == OPEN
+    )
+    if scoped:
+        open_query = open_query.where(_in_scope(ArrearsCase.taxpayer_id))
+    opened = open_query.subquery("open_case")
+    taxpayer_id = func.coalesce(figures.c.taxpayer_id, opened.c.taxpayer_id)
+    return (
+        select(
+            taxpayer_id.label("taxpayer_id"),
+            Taxpayer.tax_code,
+            Taxpayer.tax_office,
+            Taxpayer.status,
+            figures.c.overdue_tax,
+            figures.c.overdue_interest,
+            figures.c.overdue_fines,
+            figures.c.oldest_due_on,
+            figures.c.interest_as_of,
+            *(opened.c[name].label(f"c_{name}") for name in CASE_COLUMNS),
+        )
+        .select_from(figures.join(opened, figures.c.taxpayer_id == opened.c.taxpayer_id, full=True))
+        .join(Taxpayer, Taxpayer.id == taxpayer_id)
+        .where(or_(figures.c.oldest_due_on.is_not(None), opened.c.id.is_not(None)))
+    )
+
+
+def actions_of(case_ids: Sequence[int], as_of: datetime.date) -> Select[int, str, datetime.date, dict[str, Any] | None]:
+    """The actions recorded on ``case_ids`` up to ``as_of`` (the details of freezes only: frozen or unfrozen)."""
+    details = case((ArrearsAction.kind == ActionKind.FREEZE.value, ArrearsAction.details), else_=null())
+    return select(ArrearsAction.case_id, ArrearsAction.kind, ArrearsAction.taken_on, details).where(
+        ArrearsAction.case_id.in_(case_ids), ArrearsAction.taken_on <= as_of
+    )
+
+
+def plans_of(case_ids: Sequence[int], as_of: datetime.date) -> Select[Any]:
+    """The active instalment plans of ``case_ids`` agreed by ``as_of``, the latest (highest id) last."""
+    return (
+        select(
+            InstalmentPlan.case_id,
+            InstalmentPlan.id,
+            InstalmentPlan.agreed_on,
+            InstalmentPlan.schedule,
+            InstalmentPlan.status,
+        )
+        .where(
+            InstalmentPlan.case_id.in_(case_ids),
+            InstalmentPlan.is_active.is_(True),
+            InstalmentPlan.agreed_on <= as_of,
+        )
+        .order_by(InstalmentPlan.case_id, InstalmentPlan.id)
+    )
+
+
+def payments_of(
+    taxpayer_ids: Sequence[int], since: datetime.date, as_of: datetime.date
+) -> Select[int | None, datetime.date, int]:
+    """Payments of ``taxpayer_ids`` made from ``since`` to ``as_of`` (money really paid: not reversed)."""
+    return select(Payment.taxpayer_id, Payment.paid_on, Payment.amount).where(
+        Payment.taxpayer_id.in_(taxpayer_ids),
+        Payment.paid_on >= since,
+        Payment.paid_on <= as_of,
+        Payment.status.in_(PAID_STATUSES),
+    )

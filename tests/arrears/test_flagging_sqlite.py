@@ -1,0 +1,59 @@
+"""The flag-arrears job on the embedded SQLite database: the same statements, full and incremental."""
+
+import asyncio
+import datetime
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taxoffice.accounts.services import ChargeKind
+from taxoffice.arrears.flagging import FlagCounts, Previous
+from taxoffice.config import Settings
+from taxoffice.db import create_engine, create_session_factory
+from taxoffice.migrations import upgrade_to_head
+from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay
+
+pytestmark = pytest.mark.embedded
+
+D = datetime.date
+
+
+@pytest.fixture
+async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'flagging.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)  # alembic drives its own event loop
+    engine = create_engine(Settings(database_url=url, secret_key="test-secret-key-not-for-production"))
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def test_open_move_close_and_continue_on_sqlite(sqlite_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with sqlite_factory() as session:
+        payer = await debtor(session, "001090000001", (ChargeKind.TAX, 10 * M, DUE), (ChargeKind.FINE, 2 * M, DUE))
+        quiet = await debtor(session, "001090000002", (ChargeKind.TAX, 5 * M, DUE))
+    started = datetime.datetime.now(datetime.UTC)
+    first = await flag(sqlite_factory, D(2025, 8, 20))
+    assert (first.full, first.opened, first.events) == (1, 2, 2)
+    assert await flag(sqlite_factory, D(2025, 8, 20)) == FlagCounts(full=1, examined=2, unchanged=2)
+
+    # Tax, then the interest the reconcile job computes (60,000), then the fine: all paid.
+    await pay(sqlite_factory, payer, "VCB-SQLITE-1", 12_100_000, D(2025, 8, 21))
+    counts = await flag(sqlite_factory, D(2025, 8, 22), Previous(D(2025, 8, 20), started))
+    assert (counts.full, counts.scope, counts.closed, counts.unchanged) == (0, 1, 1, 0)
+
+    started = datetime.datetime.now(datetime.UTC)
+    counts = await flag(sqlite_factory, D(2025, 8, 31), Previous(D(2025, 8, 22), started))
+    assert (counts.scope, counts.updated, counts.events) == (1, 1, 2)
+    async with sqlite_factory() as session:
+        case = await open_case(session, quiet)
+        assert (case.bucket, case.stage, case.next_action, case.is_stalled) == (
+            "31-60",
+            "debt_notice",
+            "reminder",
+            True,
+        )
+        (closed,) = await cases(session, payer)
+        assert (closed.status, closed.closed_on) == ("closed", D(2025, 8, 22))
+        assert [e[1] for e in await events(session, closed)] == ["opened", "closed"]
