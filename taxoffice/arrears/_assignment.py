@@ -67,7 +67,7 @@ class AssignmentService:
             .where(User.role == Role.OFFICER.value, User.is_active.is_(True), User.tax_office == tax_office)
             .order_by(User.id)
         )
-        return dict(rows)
+        return dict(rows.all())
 
     async def assign(self, actor: Principal, case_id: int, officer_id: int, today: datetime.date) -> ArrearsCase:
         """Give a case to an active officer of its tax office (an ``assigned`` event when it changes hands).
