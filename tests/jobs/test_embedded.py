@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobs.runtime import JobsRuntime
+from jobs.tasks import TASKS
 from taxoffice.app import create_app
 from taxoffice.auth.roles import Role
 from taxoffice.config import Settings
@@ -64,7 +65,7 @@ async def test_lifespan_starts_and_stops_the_scheduler(tmp_path: Path) -> None:
             await asyncio.sleep(0.05)
             assert not task.done()
             assert runtime.scheduler is not None
-            assert set(runtime.scheduler.next_at) == {"resume-suspensions", "reconcile-payments", "accrue-interest"}
+            assert set(runtime.scheduler.next_at) == set(TASKS)
         assert task.cancelled()
         assert runtime._scheduler_task is None
     finally:
