@@ -31,13 +31,14 @@ SELECT 'B' || lpad(n::text, 9, '0'), 'enterprise', 'Công ty Bench ' || n, 'cong
 FROM generate_series(1, :taxpayers) AS n
 """
 
-# Charge (n, k): due FIRST_DUE + (37 n + 97 k) mod 800 days; the reduction (k = 5) copies charge 0's line.
+# Charge (n, k): due FIRST_DUE + (37 n + 11 (n div 40) + 97 k) mod 800 days (the n div 40 term spreads each
+# office's taxpayers over every day, not a 40-day grid); the reduction (k = 5) copies charge 0's line.
 _CHARGES = """
 WITH tp AS (
     SELECT id, tax_code, substr(tax_code, 2)::bigint AS n FROM taxpayer WHERE tax_code LIKE 'B%'
 ), c AS (
     SELECT tp.id, tp.tax_code, tp.n, k,
-        (CAST(:first_due AS date) + ((tp.n * 37 + CASE WHEN k = 5 THEN 0 ELSE k END * 97) % :spread)::int) AS due_on
+        (CAST(:first_due AS date) + ((tp.n * 37 + (tp.n / 40) * 11 + CASE WHEN k = 5 THEN 0 ELSE k END * 97) % :spread)::int) AS due_on
     FROM tp CROSS JOIN generate_series(0, 5) AS k
     WHERE k < 5 OR tp.n % 50 = 7
 )

@@ -31,6 +31,22 @@ class ArrearsCase(Model):
         Index("ix_arrears_case_office", "tax_office", "status", "overdue_total"),
         Index("ix_arrears_case_officer", "officer_id", "status", "overdue_total"),
         Index("ix_arrears_case_age", "status", "oldest_due_on"),
+        # Worklists across every office, in keyset order: by amount, and the unassigned queue by age or amount.
+        Index("ix_arrears_case_amount", "status", "overdue_total", "id"),
+        Index(
+            "ix_arrears_case_unassigned_age",
+            "oldest_due_on",
+            "id",
+            postgresql_where=text("status = 'open' AND officer_id IS NULL"),
+            sqlite_where=text("status = 'open' AND officer_id IS NULL"),
+        ),
+        Index(
+            "ix_arrears_case_unassigned_amount",
+            "overdue_total",
+            "id",
+            postgresql_where=text("status = 'open' AND officer_id IS NULL"),
+            sqlite_where=text("status = 'open' AND officer_id IS NULL"),
+        ),
     )
 
     taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
