@@ -8,16 +8,21 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from taxoffice.accounts.allocation import ItemKind, OpenItem, allocate
-from taxoffice.accounts.interest import interest_on_balance
+from taxoffice.accounts.interest import ONE_DAY, interest, interest_on_balance
 
 _KINDS = (ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE)
 _KIND_INDEX = {kind: index for index, kind in enumerate(_KINDS)}
+_WIDTH = len(_KINDS)  # an open item's key is charge id * _WIDTH + the index of its kind
+_INTEREST_INDEX = _KIND_INDEX[ItemKind.INTEREST]
+# A charge's principal kind by its ``kind`` column (anything unknown is tax).
+_PRINCIPAL: dict[str, ItemKind] = {kind.value: kind for kind in _KINDS}
+_NOTHING_PAID: dict[str, int] = dict.fromkeys(_KINDS, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class ChargeRow:
+class ChargeRow(NamedTuple):
     """A posted charge (amount may be negative: a reduction)."""
 
     id: int
@@ -30,8 +35,7 @@ class ChargeRow:
     interest_from: datetime.date
 
 
-@dataclass(frozen=True, slots=True)
-class AllocationRow:
+class AllocationRow(NamedTuple):
     """A posted allocation (amount negative for a reversal or a release)."""
 
     payment_id: int
@@ -58,7 +62,7 @@ class ChargeState:
 
     row: ChargeRow
     amount: int
-    paid: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KINDS, 0))
+    paid: dict[str, int] = field(default_factory=_NOTHING_PAID.copy)
     # (paid_on, amount) applied to the tax, for interest on the declining balance
     schedule: list[tuple[datetime.date, int]] = field(default_factory=list)
     # (payment_id, component, amount, paid_on) applied, oldest first, for releases
@@ -83,8 +87,7 @@ class ChargeState:
             self.schedule.append((paid_on, amount))
 
 
-@dataclass(frozen=True, slots=True)
-class NewAllocation:
+class NewAllocation(NamedTuple):
     """An allocation to post."""
 
     payment_id: int
@@ -109,30 +112,32 @@ class Ledger:
         positive charge of the same tax type, sub-item, period and kind, so interest is computed on the lower
         figure from the start. What no charge can absorb is ``excess_reduction``.
         """
-        positives: dict[tuple[str, str, str, str], list[ChargeState]] = defaultdict(list)
-        reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)
         states: list[ChargeState] = []
-        for row in sorted(charges, key=lambda c: c.id):
-            line = (row.kind, row.tax_type, row.sub_item, row.period)
+        reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)
+        for row in sorted(charges, key=_by_id):
             if row.amount >= 0:
-                state = ChargeState(row, row.amount)
-                positives[line].append(state)
-                states.append(state)
+                states.append(ChargeState(row, row.amount))
             else:
-                reductions[line] += -row.amount
+                reductions[row.kind, row.tax_type, row.sub_item, row.period] += -row.amount
         excess = 0
-        for line, reduction in reductions.items():
-            left = reduction
-            for state in reversed(positives.get(line, [])):
-                cut = min(left, state.amount)
-                state.amount -= cut
-                left -= cut
-            excess += left
-        by_id = {state.row.id: state for state in states}
-        for alloc in sorted(allocations, key=lambda a: a.paid_on):
-            target = by_id.get(alloc.charge_id)
-            if target is not None:
-                target.apply(alloc.payment_id, alloc.component, alloc.amount, alloc.paid_on)
+        if reductions:
+            positives: dict[tuple[str, str, str, str], list[ChargeState]] = defaultdict(list)
+            for state in states:
+                positives[state.row.kind, state.row.tax_type, state.row.sub_item, state.row.period].append(state)
+            for line, reduction in reductions.items():
+                left = reduction
+                for state in reversed(positives.get(line, [])):
+                    cut = min(left, state.amount)
+                    state.amount -= cut
+                    left -= cut
+                excess += left
+        applied = sorted(allocations, key=_by_paid_on)
+        if applied:
+            by_id = {state.row.id: state for state in states}
+            for alloc in applied:
+                target = by_id.get(alloc.charge_id)
+                if target is not None:
+                    target.apply(alloc.payment_id, alloc.component, alloc.amount, alloc.paid_on)
         return cls(states, excess)
 
     def releases(self) -> list[NewAllocation]:
@@ -154,47 +159,71 @@ class Ledger:
 
     def open_items(self, as_of: datetime.date) -> list[OpenItem]:
         """What is owed on ``as_of``: tax and fines unpaid, and interest accrued but unpaid."""
+        return self._open_items(as_of, {})
+
+    def _open_items(self, as_of: datetime.date, made: dict[int, OpenItem]) -> list[OpenItem]:
+        """``open_items``, reusing from ``made`` (by key) any item whose amount has not changed since."""
         items: list[OpenItem] = []
         for state in self.charges:
             row = state.row
-            principal = ItemKind(row.kind) if row.kind in _KIND_INDEX else ItemKind.TAX
-            owed = {principal: state.amount - state.paid[principal]}
-            if state.bears_interest:
-                owed[ItemKind.INTEREST] = state.interest_accrued(as_of) - state.paid[ItemKind.INTEREST]
-            for kind, amount in owed.items():
-                if amount > 0:
-                    items.append(
-                        OpenItem(
-                            key=row.id * len(_KINDS) + _KIND_INDEX[kind],
-                            charge_key=row.id,
-                            kind=kind,
-                            amount=amount,
-                            due_on=row.due_on,
-                            period=row.period,
-                            sub_item=row.sub_item,
-                        )
-                    )
+            principal = _PRINCIPAL.get(row.kind, ItemKind.TAX)
+            key = row.id * _WIDTH + _KIND_INDEX[principal]
+            owed = state.amount - state.paid[principal]
+            if owed > 0:
+                items.append(_item(made, key, row, principal, owed))
+            # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
+            if row.kind == ItemKind.TAX and state.amount > 0 and as_of > row.interest_from + ONE_DAY:
+                if state.schedule:
+                    accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
+                else:  # the same figure, without sorting an empty schedule
+                    accrued = interest(state.amount, row.interest_from, as_of)
+                owed = accrued - state.paid[ItemKind.INTEREST]
+                if owed > 0:
+                    items.append(_item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ItemKind.INTEREST, owed))
         return items
 
     def settle(self, payments: Sequence[PaymentState]) -> list[NewAllocation]:
         """Apply each payment, oldest first, in the legal order as of its own date; updates the payments."""
-        by_id = {state.row.id: state for state in self.charges}
         result: list[NewAllocation] = []
-        for payment in sorted(payments, key=lambda p: (p.paid_on, p.id)):
-            if payment.unallocated <= 0:
-                continue
-            items = self.open_items(payment.paid_on)
+        waiting = sorted((p for p in payments if p.unallocated > 0), key=_payment_order)
+        if not waiting or not self.charges:
+            return result
+        by_id = {state.row.id: state for state in self.charges}
+        made: dict[int, OpenItem] = {}
+        for payment in waiting:
+            items = self._open_items(payment.paid_on, made)
             if not items:
                 continue
             outcome = allocate(
                 payment.unallocated, items, payment.paid_on, period=payment.period, sub_item=payment.sub_item
             )
-            kinds = {item.key: item.kind for item in items}
             for key, amount in outcome.parts:
                 if amount <= 0:
                     continue
-                charge_id, component = key // len(_KINDS), kinds[key].value
+                charge_id, index = divmod(key, _WIDTH)
+                component = _KINDS[index].value
                 by_id[charge_id].apply(payment.id, component, amount, payment.paid_on)
                 result.append(NewAllocation(payment.id, charge_id, component, amount, payment.paid_on))
             payment.unallocated = outcome.credit
         return result
+
+
+def _by_id(row: ChargeRow) -> int:
+    return row.id
+
+
+def _by_paid_on(row: AllocationRow) -> datetime.date:
+    return row.paid_on
+
+
+def _payment_order(payment: PaymentState) -> tuple[datetime.date, int]:
+    return payment.paid_on, payment.id
+
+
+def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ItemKind, owed: int) -> OpenItem:
+    """The open item ``key`` owing ``owed``: the one made before if it owed the same, else a new one."""
+    item = made.get(key)
+    if item is None or item.amount != owed:
+        item = OpenItem(key, row.id, kind, owed, row.due_on, row.period, row.sub_item)
+        made[key] = item
+    return item

@@ -5,14 +5,18 @@ on PostgreSQL), so two workers never apply the same money twice and a worker kil
 batches only: the next run finds the rest still waiting.
 """
 
+import asyncio
+import contextlib
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from registry.models import Taxpayer
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
@@ -22,6 +26,19 @@ from taxoffice.accounts.models import Allocation, Charge, Payment
 OPEN_STATUSES = ("unallocated", "credit")
 SETTLED_STATUSES = ("unallocated", "credit", "allocated")
 BATCH_TAXPAYERS = 2_000
+# While settling, let the event loop run this often (in taxpayers), so the previous batch's write goes on.
+YIELD_EVERY = 50
+ALLOCATION_COLUMNS = (
+    "payment_id",
+    "charge_id",
+    "taxpayer_id",
+    "component",
+    "amount",
+    "paid_on",
+    "run",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass
@@ -51,14 +68,23 @@ class LedgerBatch:
     statuses: dict[int, str] = field(default_factory=dict)
 
 
+def _among(column: InstrumentedAttribute[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids``: one array parameter on PostgreSQL (no statement of thousands of parameters)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(BigInteger)))
+    return column.in_(ids)
+
+
 async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bool = True) -> LedgerBatch:
     """The charges, allocations and (``with_payments``) the payments with money waiting of taxpayers ``ids``.
 
     Payments already fully applied are left out: only a release can give them money back, and
-    ``load_payments`` fetches those few by id when it does.
+    ``load_payments`` fetches those few by id when it does. Rows are read through Core, not the ORM.
     """
     batch = LedgerBatch()
-    charge_rows = await session.execute(
+    conn = await session.connection()
+    dialect = conn.dialect.name
+    charge_rows = await conn.execute(
         select(
             Charge.taxpayer_id,
             Charge.id,
@@ -69,13 +95,14 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
             Charge.amount,
             Charge.due_on,
             Charge.interest_from,
-        ).where(Charge.taxpayer_id.in_(ids))
+        ).where(_among(Charge.taxpayer_id, ids, dialect))
     )
+    charges = batch.charges
     for taxpayer_id, charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from in charge_rows:
-        batch.charges[taxpayer_id].append(
+        charges[taxpayer_id].append(
             ChargeRow(charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from)
         )
-    allocation_rows = await session.execute(
+    allocation_rows = await conn.execute(
         select(
             Allocation.taxpayer_id,
             Allocation.payment_id,
@@ -83,24 +110,26 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
             Allocation.component,
             Allocation.amount,
             Allocation.paid_on,
-        ).where(Allocation.taxpayer_id.in_(ids))
+        ).where(_among(Allocation.taxpayer_id, ids, dialect))
     )
+    allocations = batch.allocations
     for taxpayer_id, payment_id, charge_id, component, amount, paid_on in allocation_rows:
-        batch.allocations[taxpayer_id].append(AllocationRow(payment_id, charge_id, component, amount, paid_on))
+        allocations[taxpayer_id].append(AllocationRow(payment_id, charge_id, component, amount, paid_on))
     if with_payments:
-        await _load_payments(
-            session, batch, Payment.taxpayer_id.in_(ids), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES)
-        )
+        where = (_among(Payment.taxpayer_id, ids, dialect), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES))
+        await _load_payments(conn, batch, *where)
     return batch
 
 
-async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: Iterable[int]) -> None:
+async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
     """Add payments ``payment_ids`` (applied or with money waiting) to ``batch``."""
-    await _load_payments(session, batch, Payment.id.in_(list(payment_ids)), Payment.status.in_(SETTLED_STATUSES))
+    conn = await session.connection()
+    where = (_among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(SETTLED_STATUSES))
+    await _load_payments(conn, batch, *where)
 
 
-async def _load_payments(session: AsyncSession, batch: LedgerBatch, *where: ColumnElement[bool]) -> None:
-    rows = await session.execute(
+async def _load_payments(conn: AsyncConnection, batch: LedgerBatch, *where: ColumnElement[bool]) -> None:
+    rows = await conn.execute(
         select(
             Payment.taxpayer_id,
             Payment.id,
@@ -111,14 +140,29 @@ async def _load_payments(session: AsyncSession, batch: LedgerBatch, *where: Colu
             Payment.status,
         ).where(*where)
     )
+    payments, statuses = batch.payments, batch.statuses
     for taxpayer_id, payment_id, unallocated, paid_on, period, sub_item, status in rows:
         if taxpayer_id is not None:
-            batch.payments[taxpayer_id].append(PaymentState(payment_id, unallocated, paid_on, period, sub_item))
-            batch.statuses[payment_id] = status
+            payments[taxpayer_id].append(PaymentState(payment_id, unallocated, paid_on, period, sub_item))
+            statuses[payment_id] = status
+
+
+@dataclass
+class BatchWork:
+    """What reconciling one batch decided: allocations to post (by taxpayer) and payments whose rest changed."""
+
+    new: list[tuple[int, NewAllocation]] = field(default_factory=list)
+    changed: dict[int, PaymentState] = field(default_factory=dict)
 
 
 class Reconciler:
-    """Runs reconciliation over every taxpayer with money waiting, one committed batch at a time."""
+    """Runs reconciliation over every taxpayer with money waiting, one committed batch at a time.
+
+    On PostgreSQL the next batch is loaded and settled while the previous one is being written and committed
+    on its own connection (at most two transactions open, on disjoint taxpayers): the database's work and ours
+    overlap instead of taking turns. SQLite has one writer, so there (and when the sessions share one connection,
+    as in tests) each batch is written before the next.
+    """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, batch_size: int = BATCH_TAXPAYERS) -> None:
         self.session_factory = session_factory
@@ -128,49 +172,76 @@ class Reconciler:
         """Reconcile until no taxpayer with waiting money is left (those locked by another worker are skipped)."""
         counts = ReconcileCounts()
         after = 0
-        while True:
-            async with self.session_factory() as session:
-                candidates = list(
-                    await session.scalars(
-                        select(Payment.taxpayer_id)
-                        .where(
-                            Payment.unallocated > 0,
-                            Payment.status.in_(OPEN_STATUSES),
-                            Payment.taxpayer_id > after,
-                        )
-                        .distinct()
-                        .order_by(Payment.taxpayer_id)
-                        .limit(self.batch_size)
-                    )
-                )
-                if not candidates:
-                    return counts
-                after = max(c for c in candidates if c is not None)
-                locked = await self._lock(session, candidates)
-                counts.skipped_locked += len(candidates) - len(locked)
-                if locked:
-                    await self._reconcile(session, locked, run_name, counts)
-                await session.commit()
+        writing: asyncio.Task[None] | None = None
+        try:
+            while True:
+                session = self.session_factory()
+                try:
+                    candidates = await self._candidates(session, after)
+                    if not candidates:
+                        await session.close()
+                        break
+                    after = candidates[-1]
+                    locked = await self._lock(session, candidates)
+                    counts.skipped_locked += len(candidates) - len(locked)
+                    work = await self._reconcile(session, locked, counts) if locked else BatchWork()
+                    if writing is not None:
+                        await writing  # the previous batch is committed (or its failure raised) first
+                        writing = None
+                except BaseException:
+                    await session.close()
+                    raise
                 counts.batches += 1
+                finish = self._finish(session, work, run_name)
+                if self._overlaps(session):
+                    writing = asyncio.create_task(finish)
+                else:
+                    await finish
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None and not writing.done():  # stopped or failed while a batch was being written
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writing
+        return counts
 
     @staticmethod
-    async def _lock(session: AsyncSession, taxpayer_ids: list[int | None]) -> list[int]:
+    def _overlaps(session: AsyncSession) -> bool:
+        """Whether a batch may be written while the next is settled: PostgreSQL, each session its own connection."""
+        return isinstance(session.bind, AsyncEngine) and session.bind.dialect.name == "postgresql"
+
+    async def _candidates(self, session: AsyncSession, after: int) -> list[int]:
+        """The next taxpayers (by id, after ``after``) with money waiting."""
+        query = (
+            select(Payment.taxpayer_id)
+            .where(Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES), Payment.taxpayer_id > after)
+            .distinct()
+            .order_by(Payment.taxpayer_id)
+            .limit(self.batch_size)
+        )
+        return [taxpayer_id for taxpayer_id in await session.scalars(query) if taxpayer_id is not None]
+
+    @staticmethod
+    async def _lock(session: AsyncSession, taxpayer_ids: list[int]) -> list[int]:
         query = select(Taxpayer.id).where(Taxpayer.id.in_(taxpayer_ids)).order_by(Taxpayer.id)
         bind = session.get_bind()
         if bind.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 
-    async def _reconcile(self, session: AsyncSession, ids: list[int], run_name: str, counts: ReconcileCounts) -> None:
+    async def _reconcile(self, session: AsyncSession, ids: list[int], counts: ReconcileCounts) -> BatchWork:
+        """Settle the batch in memory; every ``YIELD_EVERY`` taxpayers the event loop may move a write along."""
         batch = await load_batch(session, ids)
         ledgers = {tid: Ledger.build(batch.charges.get(tid, []), batch.allocations.get(tid, [])) for tid in ids}
         releases = {tid: ledger.releases() for tid, ledger in ledgers.items()}
         missing = {r.payment_id for found in releases.values() for r in found} - batch.statuses.keys()
         if missing:
             await load_payments(session, batch, missing)
-        new: list[tuple[int, NewAllocation]] = []
-        changed: dict[int, PaymentState] = {}
-        for taxpayer_id, ledger in ledgers.items():
+        work = BatchWork()
+        new, changed = work.new, work.changed
+        for done, (taxpayer_id, ledger) in enumerate(ledgers.items(), start=1):
             payments = batch.payments.get(taxpayer_id, [])
             by_id = {p.id: p for p in payments}
             before = {p.id: p.unallocated for p in payments}
@@ -186,37 +257,46 @@ class Reconciler:
                 if payment.unallocated != before[payment.id] or status != batch.statuses[payment.id]:
                     changed[payment.id] = payment
             counts.taxpayers += 1
+            if done % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
         counts.allocations += len(new)
         counts.payments += len(changed)
-        await self._write(session, new, changed, run_name)
+        return work
+
+    async def _finish(self, session: AsyncSession, work: BatchWork, run_name: str) -> None:
+        """Write the batch and commit it; the session is closed either way."""
+        try:
+            await self._write(session, work.new, work.changed, run_name)
+            await session.commit()
+        finally:
+            await session.close()
 
     @staticmethod
     async def _write(
         session: AsyncSession, new: list[tuple[int, NewAllocation]], changed: dict[int, PaymentState], run_name: str
     ) -> None:
+        """New allocations (``COPY`` on PostgreSQL), then the payments' new rests and statuses in one statement."""
+        conn = await session.connection()
+        postgres = conn.dialect.name == "postgresql"
+        now = datetime.datetime.now(datetime.UTC)
         if new:
-            await session.execute(
-                insert(Allocation),
-                [
-                    {
-                        "payment_id": a.payment_id,
-                        "charge_id": a.charge_id,
-                        "taxpayer_id": taxpayer_id,
-                        "component": a.component,
-                        "amount": a.amount,
-                        "paid_on": a.paid_on,
-                        "run": run_name,
-                    }
-                    for taxpayer_id, a in new
-                ],
-            )
+            records = [
+                (a.payment_id, a.charge_id, taxpayer_id, a.component, a.amount, a.paid_on, run_name, now, now)
+                for taxpayer_id, a in new
+            ]
+            if postgres:
+                raw = (await conn.get_raw_connection()).driver_connection
+                assert raw is not None  # noqa: S101 - an open connection has its driver's connection
+                await raw.copy_records_to_table("payment_allocation", records=records, columns=ALLOCATION_COLUMNS)
+            else:
+                await conn.execute(insert(Allocation), [dict(zip(ALLOCATION_COLUMNS, r, strict=True)) for r in records])
         if not changed:
             return
         ids = list(changed)
         amounts = [changed[i].unallocated for i in ids]
         statuses = ["allocated" if changed[i].unallocated == 0 else "credit" for i in ids]
-        if session.get_bind().dialect.name == "postgresql":
-            await session.execute(
+        if postgres:
+            await conn.execute(
                 text(
                     "UPDATE payment SET unallocated = u.unallocated, status = u.status, updated_at = now() "
                     "FROM unnest(CAST(:ids AS bigint[]), CAST(:amounts AS bigint[]), CAST(:statuses AS text[])) "
@@ -225,7 +305,6 @@ class Reconciler:
                 {"ids": ids, "amounts": amounts, "statuses": statuses},
             )
             return
-        now = datetime.datetime.now(datetime.UTC)
         rows: list[dict[str, Any]] = [
             {"id": i, "unallocated": a, "status": s, "updated_at": now}
             for i, a, s in zip(ids, amounts, statuses, strict=True)
