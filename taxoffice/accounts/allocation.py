@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ItemKind(StrEnum):
@@ -35,9 +36,8 @@ class Tier(StrEnum):
     NOT_YET_DUE = "not_yet_due"
 
 
-@dataclass(frozen=True, slots=True)
-class OpenItem:
-    """An amount still owed.
+class OpenItem(NamedTuple):
+    """An amount still owed (a named tuple: the reconcile job builds millions of them).
 
     Attributes:
         key: identifies the item (unique among the items passed to one ``allocate`` call).

@@ -141,17 +141,28 @@ class Ledger:
         return cls(states, excess)
 
     def releases(self) -> list[NewAllocation]:
-        """Money applied beyond what a reduced charge now owes, taken back from the latest parts first."""
+        """Money applied beyond what a reduced charge now owes, taken back from the latest parts first.
+
+        Only what a payment still has on the charge can be taken back: a part already undone (a reversed
+        payment, an earlier release) is skipped.
+        """
         result: list[NewAllocation] = []
         for state in self.charges:
             for component in (ItemKind.TAX, ItemKind.FINE):
                 over = state.paid[component] - (state.amount if state.row.kind == component else 0)
+                if over <= 0:
+                    continue
+                held: dict[int, int] = {}
+                for payment_id, part_component, amount, _paid_on in state.parts:
+                    if part_component == component:
+                        held[payment_id] = held.get(payment_id, 0) + amount
                 for payment_id, part_component, amount, paid_on in reversed(list(state.parts)):
                     if over <= 0:
                         break
-                    if part_component != component or amount <= 0:
+                    back = min(over, amount, held.get(payment_id, 0))
+                    if part_component != component or back <= 0:
                         continue
-                    back = min(over, amount)
+                    held[payment_id] -= back
                     state.apply(payment_id, component, -back, paid_on)
                     result.append(NewAllocation(payment_id, state.row.id, component, -back, paid_on))
                     over -= back

@@ -3,9 +3,9 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
@@ -19,6 +19,7 @@ from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, V
 # The fields that make two records with the same bank reference the same payment.
 _IDENTITY = ("tax_code", "amount", "paid_on", "period", "sub_item", "chapter")
 PAGE_MAX = 200
+PAYMENTS = cast("Table", Payment.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +153,9 @@ class PaymentService:
             for item in items
         ]
         statement = (
-            dialect_insert(self.session)(Payment)
+            dialect_insert(self.session)(PAYMENTS)  # the table: Core, not the ORM's bulk machinery
             .on_conflict_do_nothing(index_elements=["bank_ref"])
-            .returning(Payment.bank_ref)
+            .returning(PAYMENTS.c.bank_ref)
         )
         return set(await self.session.scalars(statement, values))
 

@@ -1,6 +1,5 @@
 """Allocating a payment (Law 38 Art. 57, DOMAIN.md §7): the worked example, named lines, tiers, dated rules."""
 
-import dataclasses
 import datetime
 import random
 
@@ -120,9 +119,9 @@ def test_overdue_means_before_the_payment_date() -> None:
     assert tier_of(due_yesterday, PAID_ON) is Tier.OVERDUE
     assert allocate(M, [due_today, due_yesterday], PAID_ON).parts == ((2, M),)
     # Enforcement only counts for overdue items.
-    enforced_not_due = dataclasses.replace(due_today, under_enforcement=True)
+    enforced_not_due = due_today._replace(under_enforcement=True)
     assert tier_of(enforced_not_due, PAID_ON) is Tier.NOT_YET_DUE
-    assert tier_of(dataclasses.replace(due_yesterday, under_enforcement=True), PAID_ON) is Tier.ENFORCED_OVERDUE
+    assert tier_of(due_yesterday._replace(under_enforcement=True), PAID_ON) is Tier.ENFORCED_OVERDUE
 
 
 def test_inside_a_tier_kind_then_oldest_then_key() -> None:
@@ -165,7 +164,7 @@ def test_dated_rules_apply_by_payment_date() -> None:
     # Before the change: the statutory order, whatever the table holds later.
     assert allocate(13 * M, EXAMPLE, PAID_ON, rules=table) == allocate(13 * M, EXAMPLE, PAID_ON)
     # After it: (a)'s interest, (a)'s tax, then (c) (not yet due) before (b).
-    shifted = [dataclasses.replace(item, due_on=item.due_on.replace(year=2026)) for item in EXAMPLE]
+    shifted = [item._replace(due_on=item.due_on.replace(year=2026)) for item in EXAMPLE]
     allocation = allocate(13 * M, shifted, PAID_ON.replace(year=2026), rules=table)
     assert allocation == Allocation(((2, 1 * M), (1, 10 * M), (5, 2 * M)), 0)
 
