@@ -3,18 +3,30 @@
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
+from sqlalchemy.orm import aliased
 
 from registry.models import Taxpayer
 from registry.names import fold
 from taxoffice.errors import FieldError, ValidationFailedError
 
 _CODE_LIKE = re.compile(r"^[0-9][0-9 .\-]*$")
+_NOT_WORD = re.compile(r"[^0-9a-z]")
 MAX_LIMIT = 200
+# Rows after the cursor, in id order, that one probe of a words search reads (PostgreSQL). Words found in more than
+# 1 name in PROBE_ROWS / limit fill a page within the first probe (a few ms); when a probe found some but not
+# enough, the next probe continues after the last match as long as the rate seen so far promises a full page
+# within MAX_PROBES probes. Rarer words have at most ~limit / PROBE_ROWS of the table to fetch through the GIN
+# index. See docs/registry.md, "Search".
+PROBE_ROWS = 30_000
+MAX_PROBES = 3
+# Keeps the planner on the GIN index for the second step: it may take correlated words for common ones.
+INDEX_ONLY = text("SET LOCAL enable_seqscan = off")
 
 
 class Match(StrEnum):
@@ -35,6 +47,34 @@ class SearchQuery:
     tax_office: str | None = None
     cursor: str | None = None
     limit: int = 50
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How to fetch one page: ``probe(after_id)`` first if given, else (or when probes do not fill it) ``final``.
+
+    Each statement selects ``limit + 1`` rows, to know whether more follow. ``probe(after_id)`` selects the matches
+    among the PROBE_ROWS rows (that pass the filters) after ``after_id``; ``after_id`` starts as ``first_after``.
+    ``final_on_index`` asks the caller to execute ``INDEX_ONLY`` before ``final``.
+    """
+
+    final: Select[Any]
+    sort: str
+    probe: Callable[[int | None], Select[Any]] | None = None
+    first_after: int | None = None
+    final_on_index: bool = False
+
+
+def probe_again(found: int, new: int, probes: int, wanted: int) -> bool:
+    """Whether another probe should follow ``probes`` probes that found ``found`` of ``wanted`` matches (``new`` last).
+
+    Not when the last probe found nothing (the words are rare, or the rows ran out), nor when the rate so far
+    promises no full page within MAX_PROBES probes.
+    """
+    if new == 0 or found >= wanted or probes >= MAX_PROBES:
+        return False
+    expected_probes = wanted * probes / found
+    return expected_probes <= MAX_PROBES
 
 
 def _bad_cursor() -> ValidationFailedError:
@@ -64,57 +104,111 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _words_condition(words: list[str], dialect: str) -> ColumnElement[bool]:
+def lexemes(words: list[str]) -> list[str]:
+    """The folded words with only their letters and digits (the rest would be tsquery syntax); none left empty."""
+    return [w for w in (_NOT_WORD.sub("", word) for word in words) if w]
+
+
+def tsquery_text(words: list[str]) -> str:
+    """``["cong", "ty", "kiem"]`` → ``"cong & ty & kiem:*"``: whole words, the last one may be unfinished."""
+    cleaned = lexemes(words)
+    return " & ".join([*cleaned[:-1], f"{cleaned[-1]}:*"]) if cleaned else ""
+
+
+def _words_condition(words: list[str], dialect: str, name_search: Any) -> ColumnElement[bool]:  # noqa: ANN401 - Taxpayer's column or its alias's
+    """Every word but the last is a whole word of the name; the last one starts a word of the name."""
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{re.sub(r'[^0-9a-z]', '', w)}:*" for w in words if re.sub(r"[^0-9a-z]", "", w))
-        vector = func.to_tsvector(literal_column("'simple'"), Taxpayer.name_search)
-        return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), tsquery))
-    conditions = [
-        or_(
-            Taxpayer.name_search.like(f"{_escape_like(w)}%", escape="\\"),
-            Taxpayer.name_search.like(f"% {_escape_like(w)}%", escape="\\"),
-        )
-        for w in words
-    ]
+        vector = func.to_tsvector(literal_column("'simple'"), name_search)
+        matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'"), tsquery_text(words)))
+        # A lexeme is a substring of the name, so a cheap LIKE per word (letters and digits only, nothing to
+        # escape) spares most rows the to_tsvector call without changing what matches.
+        return and_(*(name_search.like(f"%{w}%") for w in lexemes(words)), matches)
+    padded = literal_column("' '") + name_search + literal_column("' '")
+    conditions = [padded.like(f"% {_escape_like(w)} %", escape="\\") for w in words[:-1]]
+    conditions.append(padded.like(f"% {_escape_like(words[-1])}%", escape="\\"))
     return and_(*conditions)
 
 
-def build(query: SearchQuery, dialect: str) -> tuple[Select[Any], str]:
-    """The SELECT for one page (``limit + 1`` rows, to know whether more follow) and the sort column's name."""
-    stmt = select(Taxpayer)
-    sort = "id"
+def _filters(query: SearchQuery, restriction: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if query.status:
-        stmt = stmt.where(Taxpayer.status == query.status)
+        conditions.append(Taxpayer.status == query.status)
     if query.kind:
-        stmt = stmt.where(Taxpayer.kind == query.kind)
+        conditions.append(Taxpayer.kind == query.kind)
     if query.tax_office:
-        stmt = stmt.where(Taxpayer.tax_office == query.tax_office)
-    text = (query.q or "").strip()
-    if text and _CODE_LIKE.match(text):
-        code = re.sub(r"[ .]", "", text)
-        stmt = stmt.where(Taxpayer.tax_code.like(f"{_escape_like(code)}%", escape="\\"))
-        sort = "tax_code"
-    elif text:
-        folded = fold(text)
-        words = [w for w in folded.split(" ") if w]
-        if not words:
-            raise ValidationFailedError(
-                "Nothing to search for.", errors=[FieldError("q", "q.empty", "Give letters or digits to search for.")]
-            )
-        if query.match is Match.PREFIX:
-            stmt = stmt.where(Taxpayer.name_search.like(f"{_escape_like(folded)}%", escape="\\"))
-            sort = "name_search"
+        conditions.append(Taxpayer.tax_office == query.tax_office)
+    if restriction is not None:
+        conditions.append(restriction)
+    return conditions
+
+
+def _words_plan(
+    words: list[str], dialect: str, conditions: list[ColumnElement[bool]], after_id: int | None, rows: int
+) -> SearchPlan:
+    """Words, ordered by id; on PostgreSQL bounded probes in id order, then the GIN index."""
+    if dialect != "postgresql":
+        if after_id is not None:
+            conditions = [*conditions, Taxpayer.id > after_id]
+        stmt = select(Taxpayer).where(*conditions, _words_condition(words, dialect, Taxpayer.name_search))
+        return SearchPlan(stmt.order_by(Taxpayer.id).limit(rows), "id")
+
+    def probe(after: int | None) -> Select[Any]:
+        # The first PROBE_ROWS rows (that pass the filters) after `after`: the matches among them come first of
+        # all matches after `after`, since every row with a smaller id is in the window.
+        window = select(Taxpayer).where(*conditions)
+        if after is not None:
+            window = window.where(Taxpayer.id > after)
+        seen = aliased(Taxpayer, window.order_by(Taxpayer.id).limit(PROBE_ROWS).subquery("window"))
+        return select(seen).where(_words_condition(words, dialect, seen.name_search)).order_by(seen.id).limit(rows)
+
+    # `id + 0` hides the primary key's order from the planner, so it reads the few matches through the GIN index
+    # instead of walking the primary key past rows that do not match.
+    final = select(Taxpayer).where(*conditions, _words_condition(words, dialect, Taxpayer.name_search))
+    if after_id is not None:
+        final = final.where(Taxpayer.id > after_id)
+    final = final.order_by(Taxpayer.id + 0).limit(rows)
+    return SearchPlan(final, "id", probe=probe, first_after=after_id, final_on_index=True)
+
+
+def plan(query: SearchQuery, dialect: str, restriction: ColumnElement[bool] | None = None) -> SearchPlan:
+    """The statements for one page; ``restriction`` narrows the rows (e.g. to what a taxpayer user may see)."""
+    conditions = _filters(query, restriction)
+    rows = min(query.limit, MAX_LIMIT) + 1
+    cursor = decode_cursor(query.cursor) if query.cursor else None
+    text_q = (query.q or "").strip()
+    if text_q and _CODE_LIKE.match(text_q):
+        code = re.sub(r"[ .]", "", text_q)
+        conditions.append(Taxpayer.tax_code.like(f"{_escape_like(code)}%", escape="\\"))
+        return _keyset(conditions, Taxpayer.tax_code, "tax_code", cursor, rows)
+    if not text_q:
+        return _keyset(conditions, None, "id", cursor, rows)
+    folded = fold(text_q)
+    words = [w for w in folded.split(" ") if w]
+    if not words or (query.match is Match.WORDS and not lexemes(words)):
+        raise ValidationFailedError(
+            "Nothing to search for.", errors=[FieldError("q", "q.empty", "Give letters or digits to search for.")]
+        )
+    if query.match is Match.PREFIX:
+        conditions.append(Taxpayer.name_search.like(f"{_escape_like(folded)}%", escape="\\"))
+        return _keyset(conditions, Taxpayer.name_search, "name_search", cursor, rows)
+    return _words_plan(words, dialect, conditions, cursor[1] if cursor else None, rows)
+
+
+def _keyset(
+    conditions: list[ColumnElement[bool]],
+    sort_col: Any,  # noqa: ANN401 - a column of Taxpayer, or None for the id
+    sort: str,
+    cursor: tuple[str, int] | None,
+    rows: int,
+) -> SearchPlan:
+    if cursor is not None:
+        key, last_id = cursor
+        if sort_col is None:
+            conditions = [*conditions, Taxpayer.id > last_id]
         else:
-            stmt = stmt.where(_words_condition(words, dialect))
-    sort_col = getattr(Taxpayer, sort)
-    if query.cursor:
-        key, last_id = decode_cursor(query.cursor)
-        if sort == "id":
-            stmt = stmt.where(Taxpayer.id > last_id)
-        else:
-            stmt = stmt.where(tuple_(sort_col, Taxpayer.id) > tuple_(key, last_id))
-    order = [Taxpayer.id] if sort == "id" else [sort_col, Taxpayer.id]
-    return stmt.order_by(*order).limit(min(query.limit, MAX_LIMIT) + 1), sort
+            conditions = [*conditions, tuple_(sort_col, Taxpayer.id) > tuple_(key, last_id)]
+    order = [Taxpayer.id] if sort_col is None else [sort_col, Taxpayer.id]
+    return SearchPlan(select(Taxpayer).where(*conditions).order_by(*order).limit(rows), sort)
 
 
 def next_cursor(rows: list[Taxpayer], sort: str, limit: int) -> str | None:

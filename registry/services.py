@@ -292,11 +292,26 @@ class TaxpayerService:
 
     async def search(self, actor: Principal, query: search.SearchQuery) -> tuple[list[Taxpayer], str | None]:
         """One page of taxpayers matching ``query``; taxpayer users find only themselves."""
-        stmt, sort = search.build(query, self.session.get_bind().dialect.name)
+        restriction = None
         if not actor.is_staff:
-            stmt = stmt.where((Taxpayer.tax_code == actor.tax_code) | (Taxpayer.parent_tax_code == actor.tax_code))
-        rows = list(await self.session.scalars(stmt))
-        return rows[: query.limit], search.next_cursor(rows, sort, query.limit)
+            restriction = (Taxpayer.tax_code == actor.tax_code) | (Taxpayer.parent_tax_code == actor.tax_code)
+        plan = search.plan(query, self.session.get_bind().dialect.name, restriction)
+        rows: list[Taxpayer] = []
+        if plan.probe is not None:
+            after, probes = plan.first_after, 0
+            while True:
+                found = list(await self.session.scalars(plan.probe(after)))
+                rows += found
+                probes += 1
+                if not search.probe_again(len(rows), len(found), probes, query.limit + 1):
+                    break
+                after = rows[-1].id
+            rows = rows[: query.limit + 1]
+        if len(rows) <= query.limit:
+            if plan.final_on_index:
+                await self.session.execute(search.INDEX_ONLY)
+            rows = list(await self.session.scalars(plan.final))
+        return rows[: query.limit], search.next_cursor(rows, plan.sort, query.limit)
 
     async def count(self) -> int:
         """How many taxpayers are registered."""

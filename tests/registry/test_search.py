@@ -1,0 +1,116 @@
+"""Words search at the service level: whole words and an unfinished last word, the probe and the GIN paths, pages."""
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry import search
+from registry.models import Taxpayer
+from registry.names import fold
+from registry.search import SearchQuery
+from registry.services import TaxpayerService
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.errors import ValidationFailedError
+from tests.registry.helpers import SYSTEM, register_enterprise
+
+NAMES = [
+    "Công ty Kiểm Thử",
+    "Công ty TNHH Kiểm Toán Sao Mai",
+    "Doanh nghiệp tư nhân Kiểm Định",
+    "Công ty Cổ phần Thương mại Hòa Bình",
+    "Hộ kinh doanh Nguyễn Văn Thử",
+    "Công ty Kiểm Thử Miền Nam",
+    "Công ty Cổ phần Sao Mai",
+    "Nguyễn Thị Kiều",
+    "Công ty Thủ Đức",
+    "Công ty TNHH Kiểm Thử Bắc Ninh",
+    "Hộ kinh doanh Trần Kiểm",
+    "Công ty TNHH Dịch vụ Kiểm Thử",
+]
+
+
+async def _seed(session: AsyncSession) -> list[Taxpayer]:
+    return [await register_enterprise(session, f"01091{i:05d}", name) for i, name in enumerate(NAMES)]
+
+
+def _expected(rows: list[Taxpayer], q: str) -> list[str]:
+    """What a words search must find, by its rule: whole words, the last one a word's start; by registration."""
+    *whole, last = fold(q).split()
+    found = []
+    for row in sorted(rows, key=lambda r: r.id):
+        words = row.name_search.split()
+        if all(w in words for w in whole) and any(w.startswith(last) for w in words):
+            found.append(row.name)
+    return found
+
+
+async def _all_pages(service: TaxpayerService, q: str, limit: int) -> list[str]:
+    names: list[str] = []
+    cursor = None
+    for _ in range(len(NAMES) + 2):
+        rows, cursor = await service.search(SYSTEM, SearchQuery(q=q, limit=limit, cursor=cursor))
+        names += [r.name for r in rows]
+        if cursor is None:
+            return names
+    pytest.fail("the pages never ended")
+
+
+QUERIES = ["cong ty kiem thu", "kiem", "KIEM THU", "thu kiem", "cong ty t", "sao mai", "nguyen", "cong ty", "zzz"]
+
+
+@pytest.mark.parametrize("probe_rows", [search.PROBE_ROWS, 3, 1])
+async def test_words_search_pages_follow_the_rule(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, probe_rows: int
+) -> None:
+    """Whether the probe in id order fills the page or the GIN index answers, pages hold the same rows in order."""
+    rows = await _seed(session)
+    monkeypatch.setattr(search, "PROBE_ROWS", probe_rows)
+    service = TaxpayerService(session)
+    for q in QUERIES:
+        for limit in (1, 2, 50):
+            assert await _all_pages(service, q, limit) == _expected(rows, q), (q, limit)
+
+
+async def test_only_the_last_word_may_be_unfinished(session: AsyncSession) -> None:
+    await _seed(session)
+    service = TaxpayerService(session)
+    found, _ = await service.search(SYSTEM, SearchQuery(q="cong ty kiem th"))
+    assert [r.name for r in found] == [
+        "Công ty Kiểm Thử",
+        "Công ty Kiểm Thử Miền Nam",
+        "Công ty TNHH Kiểm Thử Bắc Ninh",
+        "Công ty TNHH Dịch vụ Kiểm Thử",
+    ]
+    unfinished_first, _ = await service.search(SYSTEM, SearchQuery(q="con ty kiem thu"))
+    assert unfinished_first == []
+    accents, _ = await service.search(SYSTEM, SearchQuery(q="Thủ Đức"))
+    assert [r.name for r in accents] == ["Công ty Thủ Đức"]
+
+
+async def test_words_search_with_filters_and_a_taxpayer_user(session: AsyncSession) -> None:
+    rows = await _seed(session)
+    service = TaxpayerService(session)
+    none, _ = await service.search(SYSTEM, SearchQuery(q="kiem", status="01"))
+    assert none == []
+    me = Principal(user_id=None, username=rows[5].tax_code, role=Role.TAXPAYER, tax_code=rows[5].tax_code)
+    mine, cursor = await service.search(me, SearchQuery(q="cong ty kiem"))
+    assert [r.tax_code for r in mine] == [rows[5].tax_code]
+    assert cursor is None
+
+
+async def test_a_query_without_letters_or_digits_is_refused(session: AsyncSession) -> None:
+    with pytest.raises(ValidationFailedError):
+        await TaxpayerService(session).search(SYSTEM, SearchQuery(q="%%% -"))
+
+
+def test_tsquery_keeps_letters_and_digits_and_only_the_last_word_is_a_prefix() -> None:
+    assert search.tsquery_text(["cong", "ty", "kiem"]) == "cong & ty & kiem:*"
+    assert search.tsquery_text(["a&b", "(c)", "d:*"]) == "ab & c & d:*"
+    assert search.tsquery_text(["!!"]) == ""
+
+
+def test_another_probe_only_when_the_rate_promises_a_page() -> None:
+    assert search.probe_again(found=49, new=49, probes=1, wanted=51)
+    assert not search.probe_again(found=10, new=10, probes=1, wanted=51)
+    assert not search.probe_again(found=49, new=0, probes=2, wanted=51)
+    assert not search.probe_again(found=50, new=1, probes=search.MAX_PROBES, wanted=51)
+    assert not search.probe_again(found=51, new=51, probes=1, wanted=51)
