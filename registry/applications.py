@@ -2,9 +2,10 @@
 
 import datetime
 import secrets
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import BindParameter, Insert, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import RegistrationApplication
@@ -19,6 +20,40 @@ from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, V
 
 # Applications are decided within this many working days (DOMAIN.md §2).
 PROCESSING_WORKING_DAYS = 3
+_APPLICATIONS = cast("Table", RegistrationApplication.__table__)
+_AUDIT_EVENTS = cast("Table", AuditEvent.__table__)
+_APPLICATION_FIELDS = [
+    "number",
+    "status",
+    "submitted_on",
+    "due_on",
+    "kind",
+    "name",
+    "id_number",
+    "parent_tax_code",
+    "details",
+]
+_AUDIT_FIELDS = ["actor", "actor_user_id", "action", "entity", "entity_id", "data"]
+
+
+def _bound(table: Table, prefix: str, columns: list[str]) -> dict[str, BindParameter[Any]]:
+    return {name: bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in columns}
+
+
+def _submit_statement() -> Insert:
+    """The application and its audit row in one statement (PostgreSQL: an INSERT inside a CTE)."""
+    application = _bound(_APPLICATIONS, "a_", [*_APPLICATION_FIELDS, "created_at", "updated_at"])
+    audit_row = _bound(_AUDIT_EVENTS, "e_", [*_AUDIT_FIELDS, "created_at", "updated_at"])
+    submitted = insert(_APPLICATIONS).values(application).cte("submitted")
+    return insert(_AUDIT_EVENTS).values(audit_row).add_cte(submitted)
+
+
+# Built once, so a submission only binds values: an ORM `insert(Model).values(...)` is rebuilt and re-keyed on
+# every call, which here costs more than the database's work. One round trip on PostgreSQL, two on SQLite (no
+# INSERT inside WITH there).
+_SUBMIT = _submit_statement()
+_INSERT_APPLICATION = insert(_APPLICATIONS)
+_INSERT_AUDIT = insert(_AUDIT_EVENTS)
 
 
 class ApplicationStatus:
@@ -55,22 +90,26 @@ class ApplicationService:
             parse_code(data.parent_tax_code, "parent_tax_code")
         number = new_number(today)
         due_on = calendar.add_working_days(today, PROCESSING_WORKING_DAYS)
-        details = msgspec.to_builtins(data)
+        application = {
+            "number": number,
+            "status": ApplicationStatus.SUBMITTED,
+            "submitted_on": today,
+            "due_on": due_on,
+            "kind": data.kind.value,
+            "name": data.name,
+            "id_number": data.id_number,
+            "parent_tax_code": data.parent_tax_code,
+            "details": msgspec.to_builtins(data),
+        }
+        event = audit.audit_row(actor, "registration.submit", "registration_application", number)
+        if self.session.get_bind().dialect.name != "postgresql":
+            await self.session.execute(_INSERT_APPLICATION, application)
+            await self.session.execute(_INSERT_AUDIT, event)
+            return number, due_on
+        now = datetime.datetime.now(datetime.UTC)
+        params = {f"a_{k}": v for k, v in application.items()} | {f"e_{k}": v for k, v in event.items()}
         await self.session.execute(
-            insert(RegistrationApplication).values(
-                number=number,
-                status=ApplicationStatus.SUBMITTED,
-                submitted_on=today,
-                due_on=due_on,
-                kind=data.kind.value,
-                name=data.name,
-                id_number=data.id_number,
-                parent_tax_code=data.parent_tax_code,
-                details=details,
-            )
-        )
-        await self.session.execute(
-            insert(AuditEvent).values(audit.audit_row(actor, "registration.submit", "registration_application", number))
+            _SUBMIT, params | {"a_created_at": now, "a_updated_at": now, "e_created_at": now, "e_updated_at": now}
         )
         return number, due_on
 

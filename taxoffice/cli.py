@@ -36,22 +36,23 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes (PostgreSQL only).")
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the back office over HTTP."""
-    import uvicorn  # noqa: PLC0415 - only the server needs it
+    """Serve the back office over HTTP (SQLite: one process, whatever --workers says)."""
+    from taxoffice.serving import ServeOptions  # noqa: PLC0415 - only the server needs uvicorn
+    from taxoffice.serving import serve as run_server  # noqa: PLC0415 - only the server needs uvicorn
 
     settings = get_settings()
+    processes = 1 if settings.is_sqlite else max(1, workers)
     click.echo(f"Back office on http://{host}:{port}  (API docs: http://{host}:{port}/schema/swagger)")
-    click.echo(f"Database: {settings.database_url}")
+    click.echo(f"Database: {settings.database_url}; {processes} server process(es)")
     if ADMIN_PASSWORD_FILE.exists():
         click.echo(f"Log in as 'admin' with the password in {ADMIN_PASSWORD_FILE} (POST /api/v1/auth/token).")
-    uvicorn.run(
-        "taxoffice.asgi:app",
-        host=host,
-        port=port,
-        workers=1 if settings.is_sqlite else workers,
-        log_level="warning",
-        access_log=False,
-    )
+    try:
+        status = run_server(ServeOptions(host=host, port=port, workers=processes))
+    except OSError as exc:
+        msg = f"Cannot listen on {host}:{port}: {exc.strerror or exc}"
+        raise click.ClickException(msg) from exc
+    if status:
+        raise SystemExit(status)
 
 
 @main.group()

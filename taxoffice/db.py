@@ -75,12 +75,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(settings.database_url, echo=settings.sql_echo)
         _sqlite_listeners(engine)
         return engine
+    # No pool_pre_ping: it costs every checkout a round trip (a request pays one per session). A connection the
+    # server dropped fails its statement instead; SQLAlchemy then invalidates the whole pool, so after a database
+    # restart only the requests in flight fail, and the next ones get fresh connections.
     return create_async_engine(
         settings.database_url,
         echo=settings.sql_echo,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
     )
 
 
