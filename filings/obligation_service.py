@@ -22,7 +22,7 @@ class ObligationService:
         self, actor: Principal, raw_code: str, year: int, today: datetime.date, calendar: WorkingCalendar
     ) -> list[ObligationRead]:
         """Every return owed for ``year`` with its status and the accepted original's id."""
-        taxpayer = await self.filings._taxpayer(actor, raw_code)  # noqa: SLF001 - the same visibility rule
+        taxpayer = await self.filings.taxpayer(actor, raw_code)
         facts = TaxpayerFacts(
             kind=taxpayer.kind,
             tax_types=tuple(taxpayer.tax_types),

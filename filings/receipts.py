@@ -7,9 +7,9 @@ machinery. Filing is the office's hottest write path.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import String, Table, Text, and_, bindparam, func, insert, select, update
 
 from filings.forms import Assessment, Finding, FormVersion, Severity
 from filings.intake import Envelope
@@ -40,22 +40,57 @@ RECEIPT_COLUMNS = (
     "idempotency_key",
 )
 RETURNS = cast("Table", TaxReturn.__table__)
-TAXPAYER_BY_CODE = select(Taxpayer).where(Taxpayer.tax_code == bindparam("code"))
-HISTORY = select(
-    RETURNS.c.id,
-    RETURNS.c.period,
-    RETURNS.c.transaction_code,
-    RETURNS.c.amendment_no,
-    RETURNS.c.tax_payable,
-    RETURNS.c.is_current,
-    RETURNS.c.computed,
-).where(
-    RETURNS.c.tax_code == bindparam("tax_code"),
-    RETURNS.c.form_code == bindparam("form_code"),
-    RETURNS.c.period.in_(bindparam("periods", expanding=True)),
-    RETURNS.c.status == ACCEPTED,
+TAXPAYERS = cast("Table", Taxpayer.__table__)
+TAXPAYER_EXISTS = select(TAXPAYERS.c.id).where(TAXPAYERS.c.tax_code == bindparam("code"))
+# The filer and, in the same round trip, the returns accepted for the period and the one before it (``p0`` is the
+# period, ``p1`` the previous one, or the period again when the form carries nothing forward): one row per return,
+# or one row with NULL return columns when there is none.
+FILER_AND_HISTORY = (
+    select(
+        TAXPAYERS.c.id,
+        TAXPAYERS.c.tax_code,
+        TAXPAYERS.c.kind,
+        TAXPAYERS.c.status,
+        TAXPAYERS.c.tax_types,
+        RETURNS.c.id.label("return_id"),
+        RETURNS.c.period,
+        RETURNS.c.transaction_code,
+        RETURNS.c.amendment_no,
+        RETURNS.c.tax_payable,
+        RETURNS.c.is_current,
+        RETURNS.c.computed,
+    )
+    .select_from(
+        TAXPAYERS.outerjoin(
+            RETURNS,
+            and_(
+                RETURNS.c.tax_code == TAXPAYERS.c.tax_code,
+                RETURNS.c.form_code == bindparam("form_code"),
+                RETURNS.c.period.in_([bindparam("p0"), bindparam("p1")]),
+                RETURNS.c.status == ACCEPTED,
+            ),
+        )
+    )
+    .where(TAXPAYERS.c.tax_code == bindparam("code"))
 )
 INSERT_RECEIPT = insert(RETURNS).returning(RETURNS.c.id)
+# PostgreSQL: the receipt with its transaction code (``b_day`` + the id on 11 digits) in one statement, the id
+# drawn from the table's identity sequence first. Every column is named, so no Python-side default is needed.
+STAMPED_COLUMNS = (*RECEIPT_COLUMNS, "created_at", "updated_at")
+_NEW_ID = select(func.nextval(func.pg_get_serial_sequence(RETURNS.name, "id")).label("id")).subquery("new_id")
+INSERT_NUMBERED_RECEIPT = (
+    insert(RETURNS)
+    .from_select(
+        ["id", "transaction_code", *STAMPED_COLUMNS],
+        select(
+            _NEW_ID.c.id,
+            bindparam("b_day", type_=String) + func.lpad(_NEW_ID.c.id.cast(Text), 11, "0"),
+            *(bindparam(f"b_{column}", type_=RETURNS.c[column].type) for column in STAMPED_COLUMNS),
+        ),
+        include_defaults=False,
+    )
+    .returning(RETURNS.c.id, RETURNS.c.transaction_code)
+)
 SET_TRANSACTION_CODE = (
     update(RETURNS).where(RETURNS.c.id == bindparam("b_id")).values(transaction_code=bindparam("b_code"))
 )
@@ -84,6 +119,16 @@ def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi
     )
 
 
+class Filer(NamedTuple):
+    """What filing needs to know of the taxpayer."""
+
+    id: int
+    tax_code: str
+    kind: str
+    status: str
+    tax_types: list[str]
+
+
 @dataclass(frozen=True)
 class Standing:
     """The accepted return that currently stands for a period (what a supplementary return amends)."""
@@ -98,7 +143,7 @@ class Standing:
 class Checked:
     """A submission that can be received: whose, which form and period, what it amends, what the office found."""
 
-    taxpayer: Taxpayer
+    taxpayer: Filer
     form: FormVersion
     envelope: Envelope
     due_on: datetime.date

@@ -28,7 +28,9 @@ from filings.receipts import (
     RECEIPT_COLUMNS,
     RECEIVED,
     REJECTED,
+    STAMPED_COLUMNS,
     Checked,
+    Filer,
     Standing,
     findings_json,
     office_finding,
@@ -41,6 +43,7 @@ from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKin
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.errors import ResourceNotFoundError
+from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
 RETURN_MAX_BYTES = 2_000_000
@@ -56,39 +59,60 @@ class FilingService:
         self.session = session
         self.accounts = accounts
 
-    async def _taxpayer(self, actor: Principal, raw_code: str) -> Taxpayer:
+    async def working_calendar(self) -> WorkingCalendar:
+        """The working calendar with the office's overrides (the calendar service's short per-process cache)."""
+        return await CalendarService(self.session).calendar()
+
+    def _visible_code(self, actor: Principal, raw_code: str) -> str:
         code = parse_code(raw_code)
-        taxpayer = None
-        if actor.may_see_taxpayer(code):
-            taxpayer = await self.session.scalar(receipts.TAXPAYER_BY_CODE, {"code": code})
+        if not actor.may_see_taxpayer(code):
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        return code
+
+    async def taxpayer(self, actor: Principal, raw_code: str) -> Taxpayer:
+        """The registry record of a tax code the actor may see; a 404 otherwise."""
+        code = self._visible_code(actor, raw_code)
+        taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
         return taxpayer
 
-    async def _history(
-        self, tax_code: str, form: FormVersion, period: Period
-    ) -> tuple[Standing | None, dict[str, int] | None]:
-        """The period's standing accepted return, and the previous period's figures when the form carries forward.
+    async def _require_taxpayer(self, code: str) -> None:
+        """A 404 for an unknown tax code, before any other refusal (as when the filer is read first)."""
+        if await self.session.scalar(receipts.TAXPAYER_EXISTS, {"code": code}) is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
 
-        One query for both: the returns accepted for the period, and the current one of the period before.
+    async def _filer_and_history(
+        self, code: str, form: FormVersion, period: Period
+    ) -> tuple[Filer, Standing | None, dict[str, int] | None]:
+        """The filer, the period's standing accepted return, and the previous period's figures (when carried forward).
+
+        One query for all three: the taxpayer joined to the returns accepted for the period and the period before.
         """
-        periods = [period.label, period.previous().label] if form.carry_forward else [period.label]
-        params = {"tax_code": tax_code, "form_code": form.code, "periods": periods}
+        previous = period.previous().label if form.carry_forward else period.label
+        params = {"code": code, "form_code": form.code, "p0": period.label, "p1": previous}
+        filer: Filer | None = None
         standing: Standing | None = None
         carried: dict[str, int] | None = None
-        for row in await self.session.execute(receipts.HISTORY, params):
+        for row in await self.session.execute(receipts.FILER_AND_HISTORY, params):
+            if filer is None:
+                filer = Filer(row.id, row.tax_code, row.kind, row.status, row.tax_types)
+            if row.return_id is None:
+                continue
             if row.period == period.label:
                 if standing is None or row.amendment_no > standing.amendment_no:
-                    standing = Standing(row.id, row.transaction_code, row.amendment_no, row.tax_payable)
+                    standing = Standing(row.return_id, row.transaction_code, row.amendment_no, row.tax_payable)
             elif row.is_current and row.computed:
                 carried = {k: int(v) for k, v in row.computed.items()}
-        return standing, carried
+        if filer is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        return filer, standing, carried
 
     async def check(
         self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
     ) -> Checked:
         """Everything but storing: raises when the return cannot be received, else says what the office found."""
-        taxpayer = await self._taxpayer(actor, envelope.tax_code)
+        code = self._visible_code(actor, envelope.tax_code)
         period = envelope.period
         try:
             form = (
@@ -97,16 +121,19 @@ class FilingService:
                 else forms.find_form(envelope.form, period.end)
             )
         except KeyError as exc:
+            await self._require_taxpayer(code)
             raise UnknownFormError(f"There is no form {envelope.form!r} for the period {period.label}.") from exc
         if period.kind not in form.period_kinds:
+            await self._require_taxpayer(code)
             kinds = ", ".join(k.value for k in form.period_kinds)
             raise WrongPeriodKindError(f"{form.code} is filed for periods of kind {kinds}, not {period.label}.")
         if received_on <= period.end:
+            await self._require_taxpayer(code)
             raise PeriodNotEndedError(
                 f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
             )
         due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
-        current, previous_values = await self._history(taxpayer.tax_code, form, period)
+        taxpayer, current, previous_values = await self._filer_and_history(code, form, period)
         if envelope.kind is ReturnKind.ORIGINAL and current is not None:
             raise AlreadyFiledError(
                 f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
@@ -160,8 +187,9 @@ class FilingService:
     ) -> TaxReturn:
         """Store the receipt and commit it, before deciding, so nothing received is lost.
 
-        Written as two Core statements (the row, then its transaction code, which is made of its id): the receipt
-        path is the hot one, and the ORM's unit of work costs more than the database here.
+        Written as Core (the receipt path is the hot one, and the ORM's unit of work costs more than the database
+        here): on PostgreSQL one statement draws the id and writes the row with its transaction code, which is made
+        of that id; elsewhere the row, then its transaction code.
         """
         env = checked.envelope
         ret = TaxReturn(
@@ -185,11 +213,18 @@ class FilingService:
             submitted_by=actor.username,
             idempotency_key=idempotency_key,
         )
-        row = {column: getattr(ret, column) for column in RECEIPT_COLUMNS}
+        day = f"{received_at.astimezone(VN_TZ):%y%m%d}"
         connection = await self.session.connection()
-        ret.id = (await connection.execute(receipts.INSERT_RECEIPT, row)).scalar_one()
-        ret.transaction_code = f"{received_at.astimezone(VN_TZ):%y%m%d}{ret.id:011d}"
-        await connection.execute(receipts.SET_TRANSACTION_CODE, {"b_id": ret.id, "b_code": ret.transaction_code})
+        if connection.dialect.name == "postgresql":
+            ret.created_at = ret.updated_at = datetime.datetime.now(datetime.UTC)
+            params = {f"b_{column}": getattr(ret, column) for column in STAMPED_COLUMNS}
+            stored = (await connection.execute(receipts.INSERT_NUMBERED_RECEIPT, {"b_day": day, **params})).one()
+            ret.id, ret.transaction_code = stored.id, stored.transaction_code
+        else:
+            row = {column: getattr(ret, column) for column in RECEIPT_COLUMNS}
+            ret.id = (await connection.execute(receipts.INSERT_RECEIPT, row)).scalar_one()
+            ret.transaction_code = f"{day}{ret.id:011d}"
+            await connection.execute(receipts.SET_TRANSACTION_CODE, {"b_id": ret.id, "b_code": ret.transaction_code})
         await self.session.commit()
         return ret
 
