@@ -6,12 +6,12 @@ these functions, so the statement shows what reconciliation will do (DOMAIN.md Â
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from taxoffice.accounts.allocation import ItemKind, OpenItem, allocate
-from taxoffice.accounts.interest import ONE_DAY, interest, interest_on_balance
+from taxoffice.accounts.allocation import ItemKind, OpenItem, Tier, rules_on
+from taxoffice.accounts.interest import ONE_DAY, RATES, interest, interest_on_balance
 
 _KINDS = (ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE)
 _KIND_INDEX = {kind: index for index, kind in enumerate(_KINDS)}
@@ -194,29 +194,139 @@ class Ledger:
         return items
 
     def settle(self, payments: Sequence[PaymentState]) -> list[NewAllocation]:
-        """Apply each payment, oldest first, in the legal order as of its own date; updates the payments."""
+        """Apply each payment, oldest first, in the legal order as of its own date; updates the payments.
+
+        The same as ``allocate(payment.unallocated, self.open_items(payment.paid_on), ...)`` for each payment in
+        turn, but without building the open items: an item's place in the order does not depend on its amount,
+        so the interest a charge has accrued is computed only when the payment's money reaches it.
+        """
         result: list[NewAllocation] = []
         waiting = sorted((p for p in payments if p.unallocated > 0), key=_payment_order)
         if not waiting or not self.charges:
             return result
-        by_id = {state.row.id: state for state in self.charges}
-        made: dict[int, OpenItem] = {}
+        lines = [_Line.of(state) for state in self.charges]
         for payment in waiting:
-            items = self._open_items(payment.paid_on, made)
-            if not items:
+            parts = _payment_parts(payment, lines)
+            if parts is None:
                 continue
-            outcome = allocate(
-                payment.unallocated, items, payment.paid_on, period=payment.period, sub_item=payment.sub_item
-            )
-            for key, amount in outcome.parts:
-                if amount <= 0:
-                    continue
-                charge_id, index = divmod(key, _WIDTH)
-                component = _KINDS[index].value
-                by_id[charge_id].apply(payment.id, component, amount, payment.paid_on)
-                result.append(NewAllocation(payment.id, charge_id, component, amount, payment.paid_on))
-            payment.unallocated = outcome.credit
+            paid_on = payment.paid_on
+            for state, component, amount in parts:
+                state.apply(payment.id, component, amount, paid_on)
+                result.append(NewAllocation(payment.id, state.row.id, component, amount, paid_on))
         return result
+
+
+class _Line(NamedTuple):
+    """What settling needs of a charge, worked out once per ``settle``."""
+
+    state: ChargeState
+    principal: ItemKind
+    key: int
+    interest_key: int
+    bears_interest: bool
+    # Interest from before the first known rate: computed up front, so its ``LookupError`` is raised as before.
+    eager: bool
+
+    @classmethod
+    def of(cls, state: ChargeState) -> "_Line":
+        row = state.row
+        principal = _PRINCIPAL.get(row.kind, ItemKind.TAX)
+        bears = row.kind == ItemKind.TAX
+        return cls(
+            state,
+            principal,
+            row.id * _WIDTH + _KIND_INDEX[principal],
+            row.id * _WIDTH + _INTEREST_INDEX,
+            bears,
+            bears and row.interest_from + ONE_DAY < RATES[0].valid_from,
+        )
+
+
+_TIERS = (Tier.NOT_YET_DUE, Tier.OVERDUE)  # by ``due_on < paid_on`` (the ledger knows no enforcement)
+_Entry = tuple[bool, int, datetime.date, int, int | None, ChargeState]
+
+
+def _accrued_unpaid(state: ChargeState, as_of: datetime.date) -> int:
+    """The interest ``state`` has accrued by ``as_of`` and that is not paid yet (0 or less: nothing owed)."""
+    row = state.row
+    if state.schedule:
+        accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
+    else:  # the same figure, without sorting an empty schedule
+        accrued = interest(state.amount, row.interest_from, as_of)
+    return accrued - state.paid[ItemKind.INTEREST]
+
+
+def _payment_parts(payment: PaymentState, lines: list[_Line]) -> list[tuple[ChargeState, str, int]] | None:
+    """``(charge, component, amount)`` that ``payment`` pays, in order; ``None`` when nothing is owed.
+
+    Sets ``payment.unallocated`` to what is left.
+    """
+    as_of = payment.paid_on
+    candidates = _candidates(lines, as_of)
+    if not candidates:
+        return None
+    try:
+        ranks = rules_on(as_of).ranks
+    except LookupError:
+        # ``allocate`` is only asked when some item is owed: an interest that comes to 0 does not count.
+        if any(owed > 0 or _accrued_unpaid(line.state, as_of) > 0 for line, owed, _bears in candidates):
+            raise
+        return None
+    parts: list[tuple[ChargeState, str, int]] = []
+    left = payment.unallocated
+    for _elsewhere, _rank, _due_on, key, amount, state in _queue(payment, candidates, ranks):
+        owed = _accrued_unpaid(state, as_of) if amount is None else amount
+        if owed <= 0:
+            continue
+        component = _KINDS[key % _WIDTH].value
+        if owed >= left:
+            parts.append((state, component, left))
+            left = 0
+            break
+        parts.append((state, component, owed))
+        left -= owed
+    payment.unallocated = left
+    return parts
+
+
+def _candidates(lines: list[_Line], as_of: datetime.date) -> list[tuple[_Line, int, bool]]:
+    """``(line, principal owed, whether interest may be owed)`` of the charges that may owe something."""
+    candidates: list[tuple[_Line, int, bool]] = []
+    for line in lines:
+        state = line.state
+        owed = state.amount - state.paid[line.principal]
+        # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
+        bears = line.bears_interest and state.amount > 0 and as_of > state.row.interest_from + ONE_DAY
+        if bears and line.eager:
+            bears = _accrued_unpaid(state, as_of) > 0
+        if owed > 0 or bears:
+            candidates.append((line, owed, bears))
+    return candidates
+
+
+def _queue(
+    payment: PaymentState, candidates: list[tuple[_Line, int, bool]], ranks: Mapping[tuple[Tier, ItemKind], int]
+) -> list[_Entry]:
+    """The entries in ``allocate``'s order, each ``(elsewhere, rank, due_on, key, amount, charge)``.
+
+    Named period/sub-item first, then the rank of (tier, kind), ``due_on`` and the unique key. An interest
+    entry's amount is ``None``: it is computed when money reaches it.
+    """
+    as_of, period, sub_item = payment.paid_on, payment.period, payment.sub_item
+    named = period is not None or sub_item is not None
+    queue: list[_Entry] = []
+    for line, owed, bears in candidates:
+        row = line.state.row
+        tier = _TIERS[row.due_on < as_of]
+        elsewhere = not (
+            named and (period is None or row.period == period) and (sub_item is None or row.sub_item == sub_item)
+        )
+        if owed > 0:
+            queue.append((elsewhere, ranks[tier, line.principal], row.due_on, line.key, owed, line.state))
+        if bears:
+            queue.append((elsewhere, ranks[tier, ItemKind.INTEREST], row.due_on, line.interest_key, None, line.state))
+    queue.sort()
+    return queue
 
 
 def _by_id(row: ChargeRow) -> int:

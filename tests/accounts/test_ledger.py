@@ -1,7 +1,9 @@
 """The in-memory ledger: reductions, releases of money a reduced charge no longer needs, settling payments."""
 
 import datetime
+import random
 
+from taxoffice.accounts.allocation import allocate
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
 
 D = datetime.date
@@ -43,3 +45,76 @@ def test_settle_pays_in_order_and_keeps_the_rest_as_credit() -> None:
     # Tax first, then 4 days of interest (21-24 Jan): 12,000; the rest stays on the payment.
     assert [(a.component, a.amount) for a in made] == [("tax", 10 * M), ("interest", 12_000)]
     assert payments[0].unallocated == 2 * M - 12_000
+
+
+def test_settle_reaches_interest_only_when_the_money_does() -> None:
+    # Overdue 10,000,000 (due 20 Jan) and a fine not yet due; paid on 31 Jan: interest 21-30 Jan is 30,000.
+    fine = ChargeRow(2, "fine", "VAT", "4254", "2025-12", 1 * M, D(2026, 3, 1), D(2026, 3, 1))
+    short = Ledger.build([vat(1, 10 * M), fine], [])
+    payments = [PaymentState(1, 10 * M, D(2026, 1, 31))]
+    assert [(a.component, a.amount) for a in short.settle(payments)] == [("tax", 10 * M)]
+    full = Ledger.build([vat(1, 10 * M), fine], [])
+    payments = [PaymentState(2, 11 * M, D(2026, 1, 31))]
+    made = [(a.charge_id, a.component, a.amount) for a in full.settle(payments)]
+    assert made == [(1, "tax", 10 * M), (1, "interest", 30_000), (2, "fine", 970_000)]
+    assert payments[0].unallocated == 0
+
+
+def _reference_settle(ledger: Ledger, payments: list[PaymentState]) -> list[NewAllocation]:
+    """Settling spelled out: the open items on each payment's date, then ``allocate``."""
+    result: list[NewAllocation] = []
+    states = {state.row.id: state for state in ledger.charges}
+    for payment in sorted(payments, key=lambda p: (p.paid_on, p.id)):
+        items = ledger.open_items(payment.paid_on)
+        if payment.unallocated <= 0 or not items:
+            continue
+        outcome = allocate(
+            payment.unallocated, items, payment.paid_on, period=payment.period, sub_item=payment.sub_item
+        )
+        kinds = {item.key: item for item in items}
+        for key, amount in outcome.parts:
+            item = kinds[key]
+            states[item.charge_key].apply(payment.id, item.kind.value, amount, payment.paid_on)
+            result.append(NewAllocation(payment.id, item.charge_key, item.kind.value, amount, payment.paid_on))
+        payment.unallocated = outcome.credit
+    return result
+
+
+def _random_case(rng: random.Random) -> tuple[list[ChargeRow], list[AllocationRow], list[PaymentState]]:
+    charges: list[ChargeRow] = []
+    for charge_id in range(1, rng.randint(1, 6) + 1):
+        kind = rng.choice(["tax", "tax", "fine"])
+        period = rng.choice(["2025-11", "2025-12", "2026-Q1"])
+        due = D(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 90))
+        amount = rng.randint(1, 40) * 250_000 * (-1 if rng.random() < 0.15 else 1)
+        sub_item = "4254" if kind == "fine" else rng.choice(["1701", "1052"])
+        charges.append(ChargeRow(charge_id, kind, "VAT", sub_item, period, amount, due, due))
+    allocations = [
+        AllocationRow(100 + n, rng.randint(1, len(charges)), "tax", rng.randint(1, 8) * 250_000, D(2026, 1, 5))
+        for n in range(rng.randint(0, 2))
+    ]
+    payments = [
+        PaymentState(
+            n,
+            rng.choice([rng.randint(1, 60) * 250_000, rng.randint(1, 10**8)]),
+            D(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 150)),
+            rng.choice([None, None, "2025-12", "2026-Q1"]),
+            rng.choice([None, None, "1701", "4254"]),
+        )
+        for n in range(1, rng.randint(1, 6) + 1)
+    ]
+    return charges, allocations, payments
+
+
+def test_settle_matches_open_items_then_allocate() -> None:
+    rng = random.Random(20261127)  # noqa: S311 - seeded test data, not secrets
+    reached_interest = 0
+    for _ in range(1_500):
+        charges, allocations, payments = _random_case(rng)
+        fast, slow = Ledger.build(charges, allocations), Ledger.build(charges, allocations)
+        fast_payments = [PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item) for p in payments]
+        made = fast.settle(fast_payments)
+        assert made == _reference_settle(slow, payments)
+        assert [p.unallocated for p in fast_payments] == [p.unallocated for p in payments]
+        reached_interest += any(a.component == "interest" for a in made)
+    assert reached_interest > 100  # the cases do exercise interest
