@@ -275,9 +275,9 @@ class Reconciler:
 
     @staticmethod
     async def _lock(session: AsyncSession, taxpayer_ids: list[int]) -> list[int]:
-        query = select(Taxpayer.id).where(Taxpayer.id.in_(taxpayer_ids)).order_by(Taxpayer.id)
-        bind = session.get_bind()
-        if bind.dialect.name == "postgresql":
+        dialect = session.get_bind().dialect.name
+        query = select(Taxpayer.id).where(_among(Taxpayer.id, taxpayer_ids, dialect)).order_by(Taxpayer.id)
+        if dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 
