@@ -7,7 +7,7 @@ import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from filings import forms, receipts
 from filings.errors import (
@@ -94,7 +94,8 @@ class FilingService:
         filer: Filer | None = None
         standing: Standing | None = None
         carried: dict[str, int] | None = None
-        for row in await self.session.execute(receipts.FILER_AND_HISTORY, params):
+        connection = await self.session.connection()
+        for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
             if filer is None:
                 filer = Filer(row.id, row.tax_code, row.kind, row.status, row.tax_types)
             if row.return_id is None:
@@ -328,6 +329,7 @@ class FilingService:
         calendar: WorkingCalendar,
     ) -> tuple[TaxReturn, bool]:
         """Receive and decide a return; returns it and whether it is new (False: a retry with the same key)."""
+        await self._receipt_in_autocommit()
         if idempotency_key and (existing := await self.find_by_key(actor, idempotency_key)) is not None:
             return existing, False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
@@ -341,6 +343,18 @@ class FilingService:
                 raise
             return existing, False
         return await self.decide(ret, checked, calendar), True
+
+    async def _receipt_in_autocommit(self) -> None:
+        """On PostgreSQL, when this session owns its connection, read and store the receipt in autocommit.
+
+        The reads need no transaction and the receipt's INSERT is one statement that commits by itself: that saves
+        the BEGIN and COMMIT round trips of a transaction of its own. The pool restores the isolation level when the
+        receipt's commit releases the connection, so the decision runs in a transaction again. A session joined to
+        an outer transaction (a caller's, or a test's) keeps it.
+        """
+        bind = self.session.bind
+        if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not self.session.in_transaction():
+            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     async def validate(
         self, actor: Principal, body: bytes, content_type: str, now: datetime.datetime, calendar: WorkingCalendar

@@ -1,0 +1,107 @@
+"""Filing on committed data in its own database: sessions bound to the engine, as the server's are.
+
+The receipt is committed (in autocommit, in one statement that numbers it) before the decision, and the decision
+with its charge is one transaction of its own again.
+"""
+
+import datetime
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from filings.intake import read_submission
+from filings.models import TaxReturn
+from filings.services import RETURN_MAX_BYTES, FilingService
+from taxoffice.accounts.models import Charge
+from taxoffice.accounts.services import AccountService
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.calendar import WorkingCalendar
+from taxoffice.migrations import upgrade_to_head
+from tests.filings.test_returns_api import vat_return, vat_values
+from tests.registry.helpers import register_enterprise
+from tests.support.servers import fresh_database
+
+NOW = datetime.datetime(2026, 3, 10, 3, 0, tzinfo=datetime.UTC)
+OFFICER = Principal(user_id=1, username="officer-committed", role=Role.OFFICER)
+
+
+@pytest.fixture(scope="module")
+def own_db_url(pg_server_url: str) -> str:
+    url = fresh_database(pg_server_url, "taxoffice_filing_committed")
+    upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture
+async def sessions(own_db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_async_engine(own_db_url)
+    try:
+        yield async_sessionmaker(engine, expire_on_commit=False)
+    finally:
+        await engine.dispose()
+
+
+def _body(tax_code: str, period: str) -> bytes:
+    return json.dumps(vat_return(tax_code, period, vat_values(sales_10=400_000_000))).encode()
+
+
+async def test_the_receipt_is_committed_before_the_decision_which_is_a_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        filer = await register_enterprise(session, "0109555101", "Công ty TNHH Nộp Thật")
+    calendar = WorkingCalendar({})
+    async with sessions() as session, sessions() as observer:
+        service = FilingService(session, AccountService(session))
+        await service._receipt_in_autocommit()  # as submit() does first
+        checked = await service.check(
+            OFFICER,
+            read_submission(_body(filer.tax_code, "2026-02"), "application/json", max_bytes=RETURN_MAX_BYTES),
+            NOW.date(),
+            calendar,
+        )
+        ret = await service.receive(OFFICER, checked, NOW, None)
+        assert ret.transaction_code == f"260310{ret.id:011d}"
+        seen = await observer.scalar(select(TaxReturn.status).where(TaxReturn.transaction_code == ret.transaction_code))
+        assert seen == "received"
+        await observer.rollback()
+
+        decided = await service.decide(ret, checked, calendar)
+        assert decided.status == "accepted"
+        # Not committed yet: another session still sees the receipt only, and no charge.
+        assert await observer.scalar(select(TaxReturn.status).where(TaxReturn.id == ret.id)) == "received"
+        assert await observer.scalar(select(Charge.id).where(Charge.source == f"return:{ret.id}")) is None
+        await observer.rollback()
+        await session.commit()
+        assert await observer.scalar(select(TaxReturn.status).where(TaxReturn.id == ret.id)) == "accepted"
+        amounts = list(await observer.scalars(select(Charge.amount).where(Charge.source == f"return:{ret.id}")))
+        assert amounts == [decided.tax_payable]
+
+
+async def test_submit_on_an_engine_session_files_and_a_retry_returns_the_receipt(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        filer = await register_enterprise(session, "0109555102", "Công ty TNHH Nộp Lại")
+    calendar = WorkingCalendar({})
+    async with sessions() as session:
+        service = FilingService(session, AccountService(session))
+        first, created = await service.submit(OFFICER, _body(filer.tax_code, "2026-02"), "", "key-1", NOW, calendar)
+        await session.commit()
+    assert created
+    assert first.status == "accepted", first.findings
+    async with sessions() as session:
+        service = FilingService(session, AccountService(session))
+        again, created = await service.submit(OFFICER, _body(filer.tax_code, "2026-02"), "", "key-1", NOW, calendar)
+        await session.commit()
+    assert not created
+    assert again.id == first.id
+    assert again.transaction_code == first.transaction_code
+    async with sessions() as session:
+        stored = await session.get(TaxReturn, first.id)
+        assert stored is not None
+        assert stored.transaction_code == f"260310{first.id:011d}"
+        assert stored.status == "accepted"
