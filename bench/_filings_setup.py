@@ -178,12 +178,17 @@ async def log_in(base_url: str, usernames: list[str], concurrency: int = 32) -> 
 
 
 @contextmanager
-def http_server(url: str, workers: int) -> Iterator[tuple[str, int, int]]:
-    """``taxoffice serve`` on 127.0.0.1 in its own process group; yields its URL, port and group; stops it."""
+def http_server(url: str, workers: int, pool_size: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """``taxoffice serve`` on 127.0.0.1 in its own process group; yields its URL, port and group; stops it.
+
+    ``pool_size``: each server process's database pool (``TAXOFFICE_DB_POOL_SIZE``), when given.
+    """
     port = free_port()
     command = [str(TAXOFFICE), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     env = {**os.environ, "TAXOFFICE_DATABASE_URL": url, "TAXOFFICE_SECRET_KEY": os.urandom(32).hex()}
     env.pop("TAXOFFICE_REDIS_URL", None)
+    if pool_size is not None:
+        env["TAXOFFICE_DB_POOL_SIZE"] = str(pool_size)
     with tempfile.TemporaryFile() as output:
         server = subprocess.Popen(  # noqa: S603 - our own command line
             command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

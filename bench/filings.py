@@ -10,7 +10,7 @@
    second, judged on the service path.
 
 Usage: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/filings.py [--seconds S] [--clients N]
-[--warmup S] [--taxpayers N] [--format json|xml] [--database-url URL] [--skip-http] [--skip-xml]``.
+[--warmup S] [--taxpayers N] [--format json|xml] [--db-pool-size N] [--database-url URL] [--skip-http] [--skip-xml]``.
 Without ``--database-url`` a throwaway PostgreSQL cluster is started and removed afterwards. Everything runs on
 127.0.0.1, is bounded in time and stops by itself.
 """
@@ -134,8 +134,9 @@ def http_phase(url: str, args: argparse.Namespace) -> None:
     log(f"{len(filers):,} monthly VAT filers with taxpayer logins created in {time.perf_counter() - started:.1f} s")
     media = "application/xml" if args.format == "xml" else "application/json"
     items = returns_to_file(filers, datetime.datetime.now(datetime.UTC).date(), media)
-    with http_server(url, args.server_workers) as (base_url, port, group):
-        log(f"server: `taxoffice serve --workers {args.server_workers}` on {base_url}")
+    with http_server(url, args.server_workers, args.db_pool_size) as (base_url, port, group):
+        pool = f", TAXOFFICE_DB_POOL_SIZE={args.db_pool_size}" if args.db_pool_size else ""
+        log(f"server: `taxoffice serve --workers {args.server_workers}`{pool} on {base_url}")
         started = time.perf_counter()
         tokens = asyncio.run(log_in(base_url, [code for code, _name in filers]))
         log(
@@ -224,6 +225,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--format", choices=["json", "xml"], default="json", help="body of the HTTP returns")
     parser.add_argument("--server-workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument(
+        "--db-pool-size",
+        type=int,
+        default=None,
+        help="the server's TAXOFFICE_DB_POOL_SIZE (default: the server's own; clients / workers avoids opening and "
+        "closing overflow connections under this load)",
+    )
     parser.add_argument("--database-url", default=None, help="a PostgreSQL database on 127.0.0.1 (default: throwaway)")
     parser.add_argument("--xml-returns", type=int, default=20_000, help="XML returns to validate per path (20,000)")
     parser.add_argument("--xml-documents", type=int, default=400, help="distinct XML documents among them (400)")
