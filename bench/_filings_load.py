@@ -156,9 +156,28 @@ def _proc_cpu(pid: int) -> tuple[str, int, int, float] | None:
     return comm, int(fields[1]), int(fields[2]), ticks / CLOCK_TICKS
 
 
-def cpu_snapshot(server_group: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's processes, PostgreSQL's, this benchmark's, and the machine's."""
+def _postmaster(port: int) -> int | None:
+    """The PostgreSQL postmaster serving ``port`` on this machine (others' clusters may run beside ours)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = Path(f"/proc/{entry.name}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and args[0].endswith(b"postgres") and (f"-p {port}".encode() in b" ".join(args)):
+            return int(entry.name)
+    return None
+
+
+def cpu_snapshot(server_group: int, pg_port: int | None = None) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes, PostgreSQL's, this benchmark's, and the machine's.
+
+    PostgreSQL's: with ``pg_port``, its postmaster (whose own figure includes its ended backends) and its live
+    backends only; otherwise every postgres process on the machine, other people's clusters included.
+    """
     me = os.getpid()
+    postmaster = _postmaster(pg_port) if pg_port is not None else None
     totals = {"server": 0.0, "postgres": 0.0, "bench": 0.0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -169,9 +188,12 @@ def cpu_snapshot(server_group: int) -> dict[str, float]:
         comm, parent, group, seconds = info
         if group == server_group:
             totals["server"] += seconds
+        elif postmaster is not None:
+            if postmaster in {int(entry.name), parent}:
+                totals["postgres"] += seconds
         elif comm.startswith(("postgres", "postmaster")):
             totals["postgres"] += seconds
-        elif int(entry.name) == me or parent == me:
+        if int(entry.name) == me or (parent == me and group != server_group):
             totals["bench"] += seconds
     fields = Path("/proc/stat").read_text(encoding="utf-8").splitlines()[0].split()[1:]
     totals["machine"] = (sum(int(f) for f in fields) - int(fields[3]) - int(fields[4])) / CLOCK_TICKS

@@ -29,7 +29,7 @@ from types import FrameType
 # This folder comes first on sys.path and this file's name would shadow the ``filings`` package: the root goes first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive, percentile
 from bench._filings_setup import create_filers, database, http_server, json_body, log, log_in, periods, vat_values
@@ -144,9 +144,10 @@ def http_phase(url: str, args: argparse.Namespace) -> None:
         )
         warm = asyncio.run(drive(port, items, tokens, args.clients, args.warmup))
         report(f"warm-up ({args.format})", warm, "", target=False)
-        before, wall = cpu_snapshot(group), time.perf_counter()
+        pg_port = make_url(url).port
+        before, wall = cpu_snapshot(group, pg_port), time.perf_counter()
         result = asyncio.run(drive(port, items, tokens, args.clients, args.seconds))
-        cpu = cpu_line(before, cpu_snapshot(group), time.perf_counter() - wall)
+        cpu = cpu_line(before, cpu_snapshot(group, pg_port), time.perf_counter() - wall)
         log()
         log(
             f"{args.clients} keep-alive clients, {args.format} bodies, each a distinct (taxpayer, period) original "
