@@ -37,7 +37,7 @@ class Settings:
     token_ttl_seconds: int = 3600
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 10_485_760
-    db_pool_size: int = 10
+    db_pool_size: int = 32
     tax_office: str = "HNI"
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
@@ -61,7 +61,7 @@ class Settings:
             token_ttl_seconds=_env_int("TAXOFFICE_TOKEN_TTL_SECONDS", 3600),
             max_body_bytes=_env_int("TAXOFFICE_MAX_BODY_BYTES", 1_048_576),
             max_upload_bytes=_env_int("TAXOFFICE_MAX_UPLOAD_BYTES", 10_485_760),
-            db_pool_size=_env_int("TAXOFFICE_DB_POOL_SIZE", 10),
+            db_pool_size=_env_int("TAXOFFICE_DB_POOL_SIZE", 32),
             tax_office=os.environ.get("TAXOFFICE_TAX_OFFICE", "HNI"),
             tax_code_prefix=os.environ.get("TAXOFFICE_TAX_CODE_PREFIX", "01"),
             password_hash=os.environ.get("TAXOFFICE_PASSWORD_HASH", "standard"),

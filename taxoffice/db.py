@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
 from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
 from sqlalchemy import JSON, Connection, String, event
@@ -69,20 +70,31 @@ def _sqlite_listeners(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _json_dumps(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+# JSON(B) columns encoded and decoded with msgspec rather than the standard library's json.
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": msgspec.json.decode}
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """The one engine of a process."""
     if settings.is_sqlite:
-        engine = create_async_engine(settings.database_url, echo=settings.sql_echo)
+        engine = create_async_engine(settings.database_url, echo=settings.sql_echo, **_JSON_CODEC)
         _sqlite_listeners(engine)
         return engine
     # No pool_pre_ping: it costs every checkout a round trip (a request pays one per session). A connection the
     # server dropped fails its statement instead; SQLAlchemy then invalidates the whole pool, so after a database
     # restart only the requests in flight fail, and the next ones get fresh connections.
+    # A pool as large as the requests one process has in flight, and no overflow: overflow connections are
+    # opened and closed under load, each a new PostgreSQL backend. Keep workers x pool within max_connections.
     return create_async_engine(
         settings.database_url,
         echo=settings.sql_echo,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        max_overflow=0,
+        **_JSON_CODEC,
     )
 
 
