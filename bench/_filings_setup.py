@@ -1,23 +1,21 @@
 """The e-filing benchmark's fixtures: the database, filers and their logins, the server, the returns to file."""
 
 import asyncio
-import contextlib
 import datetime
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import httpx
-from sqlalchemy import insert, make_url, select, text, update
+from sqlalchemy import insert, select, text, update
 
+from bench._common import log
+from bench._http_load import stop_server, wait_healthy
 from filings.htkk import render_htkk
 from filings.periods import parse_period
 from registry.models import Taxpayer
@@ -27,7 +25,7 @@ from taxoffice.auth.roles import Role
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
-from tests.support.servers import free_port, postgres_server
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXOFFICE = Path(sys.executable).with_name("taxoffice")
@@ -38,27 +36,6 @@ REGISTERED_ON = datetime.date(2020, 6, 1)
 # Share of demo rows that are enterprises in business (kinds 30 %, status 00 90 %): load enough to find the filers.
 DEMO_ROWS_PER_FILER = 5
 M = 1_000_000
-
-
-def log(line: str = "") -> None:
-    """Print one line at once (phases take long)."""
-    print(line, flush=True)
-
-
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    """The given PostgreSQL database on 127.0.0.1, or a throwaway cluster started here and removed afterwards."""
-    if url is not None:
-        parsed = make_url(url)
-        if not parsed.drivername.startswith("postgresql") or parsed.host not in {HOST, "localhost"}:
-            msg = f"--database-url must be a PostgreSQL database on {HOST}, not {parsed.render_as_string()}"
-            raise SystemExit(msg)
-        yield parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-        return
-    started = time.perf_counter()
-    with postgres_server() as throwaway:
-        log(f"throwaway PostgreSQL cluster started in {time.perf_counter() - started:.1f} s")
-        yield throwaway
 
 
 def vat_values(sales_10: int, input_vat: int) -> dict[str, int]:
@@ -195,40 +172,11 @@ def http_server(url: str, workers: int, pool_size: int | None = None) -> Iterato
         )
         base_url = f"http://{HOST}:{port}"
         try:
-            _wait_healthy(base_url, server, output)
+            wait_healthy(base_url, server, output)
             yield base_url, port, server.pid
         finally:
-            _stop(server)
+            stop_server(server)
             output.seek(0)
             tail = output.read().decode(errors="replace").strip().splitlines()[-15:]
             if any("Traceback" in line or "ERROR" in line for line in tail):
                 log("server output (last lines):\n  " + "\n  ".join(tail))
-
-
-def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], output: IO[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            output.seek(0)
-            log(output.read().decode(errors="replace")[-3000:])
-            msg = f"the server exited with status {server.returncode} before answering /health"
-            raise SystemExit(msg)
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == httpx.codes.OK:
-                return
-        time.sleep(0.2)
-    msg = "the server did not answer /health within 60 s"
-    raise SystemExit(msg)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """SIGINT to uvicorn's supervisor (graceful), then SIGKILL to whatever of its process group is left."""
-    if server.poll() is None:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGKILL)  # its workers, should any outlive the supervisor

@@ -172,13 +172,13 @@ def http_server(url: str, env: dict[str, str], workers: int) -> Iterator[tuple[s
         )
         base_url = f"http://{HOST}:{port}"
         try:
-            _wait_healthy(base_url, server, output)
+            wait_healthy(base_url, server, output)
             yield base_url, server.pid
         finally:
-            _stop(server)
+            stop_server(server)
 
 
-def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], output: IO[bytes]) -> None:
+def wait_healthy(base_url: str, server: subprocess.Popen[bytes], output: IO[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -196,7 +196,7 @@ def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], output: IO[byt
     raise SystemExit(msg)
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def stop_server(server: subprocess.Popen[bytes]) -> None:
     """SIGINT to uvicorn's supervisor (graceful), then SIGKILL to whatever of its process group is left."""
     if server.poll() is None:
         server.send_signal(signal.SIGINT)

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from bench._filings_setup import TAXOFFICE, database, log
+from bench._common import database, log
+from bench._filings_setup import TAXOFFICE
 from bench._reconcile_data import failed_checks, insert_charges, insert_payments, summary
 from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.commands import insert_demo_taxpayers
