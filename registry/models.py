@@ -95,3 +95,15 @@ class TaxCodeCounter(Base):
 
     prefix: Mapped[str] = mapped_column(String(2), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NameWord(Base):
+    """Every word of any taxpayer's ``name_search``, as ``to_tsvector('simple', …)`` splits it (PostgreSQL).
+
+    Filled by a trigger on ``taxpayer`` (inserts, COPY and updates; see the migration ``name_word``); words no
+    name uses any more stay. A words search turns its unfinished last word into the few words it starts.
+    """
+
+    __tablename__ = "name_word"
+
+    word: Mapped[str] = mapped_column(code_string(300), primary_key=True)

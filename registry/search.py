@@ -8,23 +8,28 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, select, text, tuple_
 from sqlalchemy.orm import aliased
 
-from registry.models import Taxpayer
+from registry.models import NameWord, Taxpayer
 from registry.names import fold
 from taxoffice.errors import FieldError, ValidationFailedError
 
 _CODE_LIKE = re.compile(r"^[0-9][0-9 .\-]*$")
 _NOT_WORD = re.compile(r"[^0-9a-z]")
+_PLAIN_WORD = re.compile(r"^[0-9a-z]+$")
 MAX_LIMIT = 200
 # Rows after the cursor, in id order, that one probe of a words search reads (PostgreSQL). Words found in more than
 # 1 name in PROBE_ROWS / limit fill a page within the first probe (a few ms); when a probe found some but not
 # enough, the next probe continues after the last match as long as the rate seen so far promises a full page
 # within MAX_PROBES probes. Rarer words have at most ~limit / PROBE_ROWS of the table to fetch through the GIN
 # index. See docs/registry.md, "Search".
-PROBE_ROWS = 30_000
-MAX_PROBES = 3
+PROBE_ROWS = 15_000
+MAX_PROBES = 2
+# The GIN index reads an unfinished last word (`viet:*`) by decoding the posting list of every word so starting into
+# a bitmap (10-20 ms for a common one) instead of skipping through it; the words it starts (from `name_word`) are
+# whole words, read as `(viet | vietnam)`, when there are at most this many of them.
+MAX_WORDS_STARTING = 30
 # Keeps the planner on the GIN index for the second step: it may take correlated words for common ones.
 INDEX_ONLY = text("SET LOCAL enable_seqscan = off")
 
@@ -55,7 +60,9 @@ class SearchPlan:
 
     Each statement selects ``limit + 1`` rows, to know whether more follow. ``probe(after_id)`` selects the matches
     among the PROBE_ROWS rows (that pass the filters) after ``after_id``; ``after_id`` starts as ``first_after``.
-    ``final_on_index`` asks the caller to execute ``INDEX_ONLY`` before ``final``.
+    ``final_on_index`` asks the caller to execute ``INDEX_ONLY`` before ``final``. ``spelled_out(words)``, given
+    the result of ``words_starting(last_word)``, is the same statement as ``final`` with the unfinished last word
+    replaced by those whole words, or None when that does not pay (too many of them).
     """
 
     final: Select[Any]
@@ -63,6 +70,8 @@ class SearchPlan:
     probe: Callable[[int | None], Select[Any]] | None = None
     first_after: int | None = None
     final_on_index: bool = False
+    last_word: str | None = None
+    spelled_out: Callable[[list[str]], Select[Any] | None] | None = None
 
 
 def probe_again(found: int, new: int, probes: int, wanted: int) -> bool:
@@ -115,11 +124,30 @@ def tsquery_text(words: list[str]) -> str:
     return " & ".join([*cleaned[:-1], f"{cleaned[-1]}:*"]) if cleaned else ""
 
 
-def _words_condition(words: list[str], dialect: str, name_search: Any) -> ColumnElement[bool]:  # noqa: ANN401 - Taxpayer's column or its alias's
-    """Every word but the last is a whole word of the name; the last one starts a word of the name."""
+def spelled_out_tsquery(words: list[str], starting: list[str]) -> str:
+    """``["cong", "ty", "kiem"]`` with ``["kiem", "kiemtoan"]`` → ``"cong & ty & ( kiem | kiemtoan )"``."""
+    return " & ".join([*lexemes(words)[:-1], f"( {' | '.join(starting)} )"])
+
+
+def words_starting(prefix: str) -> Select[str]:
+    """Up to MAX_WORDS_STARTING + 1 words of names that start with ``prefix`` (letters and digits only)."""
+    stmt = select(NameWord.word).where(NameWord.word.like(f"{prefix}%"))
+    return stmt.order_by(NameWord.word).limit(MAX_WORDS_STARTING + 1)
+
+
+def _words_condition(
+    words: list[str],
+    dialect: str,
+    name_search: Any,  # noqa: ANN401 - Taxpayer's column or its alias's
+    tsquery: str | None = None,
+) -> ColumnElement[bool]:
+    """Every word but the last is a whole word of the name; the last one starts a word of the name.
+
+    ``tsquery`` (PostgreSQL) replaces ``tsquery_text(words)``, for the last word spelled out.
+    """
     if dialect == "postgresql":
         vector = func.to_tsvector(literal_column("'simple'"), name_search)
-        matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'"), tsquery_text(words)))
+        matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'"), tsquery or tsquery_text(words)))
         # A lexeme is a substring of the name, so a cheap LIKE per word (letters and digits only, nothing to
         # escape) spares most rows the to_tsvector call without changing what matches.
         return and_(*(name_search.like(f"%{w}%") for w in lexemes(words)), matches)
@@ -163,11 +191,28 @@ def _words_plan(
 
     # `id + 0` hides the primary key's order from the planner, so it reads the few matches through the GIN index
     # instead of walking the primary key past rows that do not match.
-    final = select(Taxpayer).where(*conditions, _words_condition(words, dialect, Taxpayer.name_search))
-    if after_id is not None:
-        final = final.where(Taxpayer.id > after_id)
-    final = final.order_by(Taxpayer.id + 0).limit(rows)
-    return SearchPlan(final, "id", probe=probe, first_after=after_id, final_on_index=True)
+    def on_index(tsquery: str | None) -> Select[Any]:
+        stmt = select(Taxpayer).where(*conditions, _words_condition(words, dialect, Taxpayer.name_search, tsquery))
+        if after_id is not None:
+            stmt = stmt.where(Taxpayer.id > after_id)
+        return stmt.order_by(Taxpayer.id + 0).limit(rows)
+
+    def spelled_out(starting: list[str]) -> Select[Any] | None:
+        if not starting:  # no name has a word so starting
+            return select(Taxpayer).where(false())
+        if len(starting) > MAX_WORDS_STARTING or not all(_PLAIN_WORD.match(w) for w in starting):
+            return None
+        return on_index(spelled_out_tsquery(words, starting))
+
+    return SearchPlan(
+        on_index(None),
+        "id",
+        probe=probe,
+        first_after=after_id,
+        final_on_index=True,
+        last_word=lexemes(words)[-1],
+        spelled_out=spelled_out,
+    )
 
 
 def plan(query: SearchQuery, dialect: str, restriction: ColumnElement[bool] | None = None) -> SearchPlan:

@@ -308,9 +308,15 @@ class TaxpayerService:
                 after = rows[-1].id
             rows = rows[: query.limit + 1]
         if len(rows) <= query.limit:
+            final = plan.final
+            if plan.spelled_out is not None and plan.last_word is not None:
+                starting = list(await self.session.scalars(search.words_starting(plan.last_word)))
+                spelled_out = plan.spelled_out(starting)
+                if spelled_out is not None:
+                    final = spelled_out
             if plan.final_on_index:
                 await self.session.execute(search.INDEX_ONLY)
-            rows = list(await self.session.scalars(plan.final))
+            rows = list(await self.session.scalars(final))
         return rows[: query.limit], search.next_cursor(rows, plan.sort, query.limit)
 
     async def count(self) -> int:

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry import search
 from registry.models import Taxpayer
 from registry.names import fold
+from registry.schemas import TaxpayerUpdate
 from registry.search import SearchQuery
 from registry.services import TaxpayerService
 from taxoffice.auth.roles import Principal, Role
@@ -57,13 +58,14 @@ async def _all_pages(service: TaxpayerService, q: str, limit: int) -> list[str]:
 QUERIES = ["cong ty kiem thu", "kiem", "KIEM THU", "thu kiem", "cong ty t", "sao mai", "nguyen", "cong ty", "zzz"]
 
 
-@pytest.mark.parametrize("probe_rows", [search.PROBE_ROWS, 3, 1])
+@pytest.mark.parametrize(("probe_rows", "words_starting"), [(search.PROBE_ROWS, 30), (3, 30), (1, 30), (1, 0)])
 async def test_words_search_pages_follow_the_rule(
-    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, probe_rows: int
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, probe_rows: int, words_starting: int
 ) -> None:
-    """Whether the probe in id order fills the page or the GIN index answers, pages hold the same rows in order."""
+    """Probe in id order, GIN with the last word spelled out or as a prefix: pages hold the same rows in order."""
     rows = await _seed(session)
     monkeypatch.setattr(search, "PROBE_ROWS", probe_rows)
+    monkeypatch.setattr(search, "MAX_WORDS_STARTING", words_starting)
     service = TaxpayerService(session)
     for q in QUERIES:
         for limit in (1, 2, 50):
@@ -95,6 +97,21 @@ async def test_words_search_with_filters_and_a_taxpayer_user(session: AsyncSessi
     mine, cursor = await service.search(me, SearchQuery(q="cong ty kiem"))
     assert [r.tax_code for r in mine] == [rows[5].tax_code]
     assert cursor is None
+
+
+async def test_a_renamed_taxpayer_is_found_by_its_new_words(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words an unfinished last word is spelled out into follow registrations and renames (PostgreSQL)."""
+    rows = await _seed(session)
+    monkeypatch.setattr(search, "PROBE_ROWS", 1)  # straight to the GIN index
+    service = TaxpayerService(session)
+    await service.update(SYSTEM, rows[0].tax_code, TaxpayerUpdate(name="Công ty Kiểm Thử Quỳnh Lưu"))
+    found, _ = await service.search(SYSTEM, SearchQuery(q="kiem thu quy"))
+    assert [r.name for r in found] == ["Công ty Kiểm Thử Quỳnh Lưu"]
+    if session.get_bind().dialect.name == "postgresql":
+        assert list(await session.scalars(search.words_starting("qu"))) == ["quynh"]
+        assert list(await session.scalars(search.words_starting("ki"))) == ["kiem", "kieu", "kinh"]
 
 
 async def test_a_query_without_letters_or_digits_is_refused(session: AsyncSession) -> None:
