@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry import demo
 from registry.names import fold
-from registry.search import INDEX_ONLY, Match, SearchQuery, plan
+from registry.search import INDEX_ONLY, Match, SearchQuery, plan, words_starting
 from registry.services import TaxpayerService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import create_session_factory
@@ -219,7 +219,8 @@ async def explain(engine: AsyncEngine, probe: Probe) -> list[str]:
 
     asyncpg prepares every statement and PostgreSQL may switch a prepared statement to a generic plan, one made
     without the parameters' values, after 5 executions; both plans are shown when it does. A words search has two
-    statements: the probe in id order (enough when it fills the page) and the search through the GIN index.
+    statements: the probe in id order (enough when it fills the page) and the search through the GIN index, with
+    the unfinished last word spelled out as the service does it.
     """
     chosen = plan(probe.query, "postgresql")
     lines: list[str] = []
@@ -227,7 +228,15 @@ async def explain(engine: AsyncEngine, probe: Probe) -> list[str]:
         lines.append("      1. probe of the first rows in id order:")
         lines += await _explain_statement(engine, chosen.probe(chosen.first_after), on_index=False)
         lines.append("      2. when the probe does not fill the page:")
-    lines += await _explain_statement(engine, chosen.final, on_index=chosen.final_on_index)
+    final = chosen.final
+    if chosen.spelled_out is not None and chosen.last_word is not None:
+        async with engine.connect() as conn:
+            starting = list((await conn.execute(words_starting(chosen.last_word))).scalars())
+        spelled_out = chosen.spelled_out(starting)
+        lines.append(f"      (the last word spelled out: {len(starting)} words start with {chosen.last_word!r})")
+        if spelled_out is not None:
+            final = spelled_out
+    lines += await _explain_statement(engine, final, on_index=chosen.final_on_index)
     return lines
 
 
