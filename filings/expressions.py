@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
 
+from taxoffice.money import round_half_up as money_round
+
 Number: TypeAlias = int | Fraction
 Value: TypeAlias = int | Fraction | bool
 _Node: TypeAlias = Callable[[Mapping[str, Number]], Value]
@@ -32,12 +34,10 @@ class ExpressionError(ValueError):
 
 
 def round_half_up(value: Value) -> int:
-    """``value`` rounded to the nearest integer, halves away from zero (2.5 → 3, -2.5 → -3)."""
+    """``value`` rounded to the nearest integer by the one rounding rule (``taxoffice.money``: halves away from zero)."""
     if isinstance(value, int):
         return int(value)
-    magnitude = abs(value)
-    whole = int(magnitude + Fraction(1, 2))
-    return whole if value >= 0 else -whole
+    return money_round(value.numerator, value.denominator)
 
 
 def _normalise(value: Value) -> Value:

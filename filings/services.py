@@ -20,6 +20,7 @@ from filings.errors import (
 from filings.fines import late_filing_fine
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
+from filings.lookup import search_query
 from filings.models import TaxReturn
 from filings.periods import Period, days_late, effective_deadline
 from filings.receipts import (
@@ -381,21 +382,8 @@ class FilingService:
         limit: int = 100,
     ) -> list[TaxReturn]:
         """Returns, newest first; taxpayers see only their own."""
-        query = select(TaxReturn).order_by(TaxReturn.id.desc()).limit(limit)
-        if tax_code:
-            code = parse_code(tax_code)
-            if not actor.may_see_taxpayer(code):
-                return []
-            query = query.where(TaxReturn.tax_code == code)
-        elif not actor.is_staff:
-            query = query.where(TaxReturn.tax_code == (actor.tax_code or ""))
-        if form:
-            query = query.where(TaxReturn.form_code == form.replace("-", "/"))
-        if period:
-            query = query.where(TaxReturn.period == period)
-        if status:
-            query = query.where(TaxReturn.status == status)
-        return list(await self.session.scalars(query))
+        query = search_query(actor, tax_code=tax_code, form=form, period=period, status=status, limit=limit)
+        return [] if query is None else list(await self.session.scalars(query))
 
     async def accepted_in_year(self, tax_code: str, year: int) -> list[TaxReturn]:
         """The current accepted returns of a taxpayer whose period lies in ``year``."""
