@@ -1,10 +1,12 @@
-"""Shared pieces of the registry benchmarks: output, percentiles, CPU accounting, the database under test."""
+"""Shared pieces of the benchmarks: output, percentiles, CPU accounting, the database under test, running one."""
 
+import argparse
 import os
 import random
+import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,7 +53,7 @@ def person(rng: random.Random) -> tuple[str, str, str]:
 # --- CPU accounting from /proc (which process used the cores during a phase) -----------------------------------
 
 
-def _proc_cpu(pid: int) -> tuple[str, int, int, float] | None:
+def proc_cpu(pid: int) -> tuple[str, int, int, float] | None:
     """A process's command name, parent, process group, and CPU seconds of it and its reaped children; None if gone."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
@@ -70,7 +72,7 @@ def cpu_snapshot(server_group: int | None) -> dict[str, float]:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        info = _proc_cpu(int(entry.name))
+        info = proc_cpu(int(entry.name))
         if info is None:
             continue
         comm, parent, group, seconds = info
@@ -152,3 +154,19 @@ async def count_taxpayers(engine: AsyncEngine) -> int:
     """How many taxpayers the database holds."""
     async with engine.connect() as conn:
         return int((await conn.execute(text("SELECT count(*) FROM taxpayer"))).scalar_one())
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_benchmark(run: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> None:
+    """Run ``run(args)``; Ctrl-C or SIGTERM still stops its server and removes its throwaway cluster."""
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    started = time.perf_counter()
+    try:
+        run(args)
+    except KeyboardInterrupt:
+        log("interrupted; cleaned up")
+        sys.exit(130)
+    log(f"benchmark finished in {time.perf_counter() - started:.0f} s")

@@ -11,9 +11,11 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench._common import proc_cpu
 
 HOST = "127.0.0.1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -60,15 +62,6 @@ class LoadResult:
     def seconds(self) -> float:
         """The run's wall time."""
         return self.finished - self.started
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """The ``pct`` percentile by nearest rank."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, round(pct / 100 * len(ordered) + 0.5 - 1e-9))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def _note(result: LoadResult, key: str, detail: str) -> None:
@@ -144,18 +137,6 @@ async def drive(port: int, items: Iterator[Item], tokens: dict[str, str], client
 # --- CPU accounting from /proc ---------------------------------------------------------------------------------
 
 
-def _proc_cpu(pid: int) -> tuple[str, int, int, float] | None:
-    """A process's command name, parent, process group and CPU seconds (with reaped children); None if gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    comm = raw[raw.index("(") + 1 : raw.rindex(")")]
-    fields = raw[raw.rindex(")") + 2 :].split()
-    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return comm, int(fields[1]), int(fields[2]), ticks / CLOCK_TICKS
-
-
 def _postmaster(port: int) -> int | None:
     """The PostgreSQL postmaster serving ``port`` on this machine (others' clusters may run beside ours)."""
     for entry in Path("/proc").iterdir():
@@ -182,7 +163,7 @@ def cpu_snapshot(server_group: int, pg_port: int | None = None) -> dict[str, flo
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        info = _proc_cpu(int(entry.name))
+        info = proc_cpu(int(entry.name))
         if info is None:
             continue
         comm, parent, group, seconds = info

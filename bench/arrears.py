@@ -31,8 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench._arrears_data import assign_officers, change_accounts, load
-from bench._common import database, log
-from bench._filings_load import percentile
+from bench._common import database, log, percentile
 from jobs.recording import execute_run
 from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.ageing import Bucket

@@ -19,20 +19,18 @@ import argparse
 import asyncio
 import datetime
 import itertools
-import signal
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 # This folder comes first on sys.path and this file's name would shadow the ``filings`` package: the root goes first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import make_url, text
 
-from bench._common import database, log
-from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive, percentile
+from bench._common import database, log, percentile, run_benchmark
+from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive
 from bench._filings_setup import create_filers, http_server, json_body, log_in, periods, vat_values
 from bench._filings_setup import xml_body as render_xml
 from filings.forms import FormVersion, assess, find_by_htkk
@@ -54,10 +52,6 @@ M = 1_000_000
 def verdict(ok: bool) -> str:
     """A figure's mark against its target."""
     return "target met" if ok else "TARGET MISSED"
-
-
-def _raise_keyboard_interrupt(_signum: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def returns_to_file(filers: list[tuple[str, str]], until: datetime.date, media: str) -> Iterator[Item]:
@@ -272,15 +266,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark; Ctrl-C or SIGTERM still stops the server and removes the throwaway cluster."""
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    started = time.perf_counter()
-    try:
-        run(args)
-    except KeyboardInterrupt:
-        log("interrupted; cleaned up")
-        sys.exit(130)
-    log(f"benchmark finished in {time.perf_counter() - started:.0f} s")
+    run_benchmark(run, parse_args(argv))
 
 
 if __name__ == "__main__":

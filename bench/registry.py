@@ -21,12 +21,10 @@ import os
 import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 
 # This folder comes first on sys.path and this file's name would shadow the ``registry`` package: the root goes first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,6 +38,7 @@ from _common import (
     database,
     describe_server,
     log,
+    run_benchmark,
     table_report,
     verdict,
 )
@@ -52,10 +51,6 @@ from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
 
 PHASES = ("load", "search", "http")
-
-
-def _raise_keyboard_interrupt(_signum: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 # --- 1. demo load ---------------------------------------------------------------------------------------------
@@ -208,15 +203,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmarks; Ctrl-C or SIGTERM still stops the server and removes the throwaway cluster."""
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    started = time.perf_counter()
-    try:
-        run(args)
-    except KeyboardInterrupt:
-        log("interrupted; cleaned up")
-        sys.exit(130)
-    log(f"benchmark finished in {time.perf_counter() - started:.0f} s")
+    run_benchmark(run, parse_args(argv))
 
 
 if __name__ == "__main__":

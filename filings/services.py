@@ -38,7 +38,7 @@ from filings.receipts import (
 )
 from filings.schemas import ReturnKind
 from registry.models import Taxpayer
-from registry.services import parse_code
+from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
 from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Principal
@@ -64,15 +64,9 @@ class FilingService:
         """The working calendar with the office's overrides (the calendar service's short per-process cache)."""
         return await CalendarService(self.session).calendar()
 
-    def _visible_code(self, actor: Principal, raw_code: str) -> str:
-        code = parse_code(raw_code)
-        if not actor.may_see_taxpayer(code):
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
-        return code
-
     async def taxpayer(self, actor: Principal, raw_code: str) -> Taxpayer:
         """The registry record of a tax code the actor may see; a 404 otherwise."""
-        code = self._visible_code(actor, raw_code)
+        code = visible_code(actor, raw_code)
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
@@ -114,7 +108,7 @@ class FilingService:
         self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
     ) -> Checked:
         """Everything but storing: raises when the return cannot be received, else says what the office found."""
-        code = self._visible_code(actor, envelope.tax_code)
+        code = visible_code(actor, envelope.tax_code)
         period = envelope.period
         try:
             form = (

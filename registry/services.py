@@ -39,6 +39,15 @@ def parse_code(raw: str, field: str = "tax_code") -> str:
         ) from exc
 
 
+def visible_code(actor: Principal, raw: str) -> str:
+    """The normalised tax code if ``actor`` may see it; otherwise a 404, as if it were not registered."""
+    code = parse_code(raw)
+    if not actor.may_see_taxpayer(code):
+        msg = f"No taxpayer is registered under {code}."
+        raise ResourceNotFoundError(msg)
+    return code
+
+
 def snapshot(tp: Taxpayer) -> dict[str, Any]:
     """The fields a history entry compares."""
     return {
@@ -73,11 +82,7 @@ class TaxpayerService:
 
     async def get(self, actor: Principal, raw_code: str) -> Taxpayer:
         """One taxpayer; a taxpayer user sees only itself (anything else looks like it does not exist)."""
-        code = parse_code(raw_code)
-        if not actor.may_see_taxpayer(code):
-            msg = f"No taxpayer is registered under {code}."
-            raise ResourceNotFoundError(msg)
-        return await self._load(code)
+        return await self._load(visible_code(actor, raw_code))
 
     async def _issue_code(self, data: TaxpayerCreate, registered_on: datetime.date) -> tuple[str, Taxpayer | None]:
         if data.kind is TaxpayerKind.BRANCH:

@@ -4,13 +4,12 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from registry.services import parse_code
+from registry.services import visible_code
 from taxoffice.accounts.payment_controllers import ROUTES as PAYMENT_ROUTES
 from taxoffice.accounts.schemas import ChargeRead, ChargesRead
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
-from taxoffice.errors import ResourceNotFoundError
 
 
 class ChargeController(Controller):
@@ -28,9 +27,7 @@ class ChargeController(Controller):
         period: FromQuery[str | None] = None,
     ) -> ChargesRead:
         """Every charge posted to the taxpayer, oldest due first."""
-        code = parse_code(tax_code)
-        if not actor.may_see_taxpayer(code):
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        code = visible_code(actor, tax_code)
         rows = await accounts.charges(code, period=period)
         return ChargesRead(
             tax_code=code,

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.services import parse_code
+from registry.services import parse_code, visible_code
 from taxoffice.accounts import views
 from taxoffice.accounts.imports import import_statement
 from taxoffice.accounts.payments import PaymentRecord, PaymentService
@@ -26,7 +26,6 @@ from taxoffice.accounts.schemas import (
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.errors import ResourceNotFoundError
 
 BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
 # A statement upload; larger files are refused with 413 before anything is read.
@@ -150,9 +149,7 @@ class AccountController(Controller):
         as_of: FromQuery[datetime.date | None] = None,
     ) -> AccountRead:
         """The account on ``as_of`` (default today): interest as if paid that day."""
-        code = parse_code(tax_code)
-        if not actor.may_see_taxpayer(code):
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+        code = visible_code(actor, tax_code)
         return views.account(await accounts.statement(code, as_of or today))
 
 

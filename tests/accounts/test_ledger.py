@@ -118,3 +118,11 @@ def test_settle_matches_open_items_then_allocate() -> None:
         assert [p.unallocated for p in fast_payments] == [p.unallocated for p in payments]
         reached_interest += any(a.component == "interest" for a in made)
     assert reached_interest > 100  # the cases do exercise interest
+
+
+def test_a_supplementary_raise_bears_interest_from_the_original_deadline() -> None:
+    # DOMAIN.md §5: 2,000,000 more VAT declared on 5 Mar for a period first due 20 Jan; unpaid on 10 Mar.
+    raise_ = ChargeRow(4, "tax", "VAT", "1701", "2025-12", 2 * M, D(2026, 3, 5), DUE)
+    ledger = Ledger.build([raise_], [])
+    # 21 Jan to 9 Mar: 48 days x 0.03 % of 2,000,000 = 28,800.
+    assert ledger.charges[0].interest_accrued(D(2026, 3, 10)) == 28_800
