@@ -7,6 +7,7 @@ from taxoffice.arrears import models as arrears_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
 from taxoffice.jobruns import models as jobruns_models
+from taxoffice.reports import models as reports_models
 from taxoffice.workdays import models as workdays_models
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "jobruns_models",
     "metadata",
     "registry_models",
+    "reports_models",
     "workdays_models",
 ]

@@ -2,10 +2,10 @@
 
 import datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taxoffice.db import Model, code_string
+from taxoffice.db import Base, Model, code_string
 
 
 class Charge(Model):
@@ -100,3 +100,24 @@ class InterestAccrual(Model):
     as_of: Mapped[datetime.date] = mapped_column(Date)
     accrued: Mapped[int] = mapped_column(BigInteger)
     outstanding: Mapped[int] = mapped_column(BigInteger)
+
+
+class CollectionDay(Base):
+    """Money applied to charges, summed by day, tax office, tax type, budget sub-item and component.
+
+    Kept by the reconcile job in the same transaction as the allocations it sums (``reconcile._write``), so the
+    collections report reads a few hundred rows a day instead of the whole allocation ledger.
+    ``overdue``: the money was paid after the charge's due date (arrears collected).
+    ``tax_office`` is the taxpayer's office when the money was applied.
+    """
+
+    __tablename__ = "collection_day"
+
+    day: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    tax_office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    tax_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    sub_item: Mapped[str] = mapped_column(String(4), primary_key=True)
+    component: Mapped[str] = mapped_column(String(10), primary_key=True)
+    overdue: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(Integer)

@@ -3,10 +3,10 @@
 import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, LargeBinary, String, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taxoffice.db import JsonB, Model, code_string
+from taxoffice.db import Base, JsonB, Model, code_string
 
 
 class ArrearsCase(Model):
@@ -63,6 +63,11 @@ class ArrearsCase(Model):
     overdue_interest: Mapped[int] = mapped_column(BigInteger)
     overdue_fines: Mapped[int] = mapped_column(BigInteger)
     overdue_total: Mapped[int] = mapped_column(BigInteger)
+    # The overdue total split by tax type (tax, interest and fines of that type's charges); the rest is other types.
+    # NULL: not yet computed (a case written before the split existed); the next flag-arrears run fills it.
+    overdue_vat: Mapped[int | None] = mapped_column(BigInteger)
+    overdue_cit: Mapped[int | None] = mapped_column(BigInteger)
+    overdue_pit: Mapped[int | None] = mapped_column(BigInteger)
     oldest_due_on: Mapped[datetime.date] = mapped_column(Date)
     bucket: Mapped[str] = mapped_column(String(10))
     stage: Mapped[str | None] = mapped_column(String(24))
@@ -127,3 +132,22 @@ class DebtNotice(Model):
     total: Mapped[int] = mapped_column(BigInteger)
     issued_by: Mapped[str] = mapped_column(String(80))
     document: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArrearsStock(Base):
+    """The open cases' overdue amounts as one ``flag-arrears`` run left them, summed for reporting.
+
+    One row per run day, tax office, ageing bucket, category and tax type (``VAT``, ``CIT``, ``PIT``, ``OTH``).
+    ``cases`` counts the cases owing something of that tax type.
+    A run replaces its day's rows, so the stock on any past run day stays as that run saw it.
+    """
+
+    __tablename__ = "arrears_stock"
+
+    as_of: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    tax_office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(String(12), primary_key=True)
+    tax_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
