@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.orm import InstrumentedAttribute
 
 from registry.models import Taxpayer
+from taxoffice.accounts.collections import CollectionDays, post
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, Payment
 
@@ -203,6 +204,7 @@ class BatchWork:
 
     new: list[tuple[int, NewAllocation]] = field(default_factory=list)
     changed: dict[int, PaymentState] = field(default_factory=dict)
+    collected: CollectionDays = field(default_factory=CollectionDays)
 
 
 class Reconciler:
@@ -274,15 +276,21 @@ class Reconciler:
         return [taxpayer_id for taxpayer_id in await session.scalars(query) if taxpayer_id is not None]
 
     @staticmethod
-    async def _lock(session: AsyncSession, taxpayer_ids: list[int]) -> list[int]:
+    async def _lock(session: AsyncSession, taxpayer_ids: list[int]) -> dict[int, str]:
+        """Lock the taxpayers of ``taxpayer_ids`` not locked by another worker: their ids → tax offices."""
         dialect = session.get_bind().dialect.name
-        query = select(Taxpayer.id).where(_among(Taxpayer.id, taxpayer_ids, dialect)).order_by(Taxpayer.id)
+        query = (
+            select(Taxpayer.id, Taxpayer.tax_office)
+            .where(_among(Taxpayer.id, taxpayer_ids, dialect))
+            .order_by(Taxpayer.id)
+        )
         if dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        return list(await session.scalars(query))
+        return {row[0]: row[1] for row in await session.execute(query)}
 
-    async def _reconcile(self, session: AsyncSession, ids: list[int], counts: ReconcileCounts) -> BatchWork:
+    async def _reconcile(self, session: AsyncSession, offices: dict[int, str], counts: ReconcileCounts) -> BatchWork:
         """Settle the batch in memory; every ``YIELD_EVERY`` taxpayers the event loop may move a write along."""
+        ids = list(offices)
         batch = await load_batch(session, ids)
         ledgers = {tid: Ledger.build(batch.charges.get(tid, []), batch.allocations.get(tid, [])) for tid in ids}
         releases = {tid: ledger.releases() for tid, ledger in ledgers.items()}
@@ -311,21 +319,26 @@ class Reconciler:
                 await asyncio.sleep(0)
         counts.allocations += len(new)
         counts.payments += len(changed)
+        _sum_collected(work, batch, offices)
         return work
 
     async def _finish(self, session: AsyncSession, work: BatchWork, run_name: str) -> None:
         """Write the batch and commit it; the session is closed either way."""
         try:
-            await self._write(session, work.new, work.changed, run_name)
+            await self._write(session, work.new, work.changed, work.collected, run_name)
             await session.commit()
         finally:
             await session.close()
 
     @staticmethod
     async def _write(
-        session: AsyncSession, new: list[tuple[int, NewAllocation]], changed: dict[int, PaymentState], run_name: str
+        session: AsyncSession,
+        new: list[tuple[int, NewAllocation]],
+        changed: dict[int, PaymentState],
+        collected: CollectionDays,
+        run_name: str,
     ) -> None:
-        """New allocations (``COPY`` on PostgreSQL), then the payments' new rests and statuses in one statement."""
+        """New allocations (``COPY`` on PostgreSQL) and their daily sums, then the payments' rests and statuses."""
         conn = await session.connection()
         postgres = conn.dialect.name == "postgresql"
         now = datetime.datetime.now(datetime.UTC)
@@ -339,6 +352,7 @@ class Reconciler:
                 await raw.copy_records_to_table("payment_allocation", records=records, columns=ALLOCATION_COLUMNS)
             else:
                 await conn.execute(insert(Allocation), [dict(zip(ALLOCATION_COLUMNS, r, strict=True)) for r in records])
+        await post(conn, collected)
         if not changed:
             return
         ids = list(changed)
@@ -359,3 +373,20 @@ class Reconciler:
             for i, a, s in zip(ids, amounts, statuses, strict=True)
         ]
         await session.execute(update(Payment), rows)  # ORM bulk UPDATE by primary key
+
+
+def _sum_collected(work: BatchWork, batch: LedgerBatch, offices: dict[int, str]) -> None:
+    """Add the batch's new allocations to its daily collections summary."""
+    charges = {row.id: row for rows in batch.charges.values() for row in rows}
+    add = work.collected.add
+    for taxpayer_id, allocation in work.new:
+        charge = charges[allocation.charge_id]
+        add(
+            paid_on=allocation.paid_on,
+            due_on=charge.due_on,
+            tax_office=offices[taxpayer_id],
+            tax_type=charge.tax_type,
+            sub_item=charge.sub_item,
+            component=allocation.component,
+            amount=allocation.amount,
+        )

@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from registry.models import Taxpayer
-from taxoffice.accounts.models import Allocation, Charge, Payment
+from taxoffice.accounts import collections
+from taxoffice.accounts.models import Allocation, Charge, CollectionDay, Payment
 from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.commands import insert_demo_taxpayers
@@ -67,7 +68,7 @@ async def factory(own_db_url: str, settings: Settings) -> AsyncIterator[async_se
         await session.commit()
     yield sessions
     async with sessions() as session:
-        for model in (Allocation, Payment, Charge):
+        for model in (CollectionDay, Allocation, Payment, Charge):
             await session.execute(delete(model))
         await session.commit()
     await engine.dispose()
@@ -101,7 +102,20 @@ async def _consistent(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, 
             )
         )
         assert over == 0
+        await _summary_matches_ledger(session)
         return sum(r[2] for r in rows), sum(r[1] for r in rows)
+
+
+async def _summary_matches_ledger(session: AsyncSession) -> None:
+    """The daily collections the job kept batch by batch equal the same sums rebuilt from the allocations."""
+    columns = (CollectionDay.day, CollectionDay.tax_office, CollectionDay.component, CollectionDay.overdue)
+    query = select(*columns, CollectionDay.amount, CollectionDay.lines).where(CollectionDay.amount != 0)
+    kept = sorted(tuple(row) for row in await session.execute(query))
+    await collections.rebuild(session)
+    rebuilt = sorted(tuple(row) for row in await session.execute(query))
+    await session.rollback()
+    assert kept == rebuilt
+    assert sum(row[4] for row in kept) == await session.scalar(select(func.coalesce(func.sum(Allocation.amount), 0)))
 
 
 async def test_two_workers_never_apply_the_same_money_twice(factory: async_sessionmaker[AsyncSession]) -> None:
