@@ -16,6 +16,7 @@ from taxoffice.accounts.accrual import accrue_interest as accrue
 from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.arrears.flagging import flag_arrears as flag
 from taxoffice.auth.roles import Principal
+from taxoffice.reports.monthly import keep_monthly_reports
 
 
 def _as_of(value: str | None) -> datetime.date:
@@ -52,9 +53,20 @@ async def flag_arrears(ctx: dict[str, Any], as_of: str | None = None) -> dict[st
     return counts.as_dict()
 
 
+async def monthly_reports(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
+    """Generate and keep last month's reports (XLSX) once, for download; later runs of the month find them kept."""
+    day = _as_of(as_of)
+    async with ctx["session_factory"]() as session:
+        counts = await keep_monthly_reports(
+            session, day, generated_by="job:monthly-reports", now=datetime.datetime.now(datetime.UTC)
+        )
+        await session.commit()
+    return counts.as_dict()
+
+
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
 # Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
-# accrue-interest 02:00, flag-arrears 03:00.
+# accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files).
 TASKS: dict[str, JobSpec] = {
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
@@ -62,4 +74,5 @@ TASKS: dict[str, JobSpec] = {
     "reconcile-payments": JobSpec(reconcile_payments, Daily(1, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     "accrue-interest": JobSpec(accrue_interest, Daily(2, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     "flag-arrears": JobSpec(flag_arrears, Daily(3, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
+    "monthly-reports": JobSpec(monthly_reports, Daily(4, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
 }

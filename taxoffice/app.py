@@ -26,6 +26,7 @@ from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
 from taxoffice.problems import EXCEPTION_HANDLERS
+from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
 
 API_PREFIX = "/api/v1"
@@ -78,6 +79,7 @@ def create_app(
             *ACCOUNT_ROUTES,
             *ARREARS_ROUTES,
             *JOB_ROUTES,
+            *REPORT_ROUTES,
         ],
     )
     return Litestar(

@@ -187,3 +187,49 @@ def import_payments(file: Path) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command()
+@click.argument("name")
+@click.option("--format", "file_format", type=click.Choice(["json", "csv", "xlsx"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--from", "start", type=_DATE, default=None, help="First day (default: 1 January of --to's year).")
+@click.option("--to", "end", type=_DATE, default=None, help="Last day (default: today).")
+@click.option("--period", default="month", show_default=True, help="month, quarter or year.")
+@click.option("--group-by", default=None, help="Comma list, e.g. tax_type,tax_office.")
+@click.option("--tax-office", default=None)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--as-of", "as_of", type=_DATE, default=None, help="arrears: the day of the stock.")
+@click.option("--section", default=None, help="csv: which section (default: the first).")
+def report(
+    name: str,
+    file_format: str,
+    output: Path,
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    period: str,
+    group_by: str | None,
+    tax_office: str | None,
+    lang: str,
+    as_of: datetime.datetime | None,
+    section: str | None,
+) -> None:
+    """Write report NAME (taxpayer-growth, collections, arrears, compliance) to a file."""
+    from taxoffice.reports.cli import ReportOptions, write_report  # noqa: PLC0415 - keeps `--help` fast
+    from taxoffice.reports.services import FileFormat  # noqa: PLC0415 - keeps `--help` fast
+
+    options = ReportOptions(
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        period=period,
+        group_by=group_by,
+        tax_office=tax_office,
+        lang=lang,
+        as_of=as_of.date() if as_of else None,
+        section=section,
+    )
+    rendered = _run(write_report(get_settings(), name, FileFormat(file_format), output, options))
+    click.echo(f"{name}: {len(rendered.content):,} bytes written to {output}")

@@ -23,6 +23,7 @@ from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
 from taxoffice.jobruns.services import JobDispatcher, JobRunService
+from taxoffice.reports.services import ReportService
 from taxoffice.workdays.services import CalendarService
 
 
@@ -135,6 +136,11 @@ def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightSer
     return OversightService(db_session)
 
 
+def provide_reports(db_session: NamedDependency[AsyncSession]) -> ReportService:
+    """Reports for managers and officers."""
+    return ReportService(db_session)
+
+
 DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
@@ -154,4 +160,5 @@ DEPENDENCIES = {
     "notices": Provide(provide_notices, sync_to_thread=False),
     "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
     "oversight": Provide(provide_oversight, sync_to_thread=False),
+    "reports": Provide(provide_reports, sync_to_thread=False),
 }

@@ -35,7 +35,10 @@ def test_jobs_run_is_recorded_and_prints_counts(tmp_path: Path) -> None:
     assert done.stdout.strip() == "resume-suspensions: resumed=0 (run 1)"
     unknown = _run(tmp_path, "jobs", "run", "collect-everything")
     assert unknown.returncode == 1
-    assert "known jobs: accrue-interest, flag-arrears, reconcile-payments, resume-suspensions" in unknown.stderr
+    assert (
+        "known jobs: accrue-interest, flag-arrears, monthly-reports, reconcile-payments, resume-suspensions"
+        in unknown.stderr
+    )
     with sqlite3.connect(tmp_path / "cli.db") as db:
         rows = db.execute(
             "SELECT name, as_of, status, requested_by, origin, counts, attempt, error FROM job_run"

@@ -1,0 +1,214 @@
+"""The arrears report: the stock of overdue debt as a ``flag-arrears`` run saw it, its age, and how it moved.
+
+Every successful ``flag-arrears`` run leaves the open cases' amounts summed by tax office, ageing bucket,
+category and tax type in ``arrears_stock``; the report reads the last run on or before the day asked for (a
+few thousand rows whatever the number of taxpayers). Against the year's collections (``collection_day``) it
+gives the two benchmarks of DOMAIN.md §8: arrears under 10 % of collections, under 20 % of them older than a
+year. Movement: the stock at the previous month's last run, what was collected of overdue debt since, and the
+rest of the change (new debts and interest, less anything reclassified); write-offs are not recorded yet.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.accounts.models import CollectionDay
+from taxoffice.arrears.ageing import Bucket
+from taxoffice.arrears.models import ArrearsStock
+from taxoffice.errors import RuleViolationError
+from taxoffice.jobruns.models import JobRun, JobStatus
+from taxoffice.reports._frames import cells
+from taxoffice.reports.params import ReportQuery
+from taxoffice.reports.tables import Cell, Chart, Column, Kind, Report, Section, rate, totals_row
+
+NAME = "arrears"
+FLAG_JOB = "flag-arrears"
+ALL_TYPES = "ALL"  # the stock rows of every tax type together (a case owing two types counts once)
+DIMENSIONS: dict[str, Column] = {
+    "bucket": Column("bucket", "Tuổi nợ (ngày)", "Days overdue"),
+    "category": Column("category", "Phân loại", "Category"),
+    "tax_type": Column("tax_type", "Sắc thuế", "Tax type"),
+    "tax_office": Column("tax_office", "Cơ quan thuế", "Tax office"),
+}
+STOCK_FIGURES = (
+    Column("cases", "Số hồ sơ nợ", "Cases", Kind.COUNT, total=True),
+    Column("amount", "Số tiền nợ", "Amount overdue", Kind.MONEY, total=True),
+    Column("share", "Tỷ trọng (%)", "Share", Kind.PERCENT),
+)
+INDICATOR_COLUMNS = (
+    Column("indicator", "Chỉ tiêu", "Indicator"),
+    Column("amount", "Số tiền", "Amount", Kind.MONEY),
+    Column("rate", "Tỷ lệ (%)", "Rate", Kind.PERCENT),
+    Column("benchmark", "Ngưỡng (%)", "Benchmark", Kind.PERCENT),
+    Column("met", "Đạt", "Met"),
+)
+MOVEMENT_COLUMNS = (
+    Column("tax_type", "Sắc thuế", "Tax type"),
+    Column("opening", "Nợ đầu kỳ", "Opening stock", Kind.MONEY, total=True),
+    Column("collected", "Đã thu nợ", "Collected", Kind.MONEY, total=True),
+    Column("new", "Phát sinh mới và điều chỉnh", "New and other changes", Kind.MONEY, total=True),
+    Column("closing", "Nợ cuối kỳ", "Closing stock", Kind.MONEY, total=True),
+)
+ARREARS_RATIO = Decimal("0.10")
+OLD_SHARE = Decimal("0.20")
+
+
+class NoArrearsRunError(RuleViolationError):
+    """No ``flag-arrears`` run on or before the day: there is no stock to report."""
+
+    def __init__(self, day: datetime.date) -> None:
+        super().__init__(f"No successful flag-arrears run on or before {day}; run it first (POST /jobs).")
+
+
+async def run_day(session: AsyncSession, on_or_before: datetime.date) -> datetime.date | None:
+    """The day of the last successful ``flag-arrears`` run on or before ``on_or_before``."""
+    return await session.scalar(
+        select(func.max(JobRun.as_of)).where(
+            JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value, JobRun.as_of <= on_or_before
+        )
+    )
+
+
+async def _stock(session: AsyncSession, day: datetime.date, office: str | None) -> pd.DataFrame:
+    query = select(
+        ArrearsStock.tax_office,
+        ArrearsStock.bucket,
+        ArrearsStock.category,
+        ArrearsStock.tax_type,
+        ArrearsStock.cases,
+        ArrearsStock.amount,
+    ).where(ArrearsStock.as_of == day)
+    if office:
+        query = query.where(ArrearsStock.tax_office == office)
+    rows = [tuple(row) for row in await session.execute(query)]
+    data = pd.DataFrame(rows, columns=["tax_office", "bucket", "category", "tax_type", "cases", "amount"])
+    return data.astype({"cases": "int64", "amount": "int64"})
+
+
+async def _collected(
+    session: AsyncSession, start: datetime.date, end: datetime.date, office: str | None, *, overdue_only: bool
+) -> dict[str, int]:
+    """Collected ``start`` … ``end`` per tax type (only arrears: ``overdue_only``)."""
+    where: list[ColumnElement[bool]] = [CollectionDay.day.between(start, end)]
+    if office:
+        where.append(CollectionDay.tax_office == office)
+    if overdue_only:
+        where.append(CollectionDay.overdue.is_(True))
+    query = select(CollectionDay.tax_type, func.sum(CollectionDay.amount)).where(and_(*where))
+    return {row[0]: int(row[1]) for row in await session.execute(query.group_by(CollectionDay.tax_type))}
+
+
+def stock_rows(stock: pd.DataFrame, dims: list[str]) -> list[tuple[object, ...]]:
+    """The stock grouped by ``dims`` (cases, amount, share of the whole); one line for the whole when none."""
+    by_type = "tax_type" in dims
+    data = stock[stock["tax_type"] != ALL_TYPES] if by_type else stock[stock["tax_type"] == ALL_TYPES]
+    whole = int(data["amount"].sum())
+    if not dims:
+        return [(int(data["cases"].sum()), whole, rate(whole, whole))]
+    grouped = data.groupby(dims, as_index=False, sort=True)[["cases", "amount"]].sum()
+    return [
+        (*(record[d] for d in dims), int(record["cases"]), int(record["amount"]), rate(int(record["amount"]), whole))
+        for record in grouped.to_dict("records")
+    ]
+
+
+def indicators(stock: pd.DataFrame, collected_this_year: int, lang: str) -> list[tuple[object, ...]]:
+    """Total arrears, the year's collections, the ratio, and the share older than a year, with the benchmarks."""
+    whole = stock[stock["tax_type"] == ALL_TYPES]
+    total = int(whole["amount"].sum())
+    old = int(whole.loc[whole["bucket"] == Bucket.OVER_365.value, "amount"].sum())
+    ratio, old_share = rate(total, collected_this_year), rate(old, total)
+    yes, no = ("Đạt", "Không đạt") if lang == "vi" else ("yes", "no")
+
+    def met(value: Decimal | None, limit: Decimal) -> str | None:
+        return None if value is None else (yes if value < limit else no)
+
+    names = {
+        "vi": ("Tổng nợ thuế", "Số thu từ đầu năm", "Nợ / số thu", "Nợ trên 12 tháng / tổng nợ"),
+        "en": ("Total arrears", "Collections this year", "Arrears / collections", "Older than 12 months / arrears"),
+    }["vi" if lang == "vi" else "en"]
+    return [
+        (names[0], total, None, None, None),
+        (names[1], collected_this_year, None, None, None),
+        (names[2], None, ratio, ARREARS_RATIO, met(ratio, ARREARS_RATIO)),
+        (names[3], old, old_share, OLD_SHARE, met(old_share, OLD_SHARE)),
+    ]
+
+
+def movement_rows(opening: pd.DataFrame, closing: pd.DataFrame, collected: dict[str, int]) -> list[tuple[object, ...]]:
+    """Per tax type: opening stock, arrears collected, the rest of the change, closing stock."""
+
+    def per_type(stock: pd.DataFrame) -> dict[str, int]:
+        data = stock[stock["tax_type"] != ALL_TYPES]
+        return {str(k): int(v) for k, v in data.groupby("tax_type")["amount"].sum().items()}
+
+    before, after = per_type(opening), per_type(closing)
+    rows: list[tuple[object, ...]] = []
+    for tax_type in sorted(set(before) | set(after) | set(collected)):
+        start, end, paid = before.get(tax_type, 0), after.get(tax_type, 0), collected.get(tax_type, 0)
+        rows.append((tax_type, start, paid, end - start + paid, end))
+    return rows
+
+
+async def arrears_report(
+    session: AsyncSession, query: ReportQuery, *, generated_by: str, now: datetime.datetime
+) -> Report:
+    """The arrears report as of ``query.as_of`` (default: the report's end day)."""
+    asked = query.as_of or query.end
+    day = await run_day(session, asked)
+    if day is None:
+        raise NoArrearsRunError(asked)
+    month_start = day.replace(day=1)
+    opening_day = await run_day(session, month_start - datetime.timedelta(days=1))
+    stock = await _stock(session, day, query.tax_office)
+    opening = await _stock(session, opening_day, query.tax_office) if opening_day else stock.iloc[0:0]
+    this_year = await _collected(session, day.replace(month=1, day=1), day, query.tax_office, overdue_only=False)
+    since = (opening_day or month_start - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
+    collected = await _collected(session, since, day, query.tax_office, overdue_only=True)
+    dims = list(query.group_by)
+    stock_columns = (*(DIMENSIONS[d] for d in dims), *STOCK_FIGURES)
+    total_label = "Tổng cộng" if query.lang == "vi" else "Total"
+    rows = [cells(row, stock_columns) for row in stock_rows(stock, dims)]
+    moves = [cells(row, MOVEMENT_COLUMNS) for row in movement_rows(opening, stock, collected)]
+    first = stock_columns[0].key
+    sections = (
+        Section(
+            "stock",
+            "Tồn nợ",
+            "Arrears stock",
+            stock_columns,
+            rows,
+            _totals(stock_columns, rows, total_label) if dims else None,
+            Chart("bar", first, ("amount",), "Số tiền nợ", "Amount overdue") if dims else None,
+        ),
+        Section(
+            "indicators",
+            "Chỉ tiêu",
+            "Indicators",
+            INDICATOR_COLUMNS,
+            [cells(row, INDICATOR_COLUMNS) for row in indicators(stock, sum(this_year.values()), query.lang)],
+        ),
+        Section(
+            "movement",
+            "Biến động nợ",
+            "Movement",
+            MOVEMENT_COLUMNS,
+            moves,
+            totals_row(MOVEMENT_COLUMNS, moves, total_label),
+            Chart("bar", "tax_type", ("opening", "collected", "new", "closing"), "Biến động nợ", "Movement"),
+        ),
+    )
+    parameters = query.describe() | {
+        "flag_arrears_run": day.isoformat(),
+        "opening_run": opening_day.isoformat() if opening_day else "-",
+    }
+    return Report(NAME, "Báo cáo nợ thuế", "Arrears report", parameters, now, generated_by, sections)
+
+
+def _totals(columns: tuple[Column, ...], rows: list[tuple[Cell, ...]], label: str) -> tuple[Cell, ...]:
+    values = list(totals_row(columns, rows, label))
+    values[[c.key for c in columns].index("share")] = rate(1, 1) if rows else None
+    return tuple(values)

@@ -1,0 +1,43 @@
+"""Small known datasets for the report tests."""
+
+import datetime
+from itertools import count
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.models import Taxpayer
+from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
+from registry.services import TaxpayerService
+from taxoffice.auth.roles import Principal, Role
+
+OFFICER = Principal(user_id=None, username="tests", role=Role.OFFICER)
+MANAGER = Principal(user_id=None, username="manager", role=Role.MANAGER)
+NOW = datetime.datetime(2026, 11, 27, 8, 0, tzinfo=datetime.UTC)
+_id_numbers = count(10_000_001)
+
+
+async def taxpayer(
+    session: AsyncSession,
+    registered_on: datetime.date,
+    *,
+    kind: TaxpayerKind = TaxpayerKind.ENTERPRISE,
+    tax_office: str = "10100",
+    closed_on: datetime.date | None = None,
+) -> Taxpayer:
+    """A taxpayer registered on ``registered_on`` (its code closed on ``closed_on``), committed."""
+    data = TaxpayerCreate(
+        kind=kind,
+        name="Công ty TNHH Báo Cáo",
+        id_number=f"{next(_id_numbers):012d}",
+        address=Address(street="1 Tràng Tiền"),
+        tax_office=tax_office,
+        registered_on=registered_on,
+    )
+    created = await TaxpayerService(session).register(OFFICER, data, datetime.date(2026, 11, 27))
+    if closed_on is not None:
+        await session.execute(
+            update(Taxpayer).where(Taxpayer.id == created.id).values(status="01", status_effective_on=closed_on)
+        )
+    await session.commit()
+    return created
