@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.models import CollectionDay
-from taxoffice.arrears.ageing import Bucket
+from taxoffice.arrears.ageing import BUCKETS, Bucket
 from taxoffice.arrears.models import ArrearsStock
 from taxoffice.errors import RuleViolationError
 from taxoffice.jobruns.models import JobRun, JobStatus
@@ -109,10 +109,21 @@ def stock_rows(stock: pd.DataFrame, dims: list[str]) -> list[tuple[object, ...]]
     if not dims:
         return [(int(data["cases"].sum()), whole, rate(whole, whole))]
     grouped = data.groupby(dims, as_index=False, sort=True)[["cases", "amount"]].sum()
-    return [
+    rows = [
         (*(record[d] for d in dims), int(record["cases"]), int(record["amount"]), rate(int(record["amount"]), whole))
         for record in grouped.to_dict("records")
     ]
+    return sorted(rows, key=lambda row: tuple(_order(d, row[i]) for i, d in enumerate(dims)))
+
+
+_BUCKET_ORDER = {bucket.value: index for index, (bucket, _first, _last) in enumerate(BUCKETS)}
+
+
+def _order(dimension: str, value: object) -> tuple[int, str]:
+    """Sort key of a dimension's value: buckets youngest first, anything else alphabetically."""
+    if dimension == "bucket":
+        return _BUCKET_ORDER.get(str(value), len(_BUCKET_ORDER)), ""
+    return 0, str(value)
 
 
 def indicators(stock: pd.DataFrame, collected_this_year: int, lang: str) -> list[tuple[object, ...]]:

@@ -1,0 +1,136 @@
+"""The arrears report from a flag-arrears run's stock, with hand-computed shares, benchmarks and movement."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taxoffice.accounts.models import CollectionDay
+from taxoffice.arrears.models import ArrearsStock
+from taxoffice.jobruns.models import JobRun
+from taxoffice.reports.arrears import NoArrearsRunError, arrears_report
+from taxoffice.reports.params import ReportQuery, check_query
+from tests.reports.helpers import NOW
+
+D = datetime.date
+CLOSING = D(2026, 3, 31)
+OPENING = D(2026, 2, 28)
+ASKED = D(2026, 4, 3)
+# (as_of, office, bucket, category, tax_type, cases, amount); "ALL" rows count each case once.
+STOCK = [
+    (CLOSING, "10100", "1-30", "collectible", "VAT", 2, 30_000_000),
+    (CLOSING, "10100", "1-30", "collectible", "CIT", 1, 10_000_000),
+    (CLOSING, "10100", "1-30", "collectible", "ALL", 2, 40_000_000),
+    (CLOSING, "10100", "over-365", "difficult", "VAT", 1, 5_000_000),
+    (CLOSING, "10100", "over-365", "difficult", "ALL", 1, 5_000_000),
+    (CLOSING, "10200", "91-120", "collectible", "PIT", 1, 5_000_000),
+    (CLOSING, "10200", "91-120", "collectible", "ALL", 1, 5_000_000),
+    (OPENING, "10100", "1-30", "collectible", "VAT", 1, 20_000_000),
+    (OPENING, "10100", "1-30", "collectible", "CIT", 1, 10_000_000),
+    (OPENING, "10100", "1-30", "collectible", "ALL", 1, 30_000_000),
+]
+DAYS = [
+    (D(2026, 1, 15), "10100", "VAT", "1701", "tax", False, 300_000_000),
+    (D(2026, 3, 10), "10100", "VAT", "1701", "tax", True, 3_000_000),
+    (D(2026, 3, 12), "10100", "CIT", "1052", "tax", False, 97_000_000),
+]
+
+
+async def _dataset(session: AsyncSession, *, runs: tuple[datetime.date, ...] = (OPENING, CLOSING)) -> None:
+    stock_keys = ("as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount")
+    await session.execute(insert(ArrearsStock), [dict(zip(stock_keys, row, strict=True)) for row in STOCK])
+    day_keys = ("day", "tax_office", "tax_type", "sub_item", "component", "overdue", "amount")
+    await session.execute(insert(CollectionDay), [dict(zip(day_keys, row, strict=True)) | {"lines": 1} for row in DAYS])
+    for day in runs:
+        session.add(
+            JobRun(
+                name="flag-arrears",
+                as_of=day,
+                status="succeeded",
+                requested_by="test",
+                origin="test",
+                queued_at=NOW,
+                finished_at=NOW,
+                attempt=1,
+            )
+        )
+    await session.commit()
+
+
+def _query(group_by: str | None = None, as_of: datetime.date = ASKED) -> ReportQuery:
+    return check_query(
+        start=None,
+        end=as_of,
+        today=D(2026, 11, 27),
+        grain="month",
+        group_by=group_by,
+        allowed=("bucket", "category", "tax_type", "tax_office"),
+        as_of=as_of,
+    )
+
+
+async def test_stock_by_bucket_and_by_tax_type(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session)
+        by_bucket = await arrears_report(session, _query("bucket"), generated_by="m", now=NOW)
+        by_type = await arrears_report(session, _query("tax_type"), generated_by="m", now=NOW)
+        whole = await arrears_report(session, _query(), generated_by="m", now=NOW)
+    # The last run on or before 3 April is 31 March; the opening stock is February's last run.
+    assert by_bucket.parameters["flag_arrears_run"] == "2026-03-31"
+    assert by_bucket.parameters["opening_run"] == "2026-02-28"
+    assert by_bucket.section("stock").rows == [
+        ("1-30", 2, 40_000_000, Decimal("0.8000")),
+        ("91-120", 1, 5_000_000, Decimal("0.1000")),
+        ("over-365", 1, 5_000_000, Decimal("0.1000")),
+    ]
+    assert by_bucket.section("stock").totals == ("Tổng cộng", 4, 50_000_000, Decimal("1.0000"))
+    # By tax type a case owing VAT and CIT counts under each.
+    assert by_type.section("stock").rows == [
+        ("CIT", 1, 10_000_000, Decimal("0.2000")),
+        ("PIT", 1, 5_000_000, Decimal("0.1000")),
+        ("VAT", 3, 35_000_000, Decimal("0.7000")),
+    ]
+    assert whole.section("stock").rows == [(4, 50_000_000, Decimal("1.0000"))]
+
+
+async def test_benchmarks_and_movement(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session)
+        report = await arrears_report(session, _query(), generated_by="m", now=NOW)
+    indicators = report.section("indicators").rows
+    # 50,000,000 owed against 400,000,000 collected since 1 January: 12.5 % (over the 10 % benchmark);
+    # 5,000,000 of it older than a year: 10 % (under 20 %).
+    assert indicators == [
+        ("Tổng nợ thuế", 50_000_000, None, None, None),
+        ("Số thu từ đầu năm", 400_000_000, None, None, None),
+        ("Nợ / số thu", None, Decimal("0.1250"), Decimal("0.10"), "Không đạt"),
+        ("Nợ trên 12 tháng / tổng nợ", 5_000_000, Decimal("0.1000"), Decimal("0.20"), "Đạt"),
+    ]
+    # VAT: 20,000,000 at the end of February, 3,000,000 of overdue VAT paid in March, 35,000,000 now → 18,000,000 new.
+    assert report.section("movement").rows == [
+        ("CIT", 10_000_000, 0, 0, 10_000_000),
+        ("PIT", 0, 0, 5_000_000, 5_000_000),
+        ("VAT", 20_000_000, 3_000_000, 18_000_000, 35_000_000),
+    ]
+    assert report.section("movement").totals == ("Tổng cộng", 30_000_000, 3_000_000, 23_000_000, 50_000_000)
+
+
+async def test_office_filter_and_no_run(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session)
+        query = check_query(
+            start=None,
+            end=CLOSING,
+            today=CLOSING,
+            grain="month",
+            group_by="category",
+            allowed=("category",),
+            tax_office="10200",
+            as_of=CLOSING,
+        )
+        report = await arrears_report(session, query, generated_by="m", now=NOW)
+        assert report.section("stock").rows == [("collectible", 1, 5_000_000, Decimal("1.0000"))]
+        with pytest.raises(NoArrearsRunError):
+            await arrears_report(session, _query(as_of=D(2026, 2, 27)), generated_by="m", now=NOW)
