@@ -185,10 +185,6 @@ def import_payments(file: Path) -> None:
         click.echo(f"  … and {len(outcome.rejected) - 50} more")
 
 
-if __name__ == "__main__":
-    main()
-
-
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -233,3 +229,7 @@ def report(
     )
     rendered = _run(write_report(get_settings(), name, FileFormat(file_format), output, options))
     click.echo(f"{name}: {len(rendered.content):,} bytes written to {output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -44,3 +44,48 @@ def test_upgrade_users_demo_and_jobs(tmp_path: Path) -> None:
     assert "resumed" in job.stdout
     unknown = _run(tmp_path, "jobs", "run", "no-such-job")
     assert unknown.returncode != 0
+
+
+@pytest.mark.embedded
+def test_reports_to_files(tmp_path: Path) -> None:
+    import json  # noqa: PLC0415 - this test only
+
+    import openpyxl  # noqa: PLC0415 - this test only
+
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    assert _run(tmp_path, "demo", "load", "--taxpayers", "300").returncode == 0
+    growth = _run(
+        tmp_path,
+        "report",
+        "taxpayer-growth",
+        "--format",
+        "xlsx",
+        "-o",
+        "growth.xlsx",
+        "--period",
+        "year",
+        "--group-by",
+        "kind",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2026-11-27",
+        "--lang",
+        "en",
+    )
+    assert growth.returncode == 0, growth.stderr
+    book = openpyxl.load_workbook(tmp_path / "growth.xlsx")
+    sheet = book[book.sheetnames[1]]
+    assert sheet.cell(2, 1).value == "Period"
+    registered = sum(row[2] for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row - 1, values_only=True))
+    assert registered > 0
+    collections = _run(tmp_path, "report", "collections", "--format", "json", "-o", "c.json", "--to", "2026-11-27")
+    assert collections.returncode == 0, collections.stderr
+    assert json.loads((tmp_path / "c.json").read_text())["report"] == "collections"
+    assert _run(tmp_path, "jobs", "run", "flag-arrears", "--as-of", "2026-11-27").returncode == 0
+    arrears = _run(tmp_path, "report", "arrears", "--format", "csv", "-o", "a.csv", "--as-of", "2026-11-27")
+    assert arrears.returncode == 0, arrears.stderr
+    assert (tmp_path / "a.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    wrong = _run(tmp_path, "report", "collections", "--group-by", "colour", "-o", "x.csv")
+    assert wrong.returncode != 0
+    assert "Unknown grouping 'colour'" in wrong.stderr
