@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import Taxpayer, TaxpayerChange
-from taxoffice.accounts.models import Allocation
+from filings.models import TaxReturn
+from registry.models import RegistrationApplication, Taxpayer, TaxpayerChange
+from taxoffice.accounts.models import Allocation, Charge
 from taxoffice.jobruns.models import JobRun
-from taxoffice.reports import arrears, collections, growth
+from taxoffice.reports import arrears, collections, compliance, growth
 from taxoffice.reports.models import CollectionTarget
 from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.tables import Report
@@ -60,6 +61,21 @@ REPORTS: dict[str, ReportSpec] = {
         ("Nợ thuế", "Arrears"),
         tuple(arrears.DIMENSIONS),
         (_FLAG_RUNS, _max(Allocation.id)),
+    ),
+    compliance.NAME: ReportSpec(
+        compliance.compliance_report,
+        ("Tuân thủ kê khai, nộp thuế", "Compliance"),
+        tuple(compliance.DIMENSIONS),
+        (
+            _max(TaxReturn.id),
+            _max(Charge.id),
+            _max(Allocation.id),
+            _max(Taxpayer.id),
+            _max(TaxpayerChange.id),
+            _max(RegistrationApplication.id),
+            _max(RegistrationApplication.updated_at),
+        ),
+        max_age=datetime.timedelta(minutes=1),
     ),
 }
 
