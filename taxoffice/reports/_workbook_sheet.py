@@ -35,6 +35,8 @@ def write_section(sheet: WriteOnlyWorksheet, section: Section, lang: Lang) -> No
         layout.column_dimensions[get_column_letter(number)].width = width
     layout.row_dimensions[HEADER_ROW].height = styles.header_height(columns, widths, lang)
     sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"  # the header again on every printed page
+    styles.fit_to_page_width(sheet, landscape=True)
 
     sheet.append([styles.styled_cell(sheet, section.title(lang), styles.TITLE)])
     sheet.append([styles.styled_cell(sheet, column.label(lang), styles.HEADER) for column in columns])
@@ -92,6 +94,9 @@ def _add_chart(sheet: WriteOnlyWorksheet, section: Section, spec: Chart, lang: L
         # From the header row: the series takes its name from the header cell.
         values = Reference(sheet, min_col=position[key], min_row=HEADER_ROW, max_row=last_row)
         chart.add_data(values, titles_from_data=True)
+    if spec.kind == "line":
+        for series in chart.series:
+            series.smooth = False  # straight lines between points: a smoothed curve invents values between them
     categories = Reference(sheet, min_col=position[spec.category], min_row=FIRST_DATA_ROW, max_row=last_row)
     category_kind = _kind_of(section, spec.category)
     if category_kind is Kind.TEXT:

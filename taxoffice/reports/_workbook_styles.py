@@ -18,6 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.page import PrintPageSetup
+from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
 from taxoffice.reports.tables import Cell, Column, Kind, Lang
 
@@ -85,14 +87,25 @@ class SheetLayout(Protocol):
     column_dimensions: DimensionHolder[str, ColumnDimension]
     row_dimensions: DimensionHolder[int, RowDimension]
     auto_filter: AutoFilter
+    page_setup: PrintPageSetup
+    sheet_properties: WorksheetProperties
 
     def add_chart(self, chart: ChartBase, anchor: str | None = None) -> None:
         """Anchors ``chart`` at the cell ``anchor``."""
 
 
 def layout(sheet: WriteOnlyWorksheet) -> SheetLayout:
-    """``sheet``'s column widths, row heights, auto filter and charts (widths and heights before the first row)."""
+    """``sheet``'s widths, heights, filter, page setup and charts (widths, heights, page setup before the first row)."""
     return cast("SheetLayout", sheet)
+
+
+def fit_to_page_width(sheet: WriteOnlyWorksheet, *, landscape: bool) -> None:
+    """Prints ``sheet`` one page wide (as many pages down as needed)."""
+    sheet_layout = layout(sheet)
+    sheet_layout.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet_layout.page_setup.fitToWidth = 1
+    sheet_layout.page_setup.fitToHeight = 0
+    sheet_layout.page_setup.orientation = "landscape" if landscape else "portrait"
 
 
 def styled_cell(sheet: WriteOnlyWorksheet, value: Cell | datetime.datetime, style: str) -> XlCell:

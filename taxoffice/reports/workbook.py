@@ -68,6 +68,7 @@ def _write_cover(sheet: WriteOnlyWorksheet, report: Report, lang: Lang) -> None:
     labels = COVER_LABELS[lang]
     for letter, width in zip("AB", COVER_WIDTHS, strict=True):
         styles.layout(sheet).column_dimensions[letter].width = width
+    styles.fit_to_page_width(sheet, landscape=False)
 
     def cell(value: Cell | datetime.datetime, style: str) -> XlCell:
         return styles.styled_cell(sheet, value, style)

@@ -177,6 +177,17 @@ def test_data_sheet_freezes_the_header_and_filters_the_data() -> None:
     assert arrears.auto_filter.ref == "A2:C4"
 
 
+def test_data_sheet_prints_its_header_on_every_page_one_page_wide() -> None:
+    sheet = _sheet(_load(render_xlsx(sample_report())), COLLECTIONS)
+
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
 def test_column_widths_fit_kind_and_labels() -> None:
     sheet = _sheet(_load(render_xlsx(sample_report())), COLLECTIONS)
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEF"}
@@ -246,6 +257,7 @@ def test_a_line_chart_names_its_series_and_categories() -> None:
         (f"{sheet}!C2", f"{sheet}!$A$3:$A$5", f"{sheet}!$C$3:$C$5"),
     ]
     assert chart.find(f".//{CHART_NS}cat/{CHART_NS}strRef") is not None  # month labels are text
+    assert {smooth.get("val") for smooth in chart.iter(f"{CHART_NS}smooth")} == {"0"}
     assert _chart_of(data, "Nợ thuế theo sắc thuế") is None
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert "xl/charts/chart1.xml" in archive.namelist()
