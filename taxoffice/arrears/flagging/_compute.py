@@ -38,6 +38,9 @@ class Figures:
         overdue_fines: fines due before the day and unpaid.
         oldest_due_on: the due date of the oldest charge with something owed, None when nothing is owed.
         interest_as_of: the day of the interest snapshot used (None without interest rows).
+        overdue_vat: tax, interest and fines overdue on the charges of tax type ``VAT``.
+        overdue_cit: the same of tax type ``CIT``.
+        overdue_pit: the same of tax type ``PIT`` (other tax types: the total less the three).
     """
 
     overdue_tax: int
@@ -45,6 +48,9 @@ class Figures:
     overdue_fines: int
     oldest_due_on: datetime.date | None
     interest_as_of: datetime.date | None
+    overdue_vat: int
+    overdue_cit: int
+    overdue_pit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +63,11 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class CaseValues:
-    """The values of an open case that the job keeps; two equal values mean nothing to rewrite."""
+    """The values of an open case that the job keeps; two equal values mean nothing to rewrite.
+
+    The split by tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``) is None only as read back from a
+    case written before the split existed, so such a case always differs from its evaluation and is rewritten.
+    """
 
     category: str
     overdue_tax: int
@@ -71,6 +81,9 @@ class CaseValues:
     next_action_due_on: datetime.date | None
     is_stalled: bool
     interest_as_of: datetime.date | None
+    overdue_vat: int | None
+    overdue_cit: int | None
+    overdue_pit: int | None
 
     def columns(self) -> dict[str, object]:
         """The values by ``arrears_case`` column name."""
@@ -179,6 +192,9 @@ class Evaluator:
             next_action_due_on=action_due,
             is_stalled=stalled,
             interest_as_of=figures.interest_as_of,
+            overdue_vat=figures.overdue_vat,
+            overdue_cit=figures.overdue_cit,
+            overdue_pit=figures.overdue_pit,
         )
         return values, plan_state
 
@@ -187,7 +203,8 @@ def moves(old: CaseValues | None, new: CaseValues | None) -> Sequence[Move]:
     """The history events from ``old`` (None: no open case) to ``new`` (None: nothing overdue any more).
 
     Opening records the bucket; closing the last total; otherwise one event for each of the amounts, the
-    bucket, the stage and the category that changed (the proposal and the stalled mark move without history).
+    bucket, the stage and the category that changed (the proposal, the stalled mark and the split of the total
+    by tax type move without history).
     """
     if old is None:
         return () if new is None else (Move(EventKind.OPENED, None, new.bucket),)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    cast,
     false,
     func,
     insert,
@@ -40,6 +41,9 @@ OPEN = "open"
 # Payments in these states are money the taxpayer really paid (a reversal cancels it).
 PAID_STATUSES = ("unallocated", "allocated", "credit")
 CLOSED = "closed"
+
+# The tax types a case's overdue total is split by (``arrears_case.overdue_<type>``); the rest is other types.
+SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
 
 # The taxpayers an incremental run examines; a temporary table of this connection, filled by one INSERT … SELECT.
 SCOPE = Table(
@@ -65,6 +69,9 @@ CASE_COLUMNS = (
     "next_action_due_on",
     "is_stalled",
     "interest_as_of",
+    "overdue_vat",
+    "overdue_cit",
+    "overdue_pit",
     "tax_code",
     "tax_office",
 )
@@ -86,8 +93,10 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     Those whose ledger, registry record, actions or plans changed after ``changed_after``; those with a charge
     that became overdue since ``previous_as_of``; and the open cases whose date-dependent values move between
     ``previous_as_of`` and ``as_of``: a bucket or stage boundary crossed, a proposal late enough to stall, a
-    plan whose instalments fall due. Interest snapshots are left out on purpose: they change nightly for every
-    debtor, and a case's interest is refreshed (with ``interest_as_of``) when the case is examined.
+    plan whose instalments fall due; and the open cases whose split by tax type was never computed (written
+    before the split existed), so that one ordinary run fills them all. Interest snapshots are left out on
+    purpose: they change nightly for every debtor, and a case's interest is refreshed (with ``interest_as_of``)
+    when the case is examined.
     """
     crossed = [
         and_(
@@ -100,9 +109,13 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     may_stall = and_(
         ArrearsCase.is_stalled == false(), ArrearsCase.next_action_due_on <= as_of - datetime.timedelta(days=6)
     )
+    unsplit = or_(
+        ArrearsCase.overdue_vat.is_(None), ArrearsCase.overdue_cit.is_(None), ArrearsCase.overdue_pit.is_(None)
+    )
+    # One pass over the open cases for all of these.
     dated = select(ArrearsCase.taxpayer_id).where(
         ArrearsCase.status == OPEN,
-        or_(*crossed, may_stall, ArrearsCase.category == Category.INSTALMENT.value),
+        or_(*crossed, may_stall, ArrearsCase.category == Category.INSTALMENT.value, unsplit),
     )
     sources = union(
         select(Charge.taxpayer_id).where(Charge.updated_at > changed_after),
@@ -132,7 +145,8 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
 
     Per charge due before ``as_of``: what is unpaid of its own kind (its amount, less the reductions of its
     line netted newest charge first as the ledger does, less allocations paid up to ``as_of``) plus the interest
-    outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the oldest due date with
+    outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the same figures summed by
+    the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), the oldest due date with
     something owed, and the snapshot's day; full-joined with the open case and joined with the registry record.
     ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``.
     """
@@ -167,12 +181,16 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     )
     principal = greatest(charge.c.amount - cut - func.coalesce(paid.c.paid, 0), 0)
     interest = func.coalesce(accrual.outstanding, 0)
+    # Each charge's principal is computed once, as the integer it is: PostgreSQL does the arithmetic on the sums it
+    # comes from in numeric, and OFFSET 0 keeps it from inlining this subquery into the GROUP BY below, where each
+    # of the seven sums and the minimum would compute it again (the integer sums are cheaper too).
     per_charge = (
         select(
             charge.c.taxpayer_id,
             charge.c.kind,
+            charge.c.tax_type,
             charge.c.due_on,
-            principal.label("principal"),
+            cast(principal, BigInteger).label("principal"),
             interest.label("interest"),
             accrual.as_of.label("interest_as_of"),
         )
@@ -181,6 +199,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         .outerjoin(reductions, and_(*(reductions.c[name] == charge.c[name] for name in line)))
         .outerjoin(accrual, accrual.charge_id == charge.c.id)
         .where(*charges_filter)
+        .offset(0)
         .subquery("per_charge")
     )
     pc = per_charge.c
@@ -188,12 +207,16 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     def by_kind(kind: str) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((pc.kind == kind, pc.principal), else_=0)), 0)
 
+    def by_tax_type(tax_type: str) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((pc.tax_type == tax_type, pc.principal + pc.interest), else_=0)), 0)
+
     figures = (
         select(
             pc.taxpayer_id,
             by_kind("tax").label("overdue_tax"),
             (by_kind("interest") + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
             by_kind("fine").label("overdue_fines"),
+            *(by_tax_type(name).label(f"overdue_{name.lower()}") for name in SPLIT_TAX_TYPES),
             func.min(case((pc.principal + pc.interest > 0, pc.due_on))).label("oldest_due_on"),
             func.max(pc.interest_as_of).label("interest_as_of"),
         )
@@ -216,6 +239,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
             figures.c.overdue_tax,
             figures.c.overdue_interest,
             figures.c.overdue_fines,
+            *(figures.c[f"overdue_{name.lower()}"] for name in SPLIT_TAX_TYPES),
             figures.c.oldest_due_on,
             figures.c.interest_as_of,
             *(opened.c[name].label(f"c_{name}") for name in CASE_COLUMNS),

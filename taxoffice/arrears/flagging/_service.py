@@ -3,7 +3,8 @@
 One transaction (serialised on PostgreSQL by an advisory lock): the taxpayers' overdue figures come from one
 GROUP BY, streamed in batches; each batch loads its cases' actions and plans, is evaluated with the pure rule
 modules, and only the cases whose values differ are written, with one history event per move. Running it
-again for the same day changes nothing.
+again for the same day changes nothing. Last, the day's ``arrears_stock`` is summed from the open cases
+(``taxoffice.arrears.stock``), in the same transaction.
 
 Incremental: after a successful run (``Previous``: its day and when it started) only the taxpayers whose ledger,
 registry record, actions or plans changed since, and the open cases whose date-dependent values move by the
@@ -24,6 +25,7 @@ from taxoffice.arrears.flagging._compute import CaseValues, Context, Evaluator, 
 from taxoffice.arrears.flagging._query import SCOPE, actions_of, overdue_rows, payments_of, plans_of, scope_fill
 from taxoffice.arrears.flagging._writes import Batch, NewCase
 from taxoffice.arrears.ladder import ActionKind, TakenAction, rules_on
+from taxoffice.arrears.stock import write_stock
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.jobruns.models import JobRun, JobStatus
@@ -59,6 +61,7 @@ class FlagCounts:
     unchanged: int = 0
     events: int = 0
     plans: int = 0
+    stock_rows: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """Counts for the job record."""
@@ -160,6 +163,9 @@ async def _flag_batch(
             int(row.overdue_fines or 0),
             row.oldest_due_on,
             row.interest_as_of,
+            overdue_vat=int(row.overdue_vat or 0),
+            overdue_cit=int(row.overdue_cit or 0),
+            overdue_pit=int(row.overdue_pit or 0),
         )
         new, plan_state = evaluator.evaluate(figures, context)
         if plan is not None and plan_state is not None and plan_state.status.value != plan[1]:
@@ -227,6 +233,7 @@ async def flag_arrears(
             await _flag_batch(session, rows, evaluator, counts)
         if scoped:
             await session.execute(delete(SCOPE))
+        counts.stock_rows = await write_stock(session, as_of)
         await audit.record(
             session, Principal.system(JOB_NAME), "arrears.flagged", "arrears_case", as_of.isoformat(), counts.as_dict()
         )
