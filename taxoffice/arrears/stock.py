@@ -2,8 +2,8 @@
 
 ``write_stock`` replaces one day's ``arrears_stock`` rows with one ``INSERT … SELECT``: the open cases grouped by
 (tax office, bucket, category) in one pass, each group's counts and sums per tax type side by side, then
-unpivoted into a row per tax type by a cross join with the four type names (portable: no ``VALUES`` alias
-list, which SQLite lacks). Only tax types owed by at least one case make a row. The flag-arrears job calls it at
+unpivoted into a row per tax type by a cross join with the type names (portable: no ``VALUES`` alias
+list, which SQLite lacks). Only tax types owed by at least one case make a row; ``ALL`` rows hold every case once. The flag-arrears job calls it at
 the end of every successful run, in the run's transaction.
 """
 
@@ -31,8 +31,10 @@ from taxoffice.arrears.models import ArrearsCase, ArrearsStock
 
 OPEN = "open"
 OTHER = "OTH"
-# The stock's tax types: the split columns of ``arrears_case``, then the rest of the total.
-TAX_TYPES = ("VAT", "CIT", "PIT", OTHER)
+ALL = "ALL"
+# The stock's tax types: the split columns of ``arrears_case``, the rest of the total, and every type together
+# (``ALL``: each case once, however many types it owes; reports that do not split by tax type read these rows).
+TAX_TYPES = ("VAT", "CIT", "PIT", OTHER, ALL)
 _STOCK = cast("Table", ArrearsStock.__table__)
 
 
@@ -41,7 +43,8 @@ def _amounts() -> dict[str, ColumnElement[int]]:
     vat = func.coalesce(ArrearsCase.overdue_vat, 0)
     cit = func.coalesce(ArrearsCase.overdue_cit, 0)
     pit = func.coalesce(ArrearsCase.overdue_pit, 0)
-    return {"VAT": vat, "CIT": cit, "PIT": pit, OTHER: ArrearsCase.overdue_total - vat - cit - pit}
+    total = ArrearsCase.overdue_total
+    return {"VAT": vat, "CIT": cit, "PIT": pit, OTHER: total - vat - cit - pit, ALL: total}
 
 
 def stock_insert(as_of: datetime.date) -> Insert:

@@ -36,8 +36,8 @@ async def test_second_run_the_same_day_changes_nothing(
     assert (first.opened, first.events) == (3, 3)
     before = await _updated_at(session)
     again = await flag(session_factory, day)
-    # One stock row: the three cases are VAT debts of one office, bucket and category.
-    assert again == FlagCounts(full=1, examined=3, unchanged=3, stock_rows=1)
+    # Two stock rows (VAT, and all types): the three cases are VAT debts of one office, bucket and category.
+    assert again == FlagCounts(full=1, examined=3, unchanged=3, stock_rows=2)
     assert await _updated_at(session) == before
     count = await session.scalar(select(func.count()).select_from(ArrearsCaseEvent))
     assert count == 3
@@ -54,7 +54,7 @@ async def test_next_day_examines_and_rewrites_only_the_changed_taxpayers(
     await pay(session_factory, payer, "VCB-INC-1", 3 * M, D(2025, 8, 20))
     counts = await flag(session_factory, D(2025, 8, 21), Previous(D(2025, 8, 20), started))
     # The payer only: its payment and allocation are newer than the previous run.
-    assert counts == FlagCounts(full=0, scope=1, examined=1, updated=1, events=1, stock_rows=1)
+    assert counts == FlagCounts(full=0, scope=1, examined=1, updated=1, events=1, stock_rows=2)
     after = await _updated_at(session)
     assert after[quiet.id] == before[quiet.id]
     assert after[other.id] == before[other.id]

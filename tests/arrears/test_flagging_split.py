@@ -159,7 +159,7 @@ async def test_the_days_stock_by_office_bucket_category_and_tax_type(
     await _stock_debtors(session, session_factory)
     day = D(2025, 8, 20)
     counts = await flag(session_factory, day)  # no interest snapshot: tax and fines only
-    assert (counts.opened, counts.stock_rows) == (5, 8)
+    assert (counts.opened, counts.stock_rows) == (5, 12)
     # On 20 Aug the mixed debtor's PIT is 31 days overdue (31-60); the others, due 31 Jul, 20 days (1-30).
     assert await stock(session, day) == {
         ("HNI", "31-60", "collectible", "VAT"): (1, 12 * M),  # 10,000,000 tax + 2,000,000 fine
@@ -170,10 +170,17 @@ async def test_the_days_stock_by_office_bucket_category_and_tax_type(
         ("HNI", "1-30", "collectible", "CIT"): (1, 7 * M),
         ("HNI", "1-30", "difficult", "VAT"): (1, 2 * M),
         ("HCM", "1-30", "collectible", "PIT"): (1, 900_000),
+        # Every tax type together: each case once.
+        ("HNI", "31-60", "collectible", "ALL"): (1, 20_300_000),
+        ("HNI", "1-30", "collectible", "ALL"): (2, 13 * M),
+        ("HNI", "1-30", "difficult", "ALL"): (1, 2 * M),
+        ("HCM", "1-30", "collectible", "ALL"): (1, 900_000),
     }
-    # Summed over the rows, the stock is every open case's total.
+    # Summed over the tax types, and over the ALL rows, the stock is every open case's total.
     open_total = sum(await session.scalars(select(ArrearsCase.overdue_total).where(ArrearsCase.status == "open")))
-    assert sum(amount for _cases, amount in (await stock(session, day)).values()) == open_total == 36_200_000
+    rows = (await stock(session, day)).items()
+    assert sum(amount for key, (_cases, amount) in rows if key[3] != "ALL") == open_total == 36_200_000
+    assert sum(amount for key, (_cases, amount) in rows if key[3] == "ALL") == open_total
 
 
 async def test_running_the_day_again_replaces_its_stock_and_keeps_earlier_days(
@@ -188,16 +195,20 @@ async def test_running_the_day_again_replaces_its_stock_and_keeps_earlier_days(
     await flag(session_factory, day)
     first = await stock(session, day)
     counts = await flag(session_factory, day)
-    assert counts == FlagCounts(full=1, examined=5, unchanged=5, stock_rows=8)
+    assert counts == FlagCounts(full=1, examined=5, unchanged=5, stock_rows=12)
     assert await stock(session, day) == first  # replaced, not doubled
 
     # The VAT-only debtor paid on 1 Aug (the day after the deadline, no interest): a run for the same day
     # closes its case and its 5,000,000 leaves the stock.
     await pay(session_factory, vat_only, "VCB-STOCK-1", 5 * M, D(2025, 8, 1))
     counts = await flag(session_factory, day)
-    assert (counts.closed, counts.stock_rows) == (1, 8)
+    assert (counts.closed, counts.stock_rows) == (1, 12)
     again = await stock(session, day)
-    assert again == {**first, ("HNI", "1-30", "collectible", "VAT"): (1, 1 * M)}
+    assert again == {
+        **first,
+        ("HNI", "1-30", "collectible", "VAT"): (1, 1 * M),
+        ("HNI", "1-30", "collectible", "ALL"): (1, 8 * M),
+    }
     assert await stock(session, D(2025, 8, 19)) == earlier
 
 
@@ -217,7 +228,7 @@ async def test_unsplit_cases_are_filled_by_an_incremental_run(
     )
     await session.commit()
     # Until they are filled the stock shows all of them as other tax types.
-    assert await write_stock(session, day) == 5
+    assert await write_stock(session, day) == 9
     await session.commit()
     assert (await stock(session, day))[("HNI", "31-60", "collectible", "OTH")] == (1, 20_300_000)
     assert (await stock(session, day))[("HNI", "1-30", "collectible", "OTH")] == (1, 8 * M)
@@ -225,7 +236,7 @@ async def test_unsplit_cases_are_filled_by_an_incremental_run(
     # 21 Aug crosses no bucket or stage boundary and nothing changed in the ledger: only the unsplit cases are
     # examined, rewritten without any history event.
     counts = await flag(session_factory, D(2025, 8, 21), Previous(day, started))
-    assert counts == FlagCounts(scope=2, examined=2, updated=2, stock_rows=8)
+    assert counts == FlagCounts(scope=2, examined=2, updated=2, stock_rows=12)
     assert split(await open_case(session, mixed)) == (12 * M, 6 * M, 1_800_000)
     assert split(await open_case(session, two)) == (1 * M, 7 * M, 0)
     for taxpayer in (vat_only, difficult, elsewhere):

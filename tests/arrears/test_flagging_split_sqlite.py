@@ -39,20 +39,22 @@ async def test_split_and_stock_on_sqlite(sqlite_factory: async_sessionmaker[Asyn
     await pay(sqlite_factory, mixed, "VCB-SQLITE-SPLIT-1", 1_200_000, D(2025, 7, 21))  # all to the PIT
     day = D(2025, 8, 20)
     counts = await flag(sqlite_factory, day)
-    assert (counts.opened, counts.stock_rows) == (2, 5)
+    assert (counts.opened, counts.stock_rows) == (2, 7)
     expected = {
         ("HNI", "31-60", "collectible", "VAT"): (1, 12 * M),
         ("HNI", "31-60", "collectible", "CIT"): (1, 6 * M),
         ("HNI", "31-60", "collectible", "PIT"): (1, 1_800_000),
         ("HNI", "31-60", "collectible", "OTH"): (1, 500_000),
         ("HNI", "1-30", "collectible", "VAT"): (1, 5 * M),
+        ("HNI", "31-60", "collectible", "ALL"): (1, 20_300_000),
+        ("HNI", "1-30", "collectible", "ALL"): (1, 5 * M),
     }
     async with sqlite_factory() as session:
         assert split(await open_case(session, mixed)) == (12 * M, 6 * M, 1_800_000)
         assert await stock(session, day) == expected
     # The same day again replaces the stock.
     started = datetime.datetime.now(datetime.UTC)
-    assert (await flag(sqlite_factory, day)).stock_rows == 5
+    assert (await flag(sqlite_factory, day)).stock_rows == 7
     async with sqlite_factory() as session:
         assert await stock(session, day) == expected
         # The VAT-only case as written before the split existed: the next day's incremental run fills it.
@@ -63,7 +65,7 @@ async def test_split_and_stock_on_sqlite(sqlite_factory: async_sessionmaker[Asyn
         )
         await session.commit()
     counts = await flag(sqlite_factory, D(2025, 8, 21), Previous(day, started))
-    assert (counts.scope, counts.updated, counts.stock_rows) == (1, 1, 5)
+    assert (counts.scope, counts.updated, counts.stock_rows) == (1, 1, 7)
     async with sqlite_factory() as session:
         assert split(await open_case(session, vat_only)) == (5 * M, 0, 0)
         assert await stock(session, D(2025, 8, 21)) == expected

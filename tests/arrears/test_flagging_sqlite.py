@@ -36,7 +36,7 @@ async def test_open_move_close_and_continue_on_sqlite(sqlite_factory: async_sess
     started = datetime.datetime.now(datetime.UTC)
     first = await flag(sqlite_factory, D(2025, 8, 20))
     assert (first.full, first.opened, first.events) == (1, 2, 2)
-    assert await flag(sqlite_factory, D(2025, 8, 20)) == FlagCounts(full=1, examined=2, unchanged=2, stock_rows=1)
+    assert await flag(sqlite_factory, D(2025, 8, 20)) == FlagCounts(full=1, examined=2, unchanged=2, stock_rows=2)
 
     # Tax, then the interest the reconcile job computes (60,000), then the fine: all paid.
     await pay(sqlite_factory, payer, "VCB-SQLITE-1", 12_100_000, D(2025, 8, 21))
