@@ -43,7 +43,7 @@ def _amounts() -> dict[str, ColumnElement[int]]:
     vat = func.coalesce(ArrearsCase.overdue_vat, 0)
     cit = func.coalesce(ArrearsCase.overdue_cit, 0)
     pit = func.coalesce(ArrearsCase.overdue_pit, 0)
-    total = ArrearsCase.overdue_total
+    total = cast("ColumnElement[int]", ArrearsCase.overdue_total)
     return {"VAT": vat, "CIT": cit, "PIT": pit, OTHER: total - vat - cit - pit, ALL: total}
 
 
