@@ -137,7 +137,8 @@ class DebtNotice(Model):
 class ArrearsStock(Base):
     """The open cases' overdue amounts as one ``flag-arrears`` run left them, summed for reporting.
 
-    One row per run day, tax office, ageing bucket, category and tax type (``VAT``, ``CIT``, ``PIT``, ``OTH``).
+    One row per run day, tax office, ageing bucket, category and tax type (``VAT``, ``CIT``, ``PIT``, ``OTH``, and
+    ``ALL`` for every type together, each case counted once).
     ``cases`` counts the cases owing something of that tax type.
     A run replaces its day's rows, so the stock on any past run day stays as that run saw it.
     """
