@@ -115,7 +115,9 @@ async def _summary_matches_ledger(session: AsyncSession) -> None:
     rebuilt = sorted(tuple(row) for row in await session.execute(query))
     await session.rollback()
     assert kept == rebuilt
-    assert sum(row[4] for row in kept) == await session.scalar(select(func.coalesce(func.sum(Allocation.amount), 0)))
+    assert sum(int(str(row[4])) for row in kept) == await session.scalar(
+        select(func.coalesce(func.sum(Allocation.amount), 0))
+    )
 
 
 async def test_two_workers_never_apply_the_same_money_twice(factory: async_sessionmaker[AsyncSession]) -> None:
