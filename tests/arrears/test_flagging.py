@@ -21,6 +21,9 @@ D = datetime.date
 DUE = D(2025, 7, 31)  # DOMAIN.md §8's worked example: 91 days overdue on 30 Oct 2025
 
 Charge = tuple[ChargeKind, int, datetime.date]
+# (tax type, kind, amount, due on)
+Typed = tuple[str, ChargeKind, int, datetime.date]
+SUB_ITEMS = {"VAT": "1701", "CIT": "1052", "PIT": "1001", "TTDB": "1757"}
 
 
 async def debtor(session: AsyncSession, id_number: str, *charges: Charge, period: str = "2025-06") -> Taxpayer:
@@ -31,14 +34,21 @@ async def debtor(session: AsyncSession, id_number: str, *charges: Charge, period
 
 
 async def post(session: AsyncSession, taxpayer: Taxpayer, *charges: Charge, period: str = "2025-06") -> None:
-    """Post charges to the taxpayer's account and commit."""
+    """Post VAT charges to the taxpayer's account and commit."""
+    await post_typed(
+        session, taxpayer, *(("VAT", kind, amount, due_on) for kind, amount, due_on in charges), period=period
+    )
+
+
+async def post_typed(session: AsyncSession, taxpayer: Taxpayer, *charges: Typed, period: str = "2025-06") -> None:
+    """Post charges of any tax type (a fine under sub-item 4254) and commit."""
     await AccountService(session).post(
         [
             NewCharge(
                 taxpayer.id,
                 taxpayer.tax_code,
-                "VAT",
-                "4254" if kind is ChargeKind.FINE else "1701",
+                tax_type,
+                "4254" if kind is ChargeKind.FINE else SUB_ITEMS[tax_type],
                 period,
                 kind,
                 amount,
@@ -46,7 +56,7 @@ async def post(session: AsyncSession, taxpayer: Taxpayer, *charges: Charge, peri
                 due_on,
                 "test",
             )
-            for kind, amount, due_on in charges
+            for tax_type, kind, amount, due_on in charges
         ]
     )
     await session.commit()

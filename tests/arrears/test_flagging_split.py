@@ -8,40 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
 from taxoffice.accounts.models import Payment
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import ChargeKind
 from taxoffice.arrears.flagging import FlagCounts, Previous
 from taxoffice.arrears.models import ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import write_stock
-from tests.arrears.test_flagging import DUE, M, cases, events, flag, open_case, pay
+from tests.arrears.test_flagging import DUE, M, Typed, cases, events, flag, open_case, pay, post_typed
 from tests.registry.helpers import register_enterprise
 
 D = datetime.date
-SUB_ITEMS = {"VAT": "1701", "CIT": "1052", "PIT": "1001", "TTDB": "1757"}
-
-# (tax type, kind, amount, due on)
-Typed = tuple[str, ChargeKind, int, datetime.date]
-
-
-async def post_typed(session: AsyncSession, taxpayer: Taxpayer, *charges: Typed, period: str = "2025-06") -> None:
-    """Post charges of any tax type (a fine under sub-item 4254) and commit."""
-    await AccountService(session).post(
-        [
-            NewCharge(
-                taxpayer.id,
-                taxpayer.tax_code,
-                tax_type,
-                "4254" if kind is ChargeKind.FINE else SUB_ITEMS[tax_type],
-                period,
-                kind,
-                amount,
-                due_on,
-                due_on,
-                "test",
-            )
-            for tax_type, kind, amount, due_on in charges
-        ]
-    )
-    await session.commit()
 
 
 async def typed_debtor(session: AsyncSession, id_number: str, *charges: Typed, status: str = "00") -> Taxpayer:

@@ -1,9 +1,6 @@
 """The split by tax type and the day's arrears stock on the embedded SQLite database: the same statements."""
 
-import asyncio
 import datetime
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -12,24 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from taxoffice.accounts.services import ChargeKind
 from taxoffice.arrears.flagging import Previous
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.config import Settings
-from taxoffice.db import create_engine, create_session_factory
-from taxoffice.migrations import upgrade_to_head
 from tests.arrears.test_flagging import DUE, M, flag, open_case, pay
 from tests.arrears.test_flagging_split import MIXED, split, stock, typed_debtor
 
 pytestmark = pytest.mark.embedded
 
 D = datetime.date
-
-
-@pytest.fixture
-async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'split.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)  # alembic drives its own event loop
-    engine = create_engine(Settings(database_url=url, secret_key="test-secret-key-not-for-production"))
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 async def test_split_and_stock_on_sqlite(sqlite_factory: async_sessionmaker[AsyncSession]) -> None:

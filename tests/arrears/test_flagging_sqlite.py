@@ -1,32 +1,17 @@
 """The flag-arrears job on the embedded SQLite database: the same statements, full and incremental."""
 
-import asyncio
 import datetime
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.services import ChargeKind
 from taxoffice.arrears.flagging import FlagCounts, Previous
-from taxoffice.config import Settings
-from taxoffice.db import create_engine, create_session_factory
-from taxoffice.migrations import upgrade_to_head
 from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay
 
 pytestmark = pytest.mark.embedded
 
 D = datetime.date
-
-
-@pytest.fixture
-async def sqlite_factory(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'flagging.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)  # alembic drives its own event loop
-    engine = create_engine(Settings(database_url=url, secret_key="test-secret-key-not-for-production"))
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 async def test_open_move_close_and_continue_on_sqlite(sqlite_factory: async_sessionmaker[AsyncSession]) -> None:
