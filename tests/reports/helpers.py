@@ -3,13 +3,15 @@
 import datetime
 from itertools import count
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
 from registry.services import TaxpayerService
+from taxoffice.accounts.models import CollectionDay
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.reports.params import ReportQuery, check_query
 
 OFFICER = Principal(user_id=None, username="tests", role=Role.OFFICER)
 MANAGER = Principal(user_id=None, username="manager", role=Role.MANAGER)
@@ -41,3 +43,29 @@ async def taxpayer(
         )
     await session.commit()
     return created
+
+
+# (day, tax office, tax type, sub-item, component, paid late, amount)
+Day = tuple[datetime.date, str, str, str, str, bool, int]
+_DAY_KEYS = ("day", "tax_office", "tax_type", "sub_item", "component", "overdue", "amount")
+
+
+async def collected(session: AsyncSession, days: list[Day]) -> None:
+    """Rows of the daily collections summary, as the reconcile job keeps it, committed."""
+    await session.execute(
+        insert(CollectionDay), [dict(zip(_DAY_KEYS, day, strict=True)) | {"lines": 1} for day in days]
+    )
+    await session.commit()
+
+
+def query(allowed: tuple[str, ...], **given: object) -> ReportQuery:
+    """A checked query: the report's ``allowed`` groupings, ``given`` parameters over defaults (today 27 Nov 2026)."""
+    fields: dict[str, object] = {
+        "start": None,
+        "end": None,
+        "today": datetime.date(2026, 11, 27),
+        "grain": "month",
+        "group_by": None,
+    }
+    fields.update(given)
+    return check_query(allowed=allowed, **fields)  # type: ignore[arg-type]

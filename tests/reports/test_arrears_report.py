@@ -7,12 +7,11 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.models import CollectionDay
 from taxoffice.arrears.models import ArrearsStock
 from taxoffice.jobruns.models import JobRun
 from taxoffice.reports.arrears import NoArrearsRunError, arrears_report
 from taxoffice.reports.params import ReportQuery, check_query
-from tests.reports.helpers import NOW
+from tests.reports.helpers import NOW, Day, collected, query
 
 D = datetime.date
 CLOSING = D(2026, 3, 31)
@@ -31,7 +30,7 @@ STOCK = [
     (OPENING, "10100", "1-30", "collectible", "CIT", 1, 10_000_000),
     (OPENING, "10100", "1-30", "collectible", "ALL", 1, 30_000_000),
 ]
-DAYS = [
+DAYS: list[Day] = [
     (D(2026, 1, 15), "10100", "VAT", "1701", "tax", False, 300_000_000),
     (D(2026, 3, 10), "10100", "VAT", "1701", "tax", True, 3_000_000),
     (D(2026, 3, 12), "10100", "CIT", "1052", "tax", False, 97_000_000),
@@ -41,8 +40,7 @@ DAYS = [
 async def _dataset(session: AsyncSession, *, runs: tuple[datetime.date, ...] = (OPENING, CLOSING)) -> None:
     stock_keys = ("as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount")
     await session.execute(insert(ArrearsStock), [dict(zip(stock_keys, row, strict=True)) for row in STOCK])
-    day_keys = ("day", "tax_office", "tax_type", "sub_item", "component", "overdue", "amount")
-    await session.execute(insert(CollectionDay), [dict(zip(day_keys, row, strict=True)) | {"lines": 1} for row in DAYS])
+    await collected(session, DAYS)
     for day in runs:
         session.add(
             JobRun(
@@ -60,15 +58,7 @@ async def _dataset(session: AsyncSession, *, runs: tuple[datetime.date, ...] = (
 
 
 def _query(group_by: str | None = None, as_of: datetime.date = ASKED) -> ReportQuery:
-    return check_query(
-        start=None,
-        end=as_of,
-        today=D(2026, 11, 27),
-        grain="month",
-        group_by=group_by,
-        allowed=("bucket", "category", "tax_type", "tax_office"),
-        as_of=as_of,
-    )
+    return query(("bucket", "category", "tax_type", "tax_office"), end=as_of, group_by=group_by, as_of=as_of)
 
 
 async def test_stock_by_bucket_and_by_tax_type(session_factory: async_sessionmaker[AsyncSession]) -> None:

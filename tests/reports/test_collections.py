@@ -3,17 +3,15 @@
 import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.models import CollectionDay
 from taxoffice.reports.collections import collections_report
-from taxoffice.reports.params import ReportQuery, check_query
+from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.services import ReportCache, ReportService
-from tests.reports.helpers import MANAGER, NOW
+from tests.reports.helpers import MANAGER, NOW, Day, collected, query
 
 D = datetime.date
-DAYS = [
+DAYS: list[Day] = [
     (D(2025, 2, 10), "10100", "VAT", "1701", "tax", False, 8_000_000),
     (D(2025, 2, 20), "10100", "CIT", "1052", "tax", False, 2_000_000),
     (D(2025, 3, 5), "10100", "VAT", "1701", "interest", True, 100_000),
@@ -23,26 +21,15 @@ DAYS = [
     (D(2026, 3, 15), "10100", "VAT", "1701", "interest", True, 50_000),
     (D(2026, 3, 20), "10100", "PIT", "1001", "tax", False, 1_000_000),
 ]
-COLUMNS = ("day", "tax_office", "tax_type", "sub_item", "component", "overdue", "amount")
 
 
 async def _dataset(session: AsyncSession) -> None:
-    rows = [dict(zip(COLUMNS, row, strict=True)) | {"lines": 1} for row in DAYS]
-    await session.execute(insert(CollectionDay), rows)
-    await session.commit()
+    await collected(session, DAYS)
 
 
-def _query(**changes: object) -> ReportQuery:
-    fields: dict[str, object] = {
-        "start": D(2026, 2, 1),
-        "end": D(2026, 3, 31),
-        "today": D(2026, 11, 27),
-        "grain": "month",
-        "group_by": "tax_type",
-        "allowed": ("tax_type", "sub_item", "component", "tax_office"),
-    }
-    fields.update(changes)
-    return check_query(**fields)  # type: ignore[arg-type]
+def _query(**given: object) -> ReportQuery:
+    fields: dict[str, object] = {"start": D(2026, 2, 1), "end": D(2026, 3, 31), "group_by": "tax_type"} | given
+    return query(("tax_type", "sub_item", "component", "tax_office"), **fields)
 
 
 async def test_by_month_and_tax_type_against_last_year(session_factory: async_sessionmaker[AsyncSession]) -> None:

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.schemas import TaxpayerKind
 from taxoffice.reports.growth import taxpayer_growth
-from taxoffice.reports.params import ReportQuery, check_query
-from tests.reports.helpers import NOW, taxpayer
+from taxoffice.reports.params import ReportQuery
+from tests.reports.helpers import NOW, query, taxpayer
 
 D = datetime.date
 
@@ -25,17 +25,8 @@ async def _dataset(session: AsyncSession) -> None:
     await taxpayer(session, D(2026, 3, 31), kind=TaxpayerKind.INDIVIDUAL, tax_office="10200")
 
 
-def _query(**changes: object) -> ReportQuery:
-    fields: dict[str, object] = {
-        "start": None,
-        "end": D(2026, 3, 31),
-        "today": D(2026, 11, 27),
-        "grain": "month",
-        "group_by": None,
-        "allowed": ("kind", "tax_office"),
-    }
-    fields.update(changes)
-    return check_query(**fields)  # type: ignore[arg-type]
+def _query(**given: object) -> ReportQuery:
+    return query(("kind", "tax_office"), end=D(2026, 3, 31), **given)
 
 
 async def test_monthly_growth_against_a_year_earlier(session_factory: async_sessionmaker[AsyncSession]) -> None:

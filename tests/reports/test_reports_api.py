@@ -8,18 +8,17 @@ from decimal import Decimal
 
 import httpx
 import openpyxl
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.models import CollectionDay
 from taxoffice.auth.roles import Role
 from taxoffice.reports.monthly import keep_monthly_reports
 from taxoffice.reports.services import CACHE
+from tests.reports.helpers import Day, collected
 from tests.support.users import Login
 
 D = datetime.date
 URL = "/api/v1/reports"
-DAYS = [
+DAYS: list[Day] = [
     (D(2025, 2, 10), "HNI", "VAT", "1701", "tax", False, 8_000_000),
     (D(2026, 2, 3), "HNI", "VAT", "1701", "tax", False, 10_000_000),
     (D(2026, 2, 25), "HNI", "CIT", "1052", "tax", True, 2_500_000),
@@ -30,9 +29,7 @@ QUERY = "from=2026-02-01&to=2026-03-31&group_by=tax_type"
 
 
 async def _collections(session: AsyncSession) -> None:
-    keys = ("day", "tax_office", "tax_type", "sub_item", "component", "overdue", "amount")
-    await session.execute(insert(CollectionDay), [dict(zip(keys, row, strict=True)) | {"lines": 1} for row in DAYS])
-    await session.commit()
+    await collected(session, DAYS)
     CACHE.clear()
 
 
