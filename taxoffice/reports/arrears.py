@@ -22,7 +22,19 @@ from taxoffice.errors import RuleViolationError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
 from taxoffice.reports.params import ReportQuery
-from taxoffice.reports.tables import Cell, Chart, Column, Kind, Report, Section, rate, totals_row
+from taxoffice.reports.tables import (
+    TAX_OFFICE,
+    TAX_TYPE,
+    Cell,
+    Chart,
+    Column,
+    Kind,
+    Report,
+    Section,
+    rate,
+    total_label,
+    totals_row,
+)
 
 NAME = "arrears"
 FLAG_JOB = "flag-arrears"
@@ -30,8 +42,8 @@ ALL_TYPES = "ALL"  # the stock rows of every tax type together (a case owing two
 DIMENSIONS: dict[str, Column] = {
     "bucket": Column("bucket", "Tuổi nợ (ngày)", "Days overdue"),
     "category": Column("category", "Phân loại", "Category"),
-    "tax_type": Column("tax_type", "Sắc thuế", "Tax type"),
-    "tax_office": Column("tax_office", "Cơ quan thuế", "Tax office"),
+    "tax_type": TAX_TYPE,
+    "tax_office": TAX_OFFICE,
 }
 STOCK_FIGURES = (
     Column("cases", "Số hồ sơ nợ", "Cases", Kind.COUNT, total=True),
@@ -46,7 +58,7 @@ INDICATOR_COLUMNS = (
     Column("met", "Đạt", "Met"),
 )
 MOVEMENT_COLUMNS = (
-    Column("tax_type", "Sắc thuế", "Tax type"),
+    TAX_TYPE,
     Column("opening", "Nợ đầu kỳ", "Opening stock", Kind.MONEY, total=True),
     Column("collected", "Đã thu nợ", "Collected", Kind.MONEY, total=True),
     Column("new", "Phát sinh mới và điều chỉnh", "New and other changes", Kind.MONEY, total=True),
@@ -181,7 +193,6 @@ async def arrears_report(
     collected = await _collected(session, since, day, query.tax_office, overdue_only=True)
     dims = list(query.group_by)
     stock_columns = (*(DIMENSIONS[d] for d in dims), *STOCK_FIGURES)
-    total_label = "Tổng cộng" if query.lang == "vi" else "Total"
     rows = [cells(row, stock_columns) for row in stock_rows(stock, dims)]
     moves = [cells(row, MOVEMENT_COLUMNS) for row in movement_rows(opening, stock, collected)]
     first = stock_columns[0].key
@@ -192,7 +203,7 @@ async def arrears_report(
             "Arrears stock",
             stock_columns,
             rows,
-            _totals(stock_columns, rows, total_label) if dims else None,
+            _totals(stock_columns, rows, total_label(query.lang)) if dims else None,
             Chart("bar", first, ("amount",), "Số tiền nợ", "Amount overdue") if dims else None,
         ),
         Section(
@@ -208,7 +219,7 @@ async def arrears_report(
             "Movement",
             MOVEMENT_COLUMNS,
             moves,
-            totals_row(MOVEMENT_COLUMNS, moves, total_label),
+            totals_row(MOVEMENT_COLUMNS, moves, total_label(query.lang)),
             Chart("bar", "tax_type", ("opening", "collected", "new", "closing"), "Biến động nợ", "Movement"),
         ),
     )

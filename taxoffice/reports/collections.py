@@ -16,16 +16,29 @@ from taxoffice.accounts.models import CollectionDay
 from taxoffice.reports._frames import add_period, cells, frame, year_month
 from taxoffice.reports.models import CollectionTarget
 from taxoffice.reports.params import ReportQuery, period_labels, shift_year
-from taxoffice.reports.tables import Cell, Chart, Column, Kind, Report, Section, growth, rate, totals_row
+from taxoffice.reports.tables import (
+    PERIOD,
+    TAX_OFFICE,
+    TAX_TYPE,
+    Cell,
+    Chart,
+    Column,
+    Kind,
+    Report,
+    Section,
+    growth,
+    rate,
+    total_label,
+    totals_row,
+)
 
 NAME = "collections"
 DIMENSIONS: dict[str, Column] = {
-    "tax_type": Column("tax_type", "Sắc thuế", "Tax type"),
+    "tax_type": TAX_TYPE,
     "sub_item": Column("sub_item", "Tiểu mục", "Budget sub-item"),
     "component": Column("component", "Khoản", "Component"),
-    "tax_office": Column("tax_office", "Cơ quan thuế", "Tax office"),
+    "tax_office": TAX_OFFICE,
 }
-PERIOD = Column("period", "Kỳ", "Period")
 FIGURES = (
     Column("collected", "Số đã thu", "Collected", Kind.MONEY, total=True),
     Column("of_arrears", "Trong đó thu nợ", "Of which arrears", Kind.MONEY, total=True),
@@ -35,8 +48,8 @@ FIGURES = (
 )
 TARGET_COLUMNS = (
     Column("year", "Năm", "Year"),
-    Column("tax_office", "Cơ quan thuế", "Tax office"),
-    Column("tax_type", "Sắc thuế", "Tax type"),
+    TAX_OFFICE,
+    TAX_TYPE,
     Column("target", "Dự toán", "Target", Kind.MONEY, total=True),
     Column("collected", "Lũy kế đã thu", "Collected to date", Kind.MONEY, total=True),
     Column("progress", "Đạt (%)", "Progress", Kind.PERCENT),
@@ -163,7 +176,6 @@ async def collections_report(
     columns = (PERIOD, *(DIMENSIONS[name] for name in query.group_by), *FIGURES)
     rows = [cells(row, columns) for row in shape(current, earlier, query)]
     target_rows = [cells(row, TARGET_COLUMNS) for row in await _targets(session, query)]
-    total_label = "Tổng cộng" if query.lang == "vi" else "Total"
     sections = (
         Section(
             "collections",
@@ -171,7 +183,7 @@ async def collections_report(
             "Collections by period",
             columns,
             rows,
-            _with_rate(totals_row(columns, rows, total_label), columns),
+            _with_rate(totals_row(columns, rows, total_label(query.lang)), columns),
             Chart(
                 "bar",
                 "period",

@@ -34,15 +34,28 @@ from taxoffice.calendar import VN_TZ
 from taxoffice.reports._compliance_filing import FILING_DIMENSIONS, Window, filed_in, filing_rows, owed_in
 from taxoffice.reports._frames import cells, year_month
 from taxoffice.reports.params import Grain, ReportQuery, period_label, period_labels
-from taxoffice.reports.tables import Cell, Chart, Column, Kind, Report, Section, rate, totals_row
+from taxoffice.reports.tables import (
+    TAX_OFFICE,
+    TAX_TYPE,
+    Cell,
+    Chart,
+    Column,
+    Kind,
+    Lang,
+    Report,
+    Section,
+    rate,
+    total_label,
+    totals_row,
+)
 from taxoffice.workdays.services import CalendarService
 
 NAME = "compliance"
 DIMENSIONS: dict[str, Column] = {
     "form": Column("form", "Mẫu tờ khai", "Form"),
-    "tax_type": Column("tax_type", "Sắc thuế", "Tax type"),
+    "tax_type": TAX_TYPE,
     "tax_period": Column("tax_period", "Kỳ tính thuế", "Tax period"),
-    "tax_office": Column("tax_office", "Cơ quan thuế", "Tax office"),
+    "tax_office": TAX_OFFICE,
 }
 PAYMENT_DIMENSIONS = ("tax_type", "tax_period", "tax_office")
 PERIOD = Column("period", "Kỳ (theo hạn)", "Period (of the deadline)")
@@ -202,11 +215,11 @@ def _with_rates(
 
 
 def _table(
-    columns: tuple[Column, ...], raw: list[tuple[object, ...]], lang: str, rates: dict[str, tuple[str, ...]]
+    columns: tuple[Column, ...], raw: list[tuple[object, ...]], lang: Lang, rates: dict[str, tuple[str, ...]]
 ) -> tuple[list[tuple[Cell, ...]], tuple[Cell, ...]]:
     """A section's rows as cells, and its totals row with the overall rates."""
     rows = [cells(row, columns) for row in raw]
-    totals = totals_row(columns, rows, "Tổng cộng" if lang == "vi" else "Total")
+    totals = totals_row(columns, rows, total_label(lang))
     return rows, _with_rates(totals, columns, rates)
 
 

@@ -16,14 +16,24 @@ from registry.models import Taxpayer
 from registry.statuses import TaxpayerStatus
 from taxoffice.reports._frames import cells, frame, year_month
 from taxoffice.reports.params import ReportQuery, period_label, period_labels, shift_year, year_earlier
-from taxoffice.reports.tables import Chart, Column, Kind, Report, Section, growth, totals_row
+from taxoffice.reports.tables import (
+    PERIOD,
+    TAX_OFFICE,
+    Chart,
+    Column,
+    Kind,
+    Report,
+    Section,
+    growth,
+    total_label,
+    totals_row,
+)
 
 NAME = "taxpayer-growth"
 DIMENSIONS: dict[str, Column] = {
     "kind": Column("kind", "Loại người nộp thuế", "Taxpayer kind"),
-    "tax_office": Column("tax_office", "Cơ quan thuế", "Tax office"),
+    "tax_office": TAX_OFFICE,
 }
-PERIOD = Column("period", "Kỳ", "Period")
 FIGURES = (
     Column("registered", "Đăng ký mới", "New registrations", Kind.COUNT, total=True),
     Column("closed", "Chấm dứt hiệu lực MST", "Closures", Kind.COUNT, total=True),
@@ -132,14 +142,13 @@ async def taxpayer_growth(
     """The taxpayer-growth report for ``query``."""
     columns = (PERIOD, *(DIMENSIONS[name] for name in query.group_by), *FIGURES)
     rows = [cells(row, columns) for row in shape(await _monthly(session, query), query)]
-    total_label = "Tổng cộng" if query.lang == "vi" else "Total"
     section = Section(
         key="growth",
         vi="Tăng trưởng người nộp thuế",
         en="Taxpayer growth",
         columns=columns,
         rows=rows,
-        totals=totals_row(columns, rows, total_label),
+        totals=totals_row(columns, rows, total_label(query.lang)),
         chart=Chart("bar", "period", ("registered", "closed"), "Đăng ký mới và chấm dứt", "Registrations and closures"),
     )
     return Report(

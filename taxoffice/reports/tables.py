@@ -96,6 +96,17 @@ class Report:
         raise KeyError(key)
 
 
+# Columns several reports share.
+PERIOD = Column("period", "Kỳ", "Period")
+TAX_OFFICE = Column("tax_office", "Cơ quan thuế", "Tax office")
+TAX_TYPE = Column("tax_type", "Sắc thuế", "Tax type")
+
+
+def total_label(lang: Lang) -> str:
+    """The label of a totals row."""
+    return "Tổng cộng" if lang == "vi" else "Total"
+
+
 def totals_row(columns: Sequence[Column], rows: Sequence[tuple[Cell, ...]], label: str) -> tuple[Cell, ...]:
     """A totals row: ``label`` in the first column, sums of the ``total`` columns, blanks elsewhere."""
     cells: list[Cell] = []
