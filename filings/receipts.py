@@ -15,6 +15,7 @@ from filings.forms import Assessment, Finding, FormVersion, Severity
 from filings.intake import Envelope
 from filings.models import TaxReturn
 from registry.models import Taxpayer
+from taxoffice.accounts.posting import insert_charges_after
 
 ACCEPTED, REJECTED, RECEIVED = "accepted", "rejected", "received"
 # What a receipt writes, and what the decision adds to it.
@@ -110,6 +111,9 @@ STORE_DECISION = (
     .where(RETURNS.c.id == bindparam("b_id"))
     .values({column: bindparam(f"b_{column}") for column in DECISION_COLUMNS})
 )
+# PostgreSQL: the acceptance and its charges (parameters ``c_<column>`` of ``charge_arrays``) in one statement, so
+# one round trip with no transaction of its own is atomic.
+ACCEPT_AND_POST = insert_charges_after(STORE_DECISION.returning(RETURNS.c.id).cte("decided"))
 
 
 def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi: str, en: str) -> Finding:

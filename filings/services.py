@@ -40,7 +40,8 @@ from filings.schemas import ReturnKind
 from registry.models import Taxpayer
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
-from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.posting import charge_arrays
+from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge, charge_rows
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.errors import ResourceNotFoundError
@@ -235,6 +236,8 @@ class FilingService:
         ret.tax_payable = assessment.tax_payable
         ret.decided_at = datetime.datetime.now(datetime.UTC)
         findings = checked.findings
+        if checked.previous is None:
+            await self._autocommit_when_free()  # the decision is one statement: atomic without a transaction
         if checked.acceptable:
             try:
                 await self._accept(ret, checked, calendar)
@@ -311,6 +314,12 @@ class FilingService:
                 )
             )
         # The unique index on accepted returns settles a race with another acceptance of the period here.
+        connection = await self.session.connection()
+        if checked.previous is None and connection.dialect.name == "postgresql":
+            decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
+            posting = charge_arrays(charge_rows(charges))
+            await connection.execute(receipts.ACCEPT_AND_POST, {"b_id": ret.id, **decision, **posting})
+            return
         await self._store_decision(ret)
         await self.accounts.post(charges)
 
@@ -324,7 +333,7 @@ class FilingService:
         calendar: WorkingCalendar,
     ) -> tuple[TaxReturn, bool]:
         """Receive and decide a return; returns it and whether it is new (False: a retry with the same key)."""
-        await self._receipt_in_autocommit()
+        await self._autocommit_when_free()
         if idempotency_key and (existing := await self.find_by_key(actor, idempotency_key)) is not None:
             return existing, False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
@@ -339,13 +348,14 @@ class FilingService:
             return existing, False
         return await self.decide(ret, checked, calendar), True
 
-    async def _receipt_in_autocommit(self) -> None:
-        """On PostgreSQL, when this session owns its connection, read and store the receipt in autocommit.
+    async def _autocommit_when_free(self) -> None:
+        """On PostgreSQL, when this session owns its connection and has no transaction open, work in autocommit.
 
-        The reads need no transaction and the receipt's INSERT is one statement that commits by itself: that saves
-        the BEGIN and COMMIT round trips of a transaction of its own. The pool restores the isolation level when the
-        receipt's commit releases the connection, so the decision runs in a transaction again. A session joined to
-        an outer transaction (a caller's, or a test's) keeps it.
+        The reads need no transaction, the receipt's INSERT is one statement that commits by itself, and so is the
+        decision on an original return (with its charges): that saves the BEGIN and COMMIT round trips of a
+        transaction of their own. The pool restores the isolation level when a commit releases the connection, so
+        a supplementary return's decision (two statements) runs in a transaction again. A session joined to an
+        outer transaction (a caller's, or a test's) keeps it.
         """
         bind = self.session.bind
         if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not self.session.in_transaction():

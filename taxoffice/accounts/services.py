@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,27 @@ class NewCharge:
     note: str = ""
 
 
+def charge_rows(charges: list[NewCharge]) -> list[dict[str, Any]]:
+    """The charges to post as ``account_charge`` rows; zero amounts are left out."""
+    return [
+        {
+            "taxpayer_id": c.taxpayer_id,
+            "tax_code": c.tax_code,
+            "tax_type": c.tax_type,
+            "sub_item": c.sub_item,
+            "period": c.period,
+            "kind": c.kind.value,
+            "amount": c.amount,
+            "due_on": c.due_on,
+            "interest_from": c.interest_from,
+            "source": c.source,
+            "note": c.note,
+        }
+        for c in charges
+        if c.amount != 0
+    ]
+
+
 class AccountService:
     """The ledger underneath filings and arrears; it never imports them (sources are data)."""
 
@@ -52,24 +73,10 @@ class AccountService:
 
     async def post(self, charges: list[NewCharge]) -> None:
         """Post charges in the caller's transaction (zero amounts are skipped)."""
-        rows = [
-            {
-                "taxpayer_id": c.taxpayer_id,
-                "tax_code": c.tax_code,
-                "tax_type": c.tax_type,
-                "sub_item": c.sub_item,
-                "period": c.period,
-                "kind": c.kind.value,
-                "amount": c.amount,
-                "due_on": c.due_on,
-                "interest_from": c.interest_from,
-                "source": c.source,
-                "note": c.note,
-            }
-            for c in charges
-            if c.amount != 0
-        ]
-        if rows:
+        rows = charge_rows(charges)
+        if len(rows) == 1:
+            await self.session.execute(_INSERT_CHARGES, rows[0])  # one row: no executemany round trips
+        elif rows:
             await self.session.execute(_INSERT_CHARGES, rows)
 
     async def charges(self, tax_code: str, *, period: str | None = None) -> list[Charge]:

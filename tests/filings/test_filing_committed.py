@@ -1,7 +1,8 @@
 """Filing on committed data in its own database: sessions bound to the engine, as the server's are.
 
-The receipt is committed (in autocommit, in one statement that numbers it) before the decision, and the decision
-with its charge is one transaction of its own again.
+The receipt is committed (in autocommit, in one statement that numbers it) before the decision; the decision on an
+original return with its charges is one statement too, committed by itself, so the return and its charge appear
+together.
 """
 
 import datetime
@@ -48,7 +49,7 @@ def _body(tax_code: str, period: str) -> bytes:
     return json.dumps(vat_return(tax_code, period, vat_values(sales_10=400_000_000))).encode()
 
 
-async def test_the_receipt_is_committed_before_the_decision_which_is_a_transaction(
+async def test_the_receipt_is_committed_before_the_decision_and_the_decision_with_its_charge(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session:
@@ -56,7 +57,7 @@ async def test_the_receipt_is_committed_before_the_decision_which_is_a_transacti
     calendar = WorkingCalendar({})
     async with sessions() as session, sessions() as observer:
         service = FilingService(session, AccountService(session))
-        await service._receipt_in_autocommit()  # as submit() does first
+        await service._autocommit_when_free()  # as submit() does first
         checked = await service.check(
             OFFICER,
             read_submission(_body(filer.tax_code, "2026-02"), "application/json", max_bytes=RETURN_MAX_BYTES),
@@ -71,11 +72,7 @@ async def test_the_receipt_is_committed_before_the_decision_which_is_a_transacti
 
         decided = await service.decide(ret, checked, calendar)
         assert decided.status == "accepted"
-        # Not committed yet: another session still sees the receipt only, and no charge.
-        assert await observer.scalar(select(TaxReturn.status).where(TaxReturn.id == ret.id)) == "received"
-        assert await observer.scalar(select(Charge.id).where(Charge.source == f"return:{ret.id}")) is None
-        await observer.rollback()
-        await session.commit()
+        # One statement, committed by itself: another session sees the decision and the charge at once.
         assert await observer.scalar(select(TaxReturn.status).where(TaxReturn.id == ret.id)) == "accepted"
         amounts = list(await observer.scalars(select(Charge.amount).where(Charge.source == f"return:{ret.id}")))
         assert amounts == [decided.tax_payable]
