@@ -102,3 +102,34 @@ async def test_submit_on_an_engine_session_files_and_a_retry_returns_the_receipt
         assert stored is not None
         assert stored.transaction_code == f"260310{first.id:011d}"
         assert stored.status == "accepted"
+
+
+async def test_racing_originals_on_autocommit_one_accepted_one_rejected_with_nothing_half_written(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        filer = await register_enterprise(session, "0109555103", "Công ty TNHH Nộp Cùng Lúc")
+    calendar = WorkingCalendar({})
+    async with sessions() as one, sessions() as two:
+        first, second = FilingService(one, AccountService(one)), FilingService(two, AccountService(two))
+        checked = []
+        for service in (first, second):
+            await service._autocommit_when_free()
+            body = read_submission(_body(filer.tax_code, "2026-01"), "application/json", max_bytes=RETURN_MAX_BYTES)
+            checked.append(await service.check(OFFICER, body, NOW.date(), calendar))
+        # Both were checked before either was decided: both look acceptable.
+        assert all(c.acceptable for c in checked)
+        won_receipt = await first.receive(OFFICER, checked[0], NOW, None)
+        lost_receipt = await second.receive(OFFICER, checked[1], NOW, None)
+        won = await first.decide(won_receipt, checked[0], calendar)
+        lost = await second.decide(lost_receipt, checked[1], calendar)
+        await one.commit()
+        await two.commit()
+    assert (won.status, lost.status) == ("accepted", "rejected")
+    assert [f["rule"] for f in lost.findings] == ["DUPLICATE-PERIOD"]
+    async with sessions() as session:
+        query = select(TaxReturn.id, TaxReturn.status).where(TaxReturn.tax_code == filer.tax_code)
+        statuses = {row.id: row.status for row in await session.execute(query)}
+        sources = set(await session.scalars(select(Charge.source).where(Charge.tax_code == filer.tax_code)))
+    assert statuses == {won.id: "accepted", lost.id: "rejected"}
+    assert sources == {f"return:{won.id}"}  # the losing statement left neither its decision nor its charge
