@@ -52,6 +52,7 @@ class ActionKind(StrEnum):
     INVOICE_SUSPENSION = "invoice_suspension"
     INSTALMENT_PLAN = "instalment_plan"
     FREEZE = "freeze"
+    WRITE_OFF = "write_off"
     NOTE = "note"
 
 

@@ -30,6 +30,7 @@ from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
+from taxoffice.arrears.writeoff import write_off
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError, FieldError
@@ -88,6 +89,10 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
         found.append(FieldError("channel", "required", "A reminder needs its channel: phone, sms or email."))
     if action.follow_up_on is not None and action.follow_up_on < today:
         found.append(FieldError("follow_up_on", "date.past", "A follow-up date cannot be in the past."))
+    if action.kind is ActionKind.WRITE_OFF and not str((action.details or {}).get("decision", "")).strip():
+        found.append(
+            FieldError("details.decision", "required", "A write-off needs the number of the decision that orders it.")
+        )
     if action.kind is not ActionKind.FREEZE and action.frozen is not None:
         found.append(FieldError("frozen", "not_applicable", "Only a freeze action freezes or unfreezes."))
     if action.kind is not ActionKind.INSTALMENT_PLAN:
@@ -180,6 +185,8 @@ class WorklistService:
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id
+        if action.kind is ActionKind.WRITE_OFF:
+            details |= await write_off(self.session, case, str(details["decision"]).strip(), today)
         row = ArrearsAction(
             case_id=case.id,
             kind=action.kind.value,

@@ -4,8 +4,8 @@ Every successful ``flag-arrears`` run leaves the open cases' amounts summed by t
 category and tax type in ``arrears_stock``; the report reads the last run on or before the day asked for (a
 few thousand rows whatever the number of taxpayers). Against the year's collections (``collection_day``) it
 gives the two benchmarks of DOMAIN.md §8: arrears under 10 % of collections, under 20 % of them older than a
-year. Movement: the stock at the previous month's last run, what was collected of overdue debt since, and the
-rest of the change (new debts and interest, less anything reclassified); write-offs are not recorded yet.
+year. Movement: the stock at the previous month's last run, what was collected of overdue debt since, what was
+written off by decision (``write_off`` actions), and the rest of the change (new debts and interest).
 """
 
 import datetime
@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.models import CollectionDay
 from taxoffice.arrears.ageing import BUCKETS, Bucket
-from taxoffice.arrears.models import ArrearsStock
+from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.errors import RuleViolationError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
@@ -61,6 +62,7 @@ MOVEMENT_COLUMNS = (
     TAX_TYPE,
     Column("opening", "Nợ đầu kỳ", "Opening stock", Kind.MONEY, total=True),
     Column("collected", "Đã thu nợ", "Collected", Kind.MONEY, total=True),
+    Column("written_off", "Đã xóa nợ", "Written off", Kind.MONEY, total=True),
     Column("new", "Phát sinh mới và điều chỉnh", "New and other changes", Kind.MONEY, total=True),
     Column("closing", "Nợ cuối kỳ", "Closing stock", Kind.MONEY, total=True),
 )
@@ -161,8 +163,28 @@ def indicators(stock: pd.DataFrame, collected_this_year: int, lang: str) -> list
     ]
 
 
-def movement_rows(opening: pd.DataFrame, closing: pd.DataFrame, collected: dict[str, int]) -> list[tuple[object, ...]]:
-    """Per tax type: opening stock, arrears collected, the rest of the change, closing stock."""
+async def _written_off(
+    session: AsyncSession, start: datetime.date, end: datetime.date, office: str | None
+) -> dict[str, int]:
+    """Written off ``start`` … ``end`` per tax type, from the write-off actions' details (a handful a month)."""
+    query = (
+        select(ArrearsAction.details)
+        .join(ArrearsCase, ArrearsCase.id == ArrearsAction.case_id)
+        .where(ArrearsAction.kind == ActionKind.WRITE_OFF.value, ArrearsAction.taken_on.between(start, end))
+    )
+    if office:
+        query = query.where(ArrearsCase.tax_office == office)
+    written: dict[str, int] = {}
+    for details in await session.scalars(query):
+        for tax_type, amount in dict(details.get("written_off") or {}).items():
+            written[tax_type] = written.get(tax_type, 0) + int(amount)
+    return written
+
+
+def movement_rows(
+    opening: pd.DataFrame, closing: pd.DataFrame, collected: dict[str, int], written_off: dict[str, int]
+) -> list[tuple[object, ...]]:
+    """Per tax type: opening stock, arrears collected, written off, the rest of the change, closing stock."""
 
     def per_type(stock: pd.DataFrame) -> dict[str, int]:
         data = stock[stock["tax_type"] != ALL_TYPES]
@@ -170,9 +192,10 @@ def movement_rows(opening: pd.DataFrame, closing: pd.DataFrame, collected: dict[
 
     before, after = per_type(opening), per_type(closing)
     rows: list[tuple[object, ...]] = []
-    for tax_type in sorted(set(before) | set(after) | set(collected)):
+    for tax_type in sorted(set(before) | set(after) | set(collected) | set(written_off)):
         start, end, paid = before.get(tax_type, 0), after.get(tax_type, 0), collected.get(tax_type, 0)
-        rows.append((tax_type, start, paid, end - start + paid, end))
+        gone = written_off.get(tax_type, 0)
+        rows.append((tax_type, start, paid, gone, end - start + paid + gone, end))
     return rows
 
 
@@ -191,10 +214,11 @@ async def arrears_report(
     this_year = await _collected(session, day.replace(month=1, day=1), day, query.tax_office, overdue_only=False)
     since = (opening_day or month_start - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
     collected = await _collected(session, since, day, query.tax_office, overdue_only=True)
+    written_off = await _written_off(session, since, day, query.tax_office)
     dims = list(query.group_by)
     stock_columns = (*(DIMENSIONS[d] for d in dims), *STOCK_FIGURES)
     rows = [cells(row, stock_columns) for row in stock_rows(stock, dims)]
-    moves = [cells(row, MOVEMENT_COLUMNS) for row in movement_rows(opening, stock, collected)]
+    moves = [cells(row, MOVEMENT_COLUMNS) for row in movement_rows(opening, stock, collected, written_off)]
     first = stock_columns[0].key
     sections = (
         Section(
@@ -220,7 +244,9 @@ async def arrears_report(
             MOVEMENT_COLUMNS,
             moves,
             totals_row(MOVEMENT_COLUMNS, moves, total_label(query.lang)),
-            Chart("bar", "tax_type", ("opening", "collected", "new", "closing"), "Biến động nợ", "Movement"),
+            Chart(
+                "bar", "tax_type", ("opening", "collected", "written_off", "new", "closing"), "Biến động nợ", "Movement"
+            ),
         ),
     )
     parameters = query.describe() | {

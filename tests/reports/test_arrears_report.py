@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.arrears.models import ArrearsStock
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.jobruns.models import JobRun
 from taxoffice.reports.arrears import NoArrearsRunError, arrears_report
 from taxoffice.reports.params import ReportQuery, check_query
-from tests.reports.helpers import NOW, Day, collected, query
+from tests.reports.helpers import NOW, Day, collected, query, taxpayer
 
 D = datetime.date
 CLOSING = D(2026, 3, 31)
@@ -100,11 +100,54 @@ async def test_benchmarks_and_movement(session_factory: async_sessionmaker[Async
     ]
     # VAT: 20,000,000 at the end of February, 3,000,000 of overdue VAT paid in March, 35,000,000 now → 18,000,000 new.
     assert report.section("movement").rows == [
-        ("CIT", 10_000_000, 0, 0, 10_000_000),
-        ("PIT", 0, 0, 5_000_000, 5_000_000),
-        ("VAT", 20_000_000, 3_000_000, 18_000_000, 35_000_000),
+        ("CIT", 10_000_000, 0, 0, 0, 10_000_000),
+        ("PIT", 0, 0, 0, 5_000_000, 5_000_000),
+        ("VAT", 20_000_000, 3_000_000, 0, 18_000_000, 35_000_000),
     ]
-    assert report.section("movement").totals == ("Tổng cộng", 30_000_000, 3_000_000, 23_000_000, 50_000_000)
+    assert report.section("movement").totals == ("Tổng cộng", 30_000_000, 3_000_000, 0, 23_000_000, 50_000_000)
+
+
+async def test_movement_counts_write_offs_of_the_month(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session)
+        owner = await taxpayer(session, D(2024, 5, 2))
+        case = ArrearsCase(
+            taxpayer_id=owner.id,
+            tax_code=owner.tax_code,
+            tax_office="10100",
+            status="closed",
+            opened_on=D(2025, 9, 1),
+            closed_on=D(2026, 3, 20),
+            as_of=D(2026, 3, 20),
+            category="difficult",
+            overdue_tax=0,
+            overdue_interest=0,
+            overdue_fines=0,
+            overdue_total=0,
+            oldest_due_on=D(2025, 8, 20),
+            bucket="over-365",
+        )
+        session.add(case)
+        await session.flush()
+        for taken_on, amounts in ((D(2026, 3, 19), {"CIT": 4_000_000, "VAT": 1_500_000}), (D(2026, 2, 27), {"VAT": 9})):
+            session.add(
+                ArrearsAction(
+                    case_id=case.id,
+                    kind="write_off",
+                    taken_on=taken_on,
+                    officer="o",
+                    details={"decision": "7/QĐ-CT", "written_off": amounts, "total": sum(amounts.values())},
+                )
+            )
+        await session.commit()
+        report = await arrears_report(session, _query(), generated_by="m", now=NOW)
+    # Only March's write-off (after February's last run): CIT 4,000,000 written off of a stock that stayed at
+    # 10,000,000 means 4,000,000 of new CIT debt; VAT: 35 - 20 + 3 collected + 1.5 written off = 19.5 million new.
+    assert report.section("movement").rows == [
+        ("CIT", 10_000_000, 0, 4_000_000, 4_000_000, 10_000_000),
+        ("PIT", 0, 0, 0, 5_000_000, 5_000_000),
+        ("VAT", 20_000_000, 3_000_000, 1_500_000, 19_500_000, 35_000_000),
+    ]
 
 
 async def test_office_filter_and_no_run(session_factory: async_sessionmaker[AsyncSession]) -> None:
