@@ -24,6 +24,7 @@ run: migrate
 
 demo: migrate
 	$(BIN)/taxoffice demo load --taxpayers 1000
+	$(BIN)/taxoffice demo activity
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -31,8 +31,9 @@ from sqlalchemy import make_url, text
 
 from bench._common import database, log, percentile, run_benchmark
 from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive
-from bench._filings_setup import create_filers, http_server, json_body, log_in, periods, vat_values
+from bench._filings_setup import create_filers, http_server, json_body, log_in, periods
 from bench._filings_setup import xml_body as render_xml
+from filings.demo import vat_values
 from filings.forms import FormVersion, assess, find_by_htkk
 from filings.htkk import parse_htkk
 from filings.services import FilingService

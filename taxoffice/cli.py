@@ -127,6 +127,21 @@ def demo_load(taxpayers: int, seed: int) -> None:
     _run(load_demo(get_settings(), taxpayers, seed))
 
 
+@demo.command("activity")
+@click.option("--filers", default=150, show_default=True, help="Monthly VAT enterprises that file and pay.")
+@click.option("--months", default=12, show_default=True, help="Whole months before this one.")
+@click.option("--seed", default=2026, show_default=True)
+def demo_activity(filers: int, months: int, seed: int) -> None:
+    """File VAT returns and bank payments for demo enterprises, then run the nightly jobs for today."""
+    from taxoffice.demo_activity import load_activity  # noqa: PLC0415 - keeps `--help` fast
+
+    counts = _run(load_activity(get_settings(), filers=filers, months=months, seed=seed))
+    click.echo(
+        f"{counts.filers} filers: {counts.returns:,} returns ({counts.late_returns:,} late), "
+        f"{counts.payments:,} payments ({counts.late_payments:,} late); reconciled, interest accrued, arrears flagged."
+    )
+
+
 @main.group()
 def jobs() -> None:
     """Background jobs."""
