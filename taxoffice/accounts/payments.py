@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from registry.services import parse_code
+from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
@@ -99,10 +100,16 @@ class PaymentService:
                 outcome.rejected.append(
                     (number, f"bank_ref {item.bank_ref} appears earlier in the file with other data")
                 )
-        taxpayers = await self._taxpayer_ids(sorted({item.tax_code for _, item in fresh}))
-        inserted = await self._insert([item for _, item in fresh], taxpayers, actor, source="import")
+        items = [item for _, item in fresh]
+        if self.session.get_bind().dialect.name == "postgresql":
+            copied = await insert_copied(self.session, items, source="import", received_by=actor.username)
+            inserted: set[str] = set(copied)
+            outcome.unmatched += sum(copied.values())
+        else:
+            taxpayers = await self._taxpayer_ids(sorted({item.tax_code for item in items}))
+            inserted = await self._insert(items, taxpayers, actor, source="import")
+            outcome.unmatched += sum(1 for ref in inserted if first[ref].tax_code not in taxpayers)
         outcome.imported += len(inserted)
-        outcome.unmatched += sum(1 for ref in inserted if first[ref].tax_code not in taxpayers)
         existing_refs = [item.bank_ref for _, item in fresh if item.bank_ref not in inserted]
         if not existing_refs:
             return
