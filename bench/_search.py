@@ -19,6 +19,7 @@ from registry.search import INDEX_ONLY, Match, SearchQuery, plan, words_starting
 from registry.services import TaxpayerService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import create_session_factory
+from taxoffice.serving import settle_garbage_collector
 
 DEMO_OFFICER = ("officer", "officer-demo-2026")  # created by `demo load` (taxoffice.commands.DEMO_USERS)
 STAFF = Principal(user_id=1, username="bench", role=Role.OFFICER)
@@ -253,6 +254,9 @@ async def search_phase(
     probes = [Probe("prefix", q) for q in prefix_queries(rng, 250)]
     probes += [Probe("words", q) for q in word_queries(rng, 300)]
     probes += [Probe("tax code", q) for q in await code_queries(engine, rng, 100)]
+    # As in every server process (taxoffice/serving.py): what is loaded is frozen out of the cyclic collector, whose
+    # full collections otherwise pause a search now and then by 40-50 ms in a process holding this much.
+    settle_garbage_collector()
     timings = await time_searches(create_session_factory(engine), probes, rounds, budget)
     log(
         f"search over {taxpayers:,} taxpayers, service level (TaxpayerService.search as an officer, first page of 50,"

@@ -81,12 +81,12 @@ def _serve_one(options: ServeOptions, sock: socket.socket) -> None:
     """
     config = _config(options)
     config.load()  # imports the app (SQLAlchemy, Litestar, pandas …) now, so that it can be frozen
-    _settle_garbage_collector()
+    settle_garbage_collector()
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
 
 
-def _settle_garbage_collector() -> None:
+def settle_garbage_collector() -> None:
     """Move everything loaded so far out of the collector's sight and collect less often.
 
     The app's modules, tables and routes live as long as the process: ``gc.freeze`` keeps the full collections from
