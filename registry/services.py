@@ -313,13 +313,15 @@ class TaxpayerService:
                 after = rows[-1].id
             rows = rows[: query.limit + 1]
         if len(rows) <= query.limit:
-            final = plan.final
+            final, on_index = plan.final, False
             if plan.spelled_out is not None and plan.last_word is not None:
-                starting = list(await self.session.scalars(search.words_starting(plan.last_word)))
+                statement = search.words_starting(plan.last_word, index_only=plan.final_on_index)
+                starting = list(await self.session.scalars(statement))
+                on_index = bool(starting)  # the query set the index-only setting as it returned them
                 spelled_out = plan.spelled_out(starting)
                 if spelled_out is not None:
                     final = spelled_out
-            if plan.final_on_index:
+            if plan.final_on_index and not on_index:
                 await self.session.execute(search.INDEX_ONLY)
             rows = list(await self.session.scalars(final))
         return rows[: query.limit], search.next_cursor(rows, plan.sort, query.limit)

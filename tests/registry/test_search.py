@@ -1,6 +1,7 @@
 """Words search at the service level: whole words and an unfinished last word, the probe and the GIN paths, pages."""
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import search
@@ -112,6 +113,10 @@ async def test_a_renamed_taxpayer_is_found_by_its_new_words(
     if session.get_bind().dialect.name == "postgresql":
         assert list(await session.scalars(search.words_starting("qu"))) == ["quynh"]
         assert list(await session.scalars(search.words_starting("ki"))) == ["kiem", "kieu", "kinh"]
+        # Asked to, the same query keeps the planner on the index for the rest of the transaction.
+        await session.execute(text("SET LOCAL enable_seqscan = on"))  # the search above turned it off
+        assert list(await session.scalars(search.words_starting("ki", index_only=True))) == ["kiem", "kieu", "kinh"]
+        assert await session.scalar(text("SHOW enable_seqscan")) == "off"
 
 
 async def test_a_query_without_letters_or_digits_is_refused(session: AsyncSession) -> None:
