@@ -15,7 +15,7 @@ suspensions that cannot touch those periods are dropped or ignored in SQL, which
 
 Filed returns are the accepted originals (amendment 0) of the owed (form, period) pairs, counted in SQL by
 lateness and by who sent them: the taxpayer's own login (role ``taxpayer``: itself, or its parent enterprise for
-a branch) or an officer on its behalf. A return is counted for its (form, period) whether or not the rules say
+a branch; or a sender named by the return's tax code, as e-filing logins are) or an officer on its behalf. A return is counted for its (form, period) whether or not the rules say
 that very taxpayer owed it (a suspended taxpayer filing anyway); "not filed" is never below zero.
 """
 
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, case, cast, extract, func, not_, select
+from sqlalchemy import ColumnElement, Text, and_, case, cast, extract, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -182,7 +182,9 @@ async def filed_in(
             *keys,
             func.sum(case((TaxReturn.days_late == 0, 1), else_=0)),
             func.sum(case((TaxReturn.days_late > 0, 1), else_=0)),
-            func.sum(case((User.role == Role.TAXPAYER.value, 1), else_=0)),
+            func.sum(
+                case((or_(User.role == Role.TAXPAYER.value, TaxReturn.submitted_by == TaxReturn.tax_code), 1), else_=0)
+            ),
         )
         .select_from(TaxReturn)
         .outerjoin(User, User.username == TaxReturn.submitted_by)

@@ -369,3 +369,16 @@ def test_groupings() -> None:
     assert query.group_by == ("form", "tax_office")
     assert set(compliance.DIMENSIONS) == {"form", "tax_type", "tax_period", "tax_office"}
     assert compliance.NAME == "compliance"
+
+
+async def test_a_return_sent_under_the_tax_code_counts_as_filed_by_the_taxpayer(session: AsyncSession) -> None:
+    # No login row for T7Z (its e-filing account lives elsewhere): the sender named by the tax code is the taxpayer.
+    z = taxpayer("T7Z", tax_office="T7")
+    session.add(z)
+    await session.flush()
+    session.add(filed(z, "2026-01", at(D(2026, 2, 20)), DUE_JAN, z.tax_code))
+    await session.flush()
+    query = ReportQuery(start=D(2026, 2, 1), end=D(2026, 2, 28), tax_office="T7")
+    assert rows((await report(session, query)).section("filing")) == [
+        ("2026-02", 1, 1, 0, 0, q("1.0000"), 1, q("1.0000"))
+    ]
