@@ -11,7 +11,7 @@ from registry.services import parse_code
 from taxoffice.arrears import views
 from taxoffice.arrears.ageing import Bucket
 from taxoffice.arrears.categories import Category
-from taxoffice.arrears.debtors import DebtorListService, debtors_workbook
+from taxoffice.arrears.debtors import DebtorListService, decode_after
 from taxoffice.arrears.instalments import Instalment
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.notices import XLSX, NoticeService
@@ -230,17 +230,19 @@ class PublicDebtorController(Controller):
         debtor_list: NamedDependency[DebtorListService],
         today: NamedDependency[datetime.date],
         format: FromQuery[ExportFormat] = ExportFormat.JSON,  # noqa: A002 - the public contract's parameter name
+        limit: FromQuery[Annotated[int, Parameter(ge=1, le=500)]] = 100,
+        cursor: FromQuery[str | None] = None,
     ) -> Response[Any]:
-        """Name, tax code and amount of each debtor, largest first, as JSON or XLSX."""
-        listing = await debtor_list.listing(today)
+        """Name, tax code and amount of each debtor, largest first: JSON pages (``next_cursor``) or the whole XLSX."""
         if format is ExportFormat.XLSX:
             name = f"debtors-{today.isoformat()}.xlsx"
             return Response(
-                debtors_workbook(listing),
+                await debtor_list.workbook(today),
                 media_type=XLSX,
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
-        return Response(views.debtors(listing))
+        after = decode_after(cursor) if cursor is not None else None
+        return Response(views.debtors(await debtor_list.listing(today, limit=limit, after=after)))
 
 
 ROUTES = [CaseController, AssignmentController, OversightController, NoticeController, PublicDebtorController]

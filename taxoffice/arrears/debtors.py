@@ -1,21 +1,26 @@
 """The public list of debtors: taxpayers with an open case more than 90 days overdue today (DOMAIN.md §8).
 
-Served without login, as JSON or as an XLSX workbook (amounts formatted ``#,##0``); largest debt first.
+Served without login, largest debt first: as JSON in keyset pages, or the whole list as an XLSX workbook (amounts
+formatted ``#,##0``), made again only when the list changed, however many ask.
 """
 
+import base64
 import datetime
 import io
+import json
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from taxoffice.arrears import ladder
 from taxoffice.arrears.models import ArrearsCase
+from taxoffice.errors import FieldError, ValidationFailedError
+from taxoffice.jobruns.models import JobRun
 
 MONEY = "#,##0"
 
@@ -32,11 +37,43 @@ class Debtor:
 
 @dataclass(frozen=True)
 class DebtorListing:
-    """The list as of a day, and the threshold it used (more than ``over_days`` days overdue)."""
+    """The list (or one page of it) as of a day, and the threshold it used (more than ``over_days`` overdue).
+
+    ``total``: debtors on the whole list; ``next_after``: the key to pass for the next page, None on the last.
+    """
 
     as_of: datetime.date
     over_days: int
     debtors: list[Debtor]
+    total: int = 0
+    next_after: tuple[int, str] | None = None
+
+
+# The last workbook of the whole list, by (day, last flag-arrears run, number of debtors, their total).
+_WORKBOOKS: dict[tuple[datetime.date, object, int, int], bytes] = {}
+
+
+def encode_after(after: tuple[int, str]) -> str:
+    """The opaque cursor of the page after the debtor (amount, tax code)."""
+    return base64.urlsafe_b64encode(json.dumps(list(after)).encode()).decode()
+
+
+def decode_after(cursor: str) -> tuple[int, str]:
+    """The (amount, tax code) a cursor stands after; ``ValidationFailedError`` when it is not one of ours."""
+    try:
+        amount, code = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(amount, int) or not isinstance(code, str):
+        raise _bad_cursor()
+    return amount, code
+
+
+def _bad_cursor() -> ValidationFailedError:
+    return ValidationFailedError(
+        "The cursor is not one this list gave.",
+        errors=[FieldError("cursor", "cursor.invalid", "Pass next_cursor from the previous page unchanged.")],
+    )
 
 
 class DebtorListService:
@@ -45,23 +82,69 @@ class DebtorListService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def listing(self, today: datetime.date) -> DebtorListing:
-        """Open cases more than the ladder's publication threshold overdue today (``ladder.on_public_list``)."""
+    def _published(self, today: datetime.date) -> tuple[int, list[ColumnElement[bool]]]:
         over = ladder.rules_on(today).publish_over_days
         # days = today - oldest_due_on > over  ⇔  oldest_due_on < today - over (index on status, oldest_due_on).
         latest = today - datetime.timedelta(days=over)
-        rows = await self.session.execute(
+        return over, [ArrearsCase.status == "open", ArrearsCase.oldest_due_on < latest, ArrearsCase.overdue_total > 0]
+
+    async def listing(
+        self, today: datetime.date, *, limit: int | None = None, after: tuple[int, str] | None = None
+    ) -> DebtorListing:
+        """Open cases more than the ladder's publication threshold overdue today (``ladder.on_public_list``).
+
+        Largest debt first (then by tax code); ``limit`` rows after the key ``after`` (amount, tax code) when
+        given, else the whole list.
+        """
+        over, conditions = self._published(today)
+        total = int(await self.session.scalar(select(func.count()).select_from(ArrearsCase).where(*conditions)) or 0)
+        query = (
             select(ArrearsCase.tax_code, Taxpayer.name, ArrearsCase.overdue_total, ArrearsCase.oldest_due_on)
             .join(Taxpayer, Taxpayer.id == ArrearsCase.taxpayer_id)
-            .where(ArrearsCase.status == "open", ArrearsCase.oldest_due_on < latest, ArrearsCase.overdue_total > 0)
+            .where(*conditions)
             .order_by(ArrearsCase.overdue_total.desc(), ArrearsCase.tax_code)
         )
+        if after is not None:
+            amount, code = after
+            query = query.where(
+                or_(
+                    ArrearsCase.overdue_total < amount,
+                    and_(ArrearsCase.overdue_total == amount, ArrearsCase.tax_code > code),
+                )
+            )
+        if limit is not None:
+            query = query.limit(limit + 1)
         debtors = [
             Debtor(tax_code, name, amount, (today - oldest).days)
-            for tax_code, name, amount, oldest in rows
+            for tax_code, name, amount, oldest in await self.session.execute(query)
             if ladder.on_public_list((today - oldest).days, today)
         ]
-        return DebtorListing(today, over, debtors)
+        next_after = None
+        if limit is not None and len(debtors) > limit:
+            debtors = debtors[:limit]
+            next_after = (debtors[-1].amount_overdue, debtors[-1].tax_code)
+        return DebtorListing(today, over, debtors, total, next_after)
+
+    async def workbook(self, today: datetime.date) -> bytes:
+        """The whole list as a workbook, made again only when the list changed (anyone may ask for it).
+
+        The list's size and sum, and the last ``flag-arrears`` run, tell whether it changed: one aggregate over
+        the listed cases instead of writing the workbook for every request.
+        """
+        _over, conditions = self._published(today)
+        size, amount = (
+            await self.session.execute(
+                select(func.count(), func.coalesce(func.sum(ArrearsCase.overdue_total), 0)).where(*conditions)
+            )
+        ).one()
+        run = await self.session.scalar(
+            select(func.max(JobRun.id)).where(JobRun.name == "flag-arrears", JobRun.status == "succeeded")
+        )
+        key = (today, run, int(size), int(amount))
+        if key not in _WORKBOOKS:
+            _WORKBOOKS.clear()
+            _WORKBOOKS[key] = debtors_workbook(await self.listing(today))
+        return _WORKBOOKS[key]
 
 
 def debtors_workbook(listing: DebtorListing) -> bytes:

@@ -205,11 +205,13 @@ class DebtorRead(Struct, kw_only=True):
 
 
 class DebtorList(Struct, kw_only=True):
-    """Taxpayers more than ``over_days`` days overdue on ``as_of``, largest debt first."""
+    """Taxpayers more than ``over_days`` days overdue on ``as_of``, largest debt first: one page of ``total``."""
 
     as_of: datetime.date
     over_days: int
     debtors: list[DebtorRead]
+    total: int
+    next_cursor: str | None = None
 
 
 class OversightRow(Struct, kw_only=True):

@@ -6,7 +6,7 @@ from taxoffice.arrears import ladder
 from taxoffice.arrears._proposals import CaseOutlook
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
-from taxoffice.arrears.debtors import DebtorListing
+from taxoffice.arrears.debtors import DebtorListing, encode_after
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
 from taxoffice.arrears.oversight import Figures, Oversight
@@ -137,7 +137,7 @@ def case_detail(view: CaseView, today: datetime.date) -> CaseDetail:
 
 
 def debtors(listing: DebtorListing) -> DebtorList:
-    """The public list."""
+    """One page of the public list, with the cursor of the next."""
     return DebtorList(
         as_of=listing.as_of,
         over_days=listing.over_days,
@@ -145,6 +145,8 @@ def debtors(listing: DebtorListing) -> DebtorList:
             DebtorRead(tax_code=d.tax_code, name=d.name, amount_overdue=d.amount_overdue, days_overdue=d.days_overdue)
             for d in listing.debtors
         ],
+        total=listing.total,
+        next_cursor=None if listing.next_after is None else encode_after(listing.next_after),
     )
 
 

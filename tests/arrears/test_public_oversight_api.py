@@ -28,7 +28,9 @@ async def test_public_list_is_more_than_90_days_overdue_today(
     d90 = await taxpayer(session, "Công ty Sát Hạn")
     await open_case(session, d90, oldest_due_on=D(2025, 8, 1), total=90 * M, as_of=ON)
     big = await taxpayer(session, "Công ty Nợ Lớn")
-    await open_case(session, big, oldest_due_on=D(2024, 1, 20), total=2_000 * M, as_of=ON, category="difficult")
+    big_case = await open_case(
+        session, big, oldest_due_on=D(2024, 1, 20), total=2_000 * M, as_of=ON, category="difficult"
+    )
     closed = await taxpayer(session, "Công ty Đã Trả")
     case = await open_case(session, closed, oldest_due_on=D(2025, 1, 20), total=M, as_of=ON)
     case.status, case.closed_on = "closed", D(2025, 10, 1)
@@ -42,6 +44,17 @@ async def test_public_list_is_more_than_90_days_overdue_today(
         (d91.tax_code, 7_654_321, 91),
     ]
     assert body["debtors"][1]["name"] == "Công ty Quá Hạn"
+    assert (body["total"], body["next_cursor"]) == (2, None)
+    # Pages: the largest debt, then the rest after its cursor.
+    first = (await client.get("/api/v1/public/debtors?limit=1")).json()
+    assert [d["tax_code"] for d in first["debtors"]] == [big.tax_code]
+    assert first["total"] == 2
+    second = (await client.get("/api/v1/public/debtors", params={"limit": 1, "cursor": first["next_cursor"]})).json()
+    assert ([d["tax_code"] for d in second["debtors"]], second["next_cursor"]) == ([d91.tax_code], None)
+    wrong = await client.get("/api/v1/public/debtors?cursor=not-ours")
+    assert wrong.status_code == 422
+    assert [e["field"] for e in wrong.json()["errors"]] == ["cursor"]
+    assert (await client.get("/api/v1/public/debtors?limit=501")).status_code == 400
     clock.set(2025, 10, 31)
     later = (await client.get("/api/v1/public/debtors?format=json")).json()
     assert d90.tax_code in [d["tax_code"] for d in later["debtors"]]
@@ -56,6 +69,11 @@ async def test_public_list_is_more_than_90_days_overdue_today(
         (d91.tax_code, "Công ty Quá Hạn", 7_654_321),
     ]
     assert {r[3].number_format for r in rows} == {"#,##0"}
+    # The workbook is made again when the list changes (here: the largest debt partly paid).
+    big_case.overdue_total = 1_500 * M
+    await session.commit()
+    again = load_workbook(io.BytesIO((await client.get("/api/v1/public/debtors?format=xlsx")).content))
+    assert again.worksheets[0].cell(3, 4).value == 1_500 * M
     assert (await client.get("/api/v1/public/debtors?format=pdf")).status_code == 400
 
 
