@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.allocation import ItemKind
 from taxoffice.accounts.ledger import Ledger
+from taxoffice.accounts.ledger_batch import load_batch
 from taxoffice.accounts.models import Charge, InterestAccrual
-from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, load_batch
+from taxoffice.accounts.reconcile import BATCH_TAXPAYERS
 from taxoffice.db import dialect_insert
 
 

@@ -97,15 +97,37 @@ class NewAllocation(NamedTuple):
     paid_on: datetime.date
 
 
+# An enforcement period of a taxpayer: (started on, ended on or None while it runs).
+Enforcement = tuple[datetime.date, datetime.date | None]
+
+
+def under_enforcement(due_on: datetime.date, paid_on: datetime.date, enforcements: Sequence[Enforcement]) -> bool:
+    """Whether a debt due ``due_on`` is under enforcement for a payment made on ``paid_on``.
+
+    Enforcement covers the debts already overdue when it started (``due_on < started``), for payments made while
+    it runs (``started <= paid_on <= ended``). DOMAIN.md §7: such debts are paid first.
+    """
+    return any(due_on < started <= paid_on and (ended is None or paid_on <= ended) for started, ended in enforcements)
+
+
 @dataclass
 class Ledger:
-    """A taxpayer's charges after reductions; ``excess_reduction`` is what reductions left over (a credit)."""
+    """A taxpayer's charges after reductions; ``excess_reduction`` is what reductions left over (a credit).
+
+    ``enforcements``: the taxpayer's enforcement periods, which put the debts they cover first (DOMAIN.md §7).
+    """
 
     charges: list[ChargeState]
     excess_reduction: int = 0
+    enforcements: tuple[Enforcement, ...] = ()
 
     @classmethod
-    def build(cls, charges: Iterable[ChargeRow], allocations: Iterable[AllocationRow]) -> "Ledger":
+    def build(
+        cls,
+        charges: Iterable[ChargeRow],
+        allocations: Iterable[AllocationRow],
+        enforcements: Iterable[Enforcement] = (),
+    ) -> "Ledger":
         """Net reductions against the positive charges of the same line, newest first, then apply allocations.
 
         A reduction (a supplementary return lowering tax) means the tax was never owed: it lowers the latest
@@ -138,7 +160,7 @@ class Ledger:
                 target = by_id.get(alloc.charge_id)
                 if target is not None:
                     target.apply(alloc.payment_id, alloc.component, alloc.amount, alloc.paid_on)
-        return cls(states, excess)
+        return cls(states, excess, tuple(enforcements))
 
     def releases(self) -> list[NewAllocation]:
         """Money applied beyond what a reduced charge now owes, taken back from the latest parts first.
@@ -180,8 +202,9 @@ class Ledger:
             principal = _PRINCIPAL.get(row.kind, ItemKind.TAX)
             key = row.id * _WIDTH + _KIND_INDEX[principal]
             owed = state.amount - state.paid[principal]
+            enforced = bool(self.enforcements) and under_enforcement(row.due_on, as_of, self.enforcements)
             if owed > 0:
-                items.append(_item(made, key, row, principal, owed))
+                items.append(_item(made, key, row, principal, owed, enforced))
             # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
             if row.kind == ItemKind.TAX and state.amount > 0 and as_of > row.interest_from + ONE_DAY:
                 if state.schedule:
@@ -190,7 +213,7 @@ class Ledger:
                     accrued = interest(state.amount, row.interest_from, as_of)
                 owed = accrued - state.paid[ItemKind.INTEREST]
                 if owed > 0:
-                    items.append(_item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ItemKind.INTEREST, owed))
+                    items.append(_item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ItemKind.INTEREST, owed, enforced))
         return items
 
     def settle(self, payments: Sequence[PaymentState]) -> list[NewAllocation]:
@@ -206,7 +229,7 @@ class Ledger:
             return result
         lines = [_Line.of(state) for state in self.charges]
         for payment in waiting:
-            parts = _payment_parts(payment, lines)
+            parts = _payment_parts(payment, lines, self.enforcements)
             if parts is None:
                 continue
             paid_on = payment.paid_on
@@ -242,7 +265,7 @@ class _Line(NamedTuple):
         )
 
 
-_TIERS = (Tier.NOT_YET_DUE, Tier.OVERDUE)  # by ``due_on < paid_on`` (the ledger knows no enforcement)
+_TIERS = (Tier.NOT_YET_DUE, Tier.OVERDUE)  # by ``due_on < paid_on``; enforcement moves an overdue debt up
 _Entry = tuple[bool, int, datetime.date, int, int | None, ChargeState]
 
 
@@ -256,7 +279,9 @@ def _accrued_unpaid(state: ChargeState, as_of: datetime.date) -> int:
     return accrued - state.paid[ItemKind.INTEREST]
 
 
-def _payment_parts(payment: PaymentState, lines: list[_Line]) -> list[tuple[ChargeState, str, int]] | None:
+def _payment_parts(
+    payment: PaymentState, lines: list[_Line], enforcements: Sequence[Enforcement] = ()
+) -> list[tuple[ChargeState, str, int]] | None:
     """``(charge, component, amount)`` that ``payment`` pays, in order; ``None`` when nothing is owed.
 
     Sets ``payment.unallocated`` to what is left.
@@ -274,7 +299,7 @@ def _payment_parts(payment: PaymentState, lines: list[_Line]) -> list[tuple[Char
         return None
     parts: list[tuple[ChargeState, str, int]] = []
     left = payment.unallocated
-    for _elsewhere, _rank, _due_on, key, amount, state in _queue(payment, candidates, ranks):
+    for _elsewhere, _rank, _due_on, key, amount, state in _queue(payment, candidates, ranks, enforcements):
         owed = _accrued_unpaid(state, as_of) if amount is None else amount
         if owed <= 0:
             continue
@@ -305,7 +330,10 @@ def _candidates(lines: list[_Line], as_of: datetime.date) -> list[tuple[_Line, i
 
 
 def _queue(
-    payment: PaymentState, candidates: list[tuple[_Line, int, bool]], ranks: Mapping[tuple[Tier, ItemKind], int]
+    payment: PaymentState,
+    candidates: list[tuple[_Line, int, bool]],
+    ranks: Mapping[tuple[Tier, ItemKind], int],
+    enforcements: Sequence[Enforcement],
 ) -> list[_Entry]:
     """The entries in ``allocate``'s order, each ``(elsewhere, rank, due_on, key, amount, charge)``.
 
@@ -318,6 +346,8 @@ def _queue(
     for line, owed, bears in candidates:
         row = line.state.row
         tier = _TIERS[row.due_on < as_of]
+        if enforcements and tier is Tier.OVERDUE and under_enforcement(row.due_on, as_of, enforcements):
+            tier = Tier.ENFORCED_OVERDUE
         elsewhere = not (
             named and (period is None or row.period == period) and (sub_item is None or row.sub_item == sub_item)
         )
@@ -341,10 +371,10 @@ def _payment_order(payment: PaymentState) -> tuple[datetime.date, int]:
     return payment.paid_on, payment.id
 
 
-def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ItemKind, owed: int) -> OpenItem:
-    """The open item ``key`` owing ``owed``: the one made before if it owed the same, else a new one."""
+def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ItemKind, owed: int, enforced: bool) -> OpenItem:
+    """The open item ``key`` owing ``owed``: the one made before if it is the same, else a new one."""
     item = made.get(key)
-    if item is None or item.amount != owed:
-        item = OpenItem(key, row.id, kind, owed, row.due_on, row.period, row.sub_item)
+    if item is None or item.amount != owed or item.under_enforcement != enforced:
+        item = OpenItem(key, row.id, kind, owed, row.due_on, row.period, row.sub_item, enforced)
         made[key] = item
     return item

@@ -121,3 +121,27 @@ class CollectionDay(Base):
     overdue: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     lines: Mapped[int] = mapped_column(Integer)
+
+
+class Enforcement(Model):
+    """A period in which a taxpayer's debts overdue at its start are under enforcement (DOMAIN.md §7: paid first).
+
+    Started by an enforcement measure recorded on the taxpayer's arrears case (``reference``, e.g. ``case:17``),
+    ended (``ended_on``) when that case closes; at most one open period per taxpayer.
+    """
+
+    __tablename__ = "account_enforcement"
+    __table_args__ = (
+        Index(
+            "uq_account_enforcement_open",
+            "taxpayer_id",
+            unique=True,
+            postgresql_where=text("ended_on IS NULL"),
+            sqlite_where=text("ended_on IS NULL"),
+        ),
+    )
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    started_on: Mapped[datetime.date] = mapped_column(Date)
+    ended_on: Mapped[datetime.date | None] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(60))

@@ -8,24 +8,18 @@ batches only: the next run finds the rest still waiting.
 import asyncio
 import contextlib
 import datetime
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, insert, select, text, update
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.collections import CollectionDays, post
-from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, Payment
+from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
+from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, driver, load_batch, load_payments
+from taxoffice.accounts.models import Allocation, Payment
 
-# Payments in these statuses may still hold money to apply.
-OPEN_STATUSES = ("unallocated", "credit")
-SETTLED_STATUSES = ("unallocated", "credit", "allocated")
 BATCH_TAXPAYERS = 2_000
 # While settling, let the event loop run this often (in taxpayers), so the previous batch's write goes on.
 YIELD_EVERY = 50
@@ -57,145 +51,6 @@ class ReconcileCounts:
     def as_dict(self) -> dict[str, int]:
         """Counts for the job record."""
         return dict(vars(self))
-
-
-@dataclass
-class LedgerBatch:
-    """Rows of several taxpayers' ledgers, by taxpayer id."""
-
-    charges: dict[int, list[ChargeRow]] = field(default_factory=lambda: defaultdict(list))
-    allocations: dict[int, list[AllocationRow]] = field(default_factory=lambda: defaultdict(list))
-    payments: dict[int, list[PaymentState]] = field(default_factory=lambda: defaultdict(list))
-    statuses: dict[int, str] = field(default_factory=dict)
-
-
-def _among(column: InstrumentedAttribute[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
-    """``column IN ids``: one array parameter on PostgreSQL (no statement of thousands of parameters)."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(BigInteger)))
-    return column.in_(ids)
-
-
-# The same reads as the Core queries below, straight through asyncpg on PostgreSQL: the rows go into our named
-# tuples without SQLAlchemy's result processing in between, which costs more than the query for batches this big.
-_CHARGES_SQL = (
-    "SELECT taxpayer_id, id, kind, tax_type, sub_item, period, amount, due_on, interest_from "
-    "FROM account_charge WHERE taxpayer_id = ANY($1::bigint[])"
-)
-_ALLOCATIONS_SQL = (
-    "SELECT taxpayer_id, payment_id, charge_id, component, amount, paid_on "
-    "FROM payment_allocation WHERE taxpayer_id = ANY($1::bigint[])"
-)
-_PAYMENTS_SQL = "SELECT taxpayer_id, id, unallocated, paid_on, period, sub_item, status FROM payment WHERE "
-_WAITING_SQL = _PAYMENTS_SQL + "taxpayer_id = ANY($1::bigint[]) AND unallocated > 0 AND status = ANY($2::text[])"
-_BY_ID_SQL = _PAYMENTS_SQL + "id = ANY($1::bigint[]) AND status = ANY($2::text[])"
-
-
-async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bool = True) -> LedgerBatch:
-    """The charges, allocations and (``with_payments``) the payments with money waiting of taxpayers ``ids``.
-
-    Payments already fully applied are left out: only a release can give them money back, and
-    ``load_payments`` fetches those few by id when it does. Rows are read through the driver on PostgreSQL,
-    through Core elsewhere, never through the ORM.
-    """
-    conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        return await _load_batch_raw(conn, ids, with_payments=with_payments)
-    batch = LedgerBatch()
-    dialect = conn.dialect.name
-    charge_rows = await conn.execute(
-        select(
-            Charge.taxpayer_id,
-            Charge.id,
-            Charge.kind,
-            Charge.tax_type,
-            Charge.sub_item,
-            Charge.period,
-            Charge.amount,
-            Charge.due_on,
-            Charge.interest_from,
-        ).where(_among(Charge.taxpayer_id, ids, dialect))
-    )
-    _add_rows(batch, charge_rows, (), ())
-    allocation_rows = await conn.execute(
-        select(
-            Allocation.taxpayer_id,
-            Allocation.payment_id,
-            Allocation.charge_id,
-            Allocation.component,
-            Allocation.amount,
-            Allocation.paid_on,
-        ).where(_among(Allocation.taxpayer_id, ids, dialect))
-    )
-    _add_rows(batch, (), allocation_rows, ())
-    if with_payments:
-        where = (_among(Payment.taxpayer_id, ids, dialect), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES))
-        await _load_payments(conn, batch, *where)
-    return batch
-
-
-async def _driver(conn: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None  # noqa: S101 - an open connection has its driver's connection
-    return raw
-
-
-async def _load_batch_raw(conn: AsyncConnection, ids: list[int], *, with_payments: bool) -> LedgerBatch:
-    """``load_batch`` on PostgreSQL, in the transaction ``conn`` has open."""
-    batch = LedgerBatch()
-    raw = await _driver(conn)
-    charge_rows = await raw.fetch(_CHARGES_SQL, ids)
-    allocation_rows = await raw.fetch(_ALLOCATIONS_SQL, ids)
-    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_STATUSES)) if with_payments else ()
-    _add_rows(batch, charge_rows, allocation_rows, payment_rows)
-    return batch
-
-
-def _add_rows(
-    batch: LedgerBatch,
-    charge_rows: Iterable[Sequence[Any]],
-    allocation_rows: Iterable[Sequence[Any]],
-    payment_rows: Iterable[Sequence[Any]],
-) -> None:
-    """File rows (taxpayer id first, then the fields in order) under their taxpayers."""
-    charges, allocations = batch.charges, batch.allocations
-    for taxpayer_id, charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from in charge_rows:
-        charges[taxpayer_id].append(
-            ChargeRow(charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from)
-        )
-    for taxpayer_id, payment_id, charge_id, component, amount, paid_on in allocation_rows:
-        allocations[taxpayer_id].append(AllocationRow(payment_id, charge_id, component, amount, paid_on))
-    payments, statuses = batch.payments, batch.statuses
-    for taxpayer_id, payment_id, unallocated, paid_on, period, sub_item, status in payment_rows:
-        if taxpayer_id is not None:
-            payments[taxpayer_id].append(PaymentState(payment_id, unallocated, paid_on, period, sub_item))
-            statuses[payment_id] = status
-
-
-async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
-    """Add payments ``payment_ids`` (applied or with money waiting) to ``batch``."""
-    conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        rows = await (await _driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(SETTLED_STATUSES))
-        _add_rows(batch, (), (), rows)
-        return
-    where = (_among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(SETTLED_STATUSES))
-    await _load_payments(conn, batch, *where)
-
-
-async def _load_payments(conn: AsyncConnection, batch: LedgerBatch, *where: ColumnElement[bool]) -> None:
-    rows = await conn.execute(
-        select(
-            Payment.taxpayer_id,
-            Payment.id,
-            Payment.unallocated,
-            Payment.paid_on,
-            Payment.period,
-            Payment.sub_item,
-            Payment.status,
-        ).where(*where)
-    )
-    _add_rows(batch, (), (), rows)
 
 
 @dataclass
@@ -281,7 +136,7 @@ class Reconciler:
         dialect = session.get_bind().dialect.name
         query = (
             select(Taxpayer.id, Taxpayer.tax_office)
-            .where(_among(Taxpayer.id, taxpayer_ids, dialect))
+            .where(among(Taxpayer.id, taxpayer_ids, dialect))
             .order_by(Taxpayer.id)
         )
         if dialect == "postgresql":
@@ -292,7 +147,12 @@ class Reconciler:
         """Settle the batch in memory; every ``YIELD_EVERY`` taxpayers the event loop may move a write along."""
         ids = list(offices)
         batch = await load_batch(session, ids)
-        ledgers = {tid: Ledger.build(batch.charges.get(tid, []), batch.allocations.get(tid, [])) for tid in ids}
+        ledgers = {
+            tid: Ledger.build(
+                batch.charges.get(tid, []), batch.allocations.get(tid, []), batch.enforcements.get(tid, ())
+            )
+            for tid in ids
+        }
         releases = {tid: ledger.releases() for tid, ledger in ledgers.items()}
         missing = {r.payment_id for found in releases.values() for r in found} - batch.statuses.keys()
         if missing:
@@ -348,7 +208,7 @@ class Reconciler:
                 for taxpayer_id, a in new
             ]
             if postgres:
-                raw = await _driver(conn)
+                raw = await driver(conn)
                 await raw.copy_records_to_table("payment_allocation", records=records, columns=ALLOCATION_COLUMNS)
             else:
                 await conn.execute(insert(Allocation), [dict(zip(ALLOCATION_COLUMNS, r, strict=True)) for r in records])

@@ -1,16 +1,18 @@
 """Posting to and reading the taxpayer account. Each caller's transaction is the unit of work."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from taxoffice.accounts.models import Charge
+from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.statement import Statement, account_statement
+from taxoffice.db import dialect_insert
 from taxoffice.errors import ResourceNotFoundError
 
 # Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
@@ -78,6 +80,29 @@ class AccountService:
             await self.session.execute(_INSERT_CHARGES, rows[0])  # one row: no executemany round trips
         elif rows:
             await self.session.execute(_INSERT_CHARGES, rows)
+
+    async def start_enforcement(self, taxpayer_id: int, started_on: datetime.date, reference: str) -> bool:
+        """Put the taxpayer's debts overdue on ``started_on`` under enforcement; False when a period is open."""
+        insert_ = dialect_insert(self.session)(Enforcement).values(
+            taxpayer_id=taxpayer_id,
+            started_on=started_on,
+            reference=reference,
+            created_at=func.now(),
+            updated_at=func.now(),
+        )
+        statement = insert_.on_conflict_do_nothing(
+            index_elements=["taxpayer_id"], index_where=Enforcement.ended_on.is_(None)
+        ).returning(Enforcement.id)
+        return (await self.session.scalar(statement)) is not None
+
+    async def end_enforcements(self, taxpayer_ids: Sequence[int], ended_on: datetime.date) -> None:
+        """End the open enforcement periods of ``taxpayer_ids`` on ``ended_on`` (their debts are settled)."""
+        if taxpayer_ids:
+            await self.session.execute(
+                update(Enforcement)
+                .where(Enforcement.taxpayer_id.in_(taxpayer_ids), Enforcement.ended_on.is_(None))
+                .values(ended_on=ended_on, updated_at=func.now())
+            )
 
     async def charges(self, tax_code: str, *, period: str | None = None) -> list[Charge]:
         """A taxpayer's charges, oldest first."""

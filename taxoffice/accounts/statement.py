@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.allocation import ItemKind
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, Payment
-from taxoffice.accounts.reconcile import OPEN_STATUSES
+from taxoffice.accounts.ledger_batch import OPEN_STATUSES
+from taxoffice.accounts.models import Allocation, Charge, Enforcement, Payment
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,12 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
             for c in charges
         ],
         [AllocationRow(a.payment_id, a.charge_id, a.component, a.amount, a.paid_on) for a in allocations],
+        [
+            (row.started_on, row.ended_on)
+            for row in await session.execute(
+                select(Enforcement.started_on, Enforcement.ended_on).where(Enforcement.taxpayer_id == taxpayer_id)
+            )
+        ],
     )
     pending = [
         PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item)

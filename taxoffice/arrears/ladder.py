@@ -56,6 +56,19 @@ class ActionKind(StrEnum):
     NOTE = "note"
 
 
+# Recorded measures that put the taxpayer's overdue debts under enforcement (Law 38/2019 Art. 125): payments then
+# go to those debts first (DOMAIN.md §7) until the case closes.
+ENFORCEMENT_MEASURES = frozenset(
+    {
+        ActionKind.ENFORCEMENT,
+        ActionKind.BANK_DEDUCTION,
+        ActionKind.ACCOUNT_FREEZE,
+        ActionKind.INVOICE_INVALIDATION,
+        ActionKind.INVOICE_SUSPENSION,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Stage:
     """A step of the ladder.

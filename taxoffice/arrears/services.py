@@ -12,6 +12,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from taxoffice.accounts.services import AccountService
 from taxoffice.arrears import _search
 from taxoffice.arrears._assignment import AssignmentService, OfficerTotals, balance
 from taxoffice.arrears._cases import event_row, load_case
@@ -27,7 +28,7 @@ from taxoffice.arrears._proposals import (
 from taxoffice.arrears._search import CaseStatus, WorklistQuery
 from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
 from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
-from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
 from taxoffice.arrears.writeoff import write_off
@@ -187,6 +188,11 @@ class WorklistService:
             details["plan_id"] = plan_id
         if action.kind is ActionKind.WRITE_OFF:
             details |= await write_off(self.session, case, str(details["decision"]).strip(), today)
+        if action.kind in ENFORCEMENT_MEASURES:
+            accounts = AccountService(self.session)
+            details["enforcement_started"] = await accounts.start_enforcement(
+                case.taxpayer_id, today, f"case:{case.id}"
+            )
         row = ArrearsAction(
             case_id=case.id,
             kind=action.kind.value,

@@ -178,7 +178,7 @@ async def _flag_batch(
                 batch.opened.append(NewCase(row.taxpayer_id, row.tax_code, row.tax_office, new, found))
                 counts.opened += 1
         elif new is None:
-            batch.close(row.c_id, found)
+            batch.close(row.c_id, row.taxpayer_id, found)
             counts.closed += 1
         elif new != old or (row.c_tax_code, row.c_tax_office) != (row.tax_code, row.tax_office):
             batch.update(row.c_id, new, row.tax_code, row.tax_office, found)

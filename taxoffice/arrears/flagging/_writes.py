@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.accounts.services import AccountService
 from taxoffice.arrears.flagging._compute import CaseValues, Move
 from taxoffice.arrears.flagging._query import CLOSED, OPEN
 from taxoffice.arrears.models import ArrearsCase, ArrearsCaseEvent, InstalmentPlan
@@ -71,6 +72,7 @@ class Batch:
     opened: list[NewCase] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     closed: list[dict[str, Any]] = field(default_factory=list)
+    closed_taxpayers: list[int] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     plans: list[dict[str, Any]] = field(default_factory=list)
 
@@ -96,9 +98,10 @@ class Batch:
         for move in moves:
             self.event(case_id, move, values.overdue_total)
 
-    def close(self, case_id: int, moves: tuple[Move, ...]) -> None:
-        """Queue the closing of an open case."""
+    def close(self, case_id: int, taxpayer_id: int, moves: tuple[Move, ...]) -> None:
+        """Queue the closing of an open case (and the end of its taxpayer's enforcement)."""
         self.closed.append({"case_id": case_id, "v_closed_on": self.as_of})
+        self.closed_taxpayers.append(taxpayer_id)
         for move in moves:
             self.event(case_id, move, 0)
 
@@ -111,6 +114,8 @@ class Batch:
         if self.closed:
             # Closing first: the partial unique index allows one open case per taxpayer.
             await session.execute(_CLOSE_CASES, self.closed)
+            # Settled: what enforcement covered is paid (or written off), so it ends with the case.
+            await AccountService(session).end_enforcements(self.closed_taxpayers, self.as_of)
         if self.opened:
             rows = [
                 {
