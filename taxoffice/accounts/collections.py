@@ -6,15 +6,13 @@ millions of allocation lines. ``rebuild`` recomputes it from the ledger (after a
 """
 
 import datetime
-from collections import defaultdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Subquery, delete, select, text, union_all
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from taxoffice.accounts.models import CollectionDay
+from taxoffice.accounts.models import CollectionDay, CollectionDayDelta
 
 
 class DayKey(NamedTuple):
@@ -32,11 +30,11 @@ class CollectionDays:
     """Allocations of one batch summed by ``DayKey``: amount and number of lines."""
 
     def __init__(self) -> None:
-        self.sums: dict[DayKey, list[int]] = defaultdict(lambda: [0, 0])
+        # Plain tuples in ``DayKey`` order: a batch adds thousands of them.
+        self.sums: dict[tuple[datetime.date, str, str, str, str, bool], list[int]] = {}
 
     def add(
         self,
-        *,
         paid_on: datetime.date,
         due_on: datetime.date,
         tax_office: str,
@@ -46,23 +44,51 @@ class CollectionDays:
         amount: int,
     ) -> None:
         """Count one allocation (negative when money is taken back); paid after ``due_on`` is arrears collected."""
-        entry = self.sums[DayKey(paid_on, tax_office, tax_type, sub_item, component, paid_on > due_on)]
-        entry[0] += amount
-        entry[1] += 1
+        key = (paid_on, tax_office, tax_type, sub_item, component, paid_on > due_on)
+        entry = self.sums.get(key)
+        if entry is None:
+            self.sums[key] = [amount, 1]
+        else:
+            entry[0] += amount
+            entry[1] += 1
 
-    def rows(self) -> list[dict[str, object]]:
-        """The sums as rows, in key order (writers lock the summary rows in one order: no deadlock)."""
-        return [
-            {**key._asdict(), "amount": amount, "lines": lines} for key, (amount, lines) in sorted(self.sums.items())
-        ]
+    def records(self) -> list[tuple[Any, ...]]:
+        """The sums as ``DayKey`` fields, amount and lines, in no particular order (appended with ``COPY``)."""
+        return [(*key, amount, lines) for key, (amount, lines) in self.sums.items()]
+
+    def rows(self) -> list[tuple[DayKey, int, int]]:
+        """The sums as (key, amount, lines), in key order (writers lock the summary rows in one order: no deadlock)."""
+        return [(DayKey(*key), amount, lines) for key, (amount, lines) in sorted(self.sums.items())]
+
+
+_DELTA_COLUMNS = [*DayKey._fields, "amount", "lines"]
+# The deltas folded into the summary in one statement (concurrent folds take disjoint rows: DELETE locks them).
+_FOLD = text(
+    "WITH moved AS (DELETE FROM collection_day_delta"
+    " RETURNING day, tax_office, tax_type, sub_item, component, overdue, amount, lines)"
+    " INSERT INTO collection_day AS c (day, tax_office, tax_type, sub_item, component, overdue, amount, lines)"
+    " SELECT day, tax_office, tax_type, sub_item, component, overdue, sum(amount), sum(lines) FROM moved"
+    " GROUP BY day, tax_office, tax_type, sub_item, component, overdue"
+    " ORDER BY day, tax_office, tax_type, sub_item, component, overdue"
+    " ON CONFLICT (day, tax_office, tax_type, sub_item, component, overdue) DO UPDATE"
+    " SET amount = c.amount + excluded.amount, lines = c.lines + excluded.lines"
+)
 
 
 async def post(conn: AsyncConnection, days: CollectionDays) -> None:
-    """Add ``days`` to ``collection_day`` in the transaction ``conn`` has open."""
-    rows = days.rows()
-    if not rows:
+    """Add ``days`` to the summary in the transaction ``conn`` has open.
+
+    PostgreSQL: appended to ``collection_day_delta`` with ``COPY`` (``fold`` moves them into ``collection_day``);
+    SQLite (one writer, small data): added to ``collection_day`` at once.
+    """
+    if not days.sums:
         return
-    statement = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(CollectionDay)
+    if conn.dialect.name == "postgresql":
+        raw: Any = (await conn.get_raw_connection()).driver_connection
+        await raw.copy_records_to_table("collection_day_delta", records=days.records(), columns=_DELTA_COLUMNS)
+        return
+    rows = days.rows()
+    statement = sqlite_insert(CollectionDay)
     await conn.execute(
         statement.on_conflict_do_update(
             index_elements=list(DayKey._fields),
@@ -71,7 +97,23 @@ async def post(conn: AsyncConnection, days: CollectionDays) -> None:
                 "lines": CollectionDay.lines + statement.excluded.lines,
             },
         ),
-        rows,
+        [{**key._asdict(), "amount": amount, "lines": lines} for key, amount, lines in rows],
+    )
+
+
+async def fold(session: AsyncSession) -> None:
+    """Move the batches' sums into ``collection_day`` (PostgreSQL; nothing to do elsewhere). Caller commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_FOLD)
+
+
+def collected() -> Subquery:
+    """The summary as readers must take it: ``collection_day`` and the sums not folded in yet, row by row."""
+    names = [*DayKey._fields, "amount"]
+    day = CollectionDay.__table__.c
+    delta = CollectionDayDelta.__table__.c
+    return union_all(select(*(day[name] for name in names)), select(*(delta[name] for name in names))).subquery(
+        "collected"
     )
 
 
@@ -90,6 +132,7 @@ async def rebuild(session: AsyncSession) -> int:
     Taxpayers are counted under their tax office of today (the job counts them under the office they had
     when the money was applied).
     """
+    await session.execute(delete(CollectionDayDelta))
     await session.execute(delete(CollectionDay))
     result = await session.execute(_REBUILD)
     return int(getattr(result, "rowcount", 0) or 0)

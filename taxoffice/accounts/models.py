@@ -2,6 +2,7 @@
 
 import datetime
 
+from advanced_alchemy.mixins import IdentityPrimaryKey
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -145,3 +146,22 @@ class Enforcement(Model):
     started_on: Mapped[datetime.date] = mapped_column(Date)
     ended_on: Mapped[datetime.date | None] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(60))
+
+
+class CollectionDayDelta(Base, IdentityPrimaryKey):
+    """Sums of one reconcile batch not yet folded into ``collection_day`` (PostgreSQL).
+
+    Each batch appends its sums here with ``COPY`` in its own transaction (no row of ``collection_day`` is locked
+    or rewritten per batch); the end of the run folds them in with one statement. Readers take both tables.
+    """
+
+    __tablename__ = "collection_day_delta"
+
+    day: Mapped[datetime.date] = mapped_column(Date)
+    tax_office: Mapped[str] = mapped_column(String(20))
+    tax_type: Mapped[str] = mapped_column(String(4))
+    sub_item: Mapped[str] = mapped_column(String(4))
+    component: Mapped[str] = mapped_column(String(10))
+    overdue: Mapped[bool] = mapped_column(Boolean)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(Integer)

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
-from taxoffice.accounts.collections import CollectionDays, post
+from taxoffice.accounts.collections import CollectionDays, fold, post
 from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, driver, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
@@ -107,6 +107,9 @@ class Reconciler:
             if writing is not None:
                 await writing
                 writing = None
+            async with self.session_factory() as session:
+                await fold(session)  # the batches' collection sums into the daily summary
+                await session.commit()
         finally:
             if writing is not None and not writing.done():  # stopped or failed while a batch was being written
                 writing.cancel()
@@ -242,11 +245,11 @@ def _sum_collected(work: BatchWork, batch: LedgerBatch, offices: dict[int, str])
     for taxpayer_id, allocation in work.new:
         charge = charges[allocation.charge_id]
         add(
-            paid_on=allocation.paid_on,
-            due_on=charge.due_on,
-            tax_office=offices[taxpayer_id],
-            tax_type=charge.tax_type,
-            sub_item=charge.sub_item,
-            component=allocation.component,
-            amount=allocation.amount,
+            allocation.paid_on,
+            charge.due_on,
+            offices[taxpayer_id],
+            charge.tax_type,
+            charge.sub_item,
+            allocation.component,
+            allocation.amount,
         )

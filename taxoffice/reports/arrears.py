@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.models import CollectionDay
+from taxoffice.accounts.collections import collected
 from taxoffice.arrears.ageing import BUCKETS, Bucket
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
@@ -106,13 +106,14 @@ async def _collected(
     session: AsyncSession, start: datetime.date, end: datetime.date, office: str | None, *, overdue_only: bool
 ) -> dict[str, int]:
     """Collected ``start`` … ``end`` per tax type (only arrears: ``overdue_only``)."""
-    where: list[ColumnElement[bool]] = [CollectionDay.day.between(start, end)]
+    day = collected().c
+    where: list[ColumnElement[bool]] = [day.day.between(start, end)]
     if office:
-        where.append(CollectionDay.tax_office == office)
+        where.append(day.tax_office == office)
     if overdue_only:
-        where.append(CollectionDay.overdue.is_(True))
-    query = select(CollectionDay.tax_type, func.sum(CollectionDay.amount)).where(and_(*where))
-    return {row[0]: int(row[1]) for row in await session.execute(query.group_by(CollectionDay.tax_type))}
+        where.append(day.overdue.is_(True))
+    query = select(day.tax_type, func.sum(day.amount)).where(and_(*where))
+    return {row[0]: int(row[1]) for row in await session.execute(query.group_by(day.tax_type))}
 
 
 def stock_rows(stock: pd.DataFrame, dims: list[str]) -> list[tuple[object, ...]]:

@@ -1,7 +1,7 @@
 """The collections report: money applied to charges, by period, tax type, sub-item, component and tax office.
 
-It reads ``collection_day`` (kept by the reconcile job with each batch of allocations), never the allocation
-ledger itself: a year is a few hundred thousand summary rows at most. The same days a year earlier give the
+It reads the daily summary (``taxoffice.accounts.collections.collected``, kept by the reconcile job with each
+batch of allocations), never the allocation ledger itself: a year is a few hundred thousand summary rows at most. The same days a year earlier give the
 growth; the targets managers set give the year's progress. Money counts as collected once it is applied to
 a charge (``reconcile-payments``); money waiting as a credit or unmatched is in the payments queue.
 """
@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.models import CollectionDay
+from taxoffice.accounts.collections import collected
 from taxoffice.reports._frames import add_period, cells, frame, year_month
 from taxoffice.reports.models import CollectionTarget
 from taxoffice.reports.params import ReportQuery, period_labels, shift_year
@@ -61,21 +61,22 @@ _KEYS = ["tax_office", "tax_type", "sub_item", "component"]
 
 async def _sums(session: AsyncSession, start: datetime.date, end: datetime.date, office: str | None) -> pd.DataFrame:
     """Collected (and of it, arrears) per month and every dimension, ``start`` … ``end``."""
-    y, m = year_month(CollectionDay.day)
-    dims = [CollectionDay.__table__.c[name] for name in _KEYS]
+    day = collected().c
+    y, m = year_month(day.day)
+    dims = [day[name] for name in _KEYS]
     query = (
         select(
             y,
             m,
             *dims,
-            func.sum(CollectionDay.amount).label("collected"),
-            func.sum(case((CollectionDay.overdue, CollectionDay.amount), else_=0)).label("of_arrears"),
+            func.sum(day.amount).label("collected"),
+            func.sum(case((day.overdue, day.amount), else_=0)).label("of_arrears"),
         )
-        .where(CollectionDay.day.between(start, end))
+        .where(day.day.between(start, end))
         .group_by(y, m, *dims)
     )
     if office:
-        query = query.where(CollectionDay.tax_office == office)
+        query = query.where(day.tax_office == office)
     rows = (await session.execute(query)).all()
     return frame(rows, ["y", "m", *_KEYS, "collected", "of_arrears"], ["collected", "of_arrears"])
 
@@ -148,13 +149,14 @@ async def _totals(
     session: AsyncSession, start: datetime.date, end: datetime.date, office: str | None
 ) -> dict[tuple[str, str], int]:
     """Collected ``start`` … ``end`` per (tax office, tax type)."""
+    day = collected().c
     query = (
-        select(CollectionDay.tax_office, CollectionDay.tax_type, func.sum(CollectionDay.amount))
-        .where(CollectionDay.day.between(start, end))
-        .group_by(CollectionDay.tax_office, CollectionDay.tax_type)
+        select(day.tax_office, day.tax_type, func.sum(day.amount))
+        .where(day.day.between(start, end))
+        .group_by(day.tax_office, day.tax_type)
     )
     if office:
-        query = query.where(CollectionDay.tax_office == office)
+        query = query.where(day.tax_office == office)
     return {(row[0], row[1]): int(row[2]) for row in await session.execute(query)}
 
 
