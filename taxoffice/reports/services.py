@@ -1,6 +1,7 @@
 """Building reports (cached until their data changes), rendering them, collection targets, kept report files."""
 
 import asyncio
+import dataclasses
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def scope(actor: Principal, query: ReportQuery) -> ReportQuery:
     if actor.tax_office is None:
         msg = "This officer has no tax office; ask an administrator to set one."
         raise ForbiddenError(msg)
-    return ReportQuery(**{**query.__dict__, "tax_office": actor.tax_office})
+    return dataclasses.replace(query, tax_office=actor.tax_office)
 
 
 class ReportService:
