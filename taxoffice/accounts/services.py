@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Charge, Enforcement
+from taxoffice.accounts.posting import COLUMNS
 from taxoffice.accounts.statement import Statement, account_statement
 from taxoffice.db import dialect_insert
 from taxoffice.errors import ResourceNotFoundError
@@ -48,23 +49,7 @@ class NewCharge:
 
 def charge_rows(charges: list[NewCharge]) -> list[dict[str, Any]]:
     """The charges to post as ``account_charge`` rows; zero amounts are left out."""
-    return [
-        {
-            "taxpayer_id": c.taxpayer_id,
-            "tax_code": c.tax_code,
-            "tax_type": c.tax_type,
-            "sub_item": c.sub_item,
-            "period": c.period,
-            "kind": c.kind.value,
-            "amount": c.amount,
-            "due_on": c.due_on,
-            "interest_from": c.interest_from,
-            "source": c.source,
-            "note": c.note,
-        }
-        for c in charges
-        if c.amount != 0
-    ]
+    return [{name: getattr(c, name) for name in COLUMNS} | {"kind": c.kind.value} for c in charges if c.amount != 0]
 
 
 class AccountService:

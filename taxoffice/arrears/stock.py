@@ -34,7 +34,8 @@ OTHER = "OTH"
 ALL = "ALL"
 # The stock's tax types: the split columns of ``arrears_case``, the rest of the total, and every type together
 # (``ALL``: each case once, however many types it owes; reports that do not split by tax type read these rows).
-TAX_TYPES = ("VAT", "CIT", "PIT", OTHER, ALL)
+SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
+TAX_TYPES = (*SPLIT_TAX_TYPES, OTHER, ALL)
 _STOCK = cast("Table", ArrearsStock.__table__)
 
 

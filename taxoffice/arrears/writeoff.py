@@ -16,9 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.accounts.statement import Statement
 from taxoffice.arrears.models import ArrearsCase
-
-SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
-OTHER = "OTH"
+from taxoffice.arrears.stock import OTHER, SPLIT_TAX_TYPES
 
 
 def _owed_by_type(statement: Statement) -> dict[str, int]:

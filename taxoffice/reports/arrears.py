@@ -19,6 +19,7 @@ from taxoffice.accounts.collections import collected
 from taxoffice.arrears.ageing import BUCKETS, Bucket
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
+from taxoffice.arrears.stock import ALL
 from taxoffice.errors import RuleViolationError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
@@ -39,7 +40,6 @@ from taxoffice.reports.tables import (
 
 NAME = "arrears"
 FLAG_JOB = "flag-arrears"
-ALL_TYPES = "ALL"  # the stock rows of every tax type together (a case owing two types counts once)
 DIMENSIONS: dict[str, Column] = {
     "bucket": Column("bucket", "Tuổi nợ (ngày)", "Days overdue"),
     "category": Column("category", "Phân loại", "Category"),
@@ -119,7 +119,7 @@ async def _collected(
 def stock_rows(stock: pd.DataFrame, dims: list[str]) -> list[tuple[object, ...]]:
     """The stock grouped by ``dims`` (cases, amount, share of the whole); one line for the whole when none."""
     by_type = "tax_type" in dims
-    data = stock[stock["tax_type"] != ALL_TYPES] if by_type else stock[stock["tax_type"] == ALL_TYPES]
+    data = stock[stock["tax_type"] != ALL] if by_type else stock[stock["tax_type"] == ALL]
     whole = int(data["amount"].sum())
     if not dims:
         return [(int(data["cases"].sum()), whole, rate(whole, whole))]
@@ -143,7 +143,7 @@ def _order(dimension: str, value: object) -> tuple[int, str]:
 
 def indicators(stock: pd.DataFrame, collected_this_year: int, lang: str) -> list[tuple[object, ...]]:
     """Total arrears, the year's collections, the ratio, and the share older than a year, with the benchmarks."""
-    whole = stock[stock["tax_type"] == ALL_TYPES]
+    whole = stock[stock["tax_type"] == ALL]
     total = int(whole["amount"].sum())
     old = int(whole.loc[whole["bucket"] == Bucket.OVER_365.value, "amount"].sum())
     ratio, old_share = rate(total, collected_this_year), rate(old, total)
@@ -188,7 +188,7 @@ def movement_rows(
     """Per tax type: opening stock, arrears collected, written off, the rest of the change, closing stock."""
 
     def per_type(stock: pd.DataFrame) -> dict[str, int]:
-        data = stock[stock["tax_type"] != ALL_TYPES]
+        data = stock[stock["tax_type"] != ALL]
         return {str(k): int(v) for k, v in data.groupby("tax_type")["amount"].sum().items()}
 
     before, after = per_type(opening), per_type(closing)

@@ -14,7 +14,6 @@ from taxoffice.accounts.models import Allocation, Charge
 from taxoffice.jobruns.models import JobRun
 from taxoffice.reports import arrears, collections, compliance, growth
 from taxoffice.reports.models import CollectionTarget
-from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.tables import Report
 
 Builder = Callable[..., Awaitable[Report]]
@@ -84,8 +83,3 @@ async def data_version(session: AsyncSession, spec: ReportSpec) -> tuple[object,
     """The values of ``spec.version`` now (one round trip): when any of them moves, a cached result is stale."""
     row = (await session.execute(select(*(select(column).scalar_subquery() for column in spec.version)))).one()
     return tuple(row)
-
-
-def describe(query: ReportQuery) -> str:
-    """A short text of ``query`` for logs."""
-    return ", ".join(f"{key}={value}" for key, value in query.describe().items())

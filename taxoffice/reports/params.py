@@ -134,12 +134,6 @@ def period_labels(start: datetime.date, end: datetime.date, grain: Grain) -> lis
     return labels
 
 
-def month_end(year: int, month: int) -> datetime.date:
-    """The last day of ``year``-``month``."""
-    following = datetime.date(year + 1, 1, 1) if month == 12 else datetime.date(year, month + 1, 1)  # noqa: PLR2004
-    return following - datetime.timedelta(days=1)
-
-
 def shift_year(day: datetime.date, years: int = -1) -> datetime.date:
     """``day`` moved by ``years`` (29 February becomes 28 February)."""
     try:

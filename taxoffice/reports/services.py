@@ -19,9 +19,8 @@ from taxoffice.reports.formats import render_csv, render_json
 from taxoffice.reports.models import CollectionTarget, ReportFile
 from taxoffice.reports.params import ReportParameterError, ReportQuery
 from taxoffice.reports.tables import Report
-from taxoffice.reports.workbook import render_xlsx
+from taxoffice.reports.workbook import XLSX_MEDIA_TYPE, render_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CACHE_ENTRIES = 64
 
 
@@ -33,7 +32,11 @@ class FileFormat(StrEnum):
     XLSX = "xlsx"
 
 
-MEDIA_TYPES = {FileFormat.JSON: "application/json", FileFormat.CSV: "text/csv; charset=utf-8", FileFormat.XLSX: XLSX}
+MEDIA_TYPES = {
+    FileFormat.JSON: "application/json",
+    FileFormat.CSV: "text/csv; charset=utf-8",
+    FileFormat.XLSX: XLSX_MEDIA_TYPE,
+}
 
 
 @dataclass(frozen=True)
@@ -219,4 +222,4 @@ async def render(report: Report, file_format: FileFormat, query: ReportQuery, se
         key = section or report.sections[0].key
         return Rendered(content, MEDIA_TYPES[file_format], f"{stem}_{key}.csv")
     content = await asyncio.to_thread(render_xlsx, report, query.lang)
-    return Rendered(content, XLSX, f"{stem}.xlsx")
+    return Rendered(content, XLSX_MEDIA_TYPE, f"{stem}.xlsx")
