@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry import demo
 from registry.names import fold
-from registry.search import INDEX_ONLY, Match, SearchQuery, plan, words_starting
+from registry.search import Match, SearchQuery, plan
 from registry.services import TaxpayerService
+from registry.words import INDEX_ONLY, words_starting
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import create_session_factory
 from taxoffice.serving import settle_garbage_collector
@@ -219,25 +220,21 @@ async def explain(engine: AsyncEngine, probe: Probe) -> list[str]:
     """EXPLAIN (ANALYZE, BUFFERS) of a probe's statements as the service sends them (prepared statements).
 
     asyncpg prepares every statement and PostgreSQL may switch a prepared statement to a generic plan, one made
-    without the parameters' values, after 5 executions; both plans are shown when it does. A words search has two
-    statements: the probe in id order (enough when it fills the page) and the search through the GIN index, with
+    without the parameters' values, after 5 executions; both plans are shown when it does. A words search shows two
+    statements: the probe in id order (enough when it fills the page) and the last step through a GIN index, with
     the unfinished last word spelled out as the service does it.
     """
     chosen = plan(probe.query, "postgresql")
     lines: list[str] = []
-    if chosen.probe is not None:
-        lines.append("      1. probe of the first rows in id order:")
-        lines += await _explain_statement(engine, chosen.probe(chosen.first_after), on_index=False)
-        lines.append("      2. when the probe does not fill the page:")
-    final = chosen.final
-    if chosen.spelled_out is not None and chosen.last_word is not None:
-        async with engine.connect() as conn:
-            starting = list((await conn.execute(words_starting(chosen.last_word))).scalars())
-        spelled_out = chosen.spelled_out(starting)
-        lines.append(f"      (the last word spelled out: {len(starting)} words start with {chosen.last_word!r})")
-        if spelled_out is not None:
-            final = spelled_out
-    lines += await _explain_statement(engine, final, on_index=chosen.final_on_index)
+    if chosen.words is None:
+        return lines + await _explain_statement(engine, chosen.statement, on_index=False)
+    lines.append("      1. probe of the first rows in id order:")
+    lines += await _explain_statement(engine, chosen.statement, on_index=False)
+    async with engine.connect() as conn:
+        starting = list((await conn.execute(words_starting(chosen.words.last_word))).scalars())
+    lines.append("      2. when the probes do not fill the page, through a GIN index:")
+    lines.append(f"      ({len(starting)} words start with {chosen.words.last_word!r})")
+    lines += await _explain_statement(engine, chosen.words.last_step(starting), on_index=True)
     return lines
 
 

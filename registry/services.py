@@ -4,11 +4,11 @@ import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import codes, search, taxcode
+from registry import codes, search, taxcode, words
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
 from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
@@ -301,30 +301,25 @@ class TaxpayerService:
         if not actor.is_staff:
             restriction = (Taxpayer.tax_code == actor.tax_code) | (Taxpayer.parent_tax_code == actor.tax_code)
         plan = search.plan(query, self.session.get_bind().dialect.name, restriction)
-        rows: list[Taxpayer] = []
-        if plan.probe is not None:
-            after, probes = plan.first_after, 0
-            while True:
-                found = list(await self.session.scalars(plan.probe(after)))
-                rows += found
-                probes += 1
-                if not search.probe_again(len(rows), len(found), probes, query.limit + 1):
-                    break
-                after = rows[-1].id
-            rows = rows[: query.limit + 1]
-        if len(rows) <= query.limit:
-            final, on_index = plan.final, False
-            if plan.spelled_out is not None and plan.last_word is not None:
-                statement = search.words_starting(plan.last_word, index_only=plan.final_on_index)
-                starting = list(await self.session.scalars(statement))
-                on_index = bool(starting)  # the query set the index-only setting as it returned them
-                spelled_out = plan.spelled_out(starting)
-                if spelled_out is not None:
-                    final = spelled_out
-            if plan.final_on_index and not on_index:
-                await self.session.execute(search.INDEX_ONLY)
-            rows = list(await self.session.scalars(final))
+        if plan.words is None:
+            rows = list(await self.session.scalars(plan.statement))
+        else:
+            rows = await self._words_page(plan.words, plan.statement)
         return rows[: query.limit], search.next_cursor(rows, plan.sort, query.limit)
+
+    async def _words_page(self, steps: words.PostgresWords, probe: Select[Any]) -> list[Taxpayer]:
+        """A words search's page on PostgreSQL: probes while they promise a page, then through a GIN index."""
+        rows = list(await self.session.scalars(probe))
+        found, probes = len(rows), 1
+        while words.probe_again(len(rows), found, probes, steps.rows):
+            more = list(await self.session.scalars(steps.probe(rows[-1].id)))
+            rows, found, probes = rows + more, len(more), probes + 1
+        if len(rows) >= steps.rows:
+            return rows[: steps.rows]
+        # Also keeps the planner on the GIN index for the rest of the transaction when it finds any word (when it
+        # finds none, the last step is a statement that finds nothing).
+        starting = list(await self.session.scalars(words.words_starting(steps.last_word, index_only=True)))
+        return list(await self.session.scalars(steps.last_step(starting)))
 
     async def count(self) -> int:
         """How many taxpayers are registered."""
