@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -38,10 +39,73 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
+_OWNER = "owner.pid"  # the process that started a server, in the server's directory
+
+
+def _owned_dir(prefix: str) -> Path:
+    """A new server directory that names this process as its owner (see ``sweep_abandoned``)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    (root / _OWNER).write_text(str(os.getpid()))
+    return root
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _stop(pid: int) -> None:
+    """SIGTERM, up to 5 s to exit, then SIGKILL."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z":
+                return
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, FileNotFoundError):
+        return
+
+
+def sweep_abandoned(tmp: Path | None = None) -> list[Path]:
+    """Stop and remove the servers whose owner died without cleaning up (a test run killed outright).
+
+    Servers whose owner still runs are left alone, so concurrent runs do not disturb each other. Returns what was
+    removed.
+    """
+    removed = []
+    for root in sorted((tmp or Path(tempfile.gettempdir())).glob("taxoffice-*")):
+        owner = root / _OWNER
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        if (root / "data").is_dir():
+            subprocess.run(
+                _as_postgres([_pg_bin("pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"]),
+                check=False,
+                capture_output=True,
+            )
+        if (root / "redis.pid").exists():
+            _stop(int((root / "redis.pid").read_text()))
+        shutil.rmtree(root, ignore_errors=True)
+        removed.append(root)
+    return removed
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Start a fresh cluster; yields its asyncpg URL; removes it afterwards."""
-    root = Path(tempfile.mkdtemp(prefix="taxoffice-pg-"))
+    sweep_abandoned()
+    root = _owned_dir("taxoffice-pg-")
     data, sock, log = root / "data", root / "sock", root / "log"
     sock.mkdir()
     if os.geteuid() == 0:
@@ -79,7 +143,8 @@ def redis_server() -> Iterator[str]:
     if binary is None:
         msg = "redis-server not found: run `make test` (it installs Debian's redis-server) or set TAXOFFICE_TEST_REDIS_URL"
         raise RuntimeError(msg)
-    root = Path(tempfile.mkdtemp(prefix="taxoffice-redis-"))
+    sweep_abandoned()
+    root = _owned_dir("taxoffice-redis-")
     port = free_port()
     pidfile = root / "redis.pid"
     subprocess.run(
