@@ -4,7 +4,9 @@
 2. Search over them at the service level (name prefix, accent-free words, tax-code prefix): target p99 < 20 ms;
    optionally the same queries through HTTP.
 3. Registrations over HTTP (``POST /api/v1/registrations``, anonymous) against ``taxoffice serve`` with 2 worker
-   processes, 32 concurrent clients for a bounded time: target at least 500 requests/s.
+   processes, 32 concurrent clients for a bounded time: target at least 500 requests/s. Driven by httpx, then by
+   a minimal asyncio client; the target is judged on the latter, since httpx alone needs about one of the two
+   cores (its run is printed with its CPU, for comparison).
 
 Usage: ``.venv/bin/python bench/registry.py [--taxpayers N] [--seconds S] [--database-url URL] [--skip-load]
 [--phases load,search,http]``. Without ``--database-url`` a throwaway PostgreSQL cluster is started and removed
