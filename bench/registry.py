@@ -59,7 +59,7 @@ PHASES = ("load", "search", "http")
 
 
 def generation_seconds_per_row(sample: int) -> float:
-    """What generating one row costs in Python alone (rows as ``_write_rows`` hands them to COPY), no database."""
+    """What generating one row costs in Python alone (rows as ``taxoffice.commands._batch`` makes them for COPY), no database."""
     rng = random.Random(2026)
     today = datetime.date(2026, 11, 24)
     now = datetime.datetime.now(datetime.UTC)

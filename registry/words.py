@@ -24,9 +24,9 @@ from registry.models import NameWord, Taxpayer
 _NOT_WORD = re.compile(r"[^0-9a-z]")
 _PLAIN_WORD = re.compile(r"^[0-9a-z]+$")
 # Rows after the cursor, in id order, that one probe reads. Words found in more than 1 name in PROBE_ROWS / limit
-# fill a page within the first probe (a few ms). When a probe found some but not enough,
-# the next probe continues after the last match as long as the rate seen so far promises a full page within
-# MAX_PROBES probes. Rarer words have at most ~limit / PROBE_ROWS of the table to fetch through a GIN index.
+# fill a page within the first probe (a few ms). When a probe found some but not enough, the next probe continues
+# after the last match as long as the rate seen so far promises a full page within MAX_PROBES probes. Rarer words
+# have at most ~limit / PROBE_ROWS of the table to fetch through a GIN index.
 PROBE_ROWS = 15_000
 MAX_PROBES = 2
 # The GIN index reads an unfinished last word (`viet:*`) by decoding the posting list of every word so starting into
@@ -34,9 +34,10 @@ MAX_PROBES = 2
 # whole words, read as `(viet | vietnam)`, when there are at most this many of them.
 MAX_WORDS_STARTING = 30
 # Every pair of words of the name, `a_b` with a < b, as the GIN index `ix_taxpayer_name_pairs` holds them (see the
-# migration `name_pairs`); an indexed expression, not a column.
+# migration `8f3a61c2d9e4`); an indexed expression, not a column.
 NAME_PAIRS = func.taxpayer_name_pairs(Taxpayer.name_search)
-# Keeps the planner on the GIN index for the last step: it may take correlated words for common ones.
+# Keeps the planner on the GIN index for the last step: it may take correlated words for common ones. The service
+# sets it with `words_starting(…, index_only=True)`; this statement is for running the step on its own.
 INDEX_ONLY = text("SET LOCAL enable_seqscan = off")
 
 

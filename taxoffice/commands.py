@@ -69,11 +69,15 @@ async def has_admin(settings: Settings) -> bool:
 
 
 def _batch(
-    rng: random.Random, codes: list[str], personal_start: int, on_postgres: bool, stamps: tuple[datetime.date, Any]
+    rng: random.Random,
+    block: list[str],
+    personal_start: int,
+    on_postgres: bool,
+    stamps: tuple[datetime.date, datetime.datetime],
 ) -> list[tuple[Any, ...]]:
     """One batch of demo rows as they are written: for COPY on PostgreSQL (JSON as text), else as generated."""
     today, now = stamps
-    rows = list(demo.generate(rng, len(codes), codes, personal_start, today, now))
+    rows = list(demo.generate(rng, len(block), block, personal_start, today, now))
     if not on_postgres:
         return rows
     json_at = demo.COLUMNS.index("tax_types")
