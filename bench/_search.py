@@ -234,7 +234,10 @@ async def explain(engine: AsyncEngine, probe: Probe) -> list[str]:
         starting = list((await conn.execute(words_starting(chosen.words.last_word))).scalars())
     lines.append("      2. when the probes do not fill the page, through a GIN index:")
     lines.append(f"      ({len(starting)} words start with {chosen.words.last_word!r})")
-    lines += await _explain_statement(engine, chosen.words.last_step(starting), on_index=True)
+    last = chosen.words.last_step(starting)
+    if last is None:
+        return [*lines, "      (none: no name has a word so starting)"]
+    lines += await _explain_statement(engine, last, on_index=True)
     return lines
 
 

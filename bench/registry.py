@@ -18,7 +18,6 @@ The pieces live beside this file: ``_common.py`` (output, CPU accounting, the da
 import argparse
 import asyncio
 import datetime
-import json
 import os
 import random
 import re
@@ -47,7 +46,7 @@ from _common import (
 from _http_load import http_server, keepalive_probe, registration_phase
 from _search import Probe, http_search_phase, search_phase
 
-from registry import demo
+from taxoffice.commands import demo_batch
 from taxoffice.config import Settings
 from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
@@ -59,15 +58,11 @@ PHASES = ("load", "search", "http")
 
 
 def generation_seconds_per_row(sample: int) -> float:
-    """What generating one row costs in Python alone (rows as ``taxoffice.commands._batch`` makes them for COPY), no database."""
-    rng = random.Random(2026)
-    today = datetime.date(2026, 11, 24)
-    now = datetime.datetime.now(datetime.UTC)
+    """What generating one row costs in Python alone (``demo_batch``, rows ready for COPY), no database."""
     codes = [f"01{n:07d}0" for n in range(1, sample + 1)]
-    json_at = demo.COLUMNS.index("tax_types")
+    stamps = (datetime.date(2026, 11, 24), datetime.datetime.now(datetime.UTC))
     started = time.perf_counter()
-    rows = list(demo.generate(rng, sample, codes, 1_000_000_001, today, now))
-    records = [(*r[:json_at], json.dumps(r[json_at]), *r[json_at + 1 :]) for r in rows]
+    records = demo_batch(random.Random(2026), codes, 1_000_000_001, on_postgres=True, stamps=stamps)
     elapsed = time.perf_counter() - started
     assert len(records) == sample  # noqa: S101 - a sanity check of the sample
     return elapsed / sample

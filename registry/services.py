@@ -316,10 +316,10 @@ class TaxpayerService:
             rows, found, probes = rows + more, len(more), probes + 1
         if len(rows) >= steps.rows:
             return rows[: steps.rows]
-        # Also keeps the planner on the GIN index for the rest of the transaction when it finds any word (when it
-        # finds none, the last step is a statement that finds nothing).
+        # Also keeps the planner on the GIN index for the rest of the transaction when it finds any word.
         starting = list(await self.session.scalars(words.words_starting(steps.last_word, index_only=True)))
-        return list(await self.session.scalars(steps.last_step(starting)))
+        last = steps.last_step(starting)
+        return [] if last is None else list(await self.session.scalars(last))
 
     async def count(self) -> int:
         """How many taxpayers are registered."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, cast, false, func, literal, literal_column, select, text, true
+from sqlalchemy import ColumnElement, Select, and_, cast, func, literal, literal_column, select, text, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from registry.models import NameWord, Taxpayer
@@ -151,13 +151,14 @@ class PostgresWords:
         matched = matched.order_by(seen.c.id).limit(self.rows)
         return select(Taxpayer).where(Taxpayer.id.in_(matched)).order_by(Taxpayer.id)
 
-    def last_step(self, starting: list[str]) -> Select[Any]:
+    def last_step(self, starting: list[str]) -> Select[Any] | None:
         """Given ``words_starting(last_word)``: through the pairs, or else the words with the last one spelled out.
 
-        Too many words so starting (or odd ones) leave the last word a prefix, which is the slowest way.
+        Too many words so starting (or odd ones) leave the last word a prefix, which is the slowest way. None when
+        no name has a word so starting: no name matches.
         """
-        if not starting:  # no name has a word so starting
-            return select(Taxpayer).where(false())
+        if not starting:  # no name has a word so starting: nothing to ask
+            return None
         if len(starting) > MAX_WORDS_STARTING or not all(_PLAIN_WORD.match(w) for w in starting):
             return self._on_index(words_condition(self.words, "postgresql", Taxpayer.name_search))
         pairs = pairs_tsquery(self.words, starting)

@@ -68,7 +68,7 @@ async def has_admin(settings: Settings) -> bool:
         await engine.dispose()
 
 
-def _batch(
+def demo_batch(
     rng: random.Random,
     block: list[str],
     personal_start: int,
@@ -141,7 +141,7 @@ async def insert_demo_taxpayers(
 
         async def start(size: int) -> asyncio.Future[list[tuple[Any, ...]]]:
             block, personal_start = await _reserve(session, settings, size)
-            return loop.run_in_executor(generator, _batch, rng, block, personal_start, on_postgres, stamps)
+            return loop.run_in_executor(generator, demo_batch, rng, block, personal_start, on_postgres, stamps)
 
         upcoming = [await start(sizes[0])] if sizes else []
         for number, size in enumerate(sizes):

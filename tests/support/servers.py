@@ -49,14 +49,13 @@ def _owned_dir(prefix: str) -> Path:
     return root
 
 
-def _alive(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie waiting for its parent has)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+    return state.rsplit(") ", 1)[1][0] != "Z"
 
 
 def _stop(pid: int) -> None:
@@ -64,12 +63,11 @@ def _stop(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z":
-                return
+        while running(pid) and time.monotonic() < deadline:
             time.sleep(0.02)
-        os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, FileNotFoundError):
+        if running(pid):
+            os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
         return
 
 
@@ -86,7 +84,7 @@ def sweep_abandoned(tmp: Path | None = None) -> list[Path]:
             pid = int(owner.read_text())
         except (OSError, ValueError):
             continue
-        if _alive(pid):
+        if running(pid):
             continue
         if (root / "data").is_dir():
             subprocess.run(
