@@ -1,13 +1,16 @@
 """HTTP routes of e-filing: forms, obligations, returns."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 
 from filings import forms, views
+from filings.export import XML_MEDIA_TYPE
+from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
 from filings.schemas import FormRead, ObligationRead, ReturnDetail, ReturnReceipt
@@ -15,7 +18,7 @@ from filings.services import RETURN_MAX_BYTES, FilingService
 from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
-from taxoffice.errors import ResourceNotFoundError
+from taxoffice.errors import FieldError, InvalidRequestError, ResourceNotFoundError
 from taxoffice.workdays.services import CalendarService
 
 Year = Annotated[int, Parameter(ge=2000, le=2100)]
@@ -27,6 +30,20 @@ def _caller(request: Request[Any, Any, Any]) -> Principal:
     if not isinstance(user, Principal):
         raise ResourceNotFoundError("No such resource.")  # unreachable behind the guard; never serve the anonymous
     return user
+
+
+async def _submission(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
+    """The return's bytes and media type: the body, or the file of a ``multipart/form-data`` form (a browser's)."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        return await request.body(), content_type
+    form = await request.form()
+    for value in form.values():
+        if isinstance(value, UploadFile):
+            data = await value.read()
+            return data, file_media(value.content_type, value.filename, data)
+    message = "The form has no file: send the HTKK XML (or JSON) file in a file field, e.g. file=@return.xml."
+    raise InvalidRequestError(message, errors=[FieldError("file", "missing", message)])
 
 
 def _now(request: Request[Any, Any, Any]) -> datetime.datetime:
@@ -92,10 +109,11 @@ class ReturnController(Controller):
         """File a return; the answer is the receipt and the acceptance or rejection with reasons."""
         # One dependency only: Litestar resolves a level of several dependencies in an anyio task group, a
         # measurable share of this hot path's CPU; the caller and the clock are read here as their providers do.
+        body, media = await _submission(request)
         ret, created = await filing_service.submit(
             _caller(request),
-            await request.body(),
-            request.headers.get("content-type", ""),
+            body,
+            media,
             request.headers.get("idempotency-key"),
             _now(request),
             await filing_service.working_calendar(),
@@ -118,9 +136,8 @@ class ReturnController(Controller):
         now: NamedDependency[datetime.datetime],
     ) -> ReturnDetail:
         """A dry run: the same checks and figures as filing, nothing stored."""
-        checked = await filing_service.validate(
-            actor, await request.body(), request.headers.get("content-type", ""), now, await calendar_service.calendar()
-        )
+        body, media = await _submission(request)
+        checked = await filing_service.validate(actor, body, media, now, await calendar_service.calendar())
         return views.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
 
     @get("/{return_id:int}", operation_id="getReturn", guards=[STAFF_OR_TAXPAYER])
@@ -129,8 +146,21 @@ class ReturnController(Controller):
         return_id: FromPath[int],
         filing_service: NamedDependency[FilingService],
         actor: NamedDependency[Principal],
-    ) -> ReturnDetail:
-        """A return, its notices and figures."""
+        format: FromQuery[Literal["json", "xml"]] = "json",  # noqa: A002 - the query parameter's public name
+    ) -> ReturnDetail | Response[bytes]:
+        """A return, its notices and figures; ``format=xml``: the HTKK XML document.
+
+        The XML document is the bytes received for an XML return, or an accepted JSON return written on its form
+        version.
+        """
+        if format == "xml":
+            ret, document = await filing_service.xml_document(actor, return_id)
+            filename = f"{ret.transaction_code or ret.id}.xml"
+            return Response(
+                document,
+                media_type=XML_MEDIA_TYPE,
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
         return views.detail(await filing_service.get(actor, return_id))
 
     @get(operation_id="listReturns", guards=[STAFF_OR_TAXPAYER])

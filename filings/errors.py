@@ -36,3 +36,10 @@ class NothingToAmendError(ConflictError):
 
     code = "nothing-to-amend"
     title = "Nothing to amend"
+
+
+class NotExportableError(ConflictError):
+    """A return that cannot be given back as HTKK XML."""
+
+    code = "not-exportable"
+    title = "Not exportable"

@@ -1,11 +1,13 @@
 """Reading a submission, JSON or HTKK XML, into one envelope; unreadable input is refused before anything is stored."""
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 
-from filings.htkk import HtkkError, parse_htkk
+from filings.forms import CATALOGUE
+from filings.htkk import Appendix, HtkkError, HtkkReturn, parse_htkk, repeated_error
 from filings.periods import Period, PeriodError, parse_period
 from filings.schemas import ReturnKind, ReturnSubmission
 from taxoffice.errors import (
@@ -37,7 +39,18 @@ class Envelope:
     amendment_no: int | None
     values: dict[str, Any]
     source_format: str
-    document: str
+    document: bytes
+    appendices: tuple[Appendix, ...] = ()
+    source: dict[str, Any] = field(default_factory=dict)
+    """What the office read about the file besides its figures: form version, producing program, signer …"""
+    place: str = ""
+    """What tells this return from another original of the same period: the line of business and the dependent
+    unit or business place in another province it is filed for; empty for the taxpayer's own return."""
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes received, printed on the receipt."""
+        return hashlib.sha256(self.document).hexdigest()
 
 
 def _period(text: str) -> Period:
@@ -66,16 +79,20 @@ def _from_json(body: bytes) -> Envelope:
         amendment_no=data.amendment_no,
         values=dict(data.values),
         source_format="json",
-        document=body.decode("utf-8", errors="replace"),
+        document=body,
+        appendices=tuple(Appendix(name, dict(totals)) for name, totals in data.appendices.items()),
+        place=place_of(data.values, {}),
     )
 
 
 def _from_xml(body: bytes, max_bytes: int) -> Envelope:
     try:
         doc = parse_htkk(body, max_bytes=max_bytes)
+        if doc.repeated and any(f.htkk_code == doc.htkk_code for f in CATALOGUE):
+            raise repeated_error(doc.repeated[0])
     except HtkkError as exc:
         raise MalformedInputError(
-            f"The HTKK document cannot be read: {exc}", errors=[FieldError("body", exc.code, str(exc))]
+            f"The HTKK document cannot be read: {exc}", errors=[FieldError(exc.element or "body", exc.code, str(exc))]
         ) from exc
     return Envelope(
         tax_code=doc.tax_code,
@@ -85,8 +102,45 @@ def _from_xml(body: bytes, max_bytes: int) -> Envelope:
         amendment_no=doc.amendment if doc.kind == "B" else None,
         values=dict(doc.values),
         source_format="xml",
-        document=body.decode("utf-8", errors="replace"),
+        document=body,
+        appendices=doc.appendices,
+        source=_source(doc),
+        place=place_of(doc.values, doc.details),
     )
+
+
+# The elements that tell one original of a period from another (Circular 80/2021 Art. 7 §1, Decree 126/2020 Art. 11
+# §1): the line of business (``ma_NganhNghe``, 00 = ordinary business), the dependent unit's tax code [10], and the
+# province and district of a business place in another province [11c], [11b].
+_PLACE_PARTS = ("ma_NganhNghe", "ct10", "ct11c_tinhTP_ma", "ct11b_quanHuyen_ma")
+ORDINARY_BUSINESS = "00"
+PLACE_MAX_LENGTH = 60
+
+
+def place_of(values: dict[str, Any], details: dict[str, str]) -> str:
+    """The key of the return among the period's originals: empty for the taxpayer's own ordinary return."""
+    found = {**{k: v for k, v in values.items() if isinstance(v, str | int)}, **details}
+    parts = [str(found.get(name, "")).strip() for name in _PLACE_PARTS]
+    if parts[0] == ORDINARY_BUSINESS:
+        parts[0] = ""
+    return "/".join(parts).rstrip("/")[:PLACE_MAX_LENGTH] if any(parts) else ""
+
+
+def _source(doc: HtkkReturn) -> dict[str, Any]:
+    producer = doc.producer
+    return {
+        "form_name": doc.form_name,
+        "form_version": doc.form_version,
+        "producer": None
+        if producer is None
+        else {"code": producer.code, "name": producer.name, "version": producer.version, "vendor": producer.vendor},
+        "signer": doc.signer,
+        "signed": doc.signed,
+        "drawn_up_on": doc.drawn_up_on.isoformat() if doc.drawn_up_on else None,
+        "tax_office": doc.tax_office,
+        "details": doc.details,
+        "appendices": [{"name": a.name, "totals": a.totals, "rows": a.rows} for a in doc.appendices],
+    }
 
 
 def read_submission(body: bytes, content_type: str, *, max_bytes: int) -> Envelope:
@@ -99,3 +153,25 @@ def read_submission(body: bytes, content_type: str, *, max_bytes: int) -> Envelo
     if media in {"application/json", ""}:
         return _from_json(body)
     raise UnsupportedMediaError(f"Send application/json or application/xml, not {media!r}.")
+
+
+_XML_MEDIA = "application/xml"
+_JSON_MEDIA = "application/json"
+_BOM = b"\xef\xbb\xbf"
+
+
+def file_media(content_type: str | None, filename: str | None, data: bytes) -> str:
+    """The media type of an uploaded file: what the browser said, else its name's extension, else its first byte.
+
+    Browsers send ``text/xml``, ``application/xml`` or ``application/octet-stream`` for the same HTKK file.
+    """
+    declared = (content_type or "").split(";", 1)[0].strip().lower()
+    if declared in {"application/xml", "text/xml", _JSON_MEDIA}:
+        return declared
+    name = (filename or "").lower()
+    if name.endswith(".xml"):
+        return _XML_MEDIA
+    if name.endswith(".json"):
+        return _JSON_MEDIA
+    start = data.removeprefix(_BOM).lstrip()[:1]
+    return _XML_MEDIA if start == b"<" else _JSON_MEDIA

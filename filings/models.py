@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taxoffice.db import JsonB, Model, code_string
@@ -19,12 +19,13 @@ class TaxReturn(Model):
 
     __tablename__ = "tax_return"
     __table_args__ = (
-        # One accepted return per amendment number of a period: an accepted original (0), then 1, 2 …
+        # One accepted return per amendment number of a period and place: an accepted original (0), then 1, 2 …
         Index(
             "uq_tax_return_accepted",
             "tax_code",
             "form_code",
             "period",
+            "place",
             "amendment_no",
             unique=True,
             postgresql_where=text("status = 'accepted'"),
@@ -48,6 +49,9 @@ class TaxReturn(Model):
     form_code: Mapped[str] = mapped_column(String(16))
     form_valid_from: Mapped[datetime.date] = mapped_column(Date)
     period: Mapped[str] = mapped_column(String(8))
+    # What tells apart several originals of one period (a dependent unit's, a place's in another province); empty
+    # for the taxpayer's own return (filings.intake.place_of).
+    place: Mapped[str] = mapped_column(String(60), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(14))
     amendment_no: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(10))
@@ -55,7 +59,11 @@ class TaxReturn(Model):
     received_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     source_format: Mapped[str] = mapped_column(String(4))
-    document: Mapped[str] = mapped_column(Text)
+    # The bytes received, as received, and their SHA-256 (printed on the receipt).
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What the office read about the file besides its figures: form version, producing program, signer, appendices.
+    source: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     values: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     computed: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)

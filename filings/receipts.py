@@ -14,6 +14,7 @@ from sqlalchemy import String, Table, Text, and_, bindparam, func, insert, selec
 from filings.forms import Assessment, Finding, FormVersion, Severity
 from filings.intake import Envelope
 from filings.models import TaxReturn
+from filings.periods import Period
 from registry.models import Taxpayer
 from taxoffice.accounts.posting import insert_charges_after
 
@@ -32,6 +33,9 @@ RECEIPT_COLUMNS = (
     "received_at",
     "source_format",
     "document",
+    "document_sha256",
+    "source",
+    "place",
     "values",
     "computed",
     "findings",
@@ -68,6 +72,7 @@ FILER_AND_HISTORY = (
                 RETURNS.c.tax_code == TAXPAYERS.c.tax_code,
                 RETURNS.c.form_code == bindparam("form_code"),
                 RETURNS.c.period.in_([bindparam("p0"), bindparam("p1")]),
+                RETURNS.c.place == bindparam("place"),
                 RETURNS.c.status == ACCEPTED,
             ),
         )
@@ -120,6 +125,22 @@ def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi
     """A rejection found by the office rather than by the form's own rules."""
     return Finding(
         rule=rule, severity=Severity.REJECT, indicators=indicators, value=value, message_vi=vi, message_en=en
+    )
+
+
+def form_version_finding(filed: FormVersion, in_force: FormVersion, period: Period) -> Finding:
+    """The rejection of a return on a form version that does not apply to its period, naming the one to use.
+
+    E.g. Circular 26's 01/GTGT (HTKK code 01) sent for a 2024 period.
+    """
+    return office_finding(
+        "FORM-VERSION",
+        ("maTKhai",),
+        filed.htkk_code,
+        f"Tờ khai {filed.code} theo {filed.basis} (mã {filed.htkk_code}) không áp dụng cho kỳ {period.label}; "
+        f"dùng mẫu theo {in_force.basis} (mã {in_force.htkk_code}).",
+        f"Form {filed.code} of {filed.basis} (code {filed.htkk_code}) does not apply to the period {period.label}; "
+        f"use the form of {in_force.basis} (code {in_force.htkk_code}).",
     )
 
 

@@ -23,6 +23,12 @@ class ReturnSubmission(Struct, forbid_unknown_fields=True, kw_only=True):
     kind: ReturnKind = ReturnKind.ORIGINAL
     amendment_no: Annotated[int, Meta(ge=0, le=999)] | None = None
     values: dict[str, Any] = {}
+    appendices: Annotated[
+        dict[str, dict[str, Any]],
+        Meta(
+            description='appendices by name with their totals, e.g. {"PL_NQ204_GTGT": {"tongCongThueGTGTDuocGiam": 900000}}'
+        ),
+    ] = {}
 
 
 class FindingRead(Struct, kw_only=True):
@@ -35,6 +41,14 @@ class FindingRead(Struct, kw_only=True):
     message: str
     message_vi: str
     message_en: str
+
+
+class DifferenceRead(Struct, kw_only=True):
+    """A computed indicator whose declared figure differs from the office's recomputation."""
+
+    indicator: str
+    declared: int
+    computed: int
 
 
 class ReturnReceipt(Struct, kw_only=True):
@@ -55,6 +69,8 @@ class ReturnReceipt(Struct, kw_only=True):
     amendment_no: int
     posted_amount: int | None = None
     fine: int | None = None
+    document_sha256: Annotated[str | None, Meta(description="SHA-256 of the bytes received, as received")] = None
+    differences: list[DifferenceRead] = []
 
 
 class ReturnDetail(ReturnReceipt, kw_only=True):

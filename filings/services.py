@@ -5,7 +5,7 @@ Acceptance, the period's status and the account's charge change in one transacti
 
 import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -20,9 +20,10 @@ from filings.errors import (
 from filings.fines import late_filing_fine
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
-from filings.lookup import search_query
 from filings.models import TaxReturn
+from filings.parameters import return_parameters
 from filings.periods import Period, days_late, effective_deadline
+from filings.queries import ReturnQueries
 from filings.receipts import (
     ACCEPTED,
     DECISION_COLUMNS,
@@ -34,10 +35,10 @@ from filings.receipts import (
     Filer,
     Standing,
     findings_json,
+    form_version_finding,
     office_finding,
 )
 from filings.schemas import ReturnKind
-from registry.models import Taxpayer
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
 from taxoffice.accounts.posting import charge_arrays
@@ -54,24 +55,16 @@ ORGANISATION_KINDS = frozenset({"enterprise", "branch"})
 FINE_PAYMENT_WORKING_DAYS = 10
 
 
-class FilingService:
-    """E-returns: receipt, validation, acceptance, amendments."""
+class FilingService(ReturnQueries):
+    """E-returns: receipt, validation, acceptance, amendments (and, inherited, reading them)."""
 
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
-        self.session = session
+        super().__init__(session)
         self.accounts = accounts
 
     async def working_calendar(self) -> WorkingCalendar:
         """The working calendar with the office's overrides (the calendar service's short per-process cache)."""
         return await CalendarService(self.session).calendar()
-
-    async def taxpayer(self, actor: Principal, raw_code: str) -> Taxpayer:
-        """The registry record of a tax code the actor may see; a 404 otherwise."""
-        code = visible_code(actor, raw_code)
-        taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
-        if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
-        return taxpayer
 
     async def _require_taxpayer(self, code: str) -> None:
         """A 404 for an unknown tax code, before any other refusal (as when the filer is read first)."""
@@ -79,14 +72,14 @@ class FilingService:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
 
     async def _filer_and_history(
-        self, code: str, form: FormVersion, period: Period
+        self, code: str, form: FormVersion, period: Period, place: str
     ) -> tuple[Filer, Standing | None, dict[str, int] | None]:
         """The filer, the period's standing accepted return, and the previous period's figures (when carried forward).
 
         One query for all three: the taxpayer joined to the returns accepted for the period and the period before.
         """
         previous = period.previous().label if form.carry_forward else period.label
-        params = {"code": code, "form_code": form.code, "p0": period.label, "p1": previous}
+        params = {"code": code, "form_code": form.code, "p0": period.label, "p1": previous, "place": place}
         filer: Filer | None = None
         standing: Standing | None = None
         carried: dict[str, int] | None = None
@@ -105,21 +98,28 @@ class FilingService:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
         return filer, standing, carried
 
+    async def _form(self, envelope: Envelope, code: str) -> tuple[FormVersion, FormVersion | None]:
+        """The form version the return names and, when that one does not apply to its period, the one that does."""
+        period = envelope.period
+        try:
+            if envelope.form.isdigit():
+                return forms.find_filed_version(envelope.form, period.end)
+            return forms.find_form(envelope.form, period.end), None
+        except KeyError as exc:
+            await self._require_taxpayer(code)
+            named = envelope.source.get("form_name") or ""
+            raise UnknownFormError(
+                f"There is no form {envelope.form!r}{f' ({named})' if named else ''} for the period {period.label} "
+                "in this office's catalogue."
+            ) from exc
+
     async def check(
         self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
     ) -> Checked:
         """Everything but storing: raises when the return cannot be received, else says what the office found."""
         code = visible_code(actor, envelope.tax_code)
         period = envelope.period
-        try:
-            form = (
-                forms.find_by_htkk(envelope.form, period.end)
-                if envelope.form.isdigit()
-                else forms.find_form(envelope.form, period.end)
-            )
-        except KeyError as exc:
-            await self._require_taxpayer(code)
-            raise UnknownFormError(f"There is no form {envelope.form!r} for the period {period.label}.") from exc
+        form, in_force = await self._form(envelope, code)
         if period.kind not in form.period_kinds:
             await self._require_taxpayer(code)
             kinds = ", ".join(k.value for k in form.period_kinds)
@@ -130,7 +130,7 @@ class FilingService:
                 f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
             )
         due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
-        taxpayer, current, previous_values = await self._filer_and_history(code, form, period)
+        taxpayer, current, previous_values = await self._filer_and_history(code, form, period, envelope.place)
         if envelope.kind is ReturnKind.ORIGINAL and current is not None:
             raise AlreadyFiledError(
                 f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
@@ -139,8 +139,11 @@ class FilingService:
         if envelope.kind is ReturnKind.SUPPLEMENTARY and current is None:
             raise NothingToAmendError(f"No accepted {form.code} for {period.label} to amend: send the original first.")
         amendment_no = current.amendment_no + 1 if current is not None else 0
-        assessment = assess(form, envelope.values, previous=previous_values)
+        parameters = return_parameters(form, period, envelope.appendices)
+        assessment = assess(form, envelope.values, previous=previous_values, parameters=parameters)
         checked = Checked(taxpayer, form, envelope, due_on, amendment_no, current, assessment)
+        if in_force is not None:
+            checked.extra.append(form_version_finding(form, in_force, period))
         if envelope.amendment_no is not None and envelope.amendment_no != amendment_no:
             checked.extra.append(
                 office_finding(
@@ -202,6 +205,9 @@ class FilingService:
             received_at=received_at,
             source_format=env.source_format,
             document=env.document,
+            document_sha256=env.sha256,
+            source=env.source,
+            place=env.place,
             values=env.values,
             computed={},
             findings=[],
@@ -367,34 +373,3 @@ class FilingService:
         """The same checks and figures as a submission; nothing is stored."""
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
         return await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
-
-    async def get(self, actor: Principal, return_id: int) -> TaxReturn:
-        """One return; a taxpayer sees only its own."""
-        ret = await self.session.get(TaxReturn, return_id)
-        if ret is None or not actor.may_see_taxpayer(ret.tax_code):
-            raise ResourceNotFoundError(f"No return {return_id}.")
-        return ret
-
-    async def search(
-        self,
-        actor: Principal,
-        *,
-        tax_code: str | None,
-        form: str | None,
-        period: str | None,
-        status: str | None,
-        limit: int = 100,
-    ) -> list[TaxReturn]:
-        """Returns, newest first; taxpayers see only their own."""
-        query = search_query(actor, tax_code=tax_code, form=form, period=period, status=status, limit=limit)
-        return [] if query is None else list(await self.session.scalars(query))
-
-    async def accepted_in_year(self, tax_code: str, year: int) -> list[TaxReturn]:
-        """The current accepted returns of a taxpayer whose period lies in ``year``."""
-        query = select(TaxReturn).where(
-            TaxReturn.tax_code == tax_code,
-            TaxReturn.status == ACCEPTED,
-            TaxReturn.amendment_no == 0,
-            func.substr(TaxReturn.period, 1, 4) == str(year),
-        )
-        return list(await self.session.scalars(query))

@@ -6,7 +6,7 @@ from typing import Any
 from filings.forms import FormVersion
 from filings.models import TaxReturn
 from filings.receipts import Checked, findings_json
-from filings.schemas import FindingRead, FormRead, IndicatorRead, ReturnDetail, ReturnReceipt, RuleRead
+from filings.schemas import DifferenceRead, FindingRead, FormRead, IndicatorRead, ReturnDetail, ReturnReceipt, RuleRead
 
 
 def _finding(f: dict[str, Any]) -> FindingRead:
@@ -19,6 +19,15 @@ def _finding(f: dict[str, Any]) -> FindingRead:
         message_vi=f["message_vi"],
         message_en=f["message_en"],
     )
+
+
+def differences(values: dict[str, Any], computed: dict[str, Any]) -> list[DifferenceRead]:
+    """Each computed indicator filed with a figure other than the office's, with both figures."""
+    return [
+        DifferenceRead(indicator=code, declared=declared, computed=office)
+        for code, office in computed.items()
+        if isinstance(declared := values.get(code), int) and not isinstance(declared, bool) and declared != office
+    ]
 
 
 def receipt(ret: TaxReturn) -> ReturnReceipt:
@@ -39,6 +48,8 @@ def receipt(ret: TaxReturn) -> ReturnReceipt:
         amendment_no=ret.amendment_no,
         posted_amount=ret.posted_amount,
         fine=ret.fine,
+        document_sha256=ret.document_sha256,
+        differences=differences(ret.values, ret.computed),
     )
 
 
@@ -69,6 +80,8 @@ def dry_run(checked: Checked, now: datetime.datetime, days_late: int) -> ReturnD
         period=checked.envelope.period.label,
         kind=checked.envelope.kind.value,
         amendment_no=checked.amendment_no,
+        document_sha256=checked.envelope.sha256,
+        differences=differences(checked.envelope.values, checked.assessment.computed),
         values=checked.assessment.values,
         computed=checked.assessment.computed,
         decided_at=None,

@@ -8,11 +8,13 @@ from filings.forms.catalogue import (
     UnknownFormError,
     all_forms,
     find_by_htkk,
+    find_filed_version,
     find_form,
     forms_for_tax_type,
 )
 from filings.forms.model import FormDefinitionError, FormVersion, Indicator, IndicatorType, Rule, Severity
 from filings.forms.validation import MAX_AMOUNT, Assessment, Finding, assess
+from filings.forms.vat import VAT_01_GTGT_TT26
 
 __all__ = [
     "CATALOGUE",
@@ -20,6 +22,7 @@ __all__ = [
     "MAX_AMOUNT",
     "PIT_05_KK_TNCN",
     "VAT_01_GTGT",
+    "VAT_01_GTGT_TT26",
     "Assessment",
     "Finding",
     "FormDefinitionError",
@@ -32,6 +35,7 @@ __all__ = [
     "all_forms",
     "assess",
     "find_by_htkk",
+    "find_filed_version",
     "find_form",
     "forms_for_tax_type",
 ]

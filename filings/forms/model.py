@@ -13,8 +13,9 @@ from enum import StrEnum
 from filings.expressions import Expression, ExpressionError, compile_expression
 from filings.periods import DeadlineRule, PeriodKind
 
-# Names a rule may read besides the form's indicators.
-RULE_PARAMETERS = frozenset({"tolerance"})
+# Names a rule or formula may read besides the form's indicators: the form's rate tolerance, and what the office
+# reads from the return's appendices and the law in force for its period (``filings/parameters.py``).
+RULE_PARAMETERS = frozenset({"tolerance", "vat_reduction", "reduced_rate_in_force", "cit_rate"})
 
 
 class FormDefinitionError(ValueError):
@@ -100,6 +101,8 @@ class FormVersion:
     sub_item: str
     carry_forward: Mapping[str, str]
     rate_tolerance: int
+    basis: str = ""
+    """The legal text that sets out the form, e.g. ``Thông tư 80/2021/TT-BTC, Phụ lục II``."""
     _by_code: dict[str, Indicator] = field(init=False, repr=False, compare=False)
     _formula_order: tuple[Indicator, ...] = field(init=False, repr=False, compare=False)
 
@@ -135,7 +138,9 @@ class FormVersion:
             if indicator.formula is not None:
                 if not indicator.is_numeric:
                     raise FormDefinitionError(f"{self.code}: text indicator {indicator.code} cannot have a formula")
-                named.update(self._compile(indicator.formula, f"the formula of {indicator.code}").names)
+                named.update(
+                    self._compile(indicator.formula, f"the formula of {indicator.code}").names - RULE_PARAMETERS
+                )
         unknown = sorted(named - self._by_code.keys())
         if unknown:
             raise FormDefinitionError(f"{self.code}: unknown indicators {unknown}")
@@ -151,7 +156,11 @@ class FormVersion:
 
     def _order_formulas(self) -> tuple[Indicator, ...]:
         """Computed indicators so that each comes after every computed indicator it reads."""
-        reads = {i.code: sorted(compile_expression(i.formula).names) for i in self.indicators if i.formula is not None}
+        reads = {
+            i.code: sorted(compile_expression(i.formula).names - RULE_PARAMETERS)
+            for i in self.indicators
+            if i.formula is not None
+        }
         ordered: list[Indicator] = []
         state: dict[str, bool] = {}  # False while visiting, True when placed
 

@@ -12,13 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from filings.expressions import compile_expression
-from filings.forms.model import FormDefinitionError, FormVersion, Indicator, IndicatorType, Severity
+from filings.forms.model import RULE_PARAMETERS, FormDefinitionError, FormVersion, Indicator, IndicatorType, Severity
 
 # The largest amount accepted in one indicator (đồng): fifteen digits, far above any real return, and far enough
 # below the 64-bit limit of the database's BigInteger that sums of many indicators cannot overflow it.
 MAX_AMOUNT = 999_999_999_999_999
 # How much of an offending value a finding repeats.
 MAX_VALUE_TEXT = 100
+# Unknown indicators reported one by one; the rest are counted in one more finding, so that a file of thousands of
+# stray elements gets a notice of a few kilobytes.
+MAX_UNKNOWN_FINDINGS = 20
 
 _TYPE_NAMES_VI = {
     IndicatorType.MONEY: "số tiền nguyên (đồng)",
@@ -97,8 +100,9 @@ def _reject(rule: str, indicators: tuple[str, ...], value: str | None, vi: str, 
 class _Assessor:
     """One assessment in progress."""
 
-    def __init__(self, form: FormVersion) -> None:
+    def __init__(self, form: FormVersion, parameters: Mapping[str, int]) -> None:
         self.form = form
+        self.parameters = {**parameters, "tolerance": form.rate_tolerance}
         self.findings: list[Finding] = []
         self.values: dict[str, int] = {}
         self.texts: dict[str, str] = {}
@@ -108,18 +112,29 @@ class _Assessor:
 
     def read(self, raw_values: Mapping[str, object]) -> None:
         form = self.form
-        for key in raw_values:
-            if not form.has_indicator(key):
-                name = _text(key)
-                self.findings.append(
-                    _reject(
-                        "UNKNOWN-INDICATOR",
-                        (name,),
-                        _text(raw_values[key]),
-                        f"Chỉ tiêu {name} không có trên tờ khai {form.code}.",
-                        f"Indicator {name} is not on form {form.code}.",
-                    )
+        unknown = [key for key in raw_values if not form.has_indicator(key)]
+        for key in unknown[:MAX_UNKNOWN_FINDINGS]:
+            name = _text(key)
+            self.findings.append(
+                _reject(
+                    "UNKNOWN-INDICATOR",
+                    (name,),
+                    _text(raw_values[key]),
+                    f"Chỉ tiêu {name} không có trên tờ khai {form.code} ({form.basis or form.htkk_code}).",
+                    f"Indicator {name} is not on form {form.code} ({form.basis or form.htkk_code}).",
                 )
+            )
+        if len(unknown) > MAX_UNKNOWN_FINDINGS:
+            more = len(unknown) - MAX_UNKNOWN_FINDINGS
+            self.findings.append(
+                _reject(
+                    "UNKNOWN-INDICATOR",
+                    (),
+                    str(more),
+                    f"Còn {_vi(more)} chỉ tiêu khác không có trên tờ khai {form.code}.",
+                    f"{_en(more)} more indicators are not on form {form.code}.",
+                )
+            )
         for indicator in form.indicators:
             self.read_one(indicator, raw_values.get(indicator.code))
 
@@ -216,6 +231,7 @@ class _Assessor:
     def recompute(self) -> dict[str, int]:
         form = self.form
         scope: dict[str, int] = {i.code: self.values.get(i.code, 0) for i in form.indicators if i.is_numeric}
+        scope.update(self.parameters)
         computed: dict[str, int] = {}
         for indicator in form.formula_order:
             formula = compile_expression(indicator.formula or "0")
@@ -245,7 +261,6 @@ class _Assessor:
 
     def check_rules(self, scope: dict[str, int]) -> None:
         form = self.form
-        scope["tolerance"] = form.rate_tolerance
         for rule in form.rules:
             check = compile_expression(rule.check)
             if check.names & self.unusable or check.evaluate(scope):
@@ -265,7 +280,11 @@ class _Assessor:
 
 
 def assess(
-    form: FormVersion, raw_values: Mapping[str, object], *, previous: Mapping[str, int] | None = None
+    form: FormVersion,
+    raw_values: Mapping[str, object],
+    *,
+    previous: Mapping[str, int] | None = None,
+    parameters: Mapping[str, int] | None = None,
 ) -> Assessment:
     """Check a return's figures against its form and recompute every formula.
 
@@ -275,11 +294,14 @@ def assess(
             ``None`` counts as missing.
         previous: the office's figures of the previous period's accepted return, when there is one: carried-forward
             indicators must match them. Without it, whatever is carried forward is accepted.
+        parameters: what the office read from the return's appendices and the law for its period
+            (``filings/parameters.py``): names of ``RULE_PARAMETERS`` that rules and formulas read; a name not given
+            is 0.
 
     Returns:
         The normalised figures, the office's figures and every finding.
     """
-    assessor = _Assessor(form)
+    assessor = _Assessor(form, dict.fromkeys(RULE_PARAMETERS, 0) | dict(parameters or {}))
     assessor.read(raw_values)
     if previous is not None:
         assessor.carry_forward(previous)

@@ -10,11 +10,13 @@ from filings.forms import (
     CIT_03_TNDN,
     PIT_05_KK_TNCN,
     VAT_01_GTGT,
+    VAT_01_GTGT_TT26,
     FormVersion,
     IndicatorType,
     UnknownFormError,
     all_forms,
     find_by_htkk,
+    find_filed_version,
     find_form,
     forms_for_tax_type,
 )
@@ -32,7 +34,31 @@ def test_find_vat_form_by_slug_or_code(key: str) -> None:
 @pytest.mark.parametrize(("htkk", "form"), [("842", VAT_01_GTGT), ("864", PIT_05_KK_TNCN), ("892", CIT_03_TNDN)])
 def test_find_by_htkk(htkk: str, form: FormVersion) -> None:
     assert find_by_htkk(htkk, TODAY) is form
-    assert find_by_htkk(f" {htkk}", D(2021, 1, 1)) is form
+    assert find_by_htkk(f" {htkk}", D(2022, 1, 1)) is form
+
+
+def test_vat_generations_by_period() -> None:
+    # Circular 26's 01/GTGT (HTKK code 01) up to December 2021, Circular 80's (842) from January 2022.
+    assert find_form("01-GTGT", D(2021, 12, 31)) is VAT_01_GTGT_TT26
+    assert find_form("01-GTGT", D(2022, 1, 31)) is VAT_01_GTGT
+    assert find_by_htkk("01", D(2021, 3, 31)) is VAT_01_GTGT_TT26
+    assert find_filed_version("01", D(2021, 3, 31)) == (VAT_01_GTGT_TT26, None)
+    assert find_filed_version("842", D(2024, 9, 30)) == (VAT_01_GTGT, None)
+    # A file on the wrong generation is resolved to its own version and the one in force, to be rejected by rule.
+    assert find_filed_version("01", D(2024, 9, 30)) == (VAT_01_GTGT_TT26, VAT_01_GTGT)
+    assert find_filed_version("842", D(2021, 3, 31)) == (VAT_01_GTGT, VAT_01_GTGT_TT26)
+    with pytest.raises(UnknownFormError, match="no form '683'"):
+        find_filed_version("683", D(2024, 12, 31))
+    with pytest.raises(UnknownFormError, match="no version in force on 2014-12-31"):
+        find_filed_version("842", D(2014, 12, 31))
+    tt26 = {i.code for i in VAT_01_GTGT_TT26.indicators}
+    tt80 = {i.code for i in VAT_01_GTGT.indicators}
+    assert tt80 - tt26 == {
+        "ct09", "ct10", "ct11a_phuongXa_ma", "ct11a_phuongXa_ten", "ct11b_quanHuyen_ma", "ct11b_quanHuyen_ten",
+        "ct11c_tinhTP_ma", "ct11c_tinhTP_ten", "ct23a", "ct24a", "ct39a",
+    }  # fmt: skip
+    assert tt26 - tt80 == {"ct39"}
+    assert VAT_01_GTGT_TT26.indicator("ct40a").formula == "max(ct36 - ct22 + ct37 - ct38 - ct39, 0)"
 
 
 def test_unknown_forms() -> None:
@@ -40,9 +66,9 @@ def test_unknown_forms() -> None:
         find_form("99-XYZ", TODAY)
     with pytest.raises(KeyError):
         find_by_htkk("999", TODAY)
-    # Before the 2021 versions there is nothing in force.
-    with pytest.raises(UnknownFormError, match="no version in force on 2020-12-31"):
-        find_form("01-GTGT", D(2020, 12, 31))
+    # Before Circular 26's version there is nothing in force.
+    with pytest.raises(UnknownFormError, match="no version in force on 2014-12-31"):
+        find_form("01-GTGT", D(2014, 12, 31))
 
 
 def test_versions_are_picked_by_date() -> None:
@@ -57,7 +83,7 @@ def test_versions_are_picked_by_date() -> None:
 
 
 def test_all_forms_and_tax_types() -> None:
-    assert [f.code for f in all_forms()] == ["01/GTGT", "03/TNDN", "05/KK-TNCN"]
+    assert [f.code for f in all_forms()] == ["01/GTGT", "01/GTGT", "03/TNDN", "05/KK-TNCN"]
     assert forms_for_tax_type("VAT", TODAY) == [VAT_01_GTGT]
     assert forms_for_tax_type("pit", TODAY) == [PIT_05_KK_TNCN]
     assert forms_for_tax_type("CIT", TODAY) == [CIT_03_TNDN]
@@ -79,10 +105,10 @@ def test_vat_form_definition() -> None:
     assert form.deadline_rules[PeriodKind.QUARTER] is DeadlineRule.QUARTER_END_OF_FIRST_MONTH
     assert form.payable_indicator == "ct40"
     assert dict(form.carry_forward) == {"ct22": "ct43"}
-    assert (form.valid_from, form.valid_to) == (D(2021, 1, 1), None)
-    codes = [i.code for i in form.indicators]
+    assert (form.valid_from, form.valid_to) == (D(2022, 1, 1), None)
+    codes = [i.code for i in form.indicators if i.is_numeric]
     assert codes == [
-        "ct21", "ct22", "ct23", "ct24", "ct25", "ct26", "ct27", "ct28", "ct29", "ct30", "ct31", "ct32", "ct32a",
+        "ct21", "ct22", "ct23", "ct24", "ct23a", "ct24a", "ct25", "ct26", "ct27", "ct28", "ct29", "ct30", "ct31", "ct32", "ct32a",
         "ct33", "ct34", "ct35", "ct36", "ct37", "ct38", "ct39a", "ct40a", "ct40b", "ct40", "ct41", "ct42", "ct43",
     ]  # fmt: skip
     formulas = {i.code: i.formula for i in form.indicators if i.formula}
@@ -100,7 +126,10 @@ def test_vat_form_definition() -> None:
     assert form.indicator("ct21").type is IndicatorType.INTEGER
     assert form.indicator("ct36").allow_negative
     assert [i.code for i in form.indicators if i.allow_negative] == ["ct36"]
-    assert {r.code for r in form.rules} == {"GTGT-021", "GTGT-025", "GTGT-031", "GTGT-033", "GTGT-040B", "GTGT-042"}
+    assert {r.code for r in form.rules} == {
+        "GTGT-021", "GTGT-025", "GTGT-031", "GTGT-033", "GTGT-040B", "GTGT-042", "GTGT-023A", "GTGT-PL-GIAM",
+        "GTGT-PL-GIAM-KY",
+    }  # fmt: skip
     assert form.rule_prefix == "GTGT"
 
 
@@ -113,7 +142,7 @@ def test_pit_and_cit_definitions() -> None:
     assert (cit.htkk_code, cit.sub_item, cit.payable_indicator, cit.tax_type) == ("892", "1052", "ct05", "CIT")
     assert cit.period_kinds == (PeriodKind.YEAR,)
     assert cit.deadline_rules[PeriodKind.YEAR] is DeadlineRule.YEAR_END_OF_THIRD_MONTH
-    assert cit.indicator("ct03").formula == "round_half_up(ct02 * 20 / 100)"
+    assert cit.indicator("ct03").formula == "round_half_up(ct02 * cit_rate / 100)"
     assert cit.indicator("ct05").formula == "max(ct03 - ct04, 0)"
     assert cit.rule_prefix == "TNDN"
 
@@ -126,7 +155,7 @@ def test_every_text_is_bilingual_and_every_code_unique(version: FormVersion) -> 
         assert indicator.label_vi
         assert indicator.label_en
         assert indicator.code.startswith("ct")
-        assert indicator.code == indicator.code.lower()
+        assert indicator.code[:5] == indicator.code[:5].lower()
     for rule in version.rules:
         assert rule.message_vi
         assert rule.message_en

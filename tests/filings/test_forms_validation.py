@@ -17,6 +17,8 @@ from filings.forms import (
     Severity,
     assess,
 )
+from filings.parameters import return_parameters
+from filings.periods import Period, PeriodKind
 
 M = 1_000_000
 
@@ -64,14 +66,14 @@ def test_payable_month() -> None:
     assert result.computed == PAYABLE_COMPUTED
     assert result.tax_payable == 12_500_000
     # Missing optional inputs count as 0; computed indicators not filed are not in ``values``.
-    assert result.values == PAYABLE
-    assert assess(VAT_01_GTGT, {k: v for k, v in PAYABLE.items() if v}).values == PAYABLE
+    assert result.values == PAYABLE | {"ct23a": 0, "ct24a": 0}
+    assert assess(VAT_01_GTGT, {k: v for k, v in PAYABLE.items() if v}).values == PAYABLE | {"ct23a": 0, "ct24a": 0}
 
 
 def test_payable_month_with_every_computed_figure_filed() -> None:
     result = assess(VAT_01_GTGT, PAYABLE | PAYABLE_COMPUTED)
     assert result.findings == []
-    assert result.values == PAYABLE | PAYABLE_COMPUTED
+    assert result.values == PAYABLE | PAYABLE_COMPUTED | {"ct23a": 0, "ct24a": 0}
     assert result.tax_payable == 12_500_000
 
 
@@ -248,8 +250,9 @@ def test_unknown_indicators_are_rejected() -> None:
     first = result.findings[0]
     assert first.indicators == ("ct99",)
     assert first.value == "5"
-    assert first.message_en == "Indicator ct99 is not on form 01/GTGT."
-    assert first.message_vi == "Chỉ tiêu ct99 không có trên tờ khai 01/GTGT."
+    basis = "Thông tư 80/2021/TT-BTC, Phụ lục II, mẫu 01/GTGT"
+    assert first.message_en == f"Indicator ct99 is not on form 01/GTGT ({basis})."
+    assert first.message_vi == f"Chỉ tiêu ct99 không có trên tờ khai 01/GTGT ({basis})."
 
 
 def test_negative_figures_are_rejected() -> None:
@@ -317,23 +320,32 @@ def test_pit_rules(changes: Mapping[str, int], rule: str, severity: Severity) ->
 
 # 03/TNDN. By hand: 20 % of 1 234 567 891 = 246 913 578.2 → 246 913 578; less 200 M paid → 46 913 578 due.
 PROFIT = {"ct01": 10_000 * M, "ct02": 1_234_567_891, "ct04": 200 * M}
+# The standard rate of the year (filings/cit_rates.py), as the filing service passes it.
+YEAR_2024 = return_parameters(CIT_03_TNDN, Period(2024, PeriodKind.YEAR, 1), ())
+
+
+def test_cit_at_the_rate_of_its_year() -> None:
+    assert YEAR_2024 == {"cit_rate": 20}
+    year_2015 = return_parameters(CIT_03_TNDN, Period(2015, PeriodKind.YEAR, 1), ())
+    # 22 % in 2015: 1 234 567 891 * 22 % = 271 604 936.02 -> 271 604 936.
+    assert assess(CIT_03_TNDN, PROFIT, parameters=year_2015).computed["ct03"] == 271_604_936
 
 
 def test_cit_annual() -> None:
-    result = assess(CIT_03_TNDN, PROFIT)
+    result = assess(CIT_03_TNDN, PROFIT, parameters=YEAR_2024)
     assert result.findings == []
     assert result.computed == {"ct03": 246_913_578, "ct05": 46_913_578, "ct06": 0}
     assert result.tax_payable == 46_913_578
     # 246 913 578.6 rounds up.
-    assert assess(CIT_03_TNDN, PROFIT | {"ct02": 1_234_567_893}).computed["ct03"] == 246_913_579
+    assert assess(CIT_03_TNDN, PROFIT | {"ct02": 1_234_567_893}, parameters=YEAR_2024).computed["ct03"] == 246_913_579
     # Provisional payments above the tax: nothing due, the excess overpaid.
-    overpaid = assess(CIT_03_TNDN, PROFIT | {"ct04": 300 * M})
+    overpaid = assess(CIT_03_TNDN, PROFIT | {"ct04": 300 * M}, parameters=YEAR_2024)
     assert overpaid.computed == {"ct03": 246_913_578, "ct05": 0, "ct06": 53_086_422}
     assert overpaid.tax_payable == 0
 
 
 def test_cit_rules_and_required() -> None:
-    warning = only(assess(CIT_03_TNDN, PROFIT | {"ct02": 10_000 * M + 1}), "TNDN-002")
+    warning = only(assess(CIT_03_TNDN, PROFIT | {"ct02": 10_000 * M + 1}, parameters=YEAR_2024), "TNDN-002")
     assert warning.severity is Severity.WARNING
-    assert rules(assess(CIT_03_TNDN, {"ct04": 0})) == ["REQUIRED", "REQUIRED"]
-    assert rules(assess(CIT_03_TNDN, PROFIT | {"ct05": 46_913_579})) == ["TNDN-ct05"]
+    assert rules(assess(CIT_03_TNDN, {"ct04": 0}, parameters=YEAR_2024)) == ["REQUIRED", "REQUIRED"]
+    assert rules(assess(CIT_03_TNDN, PROFIT | {"ct05": 46_913_579}, parameters=YEAR_2024)) == ["TNDN-ct05"]

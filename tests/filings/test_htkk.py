@@ -3,7 +3,7 @@
 import pytest
 
 from filings.forms import VAT_01_GTGT, assess
-from filings.htkk import NAMESPACE, HtkkError, HtkkReturn, parse_htkk, render_htkk
+from filings.htkk import NAMESPACE, HtkkError, HtkkReturn, Producer, parse_htkk, render_htkk, repeated_error
 from filings.periods import Period, PeriodKind, parse_period
 
 M = 1_000_000
@@ -49,6 +49,7 @@ def test_round_trip(kind: str, amendment: int, period: str) -> None:
         tax_code="0109555001",
         taxpayer_name="Công ty TNHH Khai Thuế",
         values=VAT,
+        producer=Producer("TAXOFFICE", "Back office của cơ quan thuế"),
     )
     assert b'xmlns="http://kekhaithue.gdt.gov.vn/TKhaiThue"' in data
 
@@ -95,10 +96,11 @@ def test_signature_and_foreign_elements_are_ignored() -> None:
     assert parse_htkk(document(figures, extra=signature)).values == {"ct22": 1}
 
 
-def test_repeated_indicator_is_refused() -> None:
-    caught = error(document("<ct22>1</ct22><Nhom><ct22>2</ct22></Nhom>"))
-    assert caught.code == "xml.structure"
-    assert "ct22 appears more than once" in str(caught)
+def test_repeated_indicator_is_listed() -> None:
+    parsed = parse_htkk(document("<ct22>1</ct22><Nhom><ct22>2</ct22><ct23>3</ct23><ct22>4</ct22></Nhom>"))
+    assert parsed.values == {"ct22": 1, "ct23": 3}
+    assert parsed.repeated == ("ct22",)
+    assert "ct22 appears more than once" in str(repeated_error("ct22"))
 
 
 @pytest.mark.parametrize(
@@ -160,7 +162,7 @@ def test_oversize_is_refused_before_parsing() -> None:
         (document("", header="<Khac/>"), "missing element HSoThueDTu/HSoKhaiThue/TTinChung/TTinTKhaiThue/TKhaiThue"),
         (
             document("", header="<TKhaiThue><maTKhai>842</maTKhai></TKhaiThue>"),
-            "missing element HSoThueDTu/HSoKhaiThue/TTinChung/TTinTKhaiThue/TKhaiThue/loaiTKhai",
+            "missing element HSoThueDTu/HSoKhaiThue/TTinChung/TTinTKhaiThue/TKhaiThue/KyKKhaiThue",
         ),
         (
             document("").replace(b"<mst>0100109106</mst>", b""),

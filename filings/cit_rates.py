@@ -1,0 +1,64 @@
+"""Corporate income tax rates by tax year, as dated data. Pure.
+
+- Law 14/2008/QH12 Art. 10 as amended by Law 32/2013/QH13 Art. 1 §7: 22 % for the years 2014 and 2015, 20 % from
+  2016.
+- Law 67/2025/QH15 on CIT (in force 1 October 2025, applied from the 2025 tax year, Art. 35) Art. 10: 20 % in
+  general; 15 % for an enterprise whose total revenue of the previous year was at most 3 billion đồng, 17 % above
+  that up to 50 billion đồng.
+"""
+
+from dataclasses import dataclass
+
+BILLION = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class CitRate:
+    """The rates from tax year ``from_year`` on (until the next row).
+
+    ``small`` lists ``(revenue ceiling in đồng, rate in per cent)`` by ascending ceiling: an enterprise whose total
+    revenue of the previous year is at most the ceiling pays that rate.
+    """
+
+    from_year: int
+    standard: int
+    small: tuple[tuple[int, int], ...] = ()
+    basis: str = ""
+
+
+RATES: tuple[CitRate, ...] = (
+    CitRate(2014, 22, basis="Luật 32/2013/QH13, Điều 1 khoản 7"),
+    CitRate(2016, 20, basis="Luật 32/2013/QH13, Điều 1 khoản 7"),
+    CitRate(2025, 20, ((3 * BILLION, 15), (50 * BILLION, 17)), basis="Luật 67/2025/QH15, Điều 10"),
+)
+
+
+def rate_row(year: int, table: tuple[CitRate, ...] = RATES) -> CitRate:
+    """The row in force for a tax year.
+
+    Raises:
+        LookupError: a year before the table begins.
+    """
+    rows = [r for r in table if r.from_year <= year]
+    if not rows:
+        raise LookupError(f"no CIT rate is recorded for the tax year {year}")
+    return rows[-1]
+
+
+def standard_rate(year: int, table: tuple[CitRate, ...] = RATES) -> int:
+    """The general rate in per cent for a tax year (20 for 2016 on); the earliest row's before the table begins."""
+    rows = [r for r in table if r.from_year <= year] or [table[0]]
+    return rows[-1].standard
+
+
+def rate_for(year: int, previous_revenue: int | None, table: tuple[CitRate, ...] = RATES) -> int:
+    """The rate in per cent an enterprise pays for a tax year, given its total revenue of the previous year.
+
+    Without the previous year's revenue, the general rate.
+    """
+    row = rate_row(year, table)
+    if previous_revenue is not None:
+        for ceiling, rate in row.small:
+            if previous_revenue <= ceiling:
+                return rate
+    return row.standard
