@@ -109,8 +109,7 @@ def _from_xml(body: bytes, max_bytes: int) -> Envelope:
     )
 
 
-# The elements that tell one original of a period from another (Circular 80/2021 Art. 7 §1, Decree 126/2020 Art. 11
-# §1): the line of business (``ma_NganhNghe``, 00 = ordinary business), the dependent unit's tax code [10], and the
+# The elements that tell one original of a period from another (Decree 126/2020 Art. 11 §1; docs/filings.md): the line of business (``ma_NganhNghe``, 00 = ordinary business), the dependent unit's tax code [10], and the
 # province and district of a business place in another province [11c], [11b].
 _PLACE_PARTS = ("ma_NganhNghe", "ct10", "ct11c_tinhTP_ma", "ct11b_quanHuyen_ma")
 ORDINARY_BUSINESS = "00"
