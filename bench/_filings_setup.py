@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TAXOFFICE = Path(sys.executable).with_name("taxoffice")
 HOST = "127.0.0.1"
 PASSWORD = "filer-bench-2026"  # noqa: S105 - a throwaway benchmark login
-FIRST_PERIOD = datetime.date(2021, 1, 1)
+FIRST_PERIOD = datetime.date(2022, 1, 1)  # Circular 80's 01/GTGT, which the JSON bodies fill in
 REGISTERED_ON = datetime.date(2020, 6, 1)
 # Share of demo rows that are enterprises in business (kinds 30 %, status 00 90 %): load enough to find the filers.
 DEMO_ROWS_PER_FILER = 5

@@ -8,6 +8,9 @@
    ``filings.forms.assess``) and the service's dry run (``FilingService.validate`` on a real session, which also
    reads the taxpayer, the period's accepted returns and the previous period's figures): target at least 2,000 a
    second, judged on the service path.
+3. The corpus of real returns (``tests/fixtures/htkk/real``: files written by HTKK and the eTax portal) read and
+   decided as filing does, in one process without a database (parse, the form version for the period, the
+   parameters from the appendices, every check): target at least 5,000 files a second.
 
 Usage: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/filings.py [--seconds S] [--clients N]
 [--warmup S] [--taxpayers N] [--format json|xml] [--db-pool-size N] [--database-url URL] [--skip-http] [--skip-xml]``.
@@ -34,8 +37,10 @@ from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive
 from bench._filings_setup import create_filers, http_server, json_body, log_in, periods
 from bench._filings_setup import xml_body as render_xml
 from filings.demo import vat_values
-from filings.forms import FormVersion, assess, find_by_htkk
+from filings.forms import FormVersion, assess, find_by_htkk, find_filed_version
 from filings.htkk import parse_htkk
+from filings.intake import RECEIVED_CODES
+from filings.parameters import return_parameters
 from filings.services import FilingService
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal, Role
@@ -47,6 +52,8 @@ from taxoffice.workdays.services import CalendarService
 TARGET_RATE = 600.0
 TARGET_P99_MS = 250.0
 TARGET_XML_RATE = 2000.0
+TARGET_CORPUS_RATE = 5000.0
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "htkk" / "real"
 M = 1_000_000
 
 
@@ -219,6 +226,31 @@ async def _xml_phase(url: str, args: argparse.Namespace) -> None:
     )
 
 
+def corpus_phase(seconds: float) -> None:
+    """The real files decided over and over for about ``seconds``; prints files a second."""
+    documents = [p.read_bytes() for p in sorted(CORPUS.glob("*.xml"))]
+    decided = accepted = refused = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for data in documents:
+            parsed = parse_htkk(data, figures_for=RECEIVED_CODES)
+            try:
+                form, in_force = find_filed_version(parsed.htkk_code, parsed.period.end)
+            except KeyError:
+                refused += 1  # a financial statement: not a return
+                continue
+            result = assess(form, parsed.values, parameters=return_parameters(form, parsed.period, parsed.appendices))
+            accepted += int(result.accepted and in_force is None)
+            decided += 1
+    rate = (decided + refused) / (time.perf_counter() - started)
+    rounds = (decided + refused) // len(documents)
+    log(
+        f"Real corpus, {len(documents)} files x {rounds:,} rounds ({accepted // rounds} returns accepted, "
+        f"{refused // rounds} other documents refused each round): {rate:,.0f} files/s in one process  "
+        f"[target ≥ {TARGET_CORPUS_RATE:,.0f}/s: {verdict(rate >= TARGET_CORPUS_RATE)}]"
+    )
+
+
 def _vat_form(on: datetime.date) -> FormVersion:
     return find_by_htkk("842", on)
 
@@ -247,6 +279,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--xml-concurrency", type=int, default=8, help="sessions checking XML at once in the one process (8)"
     )
+    parser.add_argument("--corpus-seconds", type=float, default=5.0, help="length of the real-corpus phase (5)")
     parser.add_argument("--skip-http", action="store_true", help="only the XML phase")
     parser.add_argument("--skip-xml", action="store_true", help="only the HTTP phase")
     args = parser.parse_args(argv)
@@ -256,7 +289,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> None:
-    """Both phases against one database."""
+    """The corpus phase, then both database phases against one database."""
+    corpus_phase(args.corpus_seconds)
     with database(args.database_url) as url:
         upgrade_to_head(url)
         if not args.skip_http:

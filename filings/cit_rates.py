@@ -62,3 +62,11 @@ def rate_for(year: int, previous_revenue: int | None, table: tuple[CitRate, ...]
             if previous_revenue <= ceiling:
                 return rate
     return row.standard
+
+
+def cit_parameters(year: int, table: tuple[CitRate, ...] = RATES) -> dict[str, int]:
+    """The rates a 03/TNDN of the year may apply: ``cit_rate`` (general) and ``cit_rate_small_1``/``_2``."""
+    rows = [r for r in table if r.from_year <= year] or [table[0]]
+    row = rows[-1]
+    small = [rate for _, rate in row.small] + [row.standard, row.standard]
+    return {"cit_rate": row.standard, "cit_rate_small_1": small[0], "cit_rate_small_2": small[1]}

@@ -2,8 +2,6 @@
 
 from filings.forms.catalogue import (
     CATALOGUE,
-    CIT_03_TNDN,
-    PIT_05_KK_TNCN,
     VAT_01_GTGT,
     UnknownFormError,
     all_forms,
@@ -12,7 +10,9 @@ from filings.forms.catalogue import (
     find_form,
     forms_for_tax_type,
 )
+from filings.forms.cit import CIT_03_TNDN
 from filings.forms.model import FormDefinitionError, FormVersion, Indicator, IndicatorType, Rule, Severity
+from filings.forms.pit import PIT_05_KK_TNCN
 from filings.forms.validation import MAX_AMOUNT, Assessment, Finding, assess
 from filings.forms.vat import VAT_01_GTGT_TT26
 

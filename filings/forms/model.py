@@ -15,7 +15,9 @@ from filings.periods import DeadlineRule, PeriodKind
 
 # Names a rule or formula may read besides the form's indicators: the form's rate tolerance, and what the office
 # reads from the return's appendices and the law in force for its period (``filings/parameters.py``).
-RULE_PARAMETERS = frozenset({"tolerance", "vat_reduction", "reduced_rate_in_force", "cit_rate"})
+RULE_PARAMETERS = frozenset(
+    {"tolerance", "vat_reduction", "reduced_rate_in_force", "cit_rate", "cit_rate_small_1", "cit_rate_small_2"}
+)
 
 
 class FormDefinitionError(ValueError):

@@ -169,8 +169,9 @@ class _Assessor:
             self.values[indicator.code] = 0
 
     def number(self, indicator: Indicator, raw: int) -> None:
-        code, box = indicator.code, indicator.box
+        code = indicator.code
         if abs(raw) > MAX_AMOUNT:
+            box = indicator.box
             self.findings.append(
                 _reject(
                     "TOO-LARGE",
@@ -183,6 +184,7 @@ class _Assessor:
             self.unusable.add(code)
             raw = 0
         elif raw < 0 and not indicator.allow_negative:
+            box = indicator.box
             self.findings.append(
                 _reject(
                     "NEGATIVE",

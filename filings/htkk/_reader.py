@@ -1,6 +1,6 @@
 """Reading an HTKK XML return as accounting software and the portal write it: tolerant of layout, strict on figures.
 
-Parsing goes through ``defusedxml`` with DTDs forbidden, so no entity expansion and no network access. Layout::
+Parsing refuses DTDs and never expands entities or reaches the network (``filings/htkk/_xml.py``). Layout::
 
     HSoThueDTu
       HSoKhaiThue
@@ -18,10 +18,13 @@ Optional elements may be missing: no ``loaiTKhai`` is an original, no (or an emp
 """
 
 import re
-import xml.etree.ElementTree as ET  # the Element type only: parsing goes through defusedxml
+from collections.abc import Collection
+from typing import cast
+
+from lxml import etree
 
 from filings.htkk._model import Appendix, HtkkReturn, Producer, parse_htkk_date
-from filings.htkk._xml import MAX_BYTES, HtkkError, Reader, parse_xml
+from filings.htkk._xml import MAX_BYTES, Element, HtkkError, Reader, parse_xml
 from filings.periods import Period, PeriodError, PeriodKind, parse_htkk_period
 
 KINDS = frozenset({"C", "B"})
@@ -47,20 +50,27 @@ def _number_or_text(text: str) -> int | str:
     return _BOOLEANS.get(text.lower(), text)
 
 
-def _leaves(reader: Reader, top: ET.Element) -> list[tuple[str, str]]:
-    """``(local name, stripped text)`` of every filled leaf element under ``top`` in the document's namespace."""
+# Elements without child elements and with some text: the filled boxes, found in one pass of libxml2's XPath.
+_FILLED_LEAVES = etree.XPath(".//*[not(*)][normalize-space(text())]")
+# An appendix's totals: its filled boxes one or two levels down (``ChenhLech/ct9``, ``HH_DV_BanRaTrongKy/tongCong…``);
+# its lists' rows are the elements two levels down that hold boxes of their own (``…/BangKeTenHHDV``).
+_APPENDIX_TOTALS = etree.XPath("./*[not(*)][normalize-space(text())] | ./*/*[not(*)][normalize-space(text())]")
+_APPENDIX_ROWS = etree.XPath("count(./*/*[*])")
+
+
+def _leaves(reader: Reader, top: Element, query: etree.XPath = _FILLED_LEAVES) -> list[tuple[str, str]]:
+    """``(local name, stripped text)`` of the filled leaf elements ``query`` finds, in the document's namespace."""
+    prefix, cut = reader.prefix, len(reader.prefix)
     found: list[tuple[str, str]] = []
-    for element in top.iter():
-        name = reader.local(element.tag)
-        if element is top or name is None or len(element):
-            continue
-        text = (element.text or "").strip()
-        if text:
-            found.append((name, text))
+    for element in cast("list[Element]", query(top)):  # an element-set XPath gives elements
+        tag = element.tag  # an element's, never a comment's: the XPath selects elements only
+        # The document's namespace only (as Reader.local, inlined: this loop is the reader's hottest).
+        if tag.startswith(prefix) if cut else not tag.startswith("{"):
+            found.append((tag[cut:], (element.text or "").strip()))
     return found
 
 
-def _figures(reader: Reader, main: ET.Element) -> tuple[dict[str, int | str], dict[str, str], tuple[str, ...]]:
+def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[str, str], tuple[str, ...]]:
     """The indicators, the other filled elements, and the indicators that appear more than once (first kept)."""
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
@@ -84,7 +94,7 @@ def repeated_error(name: str) -> HtkkError:
     )
 
 
-def _appendices(reader: Reader, filing: ET.Element) -> tuple[Appendix, ...]:
+def _appendices(reader: Reader, filing: Element) -> tuple[Appendix, ...]:
     appendices: list[Appendix] = []
     for container in reader.children(filing, "PLuc"):
         for element in container:
@@ -93,34 +103,35 @@ def _appendices(reader: Reader, filing: ET.Element) -> tuple[Appendix, ...]:
                 continue
             counts: dict[str, int] = {}
             texts: dict[str, str] = {}
-            for leaf, text in _leaves(reader, element):
+            for leaf, text in _leaves(reader, element, _APPENDIX_TOTALS):
                 counts[leaf] = counts.get(leaf, 0) + 1
                 texts[leaf] = text
             totals = {leaf: _number_or_text(texts[leaf]) for leaf, count in counts.items() if count == 1}
-            appendices.append(Appendix(name, totals, max((c for c in counts.values() if c > 1), default=0)))
+            rows = _APPENDIX_ROWS(element)
+            appendices.append(Appendix(name, totals, int(rows) if isinstance(rows, float) else 0))
     return tuple(appendices)
 
 
-def _producer(reader: Reader, filing: ET.Element) -> Producer | None:
-    where = f"{_FILING}/TTinChung"
+def _producer(reader: Reader, filing: Element) -> Producer | None:
     service = reader.optional(filing, "TTinChung/TTinDVu", _FILING)
     if service is None:
         return None
+    fields = reader.fields(service)
     return Producer(
-        code=reader.optional_text(service, "maDVu", where),
-        name=reader.optional_text(service, "tenDVu", where),
-        version=reader.optional_text(service, "pbanDVu", where),
-        vendor=reader.optional_text(service, "ttinNhaCCapDVu", where),
+        code=fields.get("maDVu", ""),
+        name=fields.get("tenDVu", ""),
+        version=fields.get("pbanDVu", ""),
+        vendor=fields.get("ttinNhaCCapDVu", ""),
     )
 
 
-def _kind_and_amendment(reader: Reader, info: ET.Element) -> tuple[str, int]:
-    kind = reader.optional_text(info, "loaiTKhai", _RETURN_INFO).upper() or "C"
+def _kind_and_amendment(fields: dict[str, str]) -> tuple[str, int]:
+    kind = fields.get("loaiTKhai", "").upper() or "C"
     if kind not in KINDS:
         raise HtkkError(
             "xml.value", f"loaiTKhai is {kind[:20]!r}: C (original) or B (supplementary)", f"{_RETURN_INFO}/loaiTKhai"
         )
-    amendment_text = reader.optional_text(info, "soLan", _RETURN_INFO) or "0"
+    amendment_text = fields.get("soLan") or "0"
     if not _AMENDMENT.fullmatch(amendment_text):
         raise HtkkError(
             "xml.value", f"soLan is {amendment_text[:20]!r}, not a whole number 0-999", f"{_RETURN_INFO}/soLan"
@@ -128,14 +139,16 @@ def _kind_and_amendment(reader: Reader, info: ET.Element) -> tuple[str, int]:
     return kind, int(amendment_text)
 
 
-def _period(reader: Reader, info: ET.Element) -> Period:
+def _period(reader: Reader, info: Element) -> Period:
     where = f"{_RETURN_INFO}/KyKKhaiThue"
     element = reader.element(info, "KyKKhaiThue", _RETURN_INFO)
-    kind = reader.optional_text(element, "kieuKy", where)
-    text = reader.text(element, "kyKKhai", where)
+    fields = reader.fields(element)
+    if "kyKKhai" not in fields:
+        raise HtkkError("xml.structure", f"missing element {where}/kyKKhai", f"{where}/kyKKhai")
+    kind, text = fields.get("kieuKy", ""), fields["kyKKhai"]
     if not kind:
-        first = parse_htkk_date(reader.optional_text(element, "kyKKhaiTuNgay", where))
-        last = parse_htkk_date(reader.optional_text(element, "kyKKhaiDenNgay", where))
+        first = parse_htkk_date(fields.get("kyKKhaiTuNgay", ""))
+        last = parse_htkk_date(fields.get("kyKKhaiDenNgay", ""))
         months = (last.year - first.year) * 12 + last.month - first.month + 1 if first and last else 0
         inferred = _KIND_BY_MONTHS.get(months)
         if inferred is None:
@@ -151,12 +164,15 @@ def _period(reader: Reader, info: ET.Element) -> Period:
         raise HtkkError("xml.value", f"the tax period cannot be read: {exc}", f"{where}/kyKKhai") from None
 
 
-def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES) -> HtkkReturn:
+def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES, figures_for: Collection[str] | None = None) -> HtkkReturn:
     """Read an HTKK XML return.
 
     An indicator that appears more than once is listed in ``repeated`` rather than refused here: on a form the
     office knows it is an error (:func:`repeated_error`); a document of another kind (a financial statement, with
     one column of the same indicators per year) is refused as an unknown form instead.
+
+    With ``figures_for`` (form codes), the figures and appendices of a document on any other form are not read: its
+    header says what it is, and the office receives it no further.
 
     Raises:
         HtkkError: the document is too large, malformed, carries a DTD or entities, lacks a required element, or
@@ -166,15 +182,18 @@ def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES) -> HtkkReturn:
     filing = reader.element(reader.root, "HSoKhaiThue", "HSoThueDTu")
     header = reader.element(filing, "TTinChung/TTinTKhaiThue", _FILING)
     info = reader.element(header, "TKhaiThue", _HEADER)
+    fields = reader.fields(info)
     htkk_code = reader.text(info, "maTKhai", _RETURN_INFO)
     if not htkk_code:
         raise HtkkError("xml.value", "maTKhai (the form code) is empty", f"{_RETURN_INFO}/maTKhai")
-    kind, amendment = _kind_and_amendment(reader, info)
+    kind, amendment = _kind_and_amendment(fields)
     period = _period(reader, info)
     tax_code = reader.text(header, "NNT/mst", _HEADER)
     if not tax_code:
         raise HtkkError("xml.value", "NNT/mst (the tax code) is empty", f"{_HEADER}/NNT/mst")
-    values, details, repeated = _figures(reader, reader.element(filing, "CTieuTKhaiChinh", _FILING))
+    main = reader.element(filing, "CTieuTKhaiChinh", _FILING)
+    wanted = figures_for is None or htkk_code in figures_for
+    values, details, repeated = _figures(reader, main) if wanted else ({}, {}, ())
     signature = reader.children(reader.root, "CKyDTu")
     return HtkkReturn(
         htkk_code=htkk_code,
@@ -184,14 +203,14 @@ def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES) -> HtkkReturn:
         tax_code=tax_code,
         taxpayer_name=reader.optional_text(header, "NNT/tenNNT", _HEADER),
         values=values,
-        form_name=reader.optional_text(info, "tenTKhai", _RETURN_INFO),
-        form_version=reader.optional_text(info, "pbanTKhaiXML", _RETURN_INFO),
+        form_name=fields.get("tenTKhai", ""),
+        form_version=fields.get("pbanTKhaiXML", ""),
         producer=_producer(reader, filing),
-        signer=reader.optional_text(info, "nguoiKy", _RETURN_INFO),
-        drawn_up_on=parse_htkk_date(reader.optional_text(info, "ngayLapTKhai", _RETURN_INFO)),
-        tax_office=reader.optional_text(info, "maCQTNoiNop", _RETURN_INFO),
+        signer=fields.get("nguoiKy", ""),
+        drawn_up_on=parse_htkk_date(fields.get("ngayLapTKhai", "")),
+        tax_office=fields.get("maCQTNoiNop", ""),
         details=details,
-        appendices=_appendices(reader, filing),
+        appendices=_appendices(reader, filing) if wanted else (),
         signed=any(len(s) for s in signature),
         repeated=repeated,
     )

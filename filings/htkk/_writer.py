@@ -1,6 +1,6 @@
 """Writing an HTKK XML return in the layout the reader reads (UTF-8, the HTKK namespace). Pure."""
 
-import xml.etree.ElementTree as ET  # building documents only: parsing goes through defusedxml
+import xml.etree.ElementTree as ET  # building documents only: parsing is filings/htkk/_xml.py's
 from collections.abc import Mapping, Sequence
 
 from filings.htkk._model import Appendix

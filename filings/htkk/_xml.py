@@ -1,10 +1,15 @@
-"""Reading the XML itself: size, safety, the namespace, elements by local name. Pure."""
+"""Reading the XML itself: size, safety, the namespace, elements by local name. Pure.
+
+Parsed by libxml2 (lxml) with entity substitution, DTD loading and network access off, and any document that
+carries a ``<!DOCTYPE>`` refused after parsing: entities are never expanded (no "billion laughs") and nothing is
+fetched (no external entities). libxml2 builds the tree in C, about four times as fast as defusedxml's pure-Python
+tree builder on the real returns (bench/filings.py).
+"""
 
 import re
-import xml.etree.ElementTree as ET  # the Element type only: parsing goes through defusedxml
+import threading
 
-import defusedxml
-import defusedxml.ElementTree
+from lxml import etree
 
 NAMESPACE = "http://kekhaithue.gdt.gov.vn/TKhaiThue"
 MAX_BYTES = 2_000_000
@@ -25,16 +30,32 @@ class HtkkError(ValueError):
         self.element = element
 
 
-def parse_xml(data: bytes, max_bytes: int) -> ET.Element:
+Element = etree._Element  # noqa: SLF001 - lxml's element type has no public name
+_PARSERS = threading.local()  # an lxml parser is not to be shared between threads
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+        )
+        _PARSERS.parser = parser
+    return parser
+
+
+def parse_xml(data: bytes, max_bytes: int) -> Element:
     """The document's root; a byte-order mark and any declared encoding are honoured by the parser."""
     if len(data) > max_bytes:
         raise HtkkError("xml.too_large", f"the document has {len(data):,} bytes; at most {max_bytes:,} are accepted")
     try:
-        return defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise HtkkError("xml.forbidden", f"DTDs, entities and external references are not accepted ({exc})") from None
-    except ET.ParseError as exc:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
         raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None
+    doctype: str = getattr(root.getroottree().docinfo, "doctype", "")
+    if doctype:
+        raise HtkkError("xml.forbidden", "DTDs, entities and external references are not accepted (a <!DOCTYPE>)")
+    return root
 
 
 class Reader:
@@ -44,7 +65,7 @@ class Reader:
     namespaces (the XML signature's) are never taken for the return's own.
     """
 
-    def __init__(self, root: ET.Element) -> None:
+    def __init__(self, root: Element) -> None:
         match = _NAMESPACED.fullmatch(root.tag)
         namespace, name = (match[1], match[2]) if match else ("", root.tag)
         if name != ROOT or namespace not in {NAMESPACE, ""}:
@@ -60,18 +81,18 @@ class Reader:
             return tag[len(self.prefix) :] if tag.startswith(self.prefix) else None
         return None if tag.startswith("{") else tag
 
-    def children(self, parent: ET.Element, name: str) -> list[ET.Element]:
+    def children(self, parent: Element, name: str) -> list[Element]:
         """The children of ``parent`` named ``name``."""
         return parent.findall(self.prefix + name)
 
-    def element(self, parent: ET.Element, path: str, where: str) -> ET.Element:
+    def element(self, parent: Element, path: str, where: str) -> Element:
         """The one element at ``path`` (``a/b``) under ``parent``; missing or repeated is a structure error."""
         found = self.optional(parent, path, where)
         if found is None:
             raise HtkkError("xml.structure", f"missing element {where}/{path}", f"{where}/{path}")
         return found
 
-    def optional(self, parent: ET.Element, path: str, where: str) -> ET.Element | None:
+    def optional(self, parent: Element, path: str, where: str) -> Element | None:
         """The element at ``path`` under ``parent``, None when absent; repeated is a structure error."""
         current = parent
         for step in path.split("/"):
@@ -85,11 +106,21 @@ class Reader:
             current = found[0]
         return current
 
-    def text(self, parent: ET.Element, path: str, where: str) -> str:
+    def text(self, parent: Element, path: str, where: str) -> str:
         """The stripped text of the element at ``path``; missing is a structure error."""
         return (self.element(parent, path, where).text or "").strip()
 
-    def optional_text(self, parent: ET.Element | None, path: str, where: str) -> str:
+    def fields(self, parent: Element | None) -> dict[str, str]:
+        """The stripped text of each child element of ``parent`` by local name (the first of a repeated name)."""
+        found: dict[str, str] = {}
+        if parent is not None:
+            for child in parent:
+                name = self.local(child.tag)
+                if name is not None and name not in found:
+                    found[name] = (child.text or "").strip()
+        return found
+
+    def optional_text(self, parent: Element | None, path: str, where: str) -> str:
         """The stripped text of the element at ``path``, empty when it is absent."""
         if parent is None:
             return ""

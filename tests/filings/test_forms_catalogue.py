@@ -34,7 +34,7 @@ def test_find_vat_form_by_slug_or_code(key: str) -> None:
 @pytest.mark.parametrize(("htkk", "form"), [("842", VAT_01_GTGT), ("864", PIT_05_KK_TNCN), ("892", CIT_03_TNDN)])
 def test_find_by_htkk(htkk: str, form: FormVersion) -> None:
     assert find_by_htkk(htkk, TODAY) is form
-    assert find_by_htkk(f" {htkk}", D(2022, 1, 1)) is form
+    assert find_by_htkk(f" {htkk}", D(2025, 12, 31)) is form
 
 
 def test_vat_generations_by_period() -> None:
@@ -135,15 +135,21 @@ def test_vat_form_definition() -> None:
 
 def test_pit_and_cit_definitions() -> None:
     pit, cit = PIT_05_KK_TNCN, CIT_03_TNDN
-    assert (pit.htkk_code, pit.sub_item, pit.payable_indicator, pit.tax_type) == ("864", "1001", "ct27", "PIT")
+    assert (pit.htkk_code, pit.sub_item, pit.payable_indicator, pit.tax_type) == ("864", "1001", "ct29", "PIT")
     assert pit.period_kinds == (PeriodKind.MONTH, PeriodKind.QUARTER)
-    assert pit.indicator("ct21").type is IndicatorType.INTEGER
+    assert [i.code for i in pit.indicators] == [f"ct{n}" for n in range(15, 33)]
+    assert {i.code: i.formula for i in pit.indicators if i.formula} == {
+        "ct18": "ct19 + ct20", "ct21": "ct22 + ct23", "ct26": "ct27 + ct28", "ct29": "ct30 + ct31",
+    }  # fmt: skip
+    assert pit.indicator("ct16").type is IndicatorType.INTEGER
+    assert pit.valid_from == D(2022, 1, 1)
     assert pit.rule_prefix == "TNCN"
-    assert (cit.htkk_code, cit.sub_item, cit.payable_indicator, cit.tax_type) == ("892", "1052", "ct05", "CIT")
+    assert (cit.htkk_code, cit.sub_item, cit.payable_indicator, cit.tax_type) == ("892", "1052", "ctI", "CIT")
     assert cit.period_kinds == (PeriodKind.YEAR,)
     assert cit.deadline_rules[PeriodKind.YEAR] is DeadlineRule.YEAR_END_OF_THIRD_MONTH
-    assert cit.indicator("ct03").formula == "round_half_up(ct02 * cit_rate / 100)"
-    assert cit.indicator("ct05").formula == "max(ct03 - ct04, 0)"
+    assert cit.indicator("ctC9").formula == "round_half_up(ctC7_thuNhap * ctC7_thueSuat / 100 + ctC8 * ctC8a / 100)"
+    assert cit.indicator("ctI").formula == "ctE - ctG"
+    assert cit.valid_from == D(2025, 1, 1)
     assert cit.rule_prefix == "TNDN"
 
 
@@ -155,7 +161,6 @@ def test_every_text_is_bilingual_and_every_code_unique(version: FormVersion) -> 
         assert indicator.label_vi
         assert indicator.label_en
         assert indicator.code.startswith("ct")
-        assert indicator.code[:5] == indicator.code[:5].lower()
     for rule in version.rules:
         assert rule.message_vi
         assert rule.message_en

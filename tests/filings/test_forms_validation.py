@@ -283,33 +283,39 @@ def test_every_finding_is_bilingual() -> None:
         assert finding.message_vi != finding.message_en
 
 
-# 05/KK-TNCN. By hand: [22] = 150 + 20 = 170 M; [27] = 9.5 + 4 = 13.5 M (4 M = 20 % of the non-residents' 20 M).
-WAGES = {"ct21": 12, "ct23": 150 * M, "ct24": 20 * M, "ct25": 9_500_000, "ct26": 4 * M}
+# 05/KK-TNCN (Circular 80's boxes). By hand: 12 employees, 10 of them residents with a contract; tax withheld from
+# 10 residents and 1 non-resident ([18] = 11); taxable income 150 M + 20 M = 170 M ([21]); subject to withholding
+# 95 M + 20 M = 115 M ([26]); withheld 9.5 M + 4 M (20 % of the non-resident's 20 M) = 13.5 M ([29]), payable.
+WAGES = {
+    "ct15": 0, "ct16": 12, "ct17": 10, "ct19": 10, "ct20": 1, "ct22": 150 * M, "ct23": 20 * M, "ct24": 0, "ct25": 0,
+    "ct27": 95 * M, "ct28": 20 * M, "ct30": 9_500_000, "ct31": 4 * M, "ct32": 0,
+}  # fmt: skip
 
 
 def test_pit_withheld() -> None:
     result = assess(PIT_05_KK_TNCN, WAGES)
     assert result.findings == []
-    assert result.computed == {"ct22": 170 * M, "ct27": 13_500_000}
+    assert result.computed == {"ct18": 11, "ct21": 170 * M, "ct26": 115 * M, "ct29": 13_500_000}
     assert result.tax_payable == 13_500_000
 
 
 def test_pit_required_indicators() -> None:
-    result = assess(PIT_05_KK_TNCN, {k: v for k, v in WAGES.items() if k not in {"ct21", "ct23"}})
-    assert rules(result)[:2] == ["REQUIRED", "REQUIRED"]
-    assert [f.indicators for f in result.findings[:2]] == [("ct21",), ("ct23",)]
-    assert result.findings[0].message_en == "The required indicator [21] (Number of employees) is missing."
-    assert result.findings[0].value is None
+    result = assess(PIT_05_KK_TNCN, {k: v for k, v in WAGES.items() if k != "ct16"})
+    assert rules(result)[:1] == ["REQUIRED"]
+    assert result.findings[0].indicators == ("ct16",)
+    assert result.findings[0].message_en == "The required indicator [16] (Number of employees) is missing."
     assert not result.accepted
 
 
 @pytest.mark.parametrize(
     ("changes", "rule", "severity"),
     [
-        ({"ct21": 0}, "TNCN-021", Severity.WARNING),
-        ({"ct23": 9 * M}, "TNCN-025", Severity.REJECT),
-        ({"ct26": 4_010_001}, "TNCN-026", Severity.WARNING),
-        ({"ct24": 1_000, "ct26": 4 * M, "ct23": 9_500_000}, "TNCN-027", Severity.REJECT),
+        ({"ct15": 2}, "TNCN-015", Severity.REJECT),
+        ({"ct17": 13}, "TNCN-017", Severity.WARNING),
+        ({"ct27": 151 * M}, "TNCN-026", Severity.REJECT),
+        ({"ct30": 96 * M}, "TNCN-029", Severity.REJECT),
+        ({"ct31": 4_010_001}, "TNCN-031", Severity.WARNING),
+        ({"ct32": 14 * M}, "TNCN-032", Severity.WARNING),
     ],
 )
 def test_pit_rules(changes: Mapping[str, int], rule: str, severity: Severity) -> None:
@@ -318,34 +324,50 @@ def test_pit_rules(changes: Mapping[str, int], rule: str, severity: Severity) ->
     assert finding.severity is severity
 
 
-# 03/TNDN. By hand: 20 % of 1 234 567 891 = 246 913 578.2 → 246 913 578; less 200 M paid → 46 913 578 due.
-PROFIT = {"ct01": 10_000 * M, "ct02": 1_234_567_891, "ct04": 200 * M}
-# The standard rate of the year (filings/cit_rates.py), as the filing service passes it.
-YEAR_2024 = return_parameters(CIT_03_TNDN, Period(2024, PeriodKind.YEAR, 1), ())
-
-
-def test_cit_at_the_rate_of_its_year() -> None:
-    assert YEAR_2024 == {"cit_rate": 20}
-    year_2015 = return_parameters(CIT_03_TNDN, Period(2015, PeriodKind.YEAR, 1), ())
-    # 22 % in 2015: 1 234 567 891 * 22 % = 271 604 936.02 -> 271 604 936.
-    assert assess(CIT_03_TNDN, PROFIT, parameters=year_2015).computed["ct03"] == 271_604_936
+# 03/TNDN for 2025 (Law 67/2025's rates). By hand: profit 1,000 M [A1], plus 50 M non-deductible [B4], less 10 M
+# taxed last year [B9]: taxable 1,040 M [B13] = [B14] = [C1]; less 40 M losses carried forward [C3a]: assessable
+# 1,000 M [C4] = [C6] = [C7], at 17 % (last year's revenue between 3 and 50 billion đồng): 170 M [C9] = [C17] = [E1]
+# = [E]; 120 M paid provisionally [G2] = [G]: 50 M still due [I] = [I1] = [H1].
+PROFIT = {
+    "ctA1": 1_000 * M, "ctB4": 50 * M, "ctB9": 10 * M, "ctB14": 1_040 * M, "ctB15": 0, "ctC3a": 40 * M,
+    "ctC7_thuNhap": 1_000 * M, "ctC7_thueSuat": 17, "ctE1": 170 * M, "ctG2": 120 * M,
+}  # fmt: skip
+YEAR_2025 = return_parameters(CIT_03_TNDN, Period(2025, PeriodKind.YEAR, 1), ())
 
 
 def test_cit_annual() -> None:
-    result = assess(CIT_03_TNDN, PROFIT, parameters=YEAR_2024)
+    assert YEAR_2025 == {"cit_rate": 20, "cit_rate_small_1": 15, "cit_rate_small_2": 17}
+    result = assess(CIT_03_TNDN, PROFIT, parameters=YEAR_2025)
     assert result.findings == []
-    assert result.computed == {"ct03": 246_913_578, "ct05": 46_913_578, "ct06": 0}
-    assert result.tax_payable == 46_913_578
-    # 246 913 578.6 rounds up.
-    assert assess(CIT_03_TNDN, PROFIT | {"ct02": 1_234_567_893}, parameters=YEAR_2024).computed["ct03"] == 246_913_579
-    # Provisional payments above the tax: nothing due, the excess overpaid.
-    overpaid = assess(CIT_03_TNDN, PROFIT | {"ct04": 300 * M}, parameters=YEAR_2024)
-    assert overpaid.computed == {"ct03": 246_913_578, "ct05": 0, "ct06": 53_086_422}
+    computed = result.computed
+    assert (computed["ctB1"], computed["ctB8"], computed["ctB13"]) == (50 * M, 10 * M, 1_040 * M)
+    assert (computed["ctC4"], computed["ctC6"], computed["ctC9"], computed["ctC17"]) == (
+        1_000 * M,
+        1_000 * M,
+        170 * M,
+        170 * M,
+    )
+    assert (computed["ctE"], computed["ctG"], computed["ctH1"], computed["ctI"], computed["ctI1"]) == (
+        170 * M, 120 * M, 50 * M, 50 * M, 50 * M,
+    )  # fmt: skip
+    assert result.tax_payable == 50 * M
+
+
+def test_cit_rates_and_rounding() -> None:
+    # 20 % of 1 234 567 891 = 246 913 578.2 -> 246 913 578.
+    big = PROFIT | {"ctC7_thuNhap": 1_234_567_891, "ctC7_thueSuat": 20}
+    assert assess(CIT_03_TNDN, big, parameters=YEAR_2025).computed["ctC9"] == 246_913_578
+    # A rate the law does not have for 2025 is rejected, naming the year's rates.
+    wrong = only(assess(CIT_03_TNDN, PROFIT | {"ctC7_thueSuat": 18}, parameters=YEAR_2025), "TNDN-C7")
+    assert wrong.severity is Severity.REJECT
+    assert "(15, 17 or 20 %)" in wrong.message_en
+    # Provisional payments above the tax: nothing due, [I] negative.
+    overpaid = assess(CIT_03_TNDN, PROFIT | {"ctG2": 200 * M}, parameters=YEAR_2025)
+    assert overpaid.computed["ctI"] == -30 * M
     assert overpaid.tax_payable == 0
-
-
-def test_cit_rules_and_required() -> None:
-    warning = only(assess(CIT_03_TNDN, PROFIT | {"ct02": 10_000 * M + 1}, parameters=YEAR_2024), "TNDN-002")
-    assert warning.severity is Severity.WARNING
-    assert rules(assess(CIT_03_TNDN, {"ct04": 0}, parameters=YEAR_2024)) == ["REQUIRED", "REQUIRED"]
-    assert rules(assess(CIT_03_TNDN, PROFIT | {"ct05": 46_913_579}, parameters=YEAR_2024)) == ["TNDN-ct05"]
+    # [E1] must carry the tax computed in [C17].
+    assert (
+        only(assess(CIT_03_TNDN, PROFIT | {"ctE1": 100 * M}, parameters=YEAR_2025), "TNDN-E1").severity
+        is Severity.WARNING
+    )
+    assert rules(assess(CIT_03_TNDN, PROFIT | {"ctI": 50_000_001}, parameters=YEAR_2025)) == ["TNDN-ctI"]

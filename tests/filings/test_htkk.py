@@ -28,9 +28,9 @@ def document(figures: str, *, header: str | None = None, namespace: bool = True,
     ).encode()
 
 
-def error(data: bytes, **kwargs: int) -> HtkkError:
+def error(data: bytes, *, max_bytes: int = 2_000_000) -> HtkkError:
     with pytest.raises(HtkkError) as caught:
-        parse_htkk(data, **kwargs)
+        parse_htkk(data, max_bytes=max_bytes)
     return caught.value
 
 

@@ -24,9 +24,6 @@ REAL = Path(__file__).parent.parent / "fixtures" / "htkk" / "real"
 FILES = sorted(REAL.glob("*.xml"))
 # Documents the office does not take as tax returns: financial statements (HTKK codes 683, 402).
 NOT_RETURNS = {p.name for p in FILES if p.name.startswith("BCTC_")}
-# Forms whose definition is not yet the official one (see docs/filings.md, "Real files"): the authority accepts these
-# files; the office does not yet.
-NOT_YET = {p.name for p in FILES if p.name.startswith("05KKTNCN_")}
 RETURNS = [p for p in FILES if p.name not in NOT_RETURNS]
 
 
@@ -44,8 +41,6 @@ def test_the_corpus_is_there() -> None:
 
 @pytest.mark.parametrize("path", RETURNS, ids=_ids)
 def test_each_return_is_decided_as_the_authority_would(path: Path) -> None:
-    if path.name in NOT_YET:
-        pytest.xfail("05/KK-TNCN is not yet defined with the official numbering of Circular 80's form")
     document = parse_htkk(path.read_bytes())
     form, in_force = forms.find_filed_version(document.htkk_code, document.period.end)
     assert in_force is None

@@ -65,7 +65,7 @@ def filed(
         period=period,
         received_at=received,
         source_format="json",
-        document="{}",
+        document=b"{}",
         due_on=due,
         days_late=late,
         submitted_by=by,
