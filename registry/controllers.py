@@ -26,7 +26,7 @@ from registry.schemas import (
 )
 from registry.search import Match, SearchQuery
 from registry.services import TaxpayerService
-from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER
+from taxoffice.auth.guards import OFFICERS, OFFICERS_OR_TAXPAYER, STAFF_ONLY, STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.workdays.services import CalendarService
 
@@ -77,7 +77,7 @@ class TaxpayerController(Controller):
         """One taxpayer's record."""
         return views.taxpayer_read(await taxpayers.get(actor, tax_code))
 
-    @patch("/{tax_code:str}", operation_id="updateTaxpayer", guards=[STAFF_OR_TAXPAYER])
+    @patch("/{tax_code:str}", operation_id="updateTaxpayer", guards=[OFFICERS_OR_TAXPAYER])
     async def update(
         self,
         tax_code: FromPath[str],

@@ -13,7 +13,8 @@ from registry.services import parse_code
 from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.auth.audit import record
-from taxoffice.auth.roles import Principal
+from taxoffice.auth.models import User
+from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
 
@@ -63,7 +64,7 @@ class PaymentService:
 
         Raises:
             ValidationFailedError: the payment date is in the future.
-            ConflictError: the reference was used for a different payment.
+            ConflictError: the reference was used for a different payment, or (to a bank) by another bank.
         """
         if item.paid_on > today:
             msg = f"The payment date {item.paid_on} is in the future."
@@ -76,7 +77,7 @@ class PaymentService:
         if item.bank_ref in inserted:
             await record(self.session, actor, "payment.record", "payment", payment.id, {"bank_ref": item.bank_ref})
             return payment, True
-        if not item.same_as(payment):
+        if not await self._reported_by_own_bank(actor, payment) or not item.same_as(payment):
             msg = f"The bank reference {item.bank_ref} was already used for a different payment."
             raise ConflictError(msg)
         return payment, False
@@ -216,9 +217,11 @@ class PaymentService:
 
         Raises:
             ConflictError: the payment is already reversed.
-            ResourceNotFoundError: no such payment.
+            ResourceNotFoundError: no such payment, or (to a bank) one another bank reported.
         """
         payment = await self._locked(payment_id)
+        if not await self._reported_by_own_bank(actor, payment):
+            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
         if payment.status == "reversed":
             raise ConflictError(f"Payment {payment_id} is already reversed.")
         if payment.taxpayer_id is not None:
@@ -249,6 +252,24 @@ class PaymentService:
         )
         await self.session.flush()
         return payment
+
+    async def _reported_by_own_bank(self, actor: Principal, payment: Payment) -> bool:
+        """Whether ``actor`` may act on ``payment``: staff always; a bank only on what its bank reported.
+
+        A bank is its login, or, when bank logins carry the bank's own tax code, every bank login with that code.
+        """
+        if actor.role is not Role.BANK:
+            return True
+        if payment.source != "api":  # statements are imported by officers, never by a bank
+            return False
+        if payment.received_by == actor.username:
+            return True
+        if actor.tax_code is None:
+            return False
+        reporter = await self.session.scalar(
+            select(User.tax_code).where(User.username == payment.received_by, User.role == Role.BANK.value)
+        )
+        return reporter == actor.tax_code
 
     async def _locked(self, payment_id: int) -> Payment:
         payment = await self.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
