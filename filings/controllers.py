@@ -1,11 +1,11 @@
 """HTTP routes of e-filing: forms, obligations, returns."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery
 
 from filings import forms, views
 from filings.obligation_service import ObligationService
@@ -16,9 +16,8 @@ from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.errors import ResourceNotFoundError
+from taxoffice.params import OptionalYear
 from taxoffice.workdays.services import CalendarService
-
-Year = Annotated[int, Parameter(ge=2000, le=2100)]
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
@@ -72,7 +71,7 @@ class ObligationController(Controller):
         calendar_service: NamedDependency[CalendarService],
         actor: NamedDependency[Principal],
         today: NamedDependency[datetime.date],
-        year: FromQuery[Year | None] = None,
+        year: FromQuery[OptionalYear] = None,
     ) -> list[ObligationRead]:
         """Returns owed for a year, with deadlines and status (upcoming, due, filed, filed_late, overdue)."""
         calendar = await calendar_service.calendar()

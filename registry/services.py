@@ -26,6 +26,7 @@ from taxoffice.errors import (
     RuleViolationError,
     ValidationFailedError,
 )
+from taxoffice.validity import optional_date, require_date
 
 DEFAULT_CHAPTER = {"enterprise": "754", "branch": "754", "household": "757", "individual": "757"}
 DEFAULT_TAX_TYPES = {
@@ -145,7 +146,7 @@ class TaxpayerService:
 
     async def register(self, actor: Principal, data: TaxpayerCreate, today: datetime.date) -> Taxpayer:
         """Register a taxpayer and issue its tax code."""
-        registered_on = data.registered_on or today
+        registered_on = require_date(data.registered_on or today, "registered_on")
         if registered_on > today:
             raise ValidationFailedError(
                 "The registration date is in the future.",
@@ -260,7 +261,8 @@ class TaxpayerService:
         current, new = TaxpayerStatus(taxpayer.status), TaxpayerStatus(change.status)
         if (problem := transition_problem(current, new)) is not None:
             raise ConflictError(problem)
-        effective_on = change.effective_on or today
+        effective_on = require_date(change.effective_on or today, "effective_on")
+        optional_date(change.until, "until")
         if new is TaxpayerStatus.SUSPENDED:
             if change.until is None or change.until <= effective_on:
                 raise ValidationFailedError(
