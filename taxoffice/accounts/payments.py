@@ -17,6 +17,7 @@ from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.validity import paid_on_problem, printable_problem
 
 # The fields that make two records with the same bank reference the same payment.
 _IDENTITY = ("tax_code", "amount", "paid_on", "period", "sub_item", "chapter")
@@ -53,6 +54,22 @@ class ImportOutcome:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+def check_record(item: PaymentRecord, today: datetime.date) -> None:
+    """The intake rules every door applies (``taxoffice.validity``), as a 422 naming each field that breaks one.
+
+    Raises:
+        ValidationFailedError: a payment date outside 2000-01-01 … today, a reference with control characters.
+    """
+    errors: list[FieldError] = []
+    if (problem := paid_on_problem(item.paid_on, today)) is not None:
+        code = "paid_on.future" if item.paid_on > today else "paid_on.out_of_range"
+        errors.append(FieldError("paid_on", code, problem))
+    if (problem := printable_problem(item.bank_ref)) is not None:
+        errors.append(FieldError("bank_ref", "bank_ref.not_printable", f"bank_ref {problem}"))
+    if errors:
+        raise ValidationFailedError("; ".join(e.message for e in errors), errors=errors)
+
+
 class PaymentService:
     """Payments as the banks report them; each public method is one unit of work in the caller's transaction."""
 
@@ -66,9 +83,7 @@ class PaymentService:
             ValidationFailedError: the payment date is in the future.
             ConflictError: the reference was used for a different payment, or (to a bank) by another bank.
         """
-        if item.paid_on > today:
-            msg = f"The payment date {item.paid_on} is in the future."
-            raise ValidationFailedError(msg, errors=[FieldError("paid_on", "paid_on.future", msg)])
+        check_record(item, today)
         taxpayers = await self._taxpayer_ids([item.tax_code])
         inserted = await self._insert([item], taxpayers, actor, source="api")
         payment = await self.session.scalar(select(Payment).where(Payment.bank_ref == item.bank_ref))
