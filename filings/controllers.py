@@ -1,12 +1,12 @@
 """HTTP routes of e-filing: forms, obligations, returns."""
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery
 
 from filings import forms, views
 from filings.export import XML_MEDIA_TYPE
@@ -19,9 +19,8 @@ from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.errors import FieldError, InvalidRequestError, ResourceNotFoundError
+from taxoffice.params import OptionalYear
 from taxoffice.workdays.services import CalendarService
-
-Year = Annotated[int, Parameter(ge=2000, le=2100)]
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
@@ -89,7 +88,7 @@ class ObligationController(Controller):
         calendar_service: NamedDependency[CalendarService],
         actor: NamedDependency[Principal],
         today: NamedDependency[datetime.date],
-        year: FromQuery[Year | None] = None,
+        year: FromQuery[OptionalYear] = None,
     ) -> list[ObligationRead]:
         """Returns owed for a year, with deadlines and status (upcoming, due, filed, filed_late, overdue)."""
         calendar = await calendar_service.calendar()

@@ -37,7 +37,7 @@ async def resume_suspensions(ctx: dict[str, Any], as_of: str | None = None) -> d
 async def reconcile_payments(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Apply every payment holding money to its taxpayer's open debts, in the legal order."""
     day = _as_of(as_of)
-    counts = await Reconciler(ctx["session_factory"]).run(f"reconcile:{day.isoformat()}")
+    counts = await Reconciler(ctx["session_factory"], as_of=day).run(f"reconcile:{day.isoformat()}")
     return counts.as_dict()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import RegistrationApplication
 from registry.schemas import Decision, RegistrationCreate, TaxpayerCreate
-from registry.services import TaxpayerService, parse_code
+from registry.services import TaxpayerService, parse_code, require_office
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal, Role
@@ -148,6 +148,8 @@ class ApplicationService:
         if app is None:
             msg = f"No application has the number {number}."
             raise ResourceNotFoundError(msg)
+        data = msgspec.convert(app.details, TaxpayerCreate)
+        require_office(actor, await self.taxpayers.office_for(data), "the registration applications")
         if app.status != ApplicationStatus.SUBMITTED:
             msg = f"Application {number} was already {app.status}."
             raise ConflictError(msg)
@@ -159,7 +161,6 @@ class ApplicationService:
         app.decided_by = actor.username
         app.reason = decision.reason
         if decision.approve:
-            data = msgspec.convert(app.details, TaxpayerCreate)
             taxpayer = await self.taxpayers.register(actor, data, today)
             app.status = ApplicationStatus.APPROVED
             app.tax_code = taxpayer.tax_code

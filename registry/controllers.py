@@ -1,11 +1,10 @@
 """HTTP routes of the taxpayer registry."""
 
 import datetime
-from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from registry import views
 from registry.applications import ApplicationService
@@ -26,11 +25,10 @@ from registry.schemas import (
 )
 from registry.search import Match, SearchQuery
 from registry.services import TaxpayerService
-from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER
+from taxoffice.auth.guards import OFFICERS, OFFICERS_OR_TAXPAYER, STAFF_ONLY, STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
+from taxoffice.params import PageLimit
 from taxoffice.workdays.services import CalendarService
-
-Limit = Annotated[int, Parameter(ge=1, le=200)]
 
 
 class TaxpayerController(Controller):
@@ -61,7 +59,7 @@ class TaxpayerController(Controller):
         kind: FromQuery[TaxpayerKind | None] = None,
         tax_office: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[Limit] = 50,
+        limit: FromQuery[PageLimit] = 50,
     ) -> TaxpayerPage:
         """Find taxpayers by tax-code prefix, name prefix or accent-free words; keyset pages."""
         query = SearchQuery(
@@ -77,7 +75,7 @@ class TaxpayerController(Controller):
         """One taxpayer's record."""
         return views.taxpayer_read(await taxpayers.get(actor, tax_code))
 
-    @patch("/{tax_code:str}", operation_id="updateTaxpayer", guards=[STAFF_OR_TAXPAYER])
+    @patch("/{tax_code:str}", operation_id="updateTaxpayer", guards=[OFFICERS_OR_TAXPAYER])
     async def update(
         self,
         tax_code: FromPath[str],
@@ -164,7 +162,7 @@ class RegistrationController(Controller):
         today: NamedDependency[datetime.date],
         status: FromQuery[str | None] = None,
         overdue: FromQuery[bool] = False,
-        limit: FromQuery[Limit] = 100,
+        limit: FromQuery[PageLimit] = 100,
     ) -> list[RegistrationRead]:
         """Applications, oldest due first; ``overdue=true`` for those past their due date."""
         apps = await applications.list(status=status, overdue_only=overdue, today=today, limit=limit)

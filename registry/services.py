@@ -1,5 +1,6 @@
 """Taxpayer registry operations; each public method is one unit of work."""
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -17,7 +18,15 @@ from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import WorkingCalendar
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
+from taxoffice.errors import (
+    ConflictError,
+    FieldError,
+    ForbiddenError,
+    ResourceNotFoundError,
+    RuleViolationError,
+    ValidationFailedError,
+)
+from taxoffice.validity import optional_date, require_date
 
 DEFAULT_CHAPTER = {"enterprise": "754", "branch": "754", "household": "757", "individual": "757"}
 DEFAULT_TAX_TYPES = {
@@ -46,6 +55,16 @@ def visible_code(actor: Principal, raw: str) -> str:
         msg = f"No taxpayer is registered under {code}."
         raise ResourceNotFoundError(msg)
     return code
+
+
+def require_office(actor: Principal, tax_office: str | None, what: str) -> None:
+    """Refuse (403) an officer acting on ``what`` of another tax office than their own.
+
+    The record stays readable to staff (searches span offices), so the refusal says why rather than hiding it.
+    """
+    if not actor.may_act_for_office(tax_office):
+        msg = f"Officers act on {what} of their own tax office ({actor.tax_office}), not {tax_office}."
+        raise ForbiddenError(msg)
 
 
 def snapshot(tp: Taxpayer) -> dict[str, Any]:
@@ -80,6 +99,22 @@ class TaxpayerService:
             raise ResourceNotFoundError(msg)
         return taxpayer
 
+    async def office_for(self, data: TaxpayerCreate) -> str:
+        """The tax office a registration would land in: the one asked for, the parent's for a branch, or the default.
+
+        A parent that is not registered (the application will fail anyway) counts as the default office.
+        """
+        if data.tax_office:
+            return data.tax_office
+        if data.kind is TaxpayerKind.BRANCH and data.parent_tax_code:
+            with contextlib.suppress(ValidationFailedError):
+                parent = await self.session.scalar(
+                    select(Taxpayer.tax_office).where(Taxpayer.tax_code == parse_code(data.parent_tax_code))
+                )
+                if parent is not None:
+                    return parent
+        return self.default_tax_office
+
     async def get(self, actor: Principal, raw_code: str) -> Taxpayer:
         """One taxpayer; a taxpayer user sees only itself (anything else looks like it does not exist)."""
         return await self._load(visible_code(actor, raw_code))
@@ -111,12 +146,15 @@ class TaxpayerService:
 
     async def register(self, actor: Principal, data: TaxpayerCreate, today: datetime.date) -> Taxpayer:
         """Register a taxpayer and issue its tax code."""
-        registered_on = data.registered_on or today
+        registered_on = require_date(data.registered_on or today, "registered_on")
         if registered_on > today:
             raise ValidationFailedError(
                 "The registration date is in the future.",
                 errors=[FieldError("registered_on", "date.future", "Must be today or earlier.")],
             )
+        office = data.tax_office or self.default_tax_office
+        if data.kind is not TaxpayerKind.BRANCH:
+            require_office(actor, office, "the taxpayers")
         clash = await self.session.scalar(
             select(Taxpayer.tax_code).where(
                 Taxpayer.id_number == data.id_number,
@@ -128,6 +166,10 @@ class TaxpayerService:
             msg = f"ID number {data.id_number} is already registered under tax code {clash}."
             raise ConflictError(msg)
         tax_code, parent = await self._issue_code(data, registered_on)
+        if parent is not None:
+            require_office(actor, parent.tax_office, "the branches of taxpayers")
+            office = data.tax_office or parent.tax_office
+            require_office(actor, office, "the taxpayers")
         kind = data.kind.value
         taxpayer = Taxpayer(
             tax_code=tax_code,
@@ -140,7 +182,7 @@ class TaxpayerService:
             ward=data.address.ward,
             district=data.address.district,
             province=data.address.province,
-            tax_office=data.tax_office or (parent.tax_office if parent else self.default_tax_office),
+            tax_office=office,
             chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[kind]),
             email=data.email,
             phone=data.phone,
@@ -184,6 +226,9 @@ class TaxpayerService:
                 errors=[FieldError(f, "officer_only", "Ask your tax office to change this.") for f in forbidden],
             )
         taxpayer = await self.get(actor, raw_code)
+        require_office(actor, taxpayer.tax_office, "the records")
+        if "tax_office" in given:
+            require_office(actor, given["tax_office"], "the records")
         before = snapshot(taxpayer)
         for field, value in given.items():
             if isinstance(value, Address):
@@ -212,10 +257,12 @@ class TaxpayerService:
         """Move a taxpayer to another status, if the move is allowed (else a 409 saying why)."""
         code = parse_code(raw_code)
         taxpayer = await self._load(code, for_update=True)
+        require_office(actor, taxpayer.tax_office, "the statuses of taxpayers")
         current, new = TaxpayerStatus(taxpayer.status), TaxpayerStatus(change.status)
         if (problem := transition_problem(current, new)) is not None:
             raise ConflictError(problem)
-        effective_on = change.effective_on or today
+        effective_on = require_date(change.effective_on or today, "effective_on")
+        optional_date(change.until, "until")
         if new is TaxpayerStatus.SUSPENDED:
             if change.until is None or change.until <= effective_on:
                 raise ValidationFailedError(

@@ -37,7 +37,8 @@ class Payment(Model):
 
     ``status``: ``unmatched`` (no registered taxpayer has its tax code), ``unallocated`` (waiting for the
     reconcile job), ``allocated`` (every đồng applied), ``credit`` (applied as far as debts allowed; the rest,
-    ``unallocated``, waits for the next charge), ``reversed`` (cancelled by the bank).
+    ``unallocated``, waits for the next charge), ``reversed`` (cancelled by the bank), ``quarantined`` (set aside by
+    the reconcile job, which could not process it; the reason starts ``note``).
     """
 
     __tablename__ = "payment"

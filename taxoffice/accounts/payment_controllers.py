@@ -26,6 +26,8 @@ from taxoffice.accounts.schemas import (
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.params import Cursor, PageLimit
+from taxoffice.validity import optional_date
 
 BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
 # A statement upload; larger files are refused with 413 before anything is read.
@@ -96,13 +98,13 @@ class PaymentController(Controller):
         payments: NamedDependency[PaymentService],
         status: FromQuery[str | None] = None,
         tax_code: FromQuery[str | None] = None,
-        cursor: FromQuery[int | None] = None,
-        limit: FromQuery[int] = 50,
+        cursor: FromQuery[Cursor] = None,
+        limit: FromQuery[PageLimit] = 50,
     ) -> PaymentPage:
         """Payments by status (``unmatched`` is the queue to resolve) and tax code, in keyset pages."""
         rows = await payments.search(status=status, tax_code=tax_code, after=cursor, limit=limit)
         return PaymentPage(
-            items=[views.payment(p) for p in rows], next_cursor=rows[-1].id if len(rows) >= min(limit, 200) else None
+            items=[views.payment(p) for p in rows], next_cursor=rows[-1].id if len(rows) >= limit else None
         )
 
     @get("/{payment_id:int}", operation_id="getPayment", guards=[STAFF_ONLY])
@@ -150,7 +152,7 @@ class AccountController(Controller):
     ) -> AccountRead:
         """The account on ``as_of`` (default today): interest as if paid that day."""
         code = visible_code(actor, tax_code)
-        return views.account(await accounts.statement(code, as_of or today))
+        return views.account(await accounts.statement(code, optional_date(as_of, "as_of") or today))
 
 
 ROUTES = [PaymentController, AccountController]

@@ -13,9 +13,11 @@ from registry.services import parse_code
 from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.auth.audit import record
-from taxoffice.auth.roles import Principal
+from taxoffice.auth.models import User
+from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.validity import paid_on_problem, printable_problem
 
 # The fields that make two records with the same bank reference the same payment.
 _IDENTITY = ("tax_code", "amount", "paid_on", "period", "sub_item", "chapter")
@@ -52,6 +54,22 @@ class ImportOutcome:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+def check_record(item: PaymentRecord, today: datetime.date) -> None:
+    """The intake rules every door applies (``taxoffice.validity``), as a 422 naming each field that breaks one.
+
+    Raises:
+        ValidationFailedError: a payment date outside 2000-01-01 … today, a reference with control characters.
+    """
+    errors: list[FieldError] = []
+    if (problem := paid_on_problem(item.paid_on, today)) is not None:
+        code = "paid_on.future" if item.paid_on > today else "paid_on.out_of_range"
+        errors.append(FieldError("paid_on", code, problem))
+    if (problem := printable_problem(item.bank_ref)) is not None:
+        errors.append(FieldError("bank_ref", "bank_ref.not_printable", f"bank_ref {problem}"))
+    if errors:
+        raise ValidationFailedError("; ".join(e.message for e in errors), errors=errors)
+
+
 class PaymentService:
     """Payments as the banks report them; each public method is one unit of work in the caller's transaction."""
 
@@ -63,11 +81,9 @@ class PaymentService:
 
         Raises:
             ValidationFailedError: the payment date is in the future.
-            ConflictError: the reference was used for a different payment.
+            ConflictError: the reference was used for a different payment, or (to a bank) by another bank.
         """
-        if item.paid_on > today:
-            msg = f"The payment date {item.paid_on} is in the future."
-            raise ValidationFailedError(msg, errors=[FieldError("paid_on", "paid_on.future", msg)])
+        check_record(item, today)
         taxpayers = await self._taxpayer_ids([item.tax_code])
         inserted = await self._insert([item], taxpayers, actor, source="api")
         payment = await self.session.scalar(select(Payment).where(Payment.bank_ref == item.bank_ref))
@@ -76,7 +92,7 @@ class PaymentService:
         if item.bank_ref in inserted:
             await record(self.session, actor, "payment.record", "payment", payment.id, {"bank_ref": item.bank_ref})
             return payment, True
-        if not item.same_as(payment):
+        if not await self._reported_by_own_bank(actor, payment) or not item.same_as(payment):
             msg = f"The bank reference {item.bank_ref} was already used for a different payment."
             raise ConflictError(msg)
         return payment, False
@@ -216,9 +232,11 @@ class PaymentService:
 
         Raises:
             ConflictError: the payment is already reversed.
-            ResourceNotFoundError: no such payment.
+            ResourceNotFoundError: no such payment, or (to a bank) one another bank reported.
         """
         payment = await self._locked(payment_id)
+        if not await self._reported_by_own_bank(actor, payment):
+            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
         if payment.status == "reversed":
             raise ConflictError(f"Payment {payment_id} is already reversed.")
         if payment.taxpayer_id is not None:
@@ -249,6 +267,24 @@ class PaymentService:
         )
         await self.session.flush()
         return payment
+
+    async def _reported_by_own_bank(self, actor: Principal, payment: Payment) -> bool:
+        """Whether ``actor`` may act on ``payment``: staff always; a bank only on what its bank reported.
+
+        A bank is its login, or, when bank logins carry the bank's own tax code, every bank login with that code.
+        """
+        if actor.role is not Role.BANK:
+            return True
+        if payment.source != "api":  # statements are imported by officers, never by a bank
+            return False
+        if payment.received_by == actor.username:
+            return True
+        if actor.tax_code is None:
+            return False
+        reporter = await self.session.scalar(
+            select(User.tax_code).where(User.username == payment.received_by, User.role == Role.BANK.value)
+        )
+        return reporter == actor.tax_code
 
     async def _locked(self, payment_id: int) -> Payment:
         payment = await self.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())

@@ -19,8 +19,11 @@ from taxoffice.accounts.collections import CollectionDays, fold, post
 from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, driver, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
+QUARANTINED = "quarantined"
+NOTE_MAX = 300  # payment.note's width
 # While settling, let the event loop run this often (in taxpayers), so the previous batch's write goes on.
 YIELD_EVERY = 50
 ALLOCATION_COLUMNS = (
@@ -47,6 +50,7 @@ class ReconcileCounts:
     released: int = 0
     batches: int = 0
     skipped_locked: int = 0
+    quarantined: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """Counts for the job record."""
@@ -60,6 +64,7 @@ class BatchWork:
     new: list[tuple[int, NewAllocation]] = field(default_factory=list)
     changed: dict[int, PaymentState] = field(default_factory=dict)
     collected: CollectionDays = field(default_factory=CollectionDays)
+    quarantined: dict[int, str] = field(default_factory=dict)  # payment id → why it cannot be processed
 
 
 class Reconciler:
@@ -71,9 +76,17 @@ class Reconciler:
     as in tests) each batch is written before the next.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, batch_size: int = BATCH_TAXPAYERS) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        batch_size: int = BATCH_TAXPAYERS,
+        as_of: datetime.date | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.batch_size = batch_size
+        # Payments dated after this day (or before 2000) are quarantined, not applied: intake refuses them.
+        self.as_of = as_of or datetime.date.max
 
     async def run(self, run_name: str) -> ReconcileCounts:
         """Reconcile until no taxpayer with waiting money is left (those locked by another worker are skipped)."""
@@ -161,34 +174,70 @@ class Reconciler:
         if missing:
             await load_payments(session, batch, missing)
         work = BatchWork()
-        new, changed = work.new, work.changed
         for done, (taxpayer_id, ledger) in enumerate(ledgers.items(), start=1):
-            payments = batch.payments.get(taxpayer_id, [])
-            by_id = {p.id: p for p in payments}
-            before = {p.id: p.unallocated for p in payments}
-            for release in releases[taxpayer_id]:
-                by_id[release.payment_id].unallocated -= release.amount
-                new.append((taxpayer_id, release))
-                counts.released += -release.amount
-            allocations = ledger.settle(payments)
-            new.extend((taxpayer_id, a) for a in allocations)
-            counts.allocated += sum(a.amount for a in allocations)
-            for payment in payments:
-                status = "allocated" if payment.unallocated == 0 else "credit"
-                if payment.unallocated != before[payment.id] or status != batch.statuses[payment.id]:
-                    changed[payment.id] = payment
+            payments = self._screen(batch.payments.get(taxpayer_id, []), work.quarantined)
+            try:
+                self._settle(taxpayer_id, ledger, payments, releases[taxpayer_id], batch.statuses, work, counts)
+            except (LookupError, ArithmeticError, ValueError, KeyError) as exc:
+                # One taxpayer's rows the ledger cannot process (legacy data) must not stop everyone else's.
+                reason = f"reconcile could not apply it: {type(exc).__name__}: {exc}"
+                work.quarantined.update(dict.fromkeys((p.id for p in payments), reason))
             counts.taxpayers += 1
             if done % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
-        counts.allocations += len(new)
-        counts.payments += len(changed)
+        counts.allocations += len(work.new)
+        counts.payments += len(work.changed)
+        counts.quarantined += len(work.quarantined)
         _sum_collected(work, batch, offices)
         return work
+
+    def _screen(self, payments: list[PaymentState], quarantined: dict[int, str]) -> list[PaymentState]:
+        """The payments the ledger can apply; the others (a date intake now refuses) put in ``quarantined``."""
+        fit = []
+        for payment in payments:
+            problem = paid_on_problem(payment.paid_on, self.as_of)
+            if problem is None:
+                fit.append(payment)
+            else:
+                quarantined[payment.id] = problem
+        return fit
+
+    @staticmethod
+    def _settle(
+        taxpayer_id: int,
+        ledger: Ledger,
+        payments: list[PaymentState],
+        releases: list[NewAllocation],
+        statuses: dict[int, str],
+        work: BatchWork,
+        counts: ReconcileCounts,
+    ) -> None:
+        """Settle one taxpayer; ``work`` and ``counts`` change only if it all succeeds."""
+        before = {p.id: p.unallocated for p in payments}
+        by_id = {p.id: p for p in payments}
+        new = [(taxpayer_id, release) for release in releases]
+        try:
+            for release in releases:
+                by_id[release.payment_id].unallocated -= release.amount
+            allocations = ledger.settle(payments)
+        except BaseException:
+            for payment in payments:
+                payment.unallocated = before[payment.id]
+            raise
+        new.extend((taxpayer_id, a) for a in allocations)
+        work.new.extend(new)
+        counts.released += -sum(r.amount for r in releases)
+        counts.allocated += sum(a.amount for a in allocations)
+        for payment in payments:
+            status = "allocated" if payment.unallocated == 0 else "credit"
+            if payment.unallocated != before[payment.id] or status != statuses[payment.id]:
+                work.changed[payment.id] = payment
 
     async def _finish(self, session: AsyncSession, work: BatchWork, run_name: str) -> None:
         """Write the batch and commit it; the session is closed either way."""
         try:
             await self._write(session, work.new, work.changed, work.collected, run_name)
+            await quarantine(session, work.quarantined)
             await session.commit()
         finally:
             await session.close()
@@ -236,6 +285,30 @@ class Reconciler:
             for i, a, s in zip(ids, amounts, statuses, strict=True)
         ]
         await session.execute(update(Payment), rows)  # ORM bulk UPDATE by primary key
+
+
+async def quarantine(session: AsyncSession, reasons: dict[int, str]) -> None:
+    """Set payments aside with the reason they cannot be processed: status ``quarantined``, the reason in the note.
+
+    They leave the reconcile queue (its statuses are ``unallocated`` and ``credit``) and show to officers in
+    ``GET /payments?status=quarantined``; any earlier note is kept after the reason.
+    """
+    if not reasons:
+        return
+    now = datetime.datetime.now(datetime.UTC)
+    notes: dict[int, str] = {
+        row[0]: row[1] for row in await session.execute(select(Payment.id, Payment.note).where(Payment.id.in_(reasons)))
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "id": payment_id,
+            "status": QUARANTINED,
+            "note": " | ".join(filter(None, [reason, notes.get(payment_id, "")]))[:NOTE_MAX],
+            "updated_at": now,
+        }
+        for payment_id, reason in reasons.items()
+    ]
+    await session.execute(update(Payment), rows)  # ORM bulk UPDATE by primary key
 
 
 def _sum_collected(work: BatchWork, batch: LedgerBatch, offices: dict[int, str]) -> None:

@@ -63,7 +63,7 @@ def office_condition(actor: Principal) -> ColumnElement[bool] | None:
 
 def may_see_office(actor: Principal, tax_office: str) -> bool:
     """Whether ``actor`` may see a case of ``tax_office``."""
-    return actor.role is not Role.OFFICER or actor.tax_office == tax_office
+    return actor.may_act_for_office(tax_office)
 
 
 def stall_cutoff(today: datetime.date, is_working_day: Callable[[datetime.date], bool]) -> datetime.date:

@@ -34,9 +34,10 @@ from taxoffice.arrears.schemas import (
 from taxoffice.arrears.services import CaseStatus, NewAction, WorklistQuery, WorklistService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.params import IdFilter, PageLimit
+from taxoffice.validity import optional_date
 
 MANAGERS = requires(Role.ADMIN, Role.MANAGER)
-Limit = Annotated[int, Parameter(ge=1, le=200)]
 AmountQuery = Annotated[int | None, Parameter(ge=0, le=10**15)]
 
 
@@ -56,7 +57,7 @@ class CaseController(Controller):
         bucket: FromQuery[Bucket | None] = None,
         stage: FromQuery[ActionKind | None] = None,
         category: FromQuery[Category | None] = None,
-        officer_id: FromQuery[int | None] = None,
+        officer_id: FromQuery[IdFilter] = None,
         unassigned: FromQuery[bool] = False,
         tax_office: FromQuery[str | None] = None,
         min_amount: FromQuery[AmountQuery] = None,
@@ -64,7 +65,7 @@ class CaseController(Controller):
         stalled: FromQuery[bool | None] = None,
         sort: FromQuery[SortOrder] = SortOrder.AMOUNT,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[Limit] = 50,
+        limit: FromQuery[PageLimit] = 50,
     ) -> CasePage:
         """Cases by bucket, stage, category, officer, office, amount, stalled; by amount or age; keyset pages."""
         query = WorklistQuery(
@@ -183,8 +184,8 @@ class OversightController(Controller):
         tax_office: FromQuery[str | None] = None,
     ) -> OversightRead:
         """Per officer and per office: open cases, amounts held, stalled; collected and actions in the period."""
-        end = to_on or today
-        start = from_on or end.replace(day=1)
+        end = optional_date(to_on, "to") or today
+        start = optional_date(from_on, "from") or end.replace(day=1)
         return views.oversight(await oversight.report(start, end, tax_office, today))
 
 

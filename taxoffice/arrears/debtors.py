@@ -21,6 +21,7 @@ from taxoffice.arrears import ladder
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.jobruns.models import JobRun
+from taxoffice.spreadsheet import inert_row
 
 MONEY = "#,##0"
 
@@ -167,7 +168,7 @@ def debtors_workbook(listing: DebtorListing) -> bytes:
     for number, debtor in enumerate(listing.debtors, start=1):
         amount = WriteOnlyCell(sheet, debtor.amount_overdue)
         amount.number_format = MONEY
-        sheet.append([number, debtor.tax_code, debtor.name, amount, debtor.days_overdue])
+        sheet.append(inert_row([number, debtor.tax_code, debtor.name, amount, debtor.days_overdue]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ to the notice.
 import datetime
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -27,6 +28,7 @@ from taxoffice.arrears.models import ArrearsAction, DebtNotice
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError, ResourceNotFoundError
+from taxoffice.spreadsheet import inert_row
 
 MONEY = "#,##0"
 DATE = "DD/MM/YYYY"
@@ -107,19 +109,21 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has its first sheet
     sheet.title = "01-TTN"
+
+    def put(values: list[Any]) -> None:
+        sheet.append(inert_row(values))  # names and addresses come from the public: never a live formula
+
     bold = Font(bold=True)
-    sheet.append(
-        ["THÔNG BÁO TIỀN THUẾ NỢ, TIỀN PHẠT, TIỀN CHẬM NỘP", None, None, None, None, None, None, "Mẫu số 01/TTN"]
-    )
+    put(["THÔNG BÁO TIỀN THUẾ NỢ, TIỀN PHẠT, TIỀN CHẬM NỘP", None, None, None, None, None, None, "Mẫu số 01/TTN"])
     sheet["A1"].font = bold
-    sheet.append(["Số thông báo (number)", number])
-    sheet.append(["Ngày (issued on)", issued_on])
+    put(["Số thông báo (number)", number])
+    put(["Ngày (issued on)", issued_on])
     sheet["B3"].number_format = DATE
-    sheet.append(["Cơ quan thuế (tax office)", taxpayer.tax_office])
-    sheet.append(["Người nộp thuế (taxpayer)", taxpayer.name])
-    sheet.append(["Mã số thuế (tax code)", taxpayer.tax_code])
-    sheet.append(["Địa chỉ (address)", _address(taxpayer)])
-    sheet.append([])
+    put(["Cơ quan thuế (tax office)", taxpayer.tax_office])
+    put(["Người nộp thuế (taxpayer)", taxpayer.name])
+    put(["Mã số thuế (tax code)", taxpayer.tax_code])
+    put(["Địa chỉ (address)", _address(taxpayer)])
+    put([])
     header = [
         "Loại thuế (tax type)",
         "Tiểu mục (sub-item)",
@@ -130,11 +134,11 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
         f"Tiền chậm nộp đến {issued_on:%d/%m/%Y} (interest)",
         "Cộng (total)",
     ]
-    sheet.append(header)
+    put(header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for line in lines:
-        sheet.append(
+        put(
             [
                 line.tax_type,
                 line.sub_item,
@@ -152,26 +156,24 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
             sheet.cell(row, column).number_format = MONEY
     outstanding = sum(line.outstanding for line in lines)
     interest = sum(line.interest for line in lines)
-    sheet.append(["Tổng cộng (total)", None, None, None, None, outstanding, interest, outstanding + interest])
+    put(["Tổng cộng (total)", None, None, None, None, outstanding, interest, outstanding + interest])
     total_row = sheet.max_row
     for column in (1, 6, 7, 8):
         sheet.cell(total_row, column).font = bold
     for column in (6, 7, 8):
         sheet.cell(total_row, column).number_format = MONEY
-    sheet.append([])
-    sheet.append(["Cách nộp (how to pay)"])
+    put([])
+    put(["Cách nộp (how to pay)"])
     sheet.cell(sheet.max_row, 1).font = bold
-    sheet.append(
-        ["Tài khoản thu NSNN (budget account)", f"{BUDGET_ACCOUNT} tại Kho bạc Nhà nước nơi cơ quan thuế quản lý"]
-    )
-    sheet.append(["Chương (chapter)", taxpayer.chapter])
+    put(["Tài khoản thu NSNN (budget account)", f"{BUDGET_ACCOUNT} tại Kho bạc Nhà nước nơi cơ quan thuế quản lý"])
+    put(["Chương (chapter)", taxpayer.chapter])
     sub_items = sorted({line.sub_item for line in lines if line.outstanding > 0})
-    sheet.append(["Tiểu mục nộp nợ (sub-items)", ", ".join(sub_items)])
+    put(["Tiểu mục nộp nợ (sub-items)", ", ".join(sub_items)])
     interest_items = sorted(
         {INTEREST_SUB_ITEMS.get(line.tax_type, "hỏi cơ quan thuế") for line in lines if line.interest > 0}
     )
-    sheet.append(["Tiểu mục tiền chậm nộp (interest sub-items)", ", ".join(interest_items)])
-    sheet.append(["Mã tham chiếu (payment reference)", payment_reference(taxpayer.tax_code, number)])
+    put(["Tiểu mục tiền chậm nộp (interest sub-items)", ", ".join(interest_items)])
+    put(["Mã tham chiếu (payment reference)", payment_reference(taxpayer.tax_code, number)])
     for letter, width in zip("ABCDEFGH", (40, 44, 14, 14, 12, 20, 24, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from msgspec import Meta, Struct
 
 from taxoffice.arrears.ladder import ActionKind
+from taxoffice.validity import ID_MAX
 
 Amount = Annotated[int, Meta(ge=0, le=10**15)]
 Note = Annotated[str, Meta(max_length=1000)]
@@ -61,7 +62,7 @@ class ActionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
 class AssignCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """Give a case to an officer of its tax office."""
 
-    officer_id: int
+    officer_id: Annotated[int, Meta(ge=1, le=ID_MAX)]
 
 
 class AutoAssignCreate(Struct, kw_only=True, forbid_unknown_fields=True):

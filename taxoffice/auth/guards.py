@@ -32,5 +32,7 @@ def requires(*roles: Role) -> Guard:
 
 STAFF_ONLY = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 OFFICERS = requires(Role.ADMIN, Role.OFFICER)
+# Who may change a taxpayer's record: officers (of its office, checked by the service) and the taxpayer itself.
+OFFICERS_OR_TAXPAYER = requires(Role.ADMIN, Role.OFFICER, Role.TAXPAYER)
 STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)
 ADMINS = requires(Role.ADMIN)

@@ -42,6 +42,16 @@ class Principal:
         """Admins, managers and officers."""
         return self.role in STAFF
 
+    def may_act_for_office(self, tax_office: str | None) -> bool:
+        """Officers act on the records of their own tax office only; other staff (and jobs) on every office.
+
+        An officer without a tax office acts for none. Tax offices are flat codes (``HNI``, ``HCM`` …): there is no
+        notion of a sub-office in the registry, so "its own office" is the one code on the officer's login.
+        """
+        if self.role is not Role.OFFICER:
+            return True
+        return self.tax_office is not None and self.tax_office == tax_office
+
     def may_see_taxpayer(self, tax_code: str) -> bool:
         """Staff see every taxpayer; a taxpayer sees its own tax code (and its branches)."""
         if self.is_staff:

@@ -13,6 +13,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from taxoffice.reports import _workbook_styles as styles
 from taxoffice.reports.tables import Cell, Chart, Kind, Lang, Section
+from taxoffice.spreadsheet import inert_row
 
 HEADER_ROW = 2  # below the title row
 FIRST_DATA_ROW = 3
@@ -56,7 +57,7 @@ def write_section(sheet: WriteOnlyWorksheet, section: Section, lang: Lang) -> No
 
 
 def _append_rows(sheet: WriteOnlyWorksheet, section: Section) -> None:
-    """Appends the data rows: text as plain values, numbers and dates through one styled cell per column.
+    """Appends the data rows: text as plain values made inert, numbers and dates through one styled cell per column.
 
     ``append`` writes a row out before it returns, so each formatted column reuses a single styled cell for all
     its rows (its value replaced row by row) instead of building 100,000 cells that all carry the same style.
@@ -67,10 +68,10 @@ def _append_rows(sheet: WriteOnlyWorksheet, section: Section) -> None:
             formatted.append((index, styles.styled_cell(sheet, None, styles.DATA[column.kind])))
     if not formatted:
         for row in section.rows:
-            sheet.append(row)
+            sheet.append(inert_row(row))
         return
     for row in section.rows:
-        values: list[Cell | XlCell] = list(row)
+        values: list[Cell | XlCell] = inert_row(row)
         for index, cell in formatted:
             value = row[index]
             if value is not None:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
 from taxoffice.reports.tables import Cell, Column, Kind, Lang
+from taxoffice.spreadsheet import inert
 
 MONEY_FORMAT = "#,##0"  # integer đồng with thousands separators
 COUNT_FORMAT = "#,##0"
@@ -112,7 +113,7 @@ def styled_cell(sheet: WriteOnlyWorksheet, value: Cell | datetime.datetime, styl
     """A cell for ``sheet`` in the named ``style``."""
     cell = WriteOnlyCell(sheet)
     cell.style = style
-    cell.value = value
+    cell.value = inert(value)
     return cell
 
 

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParam
 
 from taxoffice.auth.guards import STAFF_ONLY, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.params import Year
 from taxoffice.reports.catalogue import REPORTS
 from taxoffice.reports.models import CollectionTarget
 from taxoffice.reports.params import Grain, check_query
@@ -86,9 +87,7 @@ class TargetController(Controller):
     tags = ["reports"]  # noqa: RUF012 - Litestar reads a plain list
 
     @get(operation_id="listCollectionTargets", guards=[STAFF_ONLY])
-    async def targets(
-        self, reports: NamedDependency[ReportService], year: FromQuery[Annotated[int, Parameter(ge=2000, le=2100)]]
-    ) -> list[TargetRead]:
+    async def targets(self, reports: NamedDependency[ReportService], year: FromQuery[Year]) -> list[TargetRead]:
         """The targets of ``year``."""
         return [_target(t) for t in await reports.targets(year)]
 

@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from taxoffice.reports.tables import Cell, Column, Kind, Lang, Report, Section
+from taxoffice.spreadsheet import inert_text
 
 _JSON = msgspec.json.Encoder(decimal_format="number")
 BOM = "\ufeff"  # lets Excel read the CSV as UTF-8 (Vietnamese text), which it does not assume otherwise
@@ -87,7 +88,8 @@ def _drain(buffer: io.StringIO) -> bytes:
 def _csv_converters(columns: Sequence[Column]) -> list[tuple[int, Callable[[Any], str]]]:
     """The columns whose values ``str()`` would not write as wanted (the csv module writes the rest itself).
 
-    Rates: ``str(Decimal)`` can switch to exponent notation (``1E-7``); dates: a datetime would get a space.
+    Rates: ``str(Decimal)`` can switch to exponent notation (``1E-7``); dates: a datetime would get a space; text:
+    made inert for spreadsheets (``taxoffice.spreadsheet``).
     """
     converters: list[tuple[int, Callable[[Any], str]]] = []
     for index, column in enumerate(columns):
@@ -95,6 +97,8 @@ def _csv_converters(columns: Sequence[Column]) -> list[tuple[int, Callable[[Any]
             converters.append((index, _decimal_digits))
         elif column.kind is Kind.DATE:
             converters.append((index, _iso_date))
+        elif column.kind is Kind.TEXT:
+            converters.append((index, inert_text))  # names typed by the public: never a formula when opened
     return converters
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.reports.tables import Lang
+from taxoffice.validity import date_code, date_problem
 
 # The longest span one report covers (the year before is read too, for growth).
 MAX_YEARS = 10
@@ -54,6 +55,15 @@ class ReportQuery:
         return described | dict(self.extra)
 
 
+def date_errors(days: dict[str, datetime.date | None]) -> list[FieldError]:
+    """A problem for each of the named ``days`` outside the dates the office keeps."""
+    return [
+        FieldError(name, date_code(day, name), problem)
+        for name, day in days.items()
+        if day is not None and (problem := date_problem(day)) is not None
+    ]
+
+
 def check_query(
     *,
     start: datetime.date | None,
@@ -71,9 +81,11 @@ def check_query(
     ``end`` defaults to ``today``, ``start`` to 1 January of ``end``'s year; ``group_by`` is a comma list of
     names among ``allowed``.
     """
-    errors: list[FieldError] = []
     end = end or today
     start = start or datetime.date(end.year, 1, 1)
+    errors = date_errors({"from": start, "to": end, "as_of": as_of})
+    if errors:
+        raise ReportParameterError(errors)
     if start > end:
         errors.append(FieldError("from", "range.reversed", f"'from' {start} is after 'to' {end}."))
     elif end.year - start.year >= MAX_YEARS:

@@ -9,6 +9,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from taxoffice.auth.guards import ADMINS
 from taxoffice.auth.roles import Principal
+from taxoffice.params import Year
+from taxoffice.validity import require_date
 from taxoffice.workdays.schemas import DayRead, OverrideWrite, WorkingDayAnswer
 from taxoffice.workdays.services import CalendarService
 
@@ -23,7 +25,7 @@ class CalendarController(Controller):
     async def holidays(
         self,
         calendar_service: NamedDependency[CalendarService],
-        year: FromQuery[Annotated[int, Parameter(ge=2000, le=2100)]],
+        year: FromQuery[Year],
     ) -> list[DayRead]:
         """Holidays of a year: the published calendar with the office's overrides applied."""
         calendar = await calendar_service.calendar()
@@ -42,6 +44,7 @@ class CalendarController(Controller):
         plus: FromQuery[Annotated[int, Parameter(ge=0, le=366)]] = 0,
     ) -> WorkingDayAnswer:
         """Whether ``day`` is a working day, its next working day, and the ``plus``-th working day after it."""
+        require_date(day, "day")
         calendar = await calendar_service.calendar()
         return WorkingDayAnswer(
             day=day,
@@ -60,6 +63,7 @@ class CalendarController(Controller):
         actor: NamedDependency[Principal],
     ) -> DayRead:
         """Declare a day a holiday (or a compensatory working day)."""
+        require_date(day, "day")
         row = await calendar_service.set_override(actor, day, is_holiday=data.is_holiday, name=data.name)
         return DayRead(day=row.day, is_holiday=row.is_holiday, name=row.name, source="override")
 

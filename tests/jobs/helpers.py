@@ -13,7 +13,7 @@ from taxoffice.calendar import WorkingCalendar
 from taxoffice.jobruns.models import JobRun
 from tests.registry.helpers import register_enterprise
 
-OFFICER = Principal(user_id=None, username="officer-jobs", role=Role.OFFICER)
+OFFICER = Principal(user_id=None, username="officer-jobs", role=Role.OFFICER, tax_office="HNI")
 SUSPENDED_ON = datetime.date(2026, 3, 2)
 SUSPENDED_UNTIL = datetime.date(2026, 6, 1)
 # The first day resume-suspensions returns the taxpayer to status 00.

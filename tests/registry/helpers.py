@@ -9,7 +9,7 @@ from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
 from registry.services import TaxpayerService
 from taxoffice.auth.roles import Principal, Role
 
-SYSTEM = Principal(user_id=None, username="tests", role=Role.OFFICER)
+SYSTEM = Principal(user_id=None, username="tests", role=Role.OFFICER, tax_office="HNI")
 
 
 async def register_enterprise(

@@ -61,7 +61,7 @@ def test_closed_is_final() -> None:
     assert "final" in (transition_problem(TaxpayerStatus.CLOSED, TaxpayerStatus.ACTIVE) or "")
 
 
-OFFICER = Principal(user_id=None, username="officer-test", role=Role.OFFICER)
+OFFICER = Principal(user_id=None, username="officer-test", role=Role.OFFICER, tax_office="HNI")
 
 
 async def test_suspension_needs_end_and_resumes(session: AsyncSession) -> None:

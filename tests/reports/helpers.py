@@ -13,7 +13,8 @@ from taxoffice.accounts.models import CollectionDay
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.reports.params import ReportQuery, check_query
 
-OFFICER = Principal(user_id=None, username="tests", role=Role.OFFICER)
+# Registers the taxpayers of every office the reports are tested over.
+REGISTRAR = Principal.system("tests")
 MANAGER = Principal(user_id=None, username="manager", role=Role.MANAGER)
 NOW = datetime.datetime(2026, 11, 27, 8, 0, tzinfo=datetime.UTC)
 _id_numbers = count(10_000_001)
@@ -36,7 +37,7 @@ async def taxpayer(
         tax_office=tax_office,
         registered_on=registered_on,
     )
-    created = await TaxpayerService(session).register(OFFICER, data, datetime.date(2026, 11, 27))
+    created = await TaxpayerService(session).register(REGISTRAR, data, datetime.date(2026, 11, 27))
     if closed_on is not None:
         await session.execute(
             update(Taxpayer).where(Taxpayer.id == created.id).values(status="01", status_effective_on=closed_on)

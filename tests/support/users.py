@@ -22,11 +22,18 @@ class Login:
         self.session = session
         self.settings = settings
 
-    async def __call__(self, role: Role, *, tax_code: str | None = None, username: str | None = None) -> dict[str, str]:
-        """Headers of a new user with ``role``."""
+    async def __call__(
+        self, role: Role, *, tax_code: str | None = None, username: str | None = None, tax_office: str | None = "HNI"
+    ) -> dict[str, str]:
+        """Headers of a new user with ``role`` (of tax office ``tax_office``)."""
         name = username or f"{role.value}{next(_counter)}"
         user = await UserService(self.session, self.settings).create(
-            Principal.system("tests"), username=name, password=PASSWORD, role=role, tax_code=tax_code, tax_office="HNI"
+            Principal.system("tests"),
+            username=name,
+            password=PASSWORD,
+            role=role,
+            tax_code=tax_code,
+            tax_office=tax_office,
         )
         await self.session.commit()
         token = issue_token(self.app.state.jwt_auth, principal_of(user))

@@ -9,11 +9,8 @@ import re
 from functools import lru_cache
 
 from registry.taxcode import InvalidTaxCodeError, normalize
-from taxoffice.accounts.statements._model import (
-    EARLIEST_PAID_ON,
-    MAX_AMOUNT,
-    MAX_BANK_REF,
-)
+from taxoffice.accounts.statements._model import MAX_AMOUNT, MAX_BANK_REF
+from taxoffice.validity import paid_on_problem, printable_problem
 
 _SHOWN = 40  # characters of an offending value quoted in a reason
 _EXACT_FLOAT = 2**53  # integral floats above this may not be the number that was typed
@@ -71,8 +68,8 @@ def bank_ref(value: object) -> str:
     if len(text) > MAX_BANK_REF:
         msg = f"bank_ref {shown(text)} is longer than {MAX_BANK_REF} characters"
         raise CellError(msg)
-    if not text.isprintable():
-        msg = f"bank_ref {shown(text)} contains control characters"
+    if (problem := printable_problem(text)) is not None:
+        msg = f"bank_ref {shown(text)} {problem}"
         raise CellError(msg)
     return text
 
@@ -198,12 +195,8 @@ def paid_on(value: object, today: datetime.date) -> datetime.date:
     else:
         msg = f"paid_on {shown(value)} is not a date"
         raise CellError(msg)
-    if day > today:
-        msg = f"paid_on {day.isoformat()} is after today ({today.isoformat()})"
-        raise CellError(msg)
-    if day < EARLIEST_PAID_ON:
-        msg = f"paid_on {day.isoformat()} is before {EARLIEST_PAID_ON.isoformat()}"
-        raise CellError(msg)
+    if (problem := paid_on_problem(day, today)) is not None:
+        raise CellError(problem)
     return day
 
 

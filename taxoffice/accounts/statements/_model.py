@@ -4,12 +4,13 @@ import datetime
 from dataclasses import dataclass
 
 from taxoffice.errors import FieldError, MalformedInputError
+from taxoffice.validity import EARLIEST
 
 MAX_BANK_REF = 64
 MAX_PAYER_NAME = 300  # as the registry's taxpayer name
 MAX_TAX_OFFICE = 16  # as the registry's tax office code
 MAX_AMOUNT = 10**15 - 1  # 999 trillion đồng: larger is a typo, and far inside BigInteger
-EARLIEST_PAID_ON = datetime.date(2000, 1, 1)  # earlier dates are typos (``0024-07-01``), not old payments
+EARLIEST_PAID_ON = EARLIEST  # earlier dates are typos (``0024-07-01``), not old payments
 
 
 class StatementError(MalformedInputError):
