@@ -42,8 +42,13 @@ class Settings:
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
     log_json: bool = False
+    # Logins: a client address backs off after its free failed attempts (1, 2, 4 … s up to the maximum); an
+    # account only after many more, and never for long (see taxoffice/auth/throttle.py and docs/security.md).
     login_free_attempts: int = 5
     login_max_delay_seconds: int = 900
+    login_account_free_attempts: int = 20
+    login_account_max_delay_seconds: int = 60
+    login_window_seconds: int = 3600
     sql_echo: bool = False
 
     @property

@@ -16,6 +16,11 @@ from taxoffice.auth.tokens import issue_token
 from taxoffice.config import Settings
 
 
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server sees it (behind a proxy: as the proxy reports it, see docs/security.md)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _user_read(user: User) -> UserRead:
     return UserRead(
         id=user.id,
@@ -41,9 +46,10 @@ class AuthController(Controller):
         data: JSONBody[Credentials],
         users: NamedDependency[UserService],
         settings: NamedDependency[Settings],
+        now: NamedDependency[datetime.datetime],
     ) -> TokenResponse:
         """Exchange a username and password for a bearer token."""
-        user = await users.authenticate(data.username, data.password, datetime.datetime.now(datetime.UTC))
+        user = await users.authenticate(data.username, data.password, now, client_address(request))
         token = issue_token(request.app.state.jwt_auth, principal_of(user))
         return TokenResponse(
             access_token=token,
@@ -64,12 +70,15 @@ class AuthController(Controller):
 
     @post("/password", operation_id="changePassword", status_code=204)
     async def change_password(
-        self, data: JSONBody[PasswordChange], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[PasswordChange],
+        users: NamedDependency[UserService],
+        actor: NamedDependency[Principal],
+        now: NamedDependency[datetime.datetime],
     ) -> None:
         """Change one's own password (required after a first login with a one-time password)."""
-        await users.change_password(
-            actor, data.current_password, data.new_password, datetime.datetime.now(datetime.UTC)
-        )
+        await users.change_password(actor, data.current_password, data.new_password, now, client_address(request))
 
 
 class UserController(Controller):

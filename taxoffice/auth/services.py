@@ -1,20 +1,20 @@
-"""Users: creation, login with slow-down after failures, password changes."""
+"""Users: creation, login (throttled by ``throttle``), password changes."""
 
 import datetime
-import math
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.auth import audit
+from taxoffice.auth import audit, throttle
 from taxoffice.auth.models import User
 from taxoffice.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
-from taxoffice.errors import AuthenticationError, ConflictError, FieldError, TooManyAttemptsError, ValidationFailedError
+from taxoffice.errors import AuthenticationError, ConflictError, FieldError, ValidationFailedError
 
 MIN_PASSWORD_LENGTH = 10
+_WRONG = "Wrong username or password."
 
 
 def principal_of(user: User) -> Principal:
@@ -31,13 +31,6 @@ def principal_of(user: User) -> Principal:
 def new_password() -> str:
     """A one-time password handed to a new user (must be changed at first login)."""
     return secrets.token_urlsafe(12)
-
-
-def login_delay(failed: int, free_attempts: int, max_delay: int) -> int:
-    """Seconds a user must wait after ``failed`` consecutive failures: 0, then 1, 2, 4 … up to ``max_delay``."""
-    if failed < free_attempts:
-        return 0
-    return int(min(2 ** (failed - free_attempts), max_delay))
 
 
 def _check_password_rules(password: str) -> None:
@@ -93,38 +86,25 @@ class UserService:
         )
         return user
 
-    async def authenticate(self, username: str, password: str, now: datetime.datetime) -> User:
-        """The user with these credentials; failures are counted and slow the next attempts down."""
+    async def authenticate(self, username: str, password: str, now: datetime.datetime, address: str) -> User:
+        """The user with these credentials, from client ``address``; attempts are throttled (``throttle``)."""
+        await throttle.admit(self.session, self.settings, username=username, address=address, now=now)
         user = await self.session.scalar(select(User).where(User.username == username))
+        # The attempt counts even though the request may fail; and no lock is held while the hash is checked.
+        await self.session.commit()
         if user is None or not user.is_active:
-            verify_password(DUMMY_HASH, password)
-            msg = "Wrong username or password."
-            raise AuthenticationError(msg)
-        delay = login_delay(
-            user.failed_logins, self.settings.login_free_attempts, self.settings.login_max_delay_seconds
-        )
-        if delay and user.last_failed_at is not None:
-            retry_at = user.last_failed_at + datetime.timedelta(seconds=delay)
-            if now < retry_at:
-                wait = max(1, math.ceil((retry_at - now).total_seconds()))
-                msg = f"Too many failed logins: try again in {wait} s."
-                raise TooManyAttemptsError(msg, headers={"Retry-After": str(wait)})
+            verify_password(DUMMY_HASH, password)  # the same time as a wrong password
+            raise AuthenticationError(_WRONG)
         if not verify_password(user.password_hash, password):
-            await self.session.execute(
-                update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1, last_failed_at=now)
-            )
-            # The failure must count even though the request fails.
-            await self.session.commit()
-            msg = "Wrong username or password."
-            raise AuthenticationError(msg)
-        if user.failed_logins:
-            user.failed_logins = 0
-            user.last_failed_at = None
+            raise AuthenticationError(_WRONG)
+        await throttle.forgive(self.session, self.settings, username=username, address=address)
         return user
 
-    async def change_password(self, actor: Principal, current: str, new: str, now: datetime.datetime) -> None:
-        """Change the actor's own password."""
-        user = await self.authenticate(actor.username, current, now)
+    async def change_password(
+        self, actor: Principal, current: str, new: str, now: datetime.datetime, address: str
+    ) -> None:
+        """Change the actor's own password (the current one is checked, and throttled, as at login)."""
+        user = await self.authenticate(actor.username, current, now, address)
         _check_password_rules(new)
         user.password_hash = hash_password(new, self.settings.password_hash)
         user.must_change_password = False
