@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth import audit, throttle
 from taxoffice.auth.models import User
-from taxoffice.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from taxoffice.auth.passwords import DUMMY_HASH, hash_in_thread, verify_in_thread
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 from taxoffice.errors import AuthenticationError, ConflictError, FieldError, ValidationFailedError
@@ -72,7 +72,7 @@ class UserService:
             raise ConflictError(f"The username {username!r} is taken.")
         user = User(
             username=username,
-            password_hash=hash_password(password, self.settings.password_hash),
+            password_hash=await hash_in_thread(password, self.settings.password_hash),
             role=role.value,
             tax_code=tax_code,
             tax_office=tax_office,
@@ -93,9 +93,9 @@ class UserService:
         # The attempt counts even though the request may fail; and no lock is held while the hash is checked.
         await self.session.commit()
         if user is None or not user.is_active:
-            verify_password(DUMMY_HASH, password)  # the same time as a wrong password
+            await verify_in_thread(DUMMY_HASH, password)  # the same time as a wrong password
             raise AuthenticationError(_WRONG)
-        if not verify_password(user.password_hash, password):
+        if not await verify_in_thread(user.password_hash, password):
             raise AuthenticationError(_WRONG)
         await throttle.forgive(self.session, self.settings, username=username, address=address)
         return user
@@ -106,7 +106,7 @@ class UserService:
         """Change the actor's own password (the current one is checked, and throttled, as at login)."""
         user = await self.authenticate(actor.username, current, now, address)
         _check_password_rules(new)
-        user.password_hash = hash_password(new, self.settings.password_hash)
+        user.password_hash = await hash_in_thread(new, self.settings.password_hash)
         user.must_change_password = False
         await audit.record(self.session, actor, "user.password", "user", user.id)
 

@@ -3,69 +3,39 @@
 import asyncio
 import datetime
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from taxoffice.app import create_app
-from taxoffice.auth.models import LoginThrottle, User
+from taxoffice.auth.models import LoginThrottle
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService
 from taxoffice.auth.throttle import Scope
 from taxoffice.config import Settings
-from taxoffice.db import create_engine
-from taxoffice.migrations import upgrade_to_head
 from tests.support.clock import Clock
-from tests.support.servers import fresh_database
+from tests.support.http import client_at
 from tests.support.users import PASSWORD
 
 USERNAME = "throttled.officer"
 TOKEN_URL = "/api/v1/auth/token"
-
-
-@pytest.fixture(scope="module")
-def own_settings(pg_server_url: str) -> Settings:
-    url = fresh_database(pg_server_url, "taxoffice_throttle")
-    upgrade_to_head(url)
-    return Settings(database_url=url, secret_key="test-secret-key-not-for-production", password_hash="fast")
+pytestmark = pytest.mark.usefixtures("officer")
 
 
 @pytest.fixture
-async def own_engine(own_settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(own_settings)
-    async with AsyncSession(engine) as session:
+async def officer(own_engine: AsyncEngine, own_settings: Settings) -> None:
+    async with AsyncSession(own_engine) as session:
         await UserService(session, own_settings).create(
             Principal.system("tests"), username=USERNAME, password=PASSWORD, role=Role.OFFICER, tax_office="HNI"
         )
         await session.commit()
-    yield engine
-    async with AsyncSession(engine) as session:
-        await session.execute(delete(LoginThrottle))
-        await session.execute(delete(User))
-        await session.commit()
-    await engine.dispose()
-
-
-@pytest.fixture
-def own_app(own_settings: Settings, own_engine: AsyncEngine, clock: Clock) -> Litestar:
-    """The real app on its own pool: every request has its own session and commits for real."""
-    app = create_app(own_settings, engine=own_engine, clock=clock)
-    app.state.update(app.state.alchemy.create_app_state_items())
-    return app
-
-
-def _client(app: Litestar, address: str) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, client=(address, 50000))  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 
 async def _logins(app: Litestar, guesses: list[tuple[str, str]]) -> list[httpx.Response]:
     """Every (address, password) login at once."""
-    clients = {address: _client(app, address) for address, _ in guesses}
+    clients = {address: client_at(app, address) for address, _ in guesses}
     try:
         return list(
             await asyncio.gather(
