@@ -3,14 +3,14 @@
 import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from taxoffice.auth.guards import ADMINS
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.auth.schemas import Credentials, Me, PasswordChange, TokenResponse, UserCreate, UserRead
+from taxoffice.auth.schemas import Credentials, Me, PasswordChange, RoleChange, TokenResponse, UserCreate, UserRead
 from taxoffice.auth.services import UserService, principal_of
 from taxoffice.auth.tokens import issue_token
 from taxoffice.config import Settings
@@ -50,7 +50,7 @@ class AuthController(Controller):
     ) -> TokenResponse:
         """Exchange a username and password for a bearer token."""
         user = await users.authenticate(data.username, data.password, now, client_address(request))
-        token = issue_token(request.app.state.jwt_auth, principal_of(user))
+        token = issue_token(request.app.state.jwt_auth, principal_of(user), user.token_version)
         return TokenResponse(
             access_token=token,
             token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
@@ -110,6 +110,32 @@ class UserController(Controller):
     ) -> list[UserRead]:
         """Users, newest first."""
         return [_user_read(u) for u in await users.list_users(role)]
+
+    @post("/{username:str}/disable", operation_id="disableUser", status_code=200)
+    async def disable(
+        self, username: FromPath[str], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+    ) -> UserRead:
+        """Disable a user: it can no longer log in, and its tokens stop working at once."""
+        return _user_read(await users.set_active(actor, username, active=False))
+
+    @post("/{username:str}/enable", operation_id="enableUser", status_code=200)
+    async def enable(
+        self, username: FromPath[str], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+    ) -> UserRead:
+        """Enable a disabled user again (it logs in anew)."""
+        return _user_read(await users.set_active(actor, username, active=True))
+
+    @put("/{username:str}/role", operation_id="setUserRole")
+    async def set_role(
+        self,
+        username: FromPath[str],
+        data: JSONBody[RoleChange],
+        users: NamedDependency[UserService],
+        actor: NamedDependency[Principal],
+    ) -> UserRead:
+        """Give a user another role; its tokens stop working at once."""
+        user = await users.set_role(actor, username, data.role, tax_code=data.tax_code, tax_office=data.tax_office)
+        return _user_read(user)
 
 
 ROUTES = [AuthController, UserController]

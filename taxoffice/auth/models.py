@@ -23,6 +23,9 @@ class User(Model):
     full_name: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Carried in every token and compared on every request: bumped on a password change, a disable or a role change,
+    # it makes the tokens issued before worthless at once.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LoginThrottle(Base):

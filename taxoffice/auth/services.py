@@ -1,19 +1,25 @@
-"""Users: creation, login (throttled by ``throttle``), password changes."""
+"""Users: creation, login (throttled by ``throttle``), password changes, disabling and roles."""
 
 import datetime
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth import audit, throttle
 from taxoffice.auth.models import User
+from taxoffice.auth.password_policy import password_problems
 from taxoffice.auth.passwords import DUMMY_HASH, hash_in_thread, verify_in_thread
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
-from taxoffice.errors import AuthenticationError, ConflictError, FieldError, ValidationFailedError
+from taxoffice.errors import (
+    AuthenticationError,
+    ConflictError,
+    FieldError,
+    ResourceNotFoundError,
+    ValidationFailedError,
+)
 
-MIN_PASSWORD_LENGTH = 10
 _WRONG = "Wrong username or password."
 
 
@@ -33,11 +39,16 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def _check_password_rules(password: str, username: str, field: str = "password") -> None:
+    if problems := password_problems(password, username, field=field):
+        raise ValidationFailedError("The password is too weak.", errors=problems)
+
+
+def _check_role_needs(role: Role, tax_code: str | None) -> None:
+    if role is Role.TAXPAYER and not tax_code:
         raise ValidationFailedError(
-            "The password is too short.",
-            errors=[FieldError("password", "password.too_short", f"At least {MIN_PASSWORD_LENGTH} characters.")],
+            "A taxpayer user needs the tax code it acts for.",
+            errors=[FieldError("tax_code", "required", "Required for the taxpayer role.")],
         )
 
 
@@ -61,12 +72,8 @@ class UserService:
         must_change_password: bool = False,
     ) -> User:
         """Create a user; the username must be new."""
-        _check_password_rules(password)
-        if role is Role.TAXPAYER and not tax_code:
-            raise ValidationFailedError(
-                "A taxpayer user needs the tax code it acts for.",
-                errors=[FieldError("tax_code", "required", "Required for the taxpayer role.")],
-            )
+        _check_password_rules(password, username)
+        _check_role_needs(role, tax_code)
         exists = await self.session.scalar(select(User.id).where(User.username == username))
         if exists is not None:
             raise ConflictError(f"The username {username!r} is taken.")
@@ -105,10 +112,57 @@ class UserService:
     ) -> None:
         """Change the actor's own password (the current one is checked, and throttled, as at login)."""
         user = await self.authenticate(actor.username, current, now, address)
-        _check_password_rules(new)
+        _check_password_rules(new, user.username, "new_password")
         user.password_hash = await hash_in_thread(new, self.settings.password_hash)
         user.must_change_password = False
+        user.token_version += 1  # tokens issued before the change stop working
         await audit.record(self.session, actor, "user.password", "user", user.id)
+
+    async def set_active(self, actor: Principal, username: str, *, active: bool) -> User:
+        """Disable a user (its tokens stop working at once) or enable it again."""
+        user = await self._get(username)
+        if not active:
+            await self._keep_an_admin(actor, user)
+        user.is_active = active
+        user.token_version += 1
+        await audit.record(self.session, actor, "user.enable" if active else "user.disable", "user", user.id)
+        return user
+
+    async def set_role(
+        self, actor: Principal, username: str, role: Role, *, tax_code: str | None = None, tax_office: str | None = None
+    ) -> User:
+        """Give a user another role (its tokens stop working at once); a taxpayer needs its tax code."""
+        user = await self._get(username)
+        tax_code = tax_code or (user.tax_code if role is Role.TAXPAYER else None)
+        _check_role_needs(role, tax_code)
+        if role is not Role.ADMIN:
+            await self._keep_an_admin(actor, user)
+        before = user.role
+        user.role, user.tax_code = role.value, tax_code
+        user.tax_office = tax_office or user.tax_office
+        user.token_version += 1
+        await audit.record(self.session, actor, "user.role", "user", user.id, {"from": before, "to": role.value})
+        return user
+
+    async def _get(self, username: str) -> User:
+        user = await self.session.scalar(select(User).where(User.username == username).with_for_update())
+        if user is None:
+            raise ResourceNotFoundError(f"No user {username!r}.")
+        return user
+
+    async def _keep_an_admin(self, actor: Principal, user: User) -> None:
+        """Refuse to take away one's own admin rights, or the last active admin's."""
+        if user.role != Role.ADMIN.value or not user.is_active:
+            return
+        if actor.user_id == user.id:
+            raise ConflictError("An admin cannot disable or demote itself: another admin must.")
+        others = await self.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.is_active, User.id != user.id)
+        )
+        if not others:
+            raise ConflictError("This is the last active admin.")
 
     async def list_users(self, role: Role | None = None, limit: int = 100) -> list[User]:
         """Users, newest first."""

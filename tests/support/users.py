@@ -29,5 +29,5 @@ class Login:
             Principal.system("tests"), username=name, password=PASSWORD, role=role, tax_code=tax_code, tax_office="HNI"
         )
         await self.session.commit()
-        token = issue_token(self.app.state.jwt_auth, principal_of(user))
+        token = issue_token(self.app.state.jwt_auth, principal_of(user), user.token_version)
         return {"Authorization": f"Bearer {token}"}
