@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest demo migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports clean
+.PHONY: run test lint typecheck pytest demo migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,9 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 # Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
-bench: bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports
+bench: bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens
 
-bench-registry bench-filings bench-reconcile bench-arrears bench-reports: bench-%: $(STAMP)
+bench-registry bench-filings bench-reconcile bench-arrears bench-reports bench-tokens: bench-%: $(STAMP)
 	bash tests/support/ensure-servers.sh
 	$(BIN)/python bench/$*.py
 

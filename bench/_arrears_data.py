@@ -93,9 +93,9 @@ FROM (
 """.replace("__PAID__", _PAID)
 
 _OFFICERS = """
-INSERT INTO app_user (username, password_hash, role, tax_office, is_active, must_change_password, failed_logins,
+INSERT INTO app_user (username, password_hash, role, tax_office, is_active, must_change_password,
     created_at, updated_at)
-SELECT 'bench-officer-' || o || '-' || k, 'not-a-login', 'officer', 'CQT' || lpad(o::text, 2, '0'), true, false, 0,
+SELECT 'bench-officer-' || o || '-' || k, 'not-a-login', 'officer', 'CQT' || lpad(o::text, 2, '0'), true, false,
     now(), now()
 FROM generate_series(0, :offices - 1) AS o CROSS JOIN generate_series(0, :per_office - 1) AS k
 """

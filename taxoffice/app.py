@@ -19,7 +19,7 @@ from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from taxoffice.arrears.controllers import ROUTES as ARREARS_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
-from taxoffice.config import Settings, get_settings
+from taxoffice.config import Settings, get_settings, weak_secret_key
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
@@ -63,6 +63,8 @@ def create_app(
 ) -> Litestar:
     """Build the back office's ASGI app."""
     settings = settings or get_settings()
+    if problem := weak_secret_key(settings):  # `taxoffice serve` says so before starting; any other server here
+        raise RuntimeError(problem)
     configure_logging(json_lines=settings.log_json)
     engine = engine or create_engine(settings)
     config = alchemy_config(engine, session_maker)

@@ -3,16 +3,21 @@
 import asyncio
 import datetime
 import secrets
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.config import get_settings
+from taxoffice.config import get_settings, masked_url, weak_secret_key
+
+if TYPE_CHECKING:
+    from taxoffice.auth.models import User
+    from taxoffice.auth.services import UserService
 
 ADMIN_PASSWORD_FILE = Path(".taxoffice-admin-password")
+_CLI_ACTOR = Principal.system("cli")
 T = TypeVar("T")
 
 
@@ -41,9 +46,11 @@ def serve(host: str, port: int, workers: int) -> None:
     from taxoffice.serving import serve as run_server  # noqa: PLC0415 - only the server needs uvicorn
 
     settings = get_settings()
+    if problem := weak_secret_key(settings):
+        raise click.ClickException(problem)
     processes = 1 if settings.is_sqlite else max(1, workers)
     click.echo(f"Back office on http://{host}:{port}  (API docs: http://{host}:{port}/schema/swagger)")
-    click.echo(f"Database: {settings.database_url}; {processes} server process(es)")
+    click.echo(f"Database: {masked_url(settings.database_url)}; {processes} server process(es)")
     if ADMIN_PASSWORD_FILE.exists():
         click.echo(f"Log in as 'admin' with the password in {ADMIN_PASSWORD_FILE} (POST /api/v1/auth/token).")
     try:
@@ -95,6 +102,41 @@ def create_user(username: str, password: str, role: str, tax_code: str | None, t
         )
     )
     click.echo(f"Created {role} {username}.")
+
+
+@users.command("disable")
+@click.option("--username", required=True)
+def disable_user(username: str) -> None:
+    """Disable a user: it can no longer log in, and its tokens stop working at once."""
+    _change_user(lambda users: users.set_active(_CLI_ACTOR, username, active=False))
+    click.echo(f"Disabled {username}.")
+
+
+@users.command("enable")
+@click.option("--username", required=True)
+def enable_user(username: str) -> None:
+    """Enable a disabled user again."""
+    _change_user(lambda users: users.set_active(_CLI_ACTOR, username, active=True))
+    click.echo(f"Enabled {username}.")
+
+
+@users.command("set-role")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--tax-code", default=None, help="The taxpayer's tax code (role taxpayer).")
+@click.option("--tax-office", default=None)
+def set_user_role(username: str, role: str, tax_code: str | None, tax_office: str | None) -> None:
+    """Give a user another role; its tokens stop working at once."""
+    _change_user(
+        lambda users: users.set_role(_CLI_ACTOR, username, Role(role), tax_code=tax_code, tax_office=tax_office)
+    )
+    click.echo(f"{username} is now {role}.")
+
+
+def _change_user(change: "Callable[[UserService], Awaitable[User]]") -> None:
+    from taxoffice.commands import change_user  # noqa: PLC0415 - keeps `--help` fast
+
+    _run(change_user(get_settings(), change))
 
 
 @users.command("ensure-admin")
@@ -172,9 +214,7 @@ def worker() -> None:
         raise click.ClickException(msg)
     from jobs.worker import run  # noqa: PLC0415 - arq only in the worker
 
-    click.echo(
-        f"Worker on {settings.redis_url.rpartition('@')[2]}, database {settings.database_url.rpartition('@')[2]}"
-    )
+    click.echo(f"Worker on {masked_url(settings.redis_url)}, database {masked_url(settings.database_url)}")
     run(settings)
 
 

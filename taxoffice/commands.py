@@ -5,6 +5,7 @@ import datetime
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,6 +55,18 @@ async def create_user(
                 tax_office=tax_office,
             )
             await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def change_user(settings: Settings, change: Callable[[UserService], Awaitable[User]]) -> User:
+    """Apply one change to a user (``UserService.set_active`` or ``set_role``) as the command line, and commit."""
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            user = await change(UserService(session, settings))
+            await session.commit()
+            return user
     finally:
         await engine.dispose()
 

@@ -5,9 +5,11 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./taxoffice.db"
 _SECRET_FILE = Path(".taxoffice-secret")
+MIN_SECRET_KEY_BYTES = 32
 
 
 def _env_int(name: str, default: int) -> int:
@@ -15,10 +17,12 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
-def _secret_key() -> str:
-    """The signing key: ``TAXOFFICE_SECRET_KEY``, else a random key kept in a local file (embedded mode)."""
+def _secret_key(database_url: str) -> str:
+    """The signing key: ``TAXOFFICE_SECRET_KEY``; in embedded mode only, else a random key kept in a local file."""
     if key := os.environ.get("TAXOFFICE_SECRET_KEY"):
         return key
+    if not database_url.startswith("sqlite"):
+        return ""  # production must be given its key (the same on every process): `weak_secret_key` refuses this
     if _SECRET_FILE.exists():
         return _SECRET_FILE.read_text(encoding="utf-8").strip()
     key = secrets.token_urlsafe(48)
@@ -42,8 +46,13 @@ class Settings:
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
     log_json: bool = False
+    # Logins: a client address backs off after its free failed attempts (1, 2, 4 … s up to the maximum); an
+    # account only after many more, and never for long (see taxoffice/auth/throttle.py and docs/security.md).
     login_free_attempts: int = 5
     login_max_delay_seconds: int = 900
+    login_account_free_attempts: int = 20
+    login_account_max_delay_seconds: int = 60
+    login_window_seconds: int = 3600
     sql_echo: bool = False
 
     @property
@@ -54,10 +63,11 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         """Read the settings from the environment."""
+        database_url = os.environ.get("TAXOFFICE_DATABASE_URL", DEFAULT_DATABASE_URL)
         return cls(
-            database_url=os.environ.get("TAXOFFICE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=database_url,
             redis_url=os.environ.get("TAXOFFICE_REDIS_URL") or None,
-            secret_key=_secret_key(),
+            secret_key=_secret_key(database_url),
             token_ttl_seconds=_env_int("TAXOFFICE_TOKEN_TTL_SECONDS", 3600),
             max_body_bytes=_env_int("TAXOFFICE_MAX_BODY_BYTES", 1_048_576),
             max_upload_bytes=_env_int("TAXOFFICE_MAX_UPLOAD_BYTES", 10_485_760),
@@ -68,6 +78,32 @@ class Settings:
             log_json=os.environ.get("TAXOFFICE_LOG_JSON", "") == "1",
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
         )
+
+
+def weak_secret_key(settings: Settings) -> str | None:
+    """Why the token-signing key is unfit for production (PostgreSQL), or ``None`` when it will do.
+
+    Tokens signed with a guessable key can be forged: the key must be given, and at least ``MIN_SECRET_KEY_BYTES``.
+    """
+    if settings.is_sqlite:
+        return None
+    if not settings.secret_key:
+        return "TAXOFFICE_SECRET_KEY is not set: give every server process the same random key of 32 bytes or more."
+    if len(settings.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+        return (
+            f"TAXOFFICE_SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes: use a random key at least that long."
+        )
+    return None
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit for a log line."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 metadata = orm_registry.metadata
+# How long a SQLite transaction waits for the write lock before "database is locked" (embedded mode).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class Base(CommonTableAttributes, AdvancedDeclarativeBase):
@@ -53,7 +55,15 @@ def code_string(length: int) -> String:
 
 
 def _sqlite_listeners(engine: AsyncEngine) -> None:
-    """SQLAlchemy's documented pair for SAVEPOINT-correct SQLite, plus sane pragmas."""
+    """SQLAlchemy's documented pair for SAVEPOINT-correct SQLite, plus pragmas, with writers that queue.
+
+    Every transaction starts with ``BEGIN IMMEDIATE``: it takes SQLite's write lock at once, waiting for it up to the
+    busy timeout. A plain (deferred) ``BEGIN`` reads first and asks for the lock at its first write; in WAL mode a
+    transaction whose snapshot is older than another's commit then fails at once with "database is locked"
+    (SQLITE_BUSY_SNAPSHOT), busy timeout or not, because waiting cannot help it. So one transaction writes at a time
+    and the others wait their turn; readers outside a transaction (WAL) are not held up. PostgreSQL is the path for
+    many concurrent writers.
+    """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:  # noqa: ANN401 - the driver's connection
@@ -62,12 +72,12 @@ def _sqlite_listeners(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _json_dumps(value: object) -> str:

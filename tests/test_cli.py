@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import free_port
+
 CLI = [sys.executable, "-m", "taxoffice.cli"]
 
 
@@ -94,3 +96,63 @@ def test_reports_to_files(tmp_path: Path) -> None:
     wrong = _run(tmp_path, "report", "collections", "--group-by", "colour", "-o", "x.csv")
     assert wrong.returncode != 0
     assert "Unknown grouping 'colour'" in wrong.stderr
+
+
+@pytest.mark.embedded
+def test_users_disable_enable_and_set_role(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    weak = _run(tmp_path, "users", "create", "--username", "an", "--password", "aaaaaaaaaa", "--role", "admin")
+    assert weak.returncode != 0
+    assert "too weak" in weak.stderr
+    created = _run(tmp_path, "users", "create", "--username", "an", "--password", "long-enough-pw", "--role", "officer")
+    assert created.returncode == 0, created.stderr
+    disabled = _run(tmp_path, "users", "disable", "--username", "an")
+    assert disabled.returncode == 0, disabled.stderr
+    assert disabled.stdout.strip() == "Disabled an."
+    assert _run(tmp_path, "users", "enable", "--username", "an").stdout.strip() == "Enabled an."
+    promoted = _run(tmp_path, "users", "set-role", "--username", "an", "--role", "manager")
+    assert promoted.stdout.strip() == "an is now manager."
+    no_code = _run(tmp_path, "users", "set-role", "--username", "an", "--role", "taxpayer")
+    assert no_code.returncode != 0
+    assert "tax code" in no_code.stderr
+    unknown = _run(tmp_path, "users", "disable", "--username", "nobody")
+    assert unknown.returncode != 0
+    assert "No user 'nobody'" in unknown.stderr
+
+
+PG_URL = "postgresql+asyncpg://office:pw-must-not-show@127.0.0.1:1/taxoffice"
+
+
+@pytest.mark.parametrize("key", [None, "x", "k" * 31])
+def test_serve_on_postgres_refuses_a_weak_secret_key(tmp_path: Path, key: str | None) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TAXOFFICE_SECRET_KEY"}
+    env["TAXOFFICE_DATABASE_URL"] = PG_URL
+    if key is not None:
+        env["TAXOFFICE_SECRET_KEY"] = key
+    refused = subprocess.run(
+        [*CLI, "serve", "--port", "1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert refused.returncode != 0
+    assert "TAXOFFICE_SECRET_KEY" in refused.stderr
+    assert "pw-must-not-show" not in refused.stdout + refused.stderr
+
+
+def test_serve_never_prints_the_database_password(tmp_path: Path) -> None:
+    env = {**os.environ, "TAXOFFICE_DATABASE_URL": PG_URL, "TAXOFFICE_SECRET_KEY": "k" * 48}
+    env.pop("TAXOFFICE_REDIS_URL", None)
+    port = str(free_port())
+    with subprocess.Popen(
+        [*CLI, "serve", "--port", port],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as server:
+        try:
+            output, _ = server.communicate(timeout=8)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            output, _ = server.communicate(timeout=30)
+    assert "office:***@127.0.0.1:1/taxoffice" in output
+    assert "pw-must-not-show" not in output

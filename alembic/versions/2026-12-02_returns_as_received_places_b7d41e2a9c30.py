@@ -2,7 +2,7 @@
 tells several originals of one period apart
 
 Revision ID: b7d41e2a9c30
-Revises: 8f3a61c2d9e4
+Revises: 9c4d2e71b5f3
 Create Date: 2026-12-02 06:30:00+00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from taxoffice.db import JsonB
 
 revision: str = "b7d41e2a9c30"
-down_revision: str | None = "8f3a61c2d9e4"
+down_revision: str | None = "9c4d2e71b5f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

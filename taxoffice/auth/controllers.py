@@ -3,17 +3,22 @@
 import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from taxoffice.auth.guards import ADMINS
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.auth.schemas import Credentials, Me, PasswordChange, TokenResponse, UserCreate, UserRead
+from taxoffice.auth.schemas import Credentials, Me, PasswordChange, RoleChange, TokenResponse, UserCreate, UserRead
 from taxoffice.auth.services import UserService, principal_of
 from taxoffice.auth.tokens import issue_token
 from taxoffice.config import Settings
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server sees it (behind a proxy: as the proxy reports it, see docs/security.md)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _user_read(user: User) -> UserRead:
@@ -41,10 +46,11 @@ class AuthController(Controller):
         data: JSONBody[Credentials],
         users: NamedDependency[UserService],
         settings: NamedDependency[Settings],
+        now: NamedDependency[datetime.datetime],
     ) -> TokenResponse:
         """Exchange a username and password for a bearer token."""
-        user = await users.authenticate(data.username, data.password, datetime.datetime.now(datetime.UTC))
-        token = issue_token(request.app.state.jwt_auth, principal_of(user))
+        user = await users.authenticate(data.username, data.password, now, client_address(request))
+        token = issue_token(request.app.state.jwt_auth, principal_of(user), user.token_version)
         return TokenResponse(
             access_token=token,
             token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
@@ -64,12 +70,15 @@ class AuthController(Controller):
 
     @post("/password", operation_id="changePassword", status_code=204)
     async def change_password(
-        self, data: JSONBody[PasswordChange], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[PasswordChange],
+        users: NamedDependency[UserService],
+        actor: NamedDependency[Principal],
+        now: NamedDependency[datetime.datetime],
     ) -> None:
         """Change one's own password (required after a first login with a one-time password)."""
-        await users.change_password(
-            actor, data.current_password, data.new_password, datetime.datetime.now(datetime.UTC)
-        )
+        await users.change_password(actor, data.current_password, data.new_password, now, client_address(request))
 
 
 class UserController(Controller):
@@ -101,6 +110,32 @@ class UserController(Controller):
     ) -> list[UserRead]:
         """Users, newest first."""
         return [_user_read(u) for u in await users.list_users(role)]
+
+    @post("/{username:str}/disable", operation_id="disableUser", status_code=200)
+    async def disable(
+        self, username: FromPath[str], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+    ) -> UserRead:
+        """Disable a user: it can no longer log in, and its tokens stop working at once."""
+        return _user_read(await users.set_active(actor, username, active=False))
+
+    @post("/{username:str}/enable", operation_id="enableUser", status_code=200)
+    async def enable(
+        self, username: FromPath[str], users: NamedDependency[UserService], actor: NamedDependency[Principal]
+    ) -> UserRead:
+        """Enable a disabled user again (it logs in anew)."""
+        return _user_read(await users.set_active(actor, username, active=True))
+
+    @put("/{username:str}/role", operation_id="setUserRole")
+    async def set_role(
+        self,
+        username: FromPath[str],
+        data: JSONBody[RoleChange],
+        users: NamedDependency[UserService],
+        actor: NamedDependency[Principal],
+    ) -> UserRead:
+        """Give a user another role; its tokens stop working at once."""
+        user = await users.set_role(actor, username, data.role, tax_code=data.tax_code, tax_office=data.tax_office)
+        return _user_read(user)
 
 
 ROUTES = [AuthController, UserController]

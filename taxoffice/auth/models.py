@@ -7,7 +7,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taxoffice.db import JsonB, Model, code_string
+from taxoffice.db import Base, JsonB, Model, code_string
 
 
 class User(Model):
@@ -23,8 +23,25 @@ class User(Model):
     full_name: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # Carried in every token and compared on every request: bumped on a password change, a disable or a role change,
+    # it makes the tokens issued before worthless at once.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class LoginThrottle(Base):
+    """Login attempts not (yet) followed by a success, per client address and per account name.
+
+    An attempt is counted *before* its password is checked, by one atomic statement, so concurrent guesses cannot
+    all slip through while the count still looks low.
+    """
+
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_attempt_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    blocked_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class AuditEvent(Model):

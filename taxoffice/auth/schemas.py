@@ -44,6 +44,14 @@ class UserCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     full_name: str | None = None
 
 
+class RoleChange(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Another role for a user (admins); a taxpayer needs its tax code."""
+
+    role: Role
+    tax_code: str | None = None
+    tax_office: str | None = None
+
+
 class UserRead(Struct, kw_only=True):
     """A user, without secrets."""
 

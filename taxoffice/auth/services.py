@@ -1,20 +1,26 @@
-"""Users: creation, login with slow-down after failures, password changes."""
+"""Users: creation, login (throttled by ``throttle``), password changes, disabling and roles."""
 
 import datetime
-import math
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.auth import audit
+from taxoffice.auth import audit, throttle
 from taxoffice.auth.models import User
-from taxoffice.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from taxoffice.auth.password_policy import password_problems
+from taxoffice.auth.passwords import DUMMY_HASH, hash_in_thread, verify_in_thread
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
-from taxoffice.errors import AuthenticationError, ConflictError, FieldError, TooManyAttemptsError, ValidationFailedError
+from taxoffice.errors import (
+    AuthenticationError,
+    ConflictError,
+    FieldError,
+    ResourceNotFoundError,
+    ValidationFailedError,
+)
 
-MIN_PASSWORD_LENGTH = 10
+_WRONG = "Wrong username or password."
 
 
 def principal_of(user: User) -> Principal:
@@ -33,18 +39,16 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def login_delay(failed: int, free_attempts: int, max_delay: int) -> int:
-    """Seconds a user must wait after ``failed`` consecutive failures: 0, then 1, 2, 4 … up to ``max_delay``."""
-    if failed < free_attempts:
-        return 0
-    return int(min(2 ** (failed - free_attempts), max_delay))
+def _check_password_rules(password: str, username: str, field: str = "password") -> None:
+    if problems := password_problems(password, username, field=field):
+        raise ValidationFailedError("The password is too weak.", errors=problems)
 
 
-def _check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def _check_role_needs(role: Role, tax_code: str | None) -> None:
+    if role is Role.TAXPAYER and not tax_code:
         raise ValidationFailedError(
-            "The password is too short.",
-            errors=[FieldError("password", "password.too_short", f"At least {MIN_PASSWORD_LENGTH} characters.")],
+            "A taxpayer user needs the tax code it acts for.",
+            errors=[FieldError("tax_code", "required", "Required for the taxpayer role.")],
         )
 
 
@@ -68,18 +72,14 @@ class UserService:
         must_change_password: bool = False,
     ) -> User:
         """Create a user; the username must be new."""
-        _check_password_rules(password)
-        if role is Role.TAXPAYER and not tax_code:
-            raise ValidationFailedError(
-                "A taxpayer user needs the tax code it acts for.",
-                errors=[FieldError("tax_code", "required", "Required for the taxpayer role.")],
-            )
+        _check_password_rules(password, username)
+        _check_role_needs(role, tax_code)
         exists = await self.session.scalar(select(User.id).where(User.username == username))
         if exists is not None:
             raise ConflictError(f"The username {username!r} is taken.")
         user = User(
             username=username,
-            password_hash=hash_password(password, self.settings.password_hash),
+            password_hash=await hash_in_thread(password, self.settings.password_hash),
             role=role.value,
             tax_code=tax_code,
             tax_office=tax_office,
@@ -93,42 +93,76 @@ class UserService:
         )
         return user
 
-    async def authenticate(self, username: str, password: str, now: datetime.datetime) -> User:
-        """The user with these credentials; failures are counted and slow the next attempts down."""
+    async def authenticate(self, username: str, password: str, now: datetime.datetime, address: str) -> User:
+        """The user with these credentials, from client ``address``; attempts are throttled (``throttle``)."""
+        await throttle.admit(self.session, self.settings, username=username, address=address, now=now)
         user = await self.session.scalar(select(User).where(User.username == username))
+        # The attempt counts even though the request may fail; and no lock is held while the hash is checked.
+        await self.session.commit()
         if user is None or not user.is_active:
-            verify_password(DUMMY_HASH, password)
-            msg = "Wrong username or password."
-            raise AuthenticationError(msg)
-        delay = login_delay(
-            user.failed_logins, self.settings.login_free_attempts, self.settings.login_max_delay_seconds
-        )
-        if delay and user.last_failed_at is not None:
-            retry_at = user.last_failed_at + datetime.timedelta(seconds=delay)
-            if now < retry_at:
-                wait = max(1, math.ceil((retry_at - now).total_seconds()))
-                msg = f"Too many failed logins: try again in {wait} s."
-                raise TooManyAttemptsError(msg, headers={"Retry-After": str(wait)})
-        if not verify_password(user.password_hash, password):
-            await self.session.execute(
-                update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1, last_failed_at=now)
-            )
-            # The failure must count even though the request fails.
-            await self.session.commit()
-            msg = "Wrong username or password."
-            raise AuthenticationError(msg)
-        if user.failed_logins:
-            user.failed_logins = 0
-            user.last_failed_at = None
+            await verify_in_thread(DUMMY_HASH, password)  # the same time as a wrong password
+            raise AuthenticationError(_WRONG)
+        if not await verify_in_thread(user.password_hash, password):
+            raise AuthenticationError(_WRONG)
+        await throttle.forgive(self.session, self.settings, username=username, address=address)
         return user
 
-    async def change_password(self, actor: Principal, current: str, new: str, now: datetime.datetime) -> None:
-        """Change the actor's own password."""
-        user = await self.authenticate(actor.username, current, now)
-        _check_password_rules(new)
-        user.password_hash = hash_password(new, self.settings.password_hash)
+    async def change_password(
+        self, actor: Principal, current: str, new: str, now: datetime.datetime, address: str
+    ) -> None:
+        """Change the actor's own password (the current one is checked, and throttled, as at login)."""
+        user = await self.authenticate(actor.username, current, now, address)
+        _check_password_rules(new, user.username, "new_password")
+        user.password_hash = await hash_in_thread(new, self.settings.password_hash)
         user.must_change_password = False
+        user.token_version += 1  # tokens issued before the change stop working
         await audit.record(self.session, actor, "user.password", "user", user.id)
+
+    async def set_active(self, actor: Principal, username: str, *, active: bool) -> User:
+        """Disable a user (its tokens stop working at once) or enable it again."""
+        user = await self._get(username)
+        if not active:
+            await self._keep_an_admin(actor, user)
+        user.is_active = active
+        user.token_version += 1
+        await audit.record(self.session, actor, "user.enable" if active else "user.disable", "user", user.id)
+        return user
+
+    async def set_role(
+        self, actor: Principal, username: str, role: Role, *, tax_code: str | None = None, tax_office: str | None = None
+    ) -> User:
+        """Give a user another role (its tokens stop working at once); a taxpayer needs its tax code."""
+        user = await self._get(username)
+        tax_code = tax_code or (user.tax_code if role is Role.TAXPAYER else None)
+        _check_role_needs(role, tax_code)
+        if role is not Role.ADMIN:
+            await self._keep_an_admin(actor, user)
+        before = user.role
+        user.role, user.tax_code = role.value, tax_code
+        user.tax_office = tax_office or user.tax_office
+        user.token_version += 1
+        await audit.record(self.session, actor, "user.role", "user", user.id, {"from": before, "to": role.value})
+        return user
+
+    async def _get(self, username: str) -> User:
+        user = await self.session.scalar(select(User).where(User.username == username).with_for_update())
+        if user is None:
+            raise ResourceNotFoundError(f"No user {username!r}.")
+        return user
+
+    async def _keep_an_admin(self, actor: Principal, user: User) -> None:
+        """Refuse to take away one's own admin rights, or the last active admin's."""
+        if user.role != Role.ADMIN.value or not user.is_active:
+            return
+        if actor.user_id == user.id:
+            raise ConflictError("An admin cannot disable or demote itself: another admin must.")
+        others = await self.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.is_active, User.id != user.id)
+        )
+        if not others:
+            raise ConflictError("This is the last active admin.")
 
     async def list_users(self, role: Role | None = None, limit: int = 100) -> list[User]:
         """Users, newest first."""

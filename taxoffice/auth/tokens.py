@@ -1,4 +1,4 @@
-"""Bearer tokens (JWT): the claims carry the principal, so no request needs a database read to know its user."""
+"""Bearer tokens (JWT): signed claims naming a user and its token version, checked on every request."""
 
 import datetime
 import time
@@ -6,8 +6,12 @@ from collections.abc import Sequence
 from typing import Any, Self
 
 from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
 from litestar.security.jwt import JWTAuth, Token
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 
@@ -58,19 +62,42 @@ class RememberedToken(Token):
         return token
 
 
-async def principal_from_token(token: Token, _connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    """The principal named by a valid token."""
-    extras = token.extras
+# What a user who must change a one-time password may still reach with its token.
+PASSWORD_CHANGE_PATHS = frozenset({"/api/v1/auth/password", "/api/v1/auth/me"})
+CURRENT_STATE = select(
+    User.username,
+    User.role,
+    User.tax_code,
+    User.tax_office,
+    User.is_active,
+    User.token_version,
+    User.must_change_password,
+)
+
+
+async def principal_from_token(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    """The principal of a valid token, as the user is *now*: ``None`` (401) once disabled or the version moved on.
+
+    One primary-key read per request, in the request's own session (the handler's ``db_session`` is the same one).
+    """
     try:
-        role = Role(extras["role"])
-    except (KeyError, ValueError):
+        user_id, version = int(token.sub), int(token.extras["ver"])
+    except (KeyError, TypeError, ValueError):
         return None
+    state = connection.app.state
+    session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
+    user = (await session.execute(CURRENT_STATE.where(User.id == user_id))).one_or_none()
+    if user is None or not user.is_active or user.token_version != version:
+        return None
+    if user.must_change_password and connection.scope["path"] not in PASSWORD_CHANGE_PATHS:
+        msg = "Change the one-time password first: POST /api/v1/auth/password."
+        raise PermissionDeniedException(msg)
     return Principal(
-        user_id=int(token.sub),
-        username=str(extras.get("username", "")),
-        role=role,
-        tax_code=extras.get("tax_code"),
-        tax_office=extras.get("tax_office"),
+        user_id=user_id,
+        username=user.username,
+        role=Role(user.role),
+        tax_code=user.tax_code,
+        tax_office=user.tax_office,
     )
 
 
@@ -86,11 +113,12 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
     )
 
 
-def issue_token(jwt_auth: JWTAuth[Principal, Token], principal: Principal) -> str:
-    """A signed token for ``principal``."""
+def issue_token(jwt_auth: JWTAuth[Principal, Token], principal: Principal, version: int) -> str:
+    """A signed token for ``principal`` at the user's ``version`` (``User.token_version``)."""
     return jwt_auth.create_token(
         identifier=str(principal.user_id),
         token_extras={
+            "ver": version,
             "username": principal.username,
             "role": principal.role.value if principal.role else None,
             "tax_code": principal.tax_code,

@@ -34,7 +34,9 @@ async def officer(
         tax_office=office,
     )
     await session.commit()
-    return user.id, {"Authorization": f"Bearer {issue_token(app.state.jwt_auth, principal_of(user))}"}
+    return user.id, {
+        "Authorization": f"Bearer {issue_token(app.state.jwt_auth, principal_of(user), user.token_version)}"
+    }
 
 
 async def taxpayer(session: AsyncSession, name: str, office: str = "HNI", status: str = "00") -> Taxpayer:

@@ -56,6 +56,17 @@ async def test_apply_follow_and_approve(client: httpx.AsyncClient, login: Login,
     )
     assert token.status_code == 200, token.text
     assert token.json()["must_change_password"] is True
+    first = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    # That token is only good for changing the password; the new password's token reaches the taxpayer's record.
+    assert (await client.get(f"/api/v1/taxpayers/{result['tax_code']}", headers=first)).status_code == 403
+    new = "my-own-secret-phrase-2026"
+    changed = await client.post(
+        "/api/v1/auth/password",
+        json={"current_password": result["initial_password"], "new_password": new},
+        headers=first,
+    )
+    assert changed.status_code == 204, changed.text
+    token = await client.post("/api/v1/auth/token", json={"username": result["username"], "password": new})
     me = {"Authorization": f"Bearer {token.json()['access_token']}"}
     own = await client.get(f"/api/v1/taxpayers/{result['tax_code']}", headers=me)
     assert own.status_code == 200

@@ -36,5 +36,5 @@ class Login:
             tax_office=tax_office,
         )
         await self.session.commit()
-        token = issue_token(self.app.state.jwt_auth, principal_of(user))
+        token = issue_token(self.app.state.jwt_auth, principal_of(user), user.token_version)
         return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,148 @@
+"""Login throttling that holds under concurrency: per client address first, then per account name.
+
+Each login attempt is counted *before* its password is checked, by one ``INSERT … ON CONFLICT DO UPDATE …
+RETURNING`` whose ``WHERE`` refuses the attempt while its key is backing off. The row stays locked until the
+attempt's transaction commits, so concurrent guesses queue on it and each sees the count the previous one left: no
+more than the allowed number are ever checked, however many arrive at once.
+
+The address is checked first and backs off sooner and longer; an account backs off only after many more failures,
+and never for long. A single address guessing at an account is thus stopped long before the account is, and the
+real user, from another address, still logs in.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.auth.models import LoginThrottle
+from taxoffice.config import Settings
+from taxoffice.db import dialect_insert
+from taxoffice.errors import TooManyAttemptsError
+
+# The longest exponent of the back-off: 2**30 s is far above any configured maximum.
+_MAX_EXPONENT = 30
+
+
+class Scope(StrEnum):
+    """What a counter counts attempts of."""
+
+    ADDRESS = "address"
+    ACCOUNT = "account"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How a counter backs off: ``free`` attempts, then 1, 2, 4 … seconds up to ``max_delay``.
+
+    A counter untouched for ``window`` seconds starts again from nothing.
+    """
+
+    free: int
+    max_delay: int
+    window: int
+
+
+def backoff(attempts: int, limit: Limit) -> int:
+    """Seconds to wait after the ``attempts``-th counted attempt: 0 before ``free``, then 1, 2, 4 … ``max_delay``."""
+    if attempts < limit.free:
+        return 0
+    delay: int = 2 ** min(attempts - limit.free, _MAX_EXPONENT)
+    return min(delay, limit.max_delay)
+
+
+def limits(settings: Settings) -> dict[Scope, Limit]:
+    """The configured limits of both counters."""
+    return {
+        Scope.ADDRESS: Limit(
+            settings.login_free_attempts, settings.login_max_delay_seconds, settings.login_window_seconds
+        ),
+        Scope.ACCOUNT: Limit(
+            settings.login_account_free_attempts,
+            settings.login_account_max_delay_seconds,
+            settings.login_window_seconds,
+        ),
+    }
+
+
+def _key(scope: Scope, value: str) -> tuple[Scope, str]:
+    return scope, value[:80].casefold() if scope is Scope.ACCOUNT else value[:80]
+
+
+async def _claim(session: AsyncSession, scope: Scope, value: str, now: datetime.datetime, limit: Limit) -> int | None:
+    """Count one attempt; the attempt's number, or ``None`` when the key is backing off (nothing counted)."""
+    scope, key = _key(scope, value)
+    row = LoginThrottle.__table__.c
+    stale = now - datetime.timedelta(seconds=limit.window)
+    statement = (
+        dialect_insert(session)(LoginThrottle)
+        .values(scope=scope.value, key=key, attempts=1, last_attempt_at=now, blocked_until=None)
+        .on_conflict_do_update(
+            index_elements=[row.scope, row.key],
+            set_={
+                "attempts": case((row.last_attempt_at < stale, 1), else_=row.attempts + 1),
+                "last_attempt_at": now,
+            },
+            where=or_(row.blocked_until.is_(None), row.blocked_until <= now),
+        )
+        .returning(row.attempts)
+    )
+    attempts: int | None = await session.scalar(statement)
+    if attempts is None:
+        return None
+    # Still under the row lock the statement above took: the next attempt must wait this long.
+    if delay := backoff(attempts, limit):
+        await session.execute(
+            update(LoginThrottle)
+            .where(row.scope == scope.value, row.key == key)
+            .values(blocked_until=now + datetime.timedelta(seconds=delay))
+        )
+    return attempts
+
+
+async def _refusal(session: AsyncSession, scope: Scope, value: str, now: datetime.datetime) -> TooManyAttemptsError:
+    scope, key = _key(scope, value)
+    until = await session.scalar(
+        select(LoginThrottle.blocked_until).where(LoginThrottle.scope == scope.value, LoginThrottle.key == key)
+    )
+    wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
+    whom = "from this address" if scope is Scope.ADDRESS else "for this account"
+    return TooManyAttemptsError(
+        f"Too many failed logins {whom}: try again in {wait} s.", headers={"Retry-After": str(wait)}
+    )
+
+
+async def admit(
+    session: AsyncSession, settings: Settings, *, username: str, address: str, now: datetime.datetime
+) -> None:
+    """Count a login attempt against the address, then the account; raise when either is backing off.
+
+    A refused attempt counts nowhere. The caller commits the counts before checking the password.
+    """
+    configured = limits(settings)
+    if await _claim(session, Scope.ADDRESS, address, now, configured[Scope.ADDRESS]) is None:
+        raise await _refusal(session, Scope.ADDRESS, address, now)
+    if await _claim(session, Scope.ACCOUNT, username, now, configured[Scope.ACCOUNT]) is None:
+        refusal = await _refusal(session, Scope.ACCOUNT, username, now)
+        await session.rollback()  # the address's count too: this attempt was never checked
+        raise refusal
+
+
+async def forgive(session: AsyncSession, settings: Settings, *, username: str, address: str) -> None:
+    """After a successful login: the account starts afresh, and the address gets its attempt back."""
+    free = settings.login_free_attempts
+    scope, key = _key(Scope.ADDRESS, address)
+    row = LoginThrottle.__table__.c
+    await session.execute(
+        update(LoginThrottle)
+        .where(row.scope == scope.value, row.key == key, row.attempts > 0)
+        .values(
+            attempts=row.attempts - 1,
+            blocked_until=case((row.attempts - 1 < free, None), else_=row.blocked_until),
+        )
+    )
+    scope, key = _key(Scope.ACCOUNT, username)
+    await session.execute(delete(LoginThrottle).where(row.scope == scope.value, row.key == key))
