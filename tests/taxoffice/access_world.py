@@ -33,7 +33,7 @@ class World:
 
 
 async def _taxpayer(session: AsyncSession, id_number: str, office: str) -> str:
-    actor = Principal(user_id=None, username="tests", role=Role.OFFICER)
+    actor = Principal(user_id=None, username="tests", role=Role.OFFICER, tax_office=office)
     data = TaxpayerCreate(
         kind=TaxpayerKind.ENTERPRISE,
         name="Công ty Ma Trận",

@@ -90,35 +90,6 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/schema/{path:str}"): "404 404 404 404 404 404 404 404 404",
 }
 
-# Holes being closed elsewhere: the secure status is written above; these cells fail until then (strict).
-HOLES: dict[tuple[str, str, str], str] = {
-    (
-        "POST",
-        "/api/v1/payments/{payment_id:int}/reversal",
-        "bank2",
-    ): "a bank reverses another bank's payment (authorisation fix in progress)",
-    (
-        "POST",
-        "/api/v1/registrations/{number:str}/decision",
-        "off2",
-    ): "an officer decides another office's registration (authorisation fix in progress)",
-    (
-        "PATCH",
-        "/api/v1/taxpayers/{tax_code:str}",
-        "off2",
-    ): "an officer edits another office's taxpayer (authorisation fix in progress)",
-    (
-        "PATCH",
-        "/api/v1/taxpayers/{tax_code:str}",
-        "manager",
-    ): "a manager PATCHes a taxpayer record (authorisation fix in progress)",
-    (
-        "POST",
-        "/api/v1/taxpayers/{tax_code:str}/status",
-        "off2",
-    ): "an officer moves another office's taxpayer's status (authorisation fix in progress)",
-}
-
 BODIES: dict[Cell, Any] = {
     ("POST", "/api/v1/auth/token"): {"username": "matrix.nobody", "password": "not-the-password"},
     ("PATCH", "/api/v1/taxpayers/{tax_code:str}"): {"phone": "0912345678"},
@@ -160,12 +131,7 @@ def _cases() -> list[Any]:
     cases = []
     for (method, path), statuses in EXPECTED.items():
         for principal, status in zip(PRINCIPALS, statuses.split(), strict=True):
-            marks = []
-            if reason := HOLES.get((method, path, principal)):
-                marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            cases.append(
-                pytest.param(method, path, principal, int(status), id=f"{method} {path} {principal}", marks=marks)
-            )
+            cases.append(pytest.param(method, path, principal, int(status), id=f"{method} {path} {principal}"))
     return cases
 
 
