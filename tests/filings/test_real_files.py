@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import forms
 from filings.forms import Severity, assess
-from filings.htkk import parse_htkk
+from filings.htkk import HtkkReturn, parse_htkk
 from filings.parameters import return_parameters
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
@@ -95,6 +95,14 @@ async def _registered(session: AsyncSession, tax_code: str, name: str) -> Taxpay
     return taxpayer
 
 
+async def _filer_of(name: str, session: AsyncSession, login: Login) -> tuple[bytes, HtkkReturn, dict[str, str]]:
+    """A real file, what it declares, and its company's login (the company registered under the file's code)."""
+    data = (REAL / name).read_bytes()
+    document = parse_htkk(data)
+    filer = await _registered(session, document.tax_code, document.taxpayer_name)
+    return data, document, await login(Role.TAXPAYER, tax_code=filer.tax_code)
+
+
 @pytest.fixture
 def files_clock(clock: Clock) -> Clock:
     clock.set(2026, 11, 30)
@@ -139,10 +147,7 @@ async def test_a_company_files_its_quarters_in_order(
 async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
 ) -> None:
-    data = (REAL / "01GTGT_tt26_M_credit_1.xml").read_bytes()
-    document = parse_htkk(data)
-    filer = await _registered(session, document.tax_code, document.taxpayer_name)
-    me = await login(Role.TAXPAYER, tax_code=filer.tax_code)
+    data, _, me = await _filer_of("01GTGT_tt26_M_credit_1.xml", session, login)
     moved = _period_moved(data, "01/2021", "07/2024")
     response = await _file(client, me, moved)
     assert response.status_code == 201
@@ -161,10 +166,7 @@ async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
 async def test_a_financial_statement_is_not_a_return(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
 ) -> None:
-    data = (REAL / "BCTC_tt200_Y_1.xml").read_bytes()
-    document = parse_htkk(data)
-    filer = await _registered(session, document.tax_code, document.taxpayer_name)
-    me = await login(Role.TAXPAYER, tax_code=filer.tax_code)
+    data, document, me = await _filer_of("BCTC_tt200_Y_1.xml", session, login)
     response = await _file(client, me, data)
     assert response.status_code == 422
     problem = response.json()
