@@ -7,20 +7,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import forms
 from filings.forms import Severity, assess
-from filings.htkk import HtkkReturn, parse_htkk
+from filings.htkk import parse_htkk
 from filings.parameters import return_parameters
-from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
-from tests.registry.helpers import register_enterprise
+from tests.filings.real_files import REAL, file_return, filer_of, registered
 from tests.support.clock import Clock
 from tests.support.users import Login
 
-REAL = Path(__file__).parent.parent / "fixtures" / "htkk" / "real"
 FILES = sorted(REAL.glob("*.xml"))
 # Documents the office does not take as tax returns: financial statements (HTKK codes 683, 402).
 NOT_RETURNS = {p.name for p in FILES if p.name.startswith("BCTC_")}
@@ -86,34 +83,10 @@ def _period_moved(data: bytes, old: str, new: str) -> bytes:
     )
 
 
-async def _registered(session: AsyncSession, tax_code: str, name: str) -> Taxpayer:
-    """The company of a file, on the register under its own tax code (registered long ago, as real ones are)."""
-    taxpayer = await register_enterprise(session, f"9{tax_code[1:10]}", name)
-    await session.execute(update(Taxpayer).where(Taxpayer.id == taxpayer.id).values(tax_code=tax_code))
-    await session.commit()
-    await session.refresh(taxpayer)
-    return taxpayer
-
-
-async def _filer_of(name: str, session: AsyncSession, login: Login) -> tuple[bytes, HtkkReturn, dict[str, str]]:
-    """A real file, what it declares, and its company's login (the company registered under the file's code)."""
-    data = (REAL / name).read_bytes()
-    document = parse_htkk(data)
-    filer = await _registered(session, document.tax_code, document.taxpayer_name)
-    return data, document, await login(Role.TAXPAYER, tax_code=filer.tax_code)
-
-
 @pytest.fixture
 def files_clock(clock: Clock) -> Clock:
     clock.set(2026, 11, 30)
     return clock
-
-
-async def _file(client: httpx.AsyncClient, me: dict[str, str], data: bytes, *, upload: bool = False) -> httpx.Response:
-    if upload:
-        files = {"file": ("tokhai.xml", data, "application/octet-stream")}
-        return await client.post("/api/v1/returns", files=files, headers=me)
-    return await client.post("/api/v1/returns", content=data, headers={**me, "content-type": "application/xml"})
 
 
 async def test_a_company_files_its_quarters_in_order(
@@ -127,11 +100,11 @@ async def test_a_company_files_its_quarters_in_order(
         "01GTGT_tt80_Q_credit_3.xml",
     ]
     first = parse_htkk((REAL / names[0]).read_bytes())
-    filer = await _registered(session, first.tax_code, first.taxpayer_name)
+    filer = await registered(session, first.tax_code, first.taxpayer_name)
     me = await login(Role.TAXPAYER, tax_code=filer.tax_code)
     for index, name in enumerate(names):
         data = (REAL / name).read_bytes()
-        response = await _file(client, me, data, upload=index % 2 == 1)
+        response = await file_return(client, me, data, upload=index % 2 == 1)
         receipt = response.json()
         assert response.status_code == 201, receipt
         assert receipt["status"] == "accepted", (name, receipt["errors"])
@@ -147,9 +120,9 @@ async def test_a_company_files_its_quarters_in_order(
 async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
 ) -> None:
-    data, _, me = await _filer_of("01GTGT_tt26_M_credit_1.xml", session, login)
+    data, _, me = await filer_of("01GTGT_tt26_M_credit_1.xml", session, login)
     moved = _period_moved(data, "01/2021", "07/2024")
-    response = await _file(client, me, moved)
+    response = await file_return(client, me, moved)
     assert response.status_code == 201
     receipt = response.json()
     assert receipt["status"] == "rejected"
@@ -158,7 +131,7 @@ async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
     assert "Thông tư 80/2021" in rule["message_en"]
     assert "(code 842)" in rule["message_en"]
     # The same file for its own period, January 2021, is accepted on Circular 26's form.
-    accepted = (await _file(client, me, data)).json()
+    accepted = (await file_return(client, me, data)).json()
     assert accepted["status"] == "accepted", accepted["errors"]
     assert accepted["form"] == "01/GTGT"
 
@@ -166,8 +139,8 @@ async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
 async def test_a_financial_statement_is_not_a_return(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
 ) -> None:
-    data, document, me = await _filer_of("BCTC_tt200_Y_1.xml", session, login)
-    response = await _file(client, me, data)
+    data, document, me = await filer_of("BCTC_tt200_Y_1.xml", session, login)
+    response = await file_return(client, me, data)
     assert response.status_code == 422
     problem = response.json()
     assert "no form '402'" in problem["detail"]
