@@ -77,6 +77,8 @@ class Settings:
             password_hash=os.environ.get("TAXOFFICE_PASSWORD_HASH", "standard"),
             log_json=os.environ.get("TAXOFFICE_LOG_JSON", "") == "1",
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
+            login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
+            login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
         )
 
 
