@@ -6,6 +6,7 @@ from taxoffice.config import Settings
 
 
 def test_login_allowances_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAXOFFICE_SECRET_KEY", "k" * 48)  # no key file written in the working folder
     monkeypatch.delenv("TAXOFFICE_LOGIN_FREE_ATTEMPTS", raising=False)
     monkeypatch.delenv("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", raising=False)
     defaults = Settings.from_env()
