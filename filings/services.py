@@ -7,7 +7,7 @@ import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import forms, receipts
 from filings.errors import (
@@ -45,6 +45,7 @@ from taxoffice.accounts.posting import charge_arrays
 from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge, charge_rows
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
+from taxoffice.db import owns_idle_connection
 from taxoffice.errors import ResourceNotFoundError
 from taxoffice.workdays.services import CalendarService
 
@@ -363,8 +364,7 @@ class FilingService(ReturnQueries):
         a supplementary return's decision (two statements) runs in a transaction again. A session joined to an
         outer transaction (a caller's, or a test's) keeps it.
         """
-        bind = self.session.bind
-        if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not self.session.in_transaction():
+        if owns_idle_connection(self.session):
             await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     async def validate(

@@ -1,13 +1,13 @@
 """Engine, sessions and the base model, the same for SQLite (embedded) and PostgreSQL (production)."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
 from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
-from sqlalchemy import JSON, Connection, String, event
+from sqlalchemy import JSON, Connection, Executable, Row, String, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -125,3 +125,29 @@ def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     if session.get_bind().dialect.name == "postgresql":
         return pg_insert
     return sqlite_insert
+
+
+def owns_idle_connection(session: AsyncSession) -> bool:
+    """On PostgreSQL, whether the session owns its connection and has no transaction open.
+
+    Such a session may run single statements in autocommit (one statement commits by itself, no BEGIN or COMMIT
+    round trips); a session joined to an outer transaction (a caller's, or a test's) keeps it.
+    """
+    bind = session.bind
+    return isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not session.in_transaction()
+
+
+async def read_before_work(session: AsyncSession, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+    """Run one read-only statement at the start of a request without leaving a transaction open behind it.
+
+    On a session that owns an idle PostgreSQL connection the read runs in autocommit and the connection is handed
+    back, so the request's own work starts as if nothing had run (filing keeps its one-statement decisions);
+    otherwise it runs in the session's transaction as usual.
+    """
+    if not owns_idle_connection(session):
+        return (await session.execute(statement, params)).all()
+    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    result = await connection.execute(statement, params)
+    rows = result.all()
+    await session.close()
+    return rows

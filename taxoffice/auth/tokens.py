@@ -8,12 +8,13 @@ from typing import Any, Self
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.security.jwt import JWTAuth, Token
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
+from taxoffice.db import read_before_work
 
 # Verified tokens remembered per process (a client sends the same token with every request; checking its signature
 # and converting its claims again is a measurable share of a short request). Bounded: emptied when full.
@@ -72,13 +73,14 @@ CURRENT_STATE = select(
     User.is_active,
     User.token_version,
     User.must_change_password,
-)
+).where(User.id == bindparam("user_id"))
 
 
 async def principal_from_token(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
     """The principal of a valid token, as the user is *now*: ``None`` (401) once disabled or the version moved on.
 
-    One primary-key read per request, in the request's own session (the handler's ``db_session`` is the same one).
+    One primary-key read per request, a statement built once, in the request's own session (the handler's
+    ``db_session`` is the same one), without leaving a transaction open behind it (``read_before_work``).
     """
     try:
         user_id, version = int(token.sub), int(token.extras["ver"])
@@ -86,7 +88,8 @@ async def principal_from_token(token: Token, connection: ASGIConnection[Any, Any
         return None
     state = connection.app.state
     session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
-    user = (await session.execute(CURRENT_STATE.where(User.id == user_id))).one_or_none()
+    rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
+    user = rows[0] if rows else None
     if user is None or not user.is_active or user.token_version != version:
         return None
     if user.must_change_password and connection.scope["path"] not in PASSWORD_CHANGE_PATHS:
