@@ -49,6 +49,8 @@ def _normalise(value: Value) -> Value:
 def _divide(left: Value, right: Value) -> Value:
     if right == 0:
         raise ExpressionError("division by zero")
+    if type(left) is int and type(right) is int and left % right == 0:
+        return left // right  # exact: no Fraction needed (most rate checks on round figures)
     return Fraction(left) / Fraction(right)
 
 

@@ -136,7 +136,14 @@ class _Assessor:
                 )
             )
         for indicator in form.indicators:
-            self.read_one(indicator, raw_values.get(indicator.code))
+            raw = raw_values.get(indicator.code)
+            if type(raw) is int and 0 <= raw <= MAX_AMOUNT and indicator.type is not IndicatorType.TEXT:
+                # The common case, read without the checks it cannot fail (a whole, in range, not negative number).
+                if indicator.formula is not None:
+                    self.filed_computed[indicator.code] = raw
+                self.values[indicator.code] = raw
+            else:
+                self.read_one(indicator, raw)
 
     def read_one(self, indicator: Indicator, raw: object) -> None:
         if raw is None:

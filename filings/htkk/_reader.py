@@ -30,7 +30,6 @@ from filings.periods import Period, PeriodError, PeriodKind, parse_htkk_period
 KINDS = frozenset({"C", "B"})
 # Longer digit strings stay text (and fail validation as such) rather than becoming huge integers.
 MAX_DIGITS = 30
-_INTEGER = re.compile(r"[+-]?[0-9]{1,%d}" % MAX_DIGITS)  # noqa: UP031 - a regex with braces reads worse as an f-string
 INDICATOR_TAG = re.compile(r"ct[A-Za-z0-9_]*")
 _AMENDMENT = re.compile(r"[0-9]{1,3}")
 # Months spanned by a period of each kind, to read the kind from kyKKhaiTuNgay/kyKKhaiDenNgay when kieuKy is absent.
@@ -45,7 +44,9 @@ _BOOLEANS = {"true": 1, "false": 0}
 
 
 def _number_or_text(text: str) -> int | str:
-    if _INTEGER.fullmatch(text):
+    digits = text[1:] if text[:1] in "+-" else text
+    # ASCII digits only (str.isdigit alone takes other scripts' digits, which int() would read too).
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
         return int(text)
     return _BOOLEANS.get(text.lower(), text)
 
@@ -76,7 +77,7 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
     details: dict[str, str] = {}
     repeated: list[str] = []
     for name, text in _leaves(reader, main):
-        if not INDICATOR_TAG.fullmatch(name):
+        if not (name.startswith("ct") and INDICATOR_TAG.fullmatch(name)):
             details.setdefault(name, text)
         elif name in values:
             repeated.append(name)

@@ -114,10 +114,12 @@ class Reader:
         """The stripped text of each child element of ``parent`` by local name (the first of a repeated name)."""
         found: dict[str, str] = {}
         if parent is not None:
+            prefix, cut = self.prefix, len(self.prefix)
             for child in parent:
-                name = self.local(child.tag)
-                if name is not None and name not in found:
-                    found[name] = (child.text or "").strip()
+                tag: object = child.tag  # a comment's or processing instruction's is a function, whatever the stubs say
+                # As ``local``, inlined: every header is read this way.
+                if isinstance(tag, str) and (tag.startswith(prefix) if cut else not tag.startswith("{")):
+                    found.setdefault(tag[cut:], (child.text or "").strip())
         return found
 
     def optional_text(self, parent: Element | None, path: str, where: str) -> str:
