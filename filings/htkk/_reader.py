@@ -24,7 +24,7 @@ from typing import cast
 from lxml import etree
 
 from filings.htkk._model import Appendix, HtkkReturn, Producer, parse_htkk_date
-from filings.htkk._xml import MAX_BYTES, Element, HtkkError, Reader, parse_xml
+from filings.htkk._xml import MAX_BYTES, Element, HtkkError, Reader, parse_header, parse_xml, sniff_form_code
 from filings.periods import Period, PeriodError, PeriodKind, parse_htkk_period
 
 KINDS = frozenset({"C", "B"})
@@ -179,7 +179,9 @@ def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES, figures_for: Collecti
         HtkkError: the document is too large, malformed, carries a DTD or entities, lacks a required element, or
             has a header value that cannot be read; ``element`` names the element concerned.
     """
-    reader = Reader(parse_xml(data, max_bytes))
+    sniffed = sniff_form_code(data) if figures_for is not None else None
+    header_only = figures_for is not None and sniffed is not None and sniffed not in figures_for
+    reader = Reader(parse_header(data, max_bytes) if header_only else parse_xml(data, max_bytes))
     filing = reader.element(reader.root, "HSoKhaiThue", "HSoThueDTu")
     header = reader.element(filing, "TTinChung/TTinTKhaiThue", _FILING)
     info = reader.element(header, "TKhaiThue", _HEADER)
@@ -192,9 +194,13 @@ def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES, figures_for: Collecti
     tax_code = reader.text(header, "NNT/mst", _HEADER)
     if not tax_code:
         raise HtkkError("xml.value", "NNT/mst (the tax code) is empty", f"{_HEADER}/NNT/mst")
-    main = reader.element(filing, "CTieuTKhaiChinh", _FILING)
     wanted = figures_for is None or htkk_code in figures_for
-    values, details, repeated = _figures(reader, main) if wanted else ({}, {}, ())
+    if wanted and header_only:  # the sniffed code was not the header's: read the whole document after all
+        return parse_htkk(data, max_bytes=max_bytes)
+    if wanted:
+        values, details, repeated = _figures(reader, reader.element(filing, "CTieuTKhaiChinh", _FILING))
+    else:
+        values, details, repeated = {}, {}, ()
     signature = reader.children(reader.root, "CKyDTu")
     return HtkkReturn(
         htkk_code=htkk_code,

@@ -8,6 +8,7 @@ tree builder on the real returns (bench/filings.py).
 
 import re
 import threading
+from typing import cast
 
 from lxml import etree
 
@@ -44,18 +45,63 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def parse_xml(data: bytes, max_bytes: int) -> Element:
-    """The document's root; a byte-order mark and any declared encoding are honoured by the parser."""
-    if len(data) > max_bytes:
-        raise HtkkError("xml.too_large", f"the document has {len(data):,} bytes; at most {max_bytes:,} are accepted")
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None
+def _checked(root: Element) -> Element:
     doctype: str = getattr(root.getroottree().docinfo, "doctype", "")
     if doctype:
         raise HtkkError("xml.forbidden", "DTDs, entities and external references are not accepted (a <!DOCTYPE>)")
     return root
+
+
+def _size_checked(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise HtkkError("xml.too_large", f"the document has {len(data):,} bytes; at most {max_bytes:,} are accepted")
+
+
+def parse_xml(data: bytes, max_bytes: int) -> Element:
+    """The document's root; a byte-order mark and any declared encoding are honoured by the parser."""
+    _size_checked(data, max_bytes)
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None
+    return _checked(root)
+
+
+# The form code as HTKK and the portal write it near the top of the file (any namespace prefix).
+_FORM_CODE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?maTKhai>\s*([^<\s]{1,16})\s*</")
+_SNIFF_BYTES = 16_384
+_CHUNK_BYTES = 4_096
+HEADER_END = "NNT"  # the taxpayer block closes the header (TTinTKhaiThue: TKhaiThue, then NNT)
+
+
+def sniff_form_code(data: bytes) -> str | None:
+    """The form code (``maTKhai``) as the first 16 KB spell it in an ASCII-compatible encoding, else None."""
+    match = _FORM_CODE.search(data, 0, _SNIFF_BYTES)
+    return match[1].decode("ascii", "replace") if match else None
+
+
+def parse_header(data: bytes, max_bytes: int) -> Element:
+    """The document parsed only as far as the end of its header, with the same safety as :func:`parse_xml`.
+
+    For a document the office will not read further (a financial statement sent as a return): what it is and whose
+    it is are in the header; the rest is not parsed (a statement runs to tens of kilobytes).
+    """
+    _size_checked(data, max_bytes)
+    parser = etree.XMLPullParser(
+        events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        for start in range(0, len(data), _CHUNK_BYTES):
+            parser.feed(data[start : start + _CHUNK_BYTES])
+            for _, found in parser.read_events():
+                element = cast("Element", found)  # "end" events carry elements
+                tag: object = element.tag
+                if isinstance(tag, str) and tag.rsplit("}", 1)[-1] == HEADER_END:
+                    return _checked(element.getroottree().getroot())
+        root = parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None
+    return _checked(root)
 
 
 class Reader:

@@ -1,5 +1,7 @@
 """HTKK XML: round trips, the layouts accounting software sends, and documents refused before anything is read."""
 
+from pathlib import Path
+
 import pytest
 
 from filings.forms import VAT_01_GTGT, assess
@@ -226,3 +228,23 @@ def test_render_refuses_bad_input() -> None:
     parsed = parse_htkk(data)
     assert parsed.taxpayer_name == "A & B <Co>"
     assert parsed.values == {"ct22": "<x>"}
+
+
+def test_documents_on_other_forms_are_read_only_to_their_header() -> None:
+    statement = (Path(__file__).parent.parent / "fixtures" / "htkk" / "real" / "BCTC_tt200_Y_1.xml").read_bytes()
+    whole = parse_htkk(statement)
+    header = parse_htkk(statement, figures_for={"842"})
+    assert (header.htkk_code, header.tax_code, header.period, header.form_name) == (
+        whole.htkk_code, whole.tax_code, whole.period, whole.form_name,
+    )  # fmt: skip
+    assert whole.values
+    assert (header.values, header.appendices) == ({}, ())
+    # The header of a broken document is still read to its end before anything is said of it.
+    assert error(statement[:200]).code == "xml.malformed"
+
+
+def test_a_form_code_that_only_looks_unknown_is_read_whole() -> None:
+    # A comment naming another code comes first; the header's own code is a form the caller reads.
+    data = document("<ct22>7</ct22>").replace(b"<HSoKhaiThue>", b"<HSoKhaiThue><!-- <maTKhai>683</maTKhai> -->", 1)
+    parsed = parse_htkk(data, figures_for={"842"})
+    assert (parsed.htkk_code, parsed.values) == ("842", {"ct22": 7})
