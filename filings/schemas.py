@@ -79,6 +79,10 @@ class ReturnDetail(ReturnReceipt, kw_only=True):
     values: dict[str, Any]
     computed: dict[str, Any]
     decided_at: datetime.datetime | None
+    source: Annotated[
+        dict[str, Any],
+        Meta(description="what the office read about an XML file: form version, producing program, signer, appendices"),
+    ] = {}
 
 
 class ObligationRead(Struct, kw_only=True):

@@ -61,6 +61,7 @@ def detail(ret: TaxReturn) -> ReturnDetail:
         values=ret.values,
         computed=ret.computed,
         decided_at=ret.decided_at,
+        source=ret.source,
     )
 
 
@@ -82,6 +83,7 @@ def dry_run(checked: Checked, now: datetime.datetime, days_late: int) -> ReturnD
         amendment_no=checked.amendment_no,
         document_sha256=checked.envelope.sha256,
         differences=differences(checked.envelope.values, checked.assessment.computed),
+        source=checked.envelope.source,
         values=checked.assessment.values,
         computed=checked.assessment.computed,
         decided_at=None,

@@ -115,6 +115,11 @@ async def test_a_company_files_its_quarters_in_order(
         assert original.status_code == 200
         assert original.headers["content-type"].startswith("application/xml")
         assert original.content == data
+        detail = (await client.get(f"/api/v1/returns/{receipt['id']}", headers=me)).json()
+        assert detail["source"]["producer"]["code"] == "HTKK"
+        assert detail["source"]["form_version"] in {"2.7.4", "2.8.3"}
+        names = [a["name"] for a in detail["source"]["appendices"]]
+        assert names == (["PL_NQ142_GTGT"] if "appendix" in name else [])
 
 
 async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
