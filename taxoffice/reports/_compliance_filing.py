@@ -191,6 +191,7 @@ async def filed_in(
         .where(
             TaxReturn.status == ACCEPTED,
             TaxReturn.amendment_no == 0,
+            TaxReturn.place == "",  # the return owed; a dependent unit's or another place's is an extra
             TaxReturn.form_code.in_(sorted({form for form, _ in owed_.periods})),
             TaxReturn.period.in_(sorted({label for _, label in owed_.periods})),
             TaxReturn.received_at >= since,  # nothing is received before its period ends

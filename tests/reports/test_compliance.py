@@ -107,6 +107,8 @@ async def build(session: AsyncSession) -> None:
             # 2026-03, due Tue 21 Apr
             filed(a, "2026-03", at(D(2026, 4, 25)), DUE_MAR, a.tax_code),  # late
             filed(c, "2026-03", at(D(2026, 4, 21)), DUE_MAR, c.tax_code),
+            # C's business place in another province files its own original: not a second filing of C's return.
+            filed(c, "2026-03", at(D(2026, 4, 30)), DUE_MAR, c.tax_code, place="00/T9C-001"),
             filed(c, "2026-03", at(D(2026, 4, 28)), DUE_MAR, officer, kind="supplementary", amendment_no=1),
             filed(b, "2026-03", at(D(2026, 6, 5)), DUE_MAR, b.tax_code),  # after the as-of day
         ]
