@@ -129,7 +129,7 @@ class Reader:
 
     def children(self, parent: Element, name: str) -> list[Element]:
         """The children of ``parent`` named ``name``."""
-        return parent.findall(self.prefix + name)
+        return list(parent.iterchildren(self.prefix + name))  # in C; findall goes through lxml's Python ElementPath
 
     def element(self, parent: Element, path: str, where: str) -> Element:
         """The one element at ``path`` (``a/b``) under ``parent``; missing or repeated is a structure error."""
