@@ -15,7 +15,7 @@ from arq.cron import CronJob
 from arq.worker import Function, Worker, create_worker
 
 from jobs.recording import execute
-from jobs.spec import JobSpec
+from jobs.spec import Every, JobSpec, Schedule
 from jobs.tasks import TASKS
 from taxoffice.config import Settings, get_settings
 from taxoffice.db import create_engine, create_session_factory
@@ -48,14 +48,19 @@ def worker_functions(tasks: Mapping[str, JobSpec]) -> list[Function]:
     ]
 
 
+def _cron_time(schedule: Schedule) -> dict[str, Any]:
+    if isinstance(schedule, Every):
+        return {"minute": schedule.cron_minutes}
+    return {"hour": schedule.hour, "minute": schedule.minute}
+
+
 def worker_cron_jobs(tasks: Mapping[str, JobSpec]) -> list[CronJob]:
     """One cron job per scheduled job, ``unique`` so that several workers run each slot once."""
     return [
         cron(
             _on_schedule(name),
             name=f"cron:{name}",
-            hour=spec.schedule.hour,
-            minute=spec.schedule.minute,
+            **_cron_time(spec.schedule),
             unique=True,
             timeout=spec.timeout,
             max_tries=spec.max_tries,
