@@ -88,8 +88,7 @@ async def reap_lost_runs(
             if await redis.exists(f"{in_progress_key_prefix}{key}"):
                 continue
             error = (
-                f"Attempt {attempt}: its worker stopped (no heartbeat for {lock_seconds} s); "
-                "the queue runs it again while tries remain."
+                f"Its worker stopped (no heartbeat for {lock_seconds} s); the queue runs it again while tries remain."
             )
             lost += await JobRunService(session).fail_lost(run_id, attempt, error, now=now)
         await session.commit()
