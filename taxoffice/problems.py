@@ -75,7 +75,9 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """A bug: logged with its traceback, answered without internals; the database out of reach: a 503 to retry."""
     if database_unavailable(exc):
-        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        # The first line only: a driver's message goes on with the statement and its parameters (taxpayers' data).
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, reason)
         return problem(
             HTTP_503_SERVICE_UNAVAILABLE,
             "database-unavailable",
