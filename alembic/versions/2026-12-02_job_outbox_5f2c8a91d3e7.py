@@ -2,7 +2,7 @@
 
 Revision ID: 5f2c8a91d3e7
 Revises: b7d41e2a9c30
-Create Date: 2026-12-03 09:00:00.000000+00:00
+Create Date: 2026-12-02 06:00:00.000000+00:00
 """
 
 from collections.abc import Sequence
