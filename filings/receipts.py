@@ -111,9 +111,10 @@ DECISION_COLUMNS = (
     "decided_at",
     "findings",
 )
+# A return is decided once: the decision is stored only on a return still received (filings/settling.py).
 STORE_DECISION = (
     update(RETURNS)
-    .where(RETURNS.c.id == bindparam("b_id"))
+    .where(RETURNS.c.id == bindparam("b_id"), RETURNS.c.status == RECEIVED)
     .values({column: bindparam(f"b_{column}") for column in DECISION_COLUMNS})
 )
 # PostgreSQL: the acceptance and its charges (parameters ``c_<column>`` of ``charge_arrays``) in one statement, so

@@ -39,6 +39,7 @@ from filings.receipts import (
     office_finding,
 )
 from filings.schemas import ReturnKind
+from filings.settling import DecidedMeanwhileError, settle, stored
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
 from taxoffice.accounts.posting import charge_arrays
@@ -236,8 +237,16 @@ class FilingService(ReturnQueries):
         """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons.
 
         The receipt is committed already: when another return for the period was accepted meanwhile, the
-        acceptance is rolled back as a whole and the receipt is rejected instead.
+        acceptance is rolled back as a whole and the receipt is rejected instead. When this return itself was
+        decided meanwhile (a replay, the sweeper: filings/settling.py), that decision stands and is returned.
         """
+        try:
+            return await self._decide(ret, checked, calendar)
+        except DecidedMeanwhileError as meanwhile:
+            await self.session.rollback()
+            return await stored(self.session, meanwhile.return_id)
+
+    async def _decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
         assessment = checked.assessment
         ret.computed = assessment.computed
         ret.tax_payable = assessment.tax_payable
@@ -271,7 +280,9 @@ class FilingService(ReturnQueries):
 
     async def _store_decision(self, ret: TaxReturn) -> None:
         params = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
-        await (await self.session.connection()).execute(receipts.STORE_DECISION, {"b_id": ret.id, **params})
+        result = await (await self.session.connection()).execute(receipts.STORE_DECISION, {"b_id": ret.id, **params})
+        if result.rowcount == 0:
+            raise DecidedMeanwhileError(ret.id)
 
     async def _accept(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> None:
         form, payable = checked.form, checked.assessment.tax_payable
@@ -325,7 +336,9 @@ class FilingService(ReturnQueries):
         if checked.previous is None and connection.dialect.name == "postgresql":
             decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
             posting = charge_arrays(charge_rows(charges))
-            await connection.execute(receipts.ACCEPT_AND_POST, {"b_id": ret.id, **decision, **posting})
+            posted = await connection.execute(receipts.ACCEPT_AND_POST, {"b_id": ret.id, **decision, **posting})
+            if posted.rowcount == 0:  # the decision did not apply: no charge was inserted either
+                raise DecidedMeanwhileError(ret.id)
             return
         await self._store_decision(ret)
         await self.accounts.post(charges)
@@ -342,7 +355,7 @@ class FilingService(ReturnQueries):
         """Receive and decide a return; returns it and whether it is new (False: a retry with the same key)."""
         await self._autocommit_when_free()
         if idempotency_key and (existing := await self.find_by_key(actor, idempotency_key)) is not None:
-            return existing, False
+            return await settle(self, actor, existing, calendar), False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
         checked = await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
         try:
@@ -352,7 +365,7 @@ class FilingService(ReturnQueries):
             existing = await self.find_by_key(actor, idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
-            return existing, False
+            return await settle(self, actor, existing, calendar), False
         return await self.decide(ret, checked, calendar), True
 
     async def _autocommit_when_free(self) -> None:

@@ -8,7 +8,8 @@ nightly slots.
 import asyncio
 import contextlib
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,10 +35,13 @@ class JobsRuntime:
     ) -> None:
         self.in_process: InProcessDispatcher | None = None
         self.dispatcher: JobDispatcher
+        self._relay: Callable[[], Coroutine[Any, Any, None]] | None = None
         if settings.redis_url:
             from jobs.queue import ArqDispatcher  # noqa: PLC0415 - arq is loaded only when Redis is configured
 
-            self.dispatcher = ArqDispatcher(settings.redis_url, session_factory, tasks=tasks, clock=clock)
+            queue = ArqDispatcher(settings.redis_url, session_factory, tasks=tasks, clock=clock)
+            self.dispatcher = queue
+            self._relay = queue.relay_forever
         else:
             self.in_process = InProcessDispatcher(settings, session_factory, tasks=tasks, clock=clock)
             self.dispatcher = self.in_process
@@ -50,17 +54,21 @@ class JobsRuntime:
                 clock=clock,
             )
         self._scheduler_task: asyncio.Task[None] | None = None
+        self._relay_task: asyncio.Task[None] | None = None
 
     async def startup(self) -> None:
-        """Start the embedded scheduler (only without Redis)."""
+        """Start the embedded scheduler (without Redis), or the outbox relay (with Redis)."""
         if self.scheduler is not None and self._scheduler_task is None:
             self._scheduler_task = asyncio.create_task(self.scheduler.run_forever(), name="job-scheduler")
+        if self._relay is not None and self._relay_task is None:
+            self._relay_task = asyncio.create_task(self._relay(), name="job-outbox-relay")
 
     async def shutdown(self) -> None:
-        """Stop the scheduler, cancel jobs still running here (recorded as cancelled), close Redis."""
-        if self._scheduler_task is not None:
-            self._scheduler_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduler_task
-            self._scheduler_task = None
+        """Stop the scheduler and the relay, cancel jobs still running here (recorded as cancelled), close Redis."""
+        for task in (self._scheduler_task, self._relay_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._scheduler_task = self._relay_task = None
         await self.dispatcher.close()

@@ -9,7 +9,7 @@ import datetime
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from jobs.spec import Daily
+from jobs.spec import Schedule
 from taxoffice.calendar import VN_TZ
 
 logger = logging.getLogger("taxoffice.jobs")
@@ -25,7 +25,7 @@ class Scheduler:
 
     def __init__(
         self,
-        schedule: Mapping[str, Daily],
+        schedule: Mapping[str, Schedule],
         run: RunJob,
         *,
         clock: Callable[[], datetime.datetime],

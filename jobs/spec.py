@@ -33,10 +33,37 @@ class Daily:
 
 
 @dataclass(frozen=True)
+class Every:
+    """Every ``minutes`` minutes on the clock (minutes 0, 5, 10 … of each hour for 5); ``minutes`` divides 60."""
+
+    minutes: int
+
+    def __post_init__(self) -> None:
+        if not (0 < self.minutes <= 60 and 60 % self.minutes == 0):  # noqa: PLR2004 - minutes of an hour
+            msg = f"Not a divisor of an hour: {self.minutes} minutes"
+            raise ValueError(msg)
+
+    @property
+    def cron_minutes(self) -> set[int]:
+        """The minutes of each hour it fires at."""
+        return set(range(0, 60, self.minutes))
+
+    def next_after(self, instant: datetime.datetime) -> datetime.datetime:
+        """The first firing strictly after ``instant`` (aware), as an aware UTC instant."""
+        hour = instant.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+        elapsed = (instant - hour) // datetime.timedelta(minutes=self.minutes)
+        return hour + datetime.timedelta(minutes=self.minutes * (elapsed + 1))
+
+
+# When a job runs by itself: nightly at a slot, or every few minutes.
+Schedule = Daily | Every
+
+
+@dataclass(frozen=True)
 class JobSpec:
-    """One job: its function, its nightly slot (None: only on request), its time limit and tries."""
+    """One job: its function, its schedule (None: only on request), its time limit and tries."""
 
     function: TaskFunction
-    schedule: Daily | None
+    schedule: Schedule | None
     timeout: datetime.timedelta = datetime.timedelta(minutes=30)
     max_tries: int = 3

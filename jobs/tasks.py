@@ -10,7 +10,8 @@ Adding a job is one entry in ``TASKS`` below: name, function, nightly slot, time
 import datetime
 from typing import Any
 
-from jobs.spec import Daily, JobSpec
+from filings.sweeper import decide_received as sweep_received
+from jobs.spec import Daily, Every, JobSpec
 from registry.services import TaxpayerService
 from taxoffice.accounts.accrual import accrue_interest as accrue
 from taxoffice.accounts.reconcile import Reconciler
@@ -64,9 +65,17 @@ async def monthly_reports(ctx: dict[str, Any], as_of: str | None = None) -> dict
     return counts.as_dict()
 
 
+async def decide_received(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:  # noqa: ARG001 - no date
+    """Decide every return left received (its decision interrupted) for longer than the grace period."""
+    now: datetime.datetime = ctx["clock"]() if "clock" in ctx else datetime.datetime.now(datetime.UTC)
+    counts = await sweep_received(ctx["session_factory"], now=now)
+    return counts.as_dict()
+
+
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
 # Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
-# accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files).
+# accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files);
+# decide-received runs every five minutes.
 TASKS: dict[str, JobSpec] = {
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
@@ -75,4 +84,6 @@ TASKS: dict[str, JobSpec] = {
     "accrue-interest": JobSpec(accrue_interest, Daily(2, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     "flag-arrears": JobSpec(flag_arrears, Daily(3, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     "monthly-reports": JobSpec(monthly_reports, Daily(4, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
+    # Every five minutes, day and night: a return whose decision was interrupted is decided minutes later.
+    "decide-received": JobSpec(decide_received, Every(5), timeout=datetime.timedelta(minutes=10), max_tries=3),
 }

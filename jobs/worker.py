@@ -4,7 +4,9 @@ Functions and nightly cron jobs come from the one job table, ``jobs.tasks.TASKS`
 ``taxoffice worker`` (or ``arq jobs.worker.WorkerSettings``); ``TAXOFFICE_REDIS_URL`` names the Redis.
 """
 
+import asyncio
 import datetime
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -12,14 +14,17 @@ from typing import Any
 from arq import cron, func
 from arq.connections import RedisSettings
 from arq.cron import CronJob
-from arq.worker import Function, Worker, create_worker
+from arq.worker import Function, Worker, get_kwargs
 
+from jobs.queue import ArqDispatcher
 from jobs.recording import execute
-from jobs.spec import JobSpec
+from jobs.resilience import ResilientWorker, close_quietly, keep_running
+from jobs.spec import Every, JobSpec, Schedule
 from jobs.tasks import TASKS
 from taxoffice.config import Settings, get_settings
 from taxoffice.db import create_engine, create_session_factory
 
+logger = logging.getLogger("taxoffice.jobs")
 # arq evaluates cron schedules in this zone: Hanoi, UTC+7 all year (no daylight saving).
 HANOI = datetime.timezone(datetime.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
@@ -48,14 +53,19 @@ def worker_functions(tasks: Mapping[str, JobSpec]) -> list[Function]:
     ]
 
 
+def _cron_time(schedule: Schedule) -> dict[str, Any]:
+    if isinstance(schedule, Every):
+        return {"minute": schedule.cron_minutes}
+    return {"hour": schedule.hour, "minute": schedule.minute}
+
+
 def worker_cron_jobs(tasks: Mapping[str, JobSpec]) -> list[CronJob]:
     """One cron job per scheduled job, ``unique`` so that several workers run each slot once."""
     return [
         cron(
             _on_schedule(name),
             name=f"cron:{name}",
-            hour=spec.schedule.hour,
-            minute=spec.schedule.minute,
+            **_cron_time(spec.schedule),
             unique=True,
             timeout=spec.timeout,
             max_tries=spec.max_tries,
@@ -66,7 +76,9 @@ def worker_cron_jobs(tasks: Mapping[str, JobSpec]) -> list[CronJob]:
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    """Open the worker's engine and session factory."""
+    """Open the worker's engine and session factory (once: arq calls this again after reconnecting to Redis)."""
+    if "engine" in ctx:
+        return
     settings: Settings = ctx.get("settings") or get_settings()
     ctx["settings"] = settings
     ctx["engine"] = create_engine(settings)
@@ -103,11 +115,27 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:  # noqa: ANN40
     options: dict[str, Any] = {
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "ctx": {"settings": settings},
+        "lock_seconds": settings.job_lock_seconds,
         **overrides,
     }
-    return create_worker(WorkerSettings, **options)  # type: ignore[arg-type] # a settings class is what arq takes
+    return ResilientWorker(**{**get_kwargs(WorkerSettings), **options})  # type: ignore[arg-type] # arq's keywords
+
+
+async def serve(worker: Worker, settings: Settings) -> None:
+    """The worker's main task: jobs from Redis, reconnecting when it fails, and the outbox relay beside it."""
+    assert settings.redis_url is not None  # noqa: S101 - build_worker refused otherwise
+    await startup(worker.ctx)
+    relay = ArqDispatcher(settings.redis_url, worker.ctx["session_factory"]).relay_forever
+    await keep_running(worker, relay=relay)
 
 
 def run(settings: Settings) -> None:
-    """Run the worker until stopped (SIGINT/SIGTERM)."""
-    build_worker(settings).run()
+    """Run the worker until stopped (SIGINT/SIGTERM), through Redis outages."""
+    worker = build_worker(settings)
+    worker.main_task = worker.loop.create_task(serve(worker, settings))
+    try:
+        worker.loop.run_until_complete(worker.main_task)
+    except asyncio.CancelledError:
+        logger.info("worker stopped")
+    finally:
+        worker.loop.run_until_complete(close_quietly(worker, shutdown))

@@ -42,6 +42,11 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 10_485_760
     db_pool_size: int = 32
+    # Seconds a request waits for a pooled database connection before a 503 (``Retry-After``).
+    db_pool_timeout_seconds: float = 10.0
+    # Seconds a worker's hold on a running job lasts unless renewed (renewed every third of it while the job runs):
+    # a killed worker's job is picked up again that long after its last renewal.
+    job_lock_seconds: int = 30
     tax_office: str = "HNI"
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
@@ -72,6 +77,8 @@ class Settings:
             max_body_bytes=_env_int("TAXOFFICE_MAX_BODY_BYTES", 1_048_576),
             max_upload_bytes=_env_int("TAXOFFICE_MAX_UPLOAD_BYTES", 10_485_760),
             db_pool_size=_env_int("TAXOFFICE_DB_POOL_SIZE", 32),
+            db_pool_timeout_seconds=float(os.environ.get("TAXOFFICE_DB_POOL_TIMEOUT_SECONDS") or 10),
+            job_lock_seconds=_env_int("TAXOFFICE_JOB_LOCK_SECONDS", 30),
             tax_office=os.environ.get("TAXOFFICE_TAX_OFFICE", "HNI"),
             tax_code_prefix=os.environ.get("TAXOFFICE_TAX_CODE_PREFIX", "01"),
             password_hash=os.environ.get("TAXOFFICE_PASSWORD_HASH", "standard"),

@@ -104,6 +104,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         echo=settings.sql_echo,
         pool_size=settings.db_pool_size,
         max_overflow=0,
+        pool_timeout=settings.db_pool_timeout_seconds,
         **_JSON_CODEC,
     )
 

@@ -1,5 +1,6 @@
 """Probes for load balancers and orchestrators."""
 
+import asyncio
 from typing import Any
 
 from litestar import Response, get
@@ -30,19 +31,32 @@ async def _redis_ok(url: str) -> bool:
         await client.aclose()
 
 
+# How long a probe waits for a database connection: a pool with none free in that time cannot serve either.
+READY_TIMEOUT_SECONDS = 2.0
+
+
+async def _database_ok(engine: AsyncEngine) -> bool:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "cannot serve"
+        return False
+    return True
+
+
 @get("/ready", operation_id="ready", exclude_from_auth=True, tags=["probes"])
 async def ready(state: State) -> Response[dict[str, Any]]:
-    """The database (and Redis, when configured) answer."""
+    """Readiness: 503 only when requests cannot be served (the database); Redis down is "degraded" (200).
+
+    Without Redis, filing, payments and reads go on; requested jobs wait in the outbox (``job_outbox``) and are
+    queued when Redis returns. So a load balancer keeps sending requests to a process that is only degraded.
+    """
     settings: Settings = state.settings
     engine: AsyncEngine = state.engine
-    checks: dict[str, str] = {}
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
-        checks["database"] = "unavailable"
+    checks = {"database": "ok" if await _database_ok(engine) else "unavailable"}
     if settings.redis_url:
         checks["redis"] = "ok" if await _redis_ok(settings.redis_url) else "unavailable"
-    ok = all(v == "ok" for v in checks.values())
-    return Response({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+    if checks["database"] != "ok":
+        return Response({"status": "unavailable", "checks": checks}, status_code=503)
+    status = "ok" if all(v == "ok" for v in checks.values()) else "degraded"
+    return Response({"status": status, "checks": checks}, status_code=200)

@@ -5,9 +5,10 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from taxoffice.errors import DomainError
+from taxoffice.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 logger = logging.getLogger("taxoffice")
 MEDIA_TYPE = "application/problem+json"
@@ -72,7 +73,20 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    """A bug: logged with its traceback, answered without internals."""
+    """A bug: logged with its traceback, answered without internals; the database out of reach: a 503 to retry."""
+    if database_unavailable(exc):
+        # The first line only: a driver's message goes on with the statement and its parameters (taxpayers' data).
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, reason)
+        return problem(
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "database-unavailable",
+            "Service unavailable",
+            "The database cannot be reached right now (restarting, or every connection busy): nothing was "
+            f"lost; send the same request again in {RETRY_AFTER_SECONDS} s, with the same Idempotency-Key.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            instance=request.url.path,
+        )
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR,

@@ -6,7 +6,7 @@ from typing import Any
 
 from advanced_alchemy.mixins import IdentityPrimaryKey
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taxoffice.db import Base, JsonB
@@ -43,3 +43,23 @@ class JobRun(Base, IdentityPrimaryKey):
     counts: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     error: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobOutbox(Base, IdentityPrimaryKey):
+    """A requested run not yet started: written with the run, deleted when it starts (``JobRunService.start``).
+
+    Rows are queued to Redis after the commit and again, idempotently (the arq job id is ``name:as_of``), by the
+    relay (``jobs/outbox.py``) until the run starts: a run requested while Redis was down, or lost with Redis's
+    memory, is queued when Redis answers again.
+    """
+
+    __tablename__ = "job_outbox"
+
+    run_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("job_run.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    as_of: Mapped[datetime.date] = mapped_column(Date)
+    requested_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    # When it was last put in the queue (None: never, so a queue that already holds the key holds another run's).
+    enqueued_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -2,15 +2,15 @@
 
 import datetime
 from collections.abc import Collection, Mapping
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.jobruns.errors import JobRunNotFoundError, UnknownJobError
-from taxoffice.jobruns.models import JobRun, JobStatus
+from taxoffice.jobruns.models import JobOutbox, JobRun, JobStatus
 
 # Longest error text kept on a run (a traceback's last lines are in the logs).
 MAX_ERROR_CHARS = 4000
@@ -65,6 +65,8 @@ class JobRunService:
         )
         self.session.add(run)
         await self.session.flush()
+        # Kept until the run starts, so a request made while the queue is down is queued when it returns.
+        self.session.add(JobOutbox(run_id=run.id, name=name, as_of=as_of, requested_at=now, tries=0))
         await audit.record(
             self.session, actor, "job.requested", "job_run", run.id, {"name": name, "as_of": as_of.isoformat()}
         )
@@ -98,6 +100,7 @@ class JobRunService:
         run.finished_at = None
         run.job_key = job_key or run.job_key
         await self.session.flush()
+        await self.session.execute(delete(JobOutbox).where(JobOutbox.run_id == run.id))
         return run
 
     async def finish(self, run_id: int, counts: Mapping[str, int], *, now: datetime.datetime) -> JobRun:
@@ -117,6 +120,16 @@ class JobRunService:
         run.finished_at = now
         await self.session.flush()
         return run
+
+    async def fail_lost(self, run_id: int, attempt: int, error: str, *, now: datetime.datetime) -> bool:
+        """Mark attempt ``attempt`` of run ``run_id`` failed if it is still that attempt, running; whether it was."""
+        result: CursorResult[Any] = await self.session.execute(  # type: ignore[assignment] # an UPDATE's result
+            update(JobRun)
+            .where(JobRun.id == run_id, JobRun.status == JobStatus.RUNNING.value, JobRun.attempt == attempt)
+            .values(status=JobStatus.FAILED.value, error=error[:MAX_ERROR_CHARS], finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)
 
     async def get(self, run_id: int) -> JobRun:
         """One run."""

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.runtime import JobsRuntime
 from jobs.scheduler import MAX_SLEEP_SECONDS, Scheduler
-from jobs.spec import Daily
+from jobs.spec import Daily, Every
 from jobs.tasks import TASKS
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
@@ -54,10 +54,22 @@ def test_slots_must_be_times_of_day() -> None:
         Daily(1, 60)
 
 
-def test_every_scheduled_job_has_its_own_slot() -> None:
-    slots = [(spec.schedule.hour, spec.schedule.minute) for spec in TASKS.values() if spec.schedule is not None]
+def test_every_nightly_job_has_its_own_slot() -> None:
+    slots = [(spec.schedule.hour, spec.schedule.minute) for spec in TASKS.values() if isinstance(spec.schedule, Daily)]
     assert len(slots) == len(set(slots))
     assert TASKS["resume-suspensions"].schedule == Daily(0, 30)
+    assert TASKS["decide-received"].schedule == Every(5)
+
+
+def test_every_few_minutes_on_the_clock() -> None:
+    five = Every(5)
+    assert five.next_after(hanoi(2, 1, 0)) == hanoi(2, 1, 5)
+    assert five.next_after(hanoi(2, 1, 4, 59)) == hanoi(2, 1, 5)
+    assert five.next_after(hanoi(2, 23, 55)) == hanoi(3, 0, 0)
+    assert five.next_after(hanoi(2, 1, 7)).tzinfo == datetime.UTC
+    assert five.cron_minutes == {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55}
+    with pytest.raises(ValueError, match="7 minutes"):
+        Every(7)
 
 
 async def test_runs_each_slot_once_in_order_and_sleeps_until_the_next() -> None:

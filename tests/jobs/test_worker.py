@@ -13,7 +13,7 @@ import httpx
 import pytest
 from litestar import Litestar
 from redis.asyncio import Redis
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from jobs.queue import ArqDispatcher
@@ -22,6 +22,7 @@ from taxoffice.app import create_app
 from taxoffice.auth.roles import Role
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.jobruns.models import JobOutbox
 from taxoffice.migrations import upgrade_to_head
 from tests.jobs.helpers import RESUME_ON, runs_of, status_of, suspended_taxpayer
 from tests.support.users import Login
@@ -141,21 +142,37 @@ async def test_nightly_cron_job_runs_in_the_worker_and_is_recorded(
         assert await status_of(session, taxpayer.tax_code) == "00"
 
 
-async def test_enqueue_failure_is_recorded(
+async def test_a_run_requested_while_redis_is_down_waits_in_the_outbox_then_runs(
     e2e: tuple[Litestar, async_sessionmaker[AsyncSession]], e2e_settings: Settings
 ) -> None:
     app, factory = e2e
     from tests.support.servers import free_port  # noqa: PLC0415
 
-    nowhere = ArqDispatcher(f"redis://127.0.0.1:{free_port()}/0", factory)
-    nowhere.redis_settings.conn_retries = 0
-    app.state.job_dispatcher = nowhere
+    app.state.job_dispatcher = ArqDispatcher(f"redis://127.0.0.1:{free_port()}/0", factory)
     async with factory() as session:
         admin = await Login(app, session, e2e_settings)(Role.ADMIN)
+        taxpayer = await suspended_taxpayer(session, "0109200003")
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        response = await client.post("/api/v1/jobs", json={"name": "resume-suspensions"}, headers=admin)
+        body = {"name": "resume-suspensions", "as_of": RESUME_ON.isoformat()}
+        response = await client.post("/api/v1/jobs", json=body, headers=admin)
         assert response.status_code == 202
-        run = (await client.get(f"/api/v1/jobs/{response.json()['id']}", headers=admin)).json()
-    assert run["status"] == "failed"
-    assert run["error"].startswith("Could not be queued: ")
+        run_id = response.json()["id"]
+        waiting = (await client.get(f"/api/v1/jobs/{run_id}", headers=admin)).json()
+        async with factory() as session:
+            [row] = list(await session.scalars(select(JobOutbox)))
+        assert (row.run_id, row.enqueued_at, row.tries) == (run_id, None, 1)
+        assert row.last_error is not None
+        assert row.last_error.startswith("Could not be queued: ")
+        # Redis answers again: the relay queues it, the worker runs it, the outbox is empty.
+        assert e2e_settings.redis_url is not None
+        back = ArqDispatcher(e2e_settings.redis_url, factory)
+        assert await back.relay() == 1
+        await back.close()
+        assert await _burst(e2e_settings) == 1
+        done = (await client.get(f"/api/v1/jobs/{run_id}", headers=admin)).json()
+    assert waiting["status"] == "queued"
+    assert (done["status"], done["counts"]) == ("succeeded", {"resumed": 1})
+    async with factory() as session:
+        assert list(await session.scalars(select(JobOutbox))) == []
+        assert await status_of(session, taxpayer.tax_code) == "00"

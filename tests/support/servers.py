@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
@@ -99,9 +100,43 @@ def sweep_abandoned(tmp: Path | None = None) -> list[Path]:
     return removed
 
 
+@dataclass
+class Postgres:
+    """A throwaway cluster this process owns: its URL, and a restart for fault tests."""
+
+    url: str
+    data: Path
+    log: Path
+    options: str
+
+    def restart(self) -> None:
+        """``pg_ctl restart`` (fast shutdown: every connection dropped, then up again), waiting until it accepts."""
+        subprocess.run(
+            _as_postgres(
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-m",
+                    "fast",
+                    "-o",
+                    self.options,
+                    "restart",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a fresh cluster; yields its asyncpg URL; removes it afterwards."""
+def postgres_cluster() -> Iterator[Postgres]:
+    """Start a fresh cluster; yields its handle; removes it afterwards."""
     sweep_abandoned()
     root = _owned_dir("taxoffice-pg-")
     data, sock, log = root / "data", root / "sock", root / "log"
@@ -124,7 +159,7 @@ def postgres_server() -> Iterator[str]:
         capture_output=True,
     )
     try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
+        yield Postgres(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres", data, log, options)
     finally:
         subprocess.run(
             _as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
@@ -135,50 +170,99 @@ def postgres_server() -> Iterator[str]:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
-    """Start a Redis without persistence; yields its URL; stops it afterwards."""
+def postgres_server() -> Iterator[str]:
+    """Start a fresh cluster; yields its asyncpg URL; removes it afterwards."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
+
+
+def _wait_for_port(port: int, *, open_: bool, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                if open_:
+                    return
+        except OSError:
+            if not open_:
+                return
+        time.sleep(0.05)
+    msg = f"port {port} still {'closed' if open_ else 'open'} after {seconds} s"
+    raise RuntimeError(msg)
+
+
+@dataclass
+class RedisServer:
+    """A throwaway Redis without persistence that this process owns; stopped and started again by fault tests."""
+
+    binary: str
+    root: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        """Its URL (database 0)."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def pidfile(self) -> Path:
+        """Where the server writes its process id."""
+        return self.root / "redis.pid"
+
+    def start(self) -> None:
+        """Start it on its port (empty: nothing is kept across a stop) and wait until it accepts connections."""
+        subprocess.run(
+            [
+                self.binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--daemonize",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+                "--pidfile",
+                str(self.pidfile),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        _wait_for_port(self.port, open_=True)
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM) and wait until its port is closed."""
+        if self.pidfile.exists():
+            _stop(int(self.pidfile.read_text().strip()))
+        _wait_for_port(self.port, open_=False)
+
+
+@contextmanager
+def redis_instance() -> Iterator[RedisServer]:
+    """Start a Redis without persistence; yields its handle; stops it afterwards."""
     binary = shutil.which("redis-server")
     if binary is None:
         msg = "redis-server not found: run `make test` (it installs Debian's redis-server) or set TAXOFFICE_TEST_REDIS_URL"
         raise RuntimeError(msg)
     sweep_abandoned()
-    root = _owned_dir("taxoffice-redis-")
-    port = free_port()
-    pidfile = root / "redis.pid"
-    subprocess.run(
-        [
-            binary,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--daemonize",
-            "yes",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(root),
-            "--pidfile",
-            str(pidfile),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.05)
+    server = RedisServer(binary, _owned_dir("taxoffice-redis-"), free_port())
+    server.start()
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server
     finally:
-        if pidfile.exists():
-            subprocess.run(["kill", pidfile.read_text().strip()], check=False)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """Start a Redis without persistence; yields its URL; stops it afterwards."""
+    with redis_instance() as server:
+        yield server.url
 
 
 def fresh_database(server_url: str, name: str) -> str:
