@@ -6,17 +6,17 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from registry.models import Taxpayer
 from taxoffice.accounts import collections
 from taxoffice.accounts.models import Allocation, Charge, CollectionDay, CollectionDayDelta, Payment
 from taxoffice.accounts.reconcile import Reconciler
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings
 from taxoffice.migrations import upgrade_to_head
+from tests.support.ledgers import charge_and_pay
 from tests.support.servers import fresh_database
 
 TAXPAYERS = 120
@@ -39,33 +39,7 @@ async def factory(own_db_url: str, settings: Settings) -> AsyncIterator[async_se
         before = await session.scalar(select(func.coalesce(func.max(Taxpayer.id), 0)))
         await insert_demo_taxpayers(session, settings, TAXPAYERS, seed=7)
         taxpayers = (await session.execute(select(Taxpayer.id, Taxpayer.tax_code).where(Taxpayer.id > before))).all()
-        await AccountService(session).post(
-            [
-                NewCharge(tid, code, "VAT", "1701", period, ChargeKind.TAX, 3_000_000, due, due, "test")
-                for tid, code in taxpayers
-                for period, due in (("2026-01", D(2026, 2, 23)), ("2026-02", D(2026, 3, 20)))
-            ]
-        )
-        await session.execute(
-            insert(Payment),
-            [
-                {
-                    "bank_ref": f"REF-{tid}-{n}",
-                    "tax_code": code,
-                    "taxpayer_id": tid,
-                    "payer_name": "",
-                    "amount": 2_500_000,
-                    "paid_on": D(2026, 3, n + 1),
-                    "source": "test",
-                    "status": "unallocated",
-                    "unallocated": 2_500_000,
-                    "received_by": "test",
-                    "note": "",
-                }
-                for tid, code in taxpayers
-                for n in range(3)
-            ],
-        )
+        await charge_and_pay(session, [(tid, code) for tid, code in taxpayers], ref_prefix="REF", source="test")
         await session.commit()
     yield sessions
     async with sessions() as session:

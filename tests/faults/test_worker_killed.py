@@ -13,14 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from jobs.queue import ArqDispatcher
 from jobs.recording import utc_now
 from jobs.tasks import TASKS, flag_arrears, reconcile_payments
-from taxoffice.accounts.models import Payment
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Principal
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings
@@ -28,6 +26,7 @@ from taxoffice.jobruns.models import JobRun
 from taxoffice.jobruns.services import JobRunService
 from taxoffice.migrations import upgrade_to_head
 from tests.faults.support import LOCK_SECONDS, WorkerProcess, wait_until
+from tests.support.ledgers import charge_and_pay
 from tests.support.servers import RedisServer, fresh_database, redis_instance
 
 pytestmark = pytest.mark.faults
@@ -59,33 +58,12 @@ async def _load(url: str, settings: Settings) -> None:
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         await insert_demo_taxpayers(session, settings, TAXPAYERS, seed=11)
         taxpayers = (await session.execute(text("SELECT id, tax_code FROM taxpayer ORDER BY id"))).all()
-        await AccountService(session).post(
-            [
-                NewCharge(tid, code, "VAT", "1701", period, ChargeKind.TAX, 3_000_000, due, due, "faults")
-                for tid, code in taxpayers
-                for period, due in (("2026-01", D(2026, 2, 23)), ("2026-02", D(2026, 3, 20)))
-            ]
-        )
-        await session.execute(
-            insert(Payment),
-            [
-                {
-                    "bank_ref": f"KILL-{tid}-{n}",
-                    "tax_code": code,
-                    "taxpayer_id": tid,
-                    "payer_name": "",
-                    "amount": 2_500_000,
-                    "paid_on": D(2026, 3, n + 1),
-                    "source": "test",
-                    "status": "unallocated",
-                    "unallocated": 2_500_000,
-                    "received_by": "test",
-                    "note": "",
-                }
-                for index, (tid, code) in enumerate(taxpayers)
-                if index % 3
-                for n in range(3)
-            ],
+        await charge_and_pay(
+            session,
+            [(tid, code) for tid, code in taxpayers],
+            ref_prefix="KILL",
+            source="faults",
+            pays=lambda index: index % 3 != 0,
         )
         await session.commit()
     await engine.dispose()
