@@ -232,12 +232,15 @@ def import_payments(file: Path) -> None:
     outcome = _run(import_file(get_settings(), file, Principal.system("payments-import")))
     click.echo(
         f"{file.name}: {outcome.imported} imported ({outcome.unmatched} unmatched), "
-        f"{outcome.duplicates} duplicates, {len(outcome.rejected)} rejected"
+        f"{outcome.duplicates} duplicates, {outcome.rejected_count} rejected"
     )
-    for row, reason in outcome.rejected[:50]:
+    if outcome.rejected_count:
+        by_column = ", ".join(f"{column} {count}" for column, count in outcome.rejected_by_column.most_common())
+        click.echo(f"  rejected by the first column at fault: {by_column}")
+    for row, reason in outcome.rejected:
         click.echo(f"  row {row}: {reason}")
-    if len(outcome.rejected) > 50:  # noqa: PLR2004 - a screenful
-        click.echo(f"  … and {len(outcome.rejected) - 50} more")
+    if outcome.rejected_count > len(outcome.rejected):
+        click.echo(f"  … and {outcome.rejected_count - len(outcome.rejected)} more")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
