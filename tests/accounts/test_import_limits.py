@@ -7,6 +7,7 @@ answered tens of megabytes of reasons.
 import dataclasses
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from taxoffice.app import create_app
 from taxoffice.auth.roles import Role
 from taxoffice.config import Settings
 from tests.support import hostile
+from tests.support.cli import ok, run_cli
 from tests.support.clock import Clock
 from tests.support.hostile import MIB, Cost
 from tests.support.statements import csv_bytes, payment_rows
@@ -135,3 +137,22 @@ async def test_the_settings_bound_files_rows_and_problems_shown(
         assert len(result["rejected"]) == 5
         assert result["rejected_count"] > 5
     assert await session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+@pytest.mark.embedded
+def test_the_command_line_refuses_a_bomb_and_counts_bad_rows(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'office.db'}"
+    ok(run_cli(url, tmp_path, "db", "upgrade"))
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(hostile.giant_string_bomb(300 * MIB))
+    refused = run_cli(url, tmp_path, "payments", "import", str(bomb))
+    assert refused.returncode == 1
+    assert "inflates" in refused.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(hostile.bad_csv_rows(64 * 1024))
+    told = ok(run_cli(url, tmp_path, "payments", "import", str(bad)))
+    rows = bad.read_bytes().count(b"\n") - 1
+    assert f"0 imported (0 unmatched), 0 duplicates, {rows} rejected" in told
+    assert f"rejected by the first column at fault: bank_ref {rows}" in told
+    assert f"… and {rows - 100} more" in told
+    assert told.count("  row ") == 100

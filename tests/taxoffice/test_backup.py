@@ -6,11 +6,8 @@ every table's rows and every account's balances; the restored database then take
 """
 
 import asyncio
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,25 +19,11 @@ from taxoffice.accounts.models import Charge, Payment
 from taxoffice.accounts.services import AccountService
 from taxoffice.backup import table_rows
 from taxoffice.calendar import today_vn
+from tests.support.cli import ok, run_cli
 from tests.support.servers import fresh_database
 
-CLI = [sys.executable, "-m", "taxoffice.cli"]
 Balances = dict[str, tuple[int, int, int, int]]
-
-
-def cli(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TAXOFFICE_DATABASE_URL": url,
-        "TAXOFFICE_SECRET_KEY": "backup-test-secret-backup-test-secret-0123456789",
-        "TAXOFFICE_PASSWORD_HASH": "fast",
-    }
-    return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+cli = run_cli
 
 
 def build_office(url: str, cwd: Path) -> None:
@@ -96,7 +79,7 @@ async def test_postgresql_backup_restores_into_a_fresh_database(pg_urls: tuple[s
     assert "Backup written and read back" in written
     assert archive.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     assert archive.stat().st_mode & 0o077 == 0  # for its owner only
-    assert "backup-test-secret" not in written
+    assert "cli-test-secret" not in written
     report = ok(await asyncio.to_thread(cli, restored, tmp_path, "db", "restore", str(archive)))
     assert "tax_return:" in report
     await assert_same_office(source, restored)
@@ -136,6 +119,7 @@ def hold_work_in_the_wal(database: Path) -> list[sqlite3.Connection]:
     return [in_flight, committed]
 
 
+@pytest.mark.embedded
 async def test_sqlite_backup_takes_the_wal_and_leaves_uncommitted_work(tmp_path: Path) -> None:
     database = tmp_path / "office.db"
     source = f"sqlite+aiosqlite:///{database}"
@@ -174,6 +158,7 @@ async def test_sqlite_backup_takes_the_wal_and_leaves_uncommitted_work(tmp_path:
     )
 
 
+@pytest.mark.embedded
 def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.backup"
     bogus.write_bytes(b"not a database at all" * 100)
