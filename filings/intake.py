@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import msgspec
@@ -130,8 +131,25 @@ def place_of(values: dict[str, Any], details: dict[str, str]) -> str:
     return "/".join(parts).rstrip("/")[:PLACE_MAX_LENGTH] if any(parts) else ""
 
 
+# What is kept of a document's other filled elements and appendices (real returns: at most 6, 3 and 7); the rest is
+# counted, and stays in the bytes received.
+MAX_DETAILS = 100
+MAX_APPENDICES = 20
+MAX_APPENDIX_TOTALS = 100
+
+
+def _first(items: dict[str, Any], count: int) -> dict[str, Any]:
+    return dict(islice(items.items(), count))
+
+
 def _source(doc: HtkkReturn) -> dict[str, Any]:
     producer = doc.producer
+    kept = doc.appendices[:MAX_APPENDICES]
+    not_kept = {
+        "details": max(0, len(doc.details) - MAX_DETAILS),
+        "appendices": len(doc.appendices) - len(kept),
+        "appendix_totals": sum(max(0, len(a.totals) - MAX_APPENDIX_TOTALS) for a in kept),
+    }
     return {
         "form_name": doc.form_name,
         "form_version": doc.form_version,
@@ -142,8 +160,9 @@ def _source(doc: HtkkReturn) -> dict[str, Any]:
         "signed": doc.signed,
         "drawn_up_on": doc.drawn_up_on.isoformat() if doc.drawn_up_on else None,
         "tax_office": doc.tax_office,
-        "details": doc.details,
-        "appendices": [{"name": a.name, "totals": a.totals, "rows": a.rows} for a in doc.appendices],
+        "details": _first(doc.details, MAX_DETAILS),
+        "appendices": [{"name": a.name, "totals": _first(a.totals, MAX_APPENDIX_TOTALS), "rows": a.rows} for a in kept],
+        **({"not_kept": not_kept} if any(not_kept.values()) else {}),
     }
 
 

@@ -210,7 +210,8 @@ class FilingService(ReturnQueries):
             document_sha256=env.sha256,
             source=env.source,
             place=env.place,
-            values=env.values,
+            # The form's own figures; any other box is refused (UNKNOWN-INDICATOR, counted) and stays in `document`.
+            values={code: value for code, value in env.values.items() if checked.form.has_indicator(code)},
             computed={},
             findings=[],
             due_on=checked.due_on,

@@ -64,7 +64,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
 @main.group()
 def db() -> None:
-    """Database schema."""
+    """Database schema, backup and restore."""
 
 
 @db.command()
@@ -74,6 +74,35 @@ def upgrade() -> None:
 
     upgrade_to_head(get_settings().database_url)
     click.echo("Database schema is up to date.")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_database(file: Path) -> None:
+    """Write a backup of the database to FILE (SQLite: online backup API; PostgreSQL: pg_dump custom format)."""
+    from taxoffice.backup import BackupError, backup  # noqa: PLC0415 - keeps `--help` fast
+
+    try:
+        outcome = backup(get_settings().database_url, file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written and read back: {outcome.summary}")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="SQLite only: overwrite a database that has tables.")
+def restore_database(file: Path, replace: bool) -> None:
+    """Restore the backup FILE into the configured database, which must be empty; stop the server first."""
+    from taxoffice.backup import BackupError, restore  # noqa: PLC0415 - keeps `--help` fast
+
+    try:
+        outcome = restore(get_settings().database_url, file, replace=replace)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {outcome.summary} into {masked_url(get_settings().database_url)}")
+    for name, count in (outcome.rows or {}).items():
+        click.echo(f"  {name}: {count:,}")
 
 
 @main.group()
@@ -232,12 +261,15 @@ def import_payments(file: Path) -> None:
     outcome = _run(import_file(get_settings(), file, Principal.system("payments-import")))
     click.echo(
         f"{file.name}: {outcome.imported} imported ({outcome.unmatched} unmatched), "
-        f"{outcome.duplicates} duplicates, {len(outcome.rejected)} rejected"
+        f"{outcome.duplicates} duplicates, {outcome.rejected_count} rejected"
     )
-    for row, reason in outcome.rejected[:50]:
+    if outcome.rejected_count:
+        by_column = ", ".join(f"{column} {count}" for column, count in outcome.rejected_by_column.most_common())
+        click.echo(f"  rejected by the first column at fault: {by_column}")
+    for row, reason in outcome.rejected:
         click.echo(f"  row {row}: {reason}")
-    if len(outcome.rejected) > 50:  # noqa: PLR2004 - a screenful
-        click.echo(f"  … and {len(outcome.rejected) - 50} more")
+    if outcome.rejected_count > len(outcome.rejected):
+        click.echo(f"  … and {outcome.rejected_count - len(outcome.rejected)} more")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

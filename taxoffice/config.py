@@ -59,6 +59,15 @@ class Settings:
     login_account_max_delay_seconds: int = 60
     login_window_seconds: int = 3600
     sql_echo: bool = False
+    # Bank statements (`POST /payments/import`, `taxoffice payments import`): bounds checked while the file is read,
+    # before the work they would cost (taxoffice/accounts/statements/_limits.py, docs/security.md).
+    statement_max_bytes: int = 256 * 1024 * 1024
+    statement_max_rows: int = 1_048_576
+    statement_max_cells: int = 33_554_432
+    statement_max_shared_strings: int = 262_144
+    statement_max_inflated_bytes: int = 256 * 1024 * 1024
+    statement_max_inflation_ratio: int = 100
+    statement_shown_problems: int = 100
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,7 +95,15 @@ class Settings:
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
             login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
+            **_statement_limits(),
         )
+
+
+def _statement_limits() -> dict[str, int]:
+    """Every ``statement_*`` setting from its ``TAXOFFICE_STATEMENT_*`` variable, or its default."""
+    defaults = Settings()
+    names = [name for name in Settings.__dataclass_fields__ if name.startswith("statement_")]
+    return {name: _env_int(f"TAXOFFICE_{name.upper()}", getattr(defaults, name)) for name in names}
 
 
 def weak_secret_key(settings: Settings) -> str | None:

@@ -91,7 +91,8 @@ def _paid_on(rng: random.Random, due_on: datetime.date, today: datetime.date) ->
     if roll < 0.27:  # noqa: PLR2004 - the share paid late
         late = due_on + datetime.timedelta(days=rng.randint(3, 150))
         return late if late < today else None
-    return due_on - datetime.timedelta(days=rng.randint(0, 5))
+    on_time = due_on - datetime.timedelta(days=rng.randint(0, 5))
+    return on_time if on_time <= today else None  # a deadline still ahead: not paid yet
 
 
 async def _file_and_pay(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
-from taxoffice.accounts.imports import import_statement
+from taxoffice.accounts.imports import check_size, import_statement
 from taxoffice.accounts.payments import ImportOutcome
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import today_vn
@@ -14,8 +14,9 @@ from taxoffice.db import create_engine, create_session_factory
 
 async def import_file(settings: Settings, path: Path, actor: Principal) -> ImportOutcome:
     """Import ``path``; each batch is committed, so a stopped import can be run again (duplicates are known)."""
-    engine = create_engine(settings)
     size = path.stat().st_size  # noqa: ASYNC240 - the command line owns this loop; reading the file is its work
+    check_size(size, settings)
+    engine = create_engine(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), TransferSpeedColumn(), TimeElapsedColumn())
     try:
         async with create_session_factory(engine)() as session:
@@ -27,7 +28,7 @@ async def import_file(settings: Settings, path: Path, actor: Principal) -> Impor
                     progress.update(task, completed=min(stream.tell(), size))
 
                 outcome = await import_statement(
-                    session, actor, stream, today_vn(), filename=path.name, after_batch=after_batch
+                    session, actor, stream, today_vn(), settings, filename=path.name, after_batch=after_batch
                 )
             progress.update(task, completed=size)
             return outcome

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.services import parse_code, visible_code
 from taxoffice.accounts import views
-from taxoffice.accounts.imports import import_statement
+from taxoffice.accounts.imports import check_size, import_statement
 from taxoffice.accounts.payments import PaymentRecord, PaymentService
 from taxoffice.accounts.schemas import (
     AccountRead,
@@ -26,12 +26,11 @@ from taxoffice.accounts.schemas import (
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.config import Settings
 from taxoffice.params import Cursor, PageLimit
 from taxoffice.validity import optional_date
 
 BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
-# A statement upload; larger files are refused with 413 before anything is read.
-STATEMENT_MAX_BYTES = 256 * 1024 * 1024
 _SPOOL_BYTES = 8 * 1024 * 1024
 
 
@@ -68,7 +67,7 @@ class PaymentController(Controller):
         "/import",
         operation_id="importStatement",
         guards=[OFFICERS],
-        request_max_body_size=STATEMENT_MAX_BYTES,
+        request_max_body_size=None,  # the settings' statement_max_bytes, checked below as the body arrives
         status_code=200,
     )
     async def import_file(
@@ -77,19 +76,27 @@ class PaymentController(Controller):
         db_session: NamedDependency[AsyncSession],
         actor: NamedDependency[Principal],
         today: NamedDependency[datetime.date],
+        settings: NamedDependency[Settings],
         filename: FromQuery[str | None] = None,
     ) -> ImportResult:
-        """Import a bank statement (CSV or XLSX, the file as the body); each row imported, duplicate or rejected."""
+        """Import a bank statement (CSV or XLSX, the file as the body); counts, and the first rejected rows."""
+        declared = request.headers.get("content-length", "")
+        check_size(int(declared) if declared.isdigit() else 0, settings)
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+            received = 0
             async for chunk in request.stream():
+                received += len(chunk)
+                check_size(received, settings)
                 spool.write(chunk)
             spool.seek(0)
-            outcome = await import_statement(db_session, actor, spool, today, filename=filename)  # type: ignore[arg-type]
+            outcome = await import_statement(db_session, actor, spool, today, settings, filename=filename)  # type: ignore[arg-type]
         return ImportResult(
             imported=outcome.imported,
             duplicates=outcome.duplicates,
             unmatched=outcome.unmatched,
             rejected=[RejectedRow(row=row, reason=reason) for row, reason in outcome.rejected],
+            rejected_count=outcome.rejected_count,
+            rejected_by_column=dict(outcome.rejected_by_column),
         )
 
     @get(operation_id="listPayments", guards=[STAFF_ONLY])

@@ -1,6 +1,8 @@
 """Recording payments from banks: one at a time, or a statement in batches; the unmatched queue; reversals."""
 
 import datetime
+import heapq
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -44,14 +46,39 @@ class PaymentRecord:
         return all(getattr(self, name) == getattr(payment, name) for name in _IDENTITY)
 
 
+SHOWN_PROBLEMS = 100
+
+
 @dataclass
 class ImportOutcome:
-    """Per-row results of a statement import."""
+    """Per-row results of a statement import: counts, and the first ``shown`` rejected rows with their reasons.
+
+    A statement of a million bad rows is told in a few kilobytes: how many rows were rejected, how many for each
+    column, and the first rows in file order; its reasons are never all held in memory.
+    """
 
     imported: int = 0
     duplicates: int = 0
     unmatched: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected_count: int = 0
+    rejected_by_column: Counter[str] = field(default_factory=Counter)
+    shown: int = SHOWN_PROBLEMS
+    _kept: list[tuple[int, str]] = field(default_factory=list, repr=False)  # a heap of (-row, reason)
+
+    def reject(self, row: int, reason: str, column: str | None) -> None:
+        """Count a rejected row under ``column`` (the first column at fault; ``row`` for the whole row)."""
+        self.rejected_count += 1
+        self.rejected_by_column[column or "row"] += 1
+        item = (-row, reason)
+        if len(self._kept) < self.shown:
+            heapq.heappush(self._kept, item)
+        elif self._kept and item > self._kept[0]:
+            heapq.heapreplace(self._kept, item)
+
+    @property
+    def rejected(self) -> list[tuple[int, str]]:
+        """The first ``shown`` rejected rows, in file order: ``(row, reason)``."""
+        return sorted((-row, reason) for row, reason in self._kept)
 
 
 def check_record(item: PaymentRecord, today: datetime.date) -> None:
@@ -113,8 +140,8 @@ class PaymentService:
             elif seen == item:
                 outcome.duplicates += 1
             else:
-                outcome.rejected.append(
-                    (number, f"bank_ref {item.bank_ref} appears earlier in the file with other data")
+                outcome.reject(
+                    number, f"bank_ref {item.bank_ref} appears earlier in the file with other data", "bank_ref"
                 )
         items = [item for _, item in fresh]
         if self.session.get_bind().dialect.name == "postgresql":
@@ -139,7 +166,7 @@ class PaymentService:
             if item.same_as(existing[item.bank_ref]):
                 outcome.duplicates += 1
             else:
-                outcome.rejected.append((number, f"bank_ref {item.bank_ref} was already used for a different payment"))
+                outcome.reject(number, f"bank_ref {item.bank_ref} was already used for a different payment", "bank_ref")
 
     async def _taxpayer_ids(self, tax_codes: Sequence[str]) -> dict[str, int]:
         if not tax_codes:

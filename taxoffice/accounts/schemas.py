@@ -100,12 +100,14 @@ class RejectedRow(Struct, kw_only=True):
 
 
 class ImportResult(Struct, kw_only=True):
-    """What a statement import did, row by row."""
+    """What a statement import did: counts, and the first rejected rows (``rejected_count`` tells them all)."""
 
     imported: int
     duplicates: int
     unmatched: int
     rejected: list[RejectedRow]
+    rejected_count: int
+    rejected_by_column: dict[str, int]
 
 
 class AccountRead(Struct, kw_only=True):

@@ -1,5 +1,7 @@
 """Settings read from the environment."""
 
+from pathlib import Path
+
 import pytest
 
 from taxoffice.config import Settings
@@ -15,3 +17,17 @@ def test_login_allowances_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", "30")
     office = Settings.from_env()
     assert (office.login_free_attempts, office.login_account_free_attempts) == (200, 30)
+
+
+def test_statement_bounds_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAXOFFICE_SECRET_KEY", "k" * 48)
+    names = [name for name in Settings.__dataclass_fields__ if name.startswith("statement_")]
+    for name in names:
+        monkeypatch.delenv(f"TAXOFFICE_{name.upper()}", raising=False)
+    assert Settings.from_env().statement_max_shared_strings == 262_144
+    for number, name in enumerate(names, start=1):
+        monkeypatch.setenv(f"TAXOFFICE_{name.upper()}", str(number))
+    office = Settings.from_env()
+    assert [getattr(office, name) for name in names] == list(range(1, len(names) + 1))
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert all(f"`TAXOFFICE_{name.upper()}`" in readme for name in names)  # each one documented

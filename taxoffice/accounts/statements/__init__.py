@@ -4,6 +4,7 @@ Pure apart from reading the stream it is given (and, for a non-seekable XLSX str
 """
 
 from taxoffice.accounts.statements._columns import ALIASES, COLUMNS, OPTIONAL, REQUIRED
+from taxoffice.accounts.statements._limits import StatementLimits
 from taxoffice.accounts.statements._model import (
     EARLIEST_PAID_ON,
     MAX_AMOUNT,
@@ -13,6 +14,7 @@ from taxoffice.accounts.statements._model import (
     RowProblem,
     StatementError,
     StatementRow,
+    StatementTooLargeError,
 )
 from taxoffice.accounts.statements._reader import read_statement
 
@@ -28,6 +30,8 @@ __all__ = [
     "REQUIRED",
     "RowProblem",
     "StatementError",
+    "StatementLimits",
     "StatementRow",
+    "StatementTooLargeError",
     "read_statement",
 ]

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from taxoffice.errors import FieldError, MalformedInputError
+from taxoffice.errors import FieldError, MalformedInputError, PayloadTooLargeError
 from taxoffice.validity import EARLIEST
 
 MAX_BANK_REF = 64
@@ -21,6 +21,17 @@ class StatementError(MalformedInputError):
 
     def __init__(self, detail: str, *, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail, errors=errors)
+
+
+class StatementTooLargeError(PayloadTooLargeError):
+    """The file holds more than one statement may (rows, cells, inflated bytes …): refused before that work."""
+
+    code = "statement-too-large"
+    title = "Bank statement too large"
+
+    def __init__(self, detail: str, *, bound: str) -> None:
+        """``bound`` names the limit passed, as ``errors[].code`` (``statement.too_many_rows`` …)."""
+        super().__init__(detail, errors=[FieldError("file", bound, detail)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,15 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, BinaryIO
+from xml.parsers.expat import ExpatError
 
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from taxoffice.accounts.statements._limits import StatementLimits, bounded
 from taxoffice.accounts.statements._model import RowProblem, StatementError, StatementRow
 from taxoffice.accounts.statements._rows import Records, statement_rows
+from taxoffice.accounts.statements._workbook import open_workbook
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -27,8 +29,10 @@ _HEAD = 4
 _CHUNK = 1 << 16
 _SPOOL_CHUNK = 1 << 20
 MAX_LINE = 1 << 20  # characters; a longer physical line is not a bank statement (and would not fit in memory)
-# openpyxl raises whatever its zip and XML layers raise on a broken workbook.
-_XLSX_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, SyntaxError)
+# openpyxl raises whatever its zip and XML layers raise on a broken workbook; expat, the shared-strings count.
+_XLSX_ERRORS = (
+    zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, SyntaxError, ExpatError
+)  # fmt: skip
 
 
 class _Prefixed(io.RawIOBase):
@@ -127,11 +131,11 @@ def _seekable(head: bytes, stream: IO[bytes]) -> Iterator[IO[bytes]]:
         yield copy
 
 
-def _xlsx_records(head: bytes, stream: IO[bytes]) -> Records:
+def _xlsx_records(head: bytes, stream: IO[bytes], limits: StatementLimits) -> Records:
     """Records of the workbook's active sheet (or its first worksheet), read with openpyxl in read-only mode."""
     with _seekable(head, stream) as source:
         try:
-            workbook = load_workbook(source, read_only=True, data_only=True)
+            workbook = open_workbook(source, limits)
         except _XLSX_ERRORS as exc:
             msg = f"the file starts like an .xlsx workbook but cannot be read as one ({type(exc).__name__})"
             raise StatementError(msg) from None
@@ -159,13 +163,18 @@ def _xlsx_records(head: bytes, stream: IO[bytes]) -> Records:
 
 
 def read_statement(
-    stream: BinaryIO, *, today: datetime.date, filename: str | None = None
+    stream: BinaryIO,
+    *,
+    today: datetime.date,
+    filename: str | None = None,
+    limits: StatementLimits = StatementLimits(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Iterator[StatementRow | RowProblem]:
     """Every non-blank data row of a bank statement, in file order, as a ``StatementRow`` or a ``RowProblem``.
 
     The file is CSV (UTF-8, optional BOM, ``,`` or ``;``) unless it starts with the ZIP signature ``PK`` (XLSX).
     Rows are read lazily: memory stays flat whatever the file's size (an XLSX's shared-strings table excepted,
-    which openpyxl loads whole). A non-seekable stream holding an XLSX is first copied to a temporary file. The
+    which openpyxl loads whole, within ``limits``). A non-seekable stream holding an XLSX is first copied to a
+    temporary file; its archive is checked (``_workbook``) before openpyxl parses it. The
     stream is left open. The reader is stateless per row: the same ``bank_ref`` twice in one file yields two rows, and
     the caller decides which is the duplicate.
 
@@ -173,6 +182,7 @@ def read_statement(
         stream: the file's bytes, read from its current position.
         today: the latest acceptable payment date.
         filename: the name the user gave the file, used only in messages.
+        limits: how many rows, cells, shared strings and inflated bytes the file may hold.
 
     Yields:
         One item per non-blank row after the header: the row, or every problem it has.
@@ -181,6 +191,8 @@ def read_statement(
         StatementError: while iterating, when the file as a whole cannot be read: empty, not UTF-8, a broken or
             old-format workbook, no header or a required column missing, an unreadable CSV line. Rows before
             the point of failure have been yielded already; a caller importing in one transaction rolls back.
+        StatementTooLargeError: while iterating, at the first bound of ``limits`` passed: an XLSX before any row,
+            a CSV at the row past the limit.
     """
     head = _read_head(stream)
     named = f"{filename!r} " if filename else "the file "
@@ -190,5 +202,5 @@ def read_statement(
         raise StatementError(f"{named}is an old-format Excel .xls workbook; save it as .xlsx or as CSV UTF-8")
     if head.startswith(_UTF16_BOMS):
         raise StatementError(f"{named}is UTF-16 text; save it as CSV UTF-8")
-    records = _xlsx_records(head, stream) if head.startswith(XLSX_MAGIC) else _csv_records(head, stream)
-    yield from statement_rows(records, today)
+    records = _xlsx_records(head, stream, limits) if head.startswith(XLSX_MAGIC) else _csv_records(head, stream)
+    yield from statement_rows(bounded(records, limits), today)
