@@ -25,7 +25,7 @@ from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
-from taxoffice.params import check_path_ids
+from taxoffice.params import OfficeRequest, check_path_ids
 from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
@@ -91,6 +91,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_path_ids,
+        request_class=OfficeRequest,
         on_app_init=[jwt_auth.on_app_init],
         on_startup=[jobs_runtime.startup, *(on_startup or [])],
         on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown],

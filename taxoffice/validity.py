@@ -6,7 +6,7 @@ refuses is refused by every door, and nothing reaches the nightly jobs that they
 
 import datetime
 
-from taxoffice.errors import FieldError, ValidationFailedError
+from taxoffice.errors import FieldError, InvalidRequestError, ValidationFailedError
 
 # The dates the office deals in: nothing it keeps (payments, returns, charges) is dated before 2000 (the earliest
 # tax law still applied, Law 38/2019, reaches back no further) and its calendar is published up to 2100.
@@ -56,6 +56,32 @@ def printable_problem(value: str) -> str | None:
         return None
     position, char = next((i, c) for i, c in enumerate(value, start=1) if not c.isprintable())
     return f"contains control characters (U+{ord(char):04X} at position {position})"
+
+
+def nul_at(value: object, path: str) -> str | None:
+    """Where ``value`` (a parameter, or a decoded JSON body and everything in it) holds a NUL character, or ``None``.
+
+    No text the office keeps can hold one: PostgreSQL refuses U+0000 in ``text`` and ``jsonb`` alike.
+    """
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: list[tuple[object, object]] = list(value.items())
+        for key, item in items:
+            if (found := nul_at(key, f"{path}.<key>") or nul_at(item, f"{path}.{key}")) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := nul_at(item, f"{path}[{index}]")) is not None:
+                return found
+    return None
+
+
+def refuse_nul(value: object, path: str) -> None:
+    """A 400 naming the field whose text holds a NUL character (``nul_at``); nothing otherwise."""
+    if (where := nul_at(value, path)) is not None:
+        message = "Text may not contain the NUL character (U+0000)."
+        raise InvalidRequestError(f"{where}: {message}", errors=[FieldError(where, "text.nul", message)])
 
 
 def paid_on_problem(day: datetime.date, today: datetime.date) -> str | None:
