@@ -25,6 +25,7 @@ from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
+from taxoffice.openapi import COMPONENTS, document_problems
 from taxoffice.params import OfficeRequest, check_path_ids
 from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
@@ -85,7 +86,7 @@ def create_app(
             *REPORT_ROUTES,
         ],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, api],
         plugins=[SQLAlchemyPlugin(config=config)],
         dependencies=DEPENDENCIES,
@@ -112,7 +113,10 @@ def create_app(
             version="1",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=COMPONENTS,
         ),
         logging_config=None,
         debug=False,
     )
+    document_problems(app, exclude_opt_key=jwt_auth.exclude_opt_key)
+    return app
