@@ -4,6 +4,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+import hypothesis
 import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -16,6 +17,14 @@ from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.clock import Clock
 from tests.support.servers import fresh_database, postgres_server, redis_server
 from tests.support.users import Login
+
+# Property tests: bounded and reproducible in the suite (the same examples every run, no example database written);
+# `pytest --hypothesis-profile=long` searches ten times longer with fresh random examples each run.
+hypothesis.settings.register_profile(
+    "suite", max_examples=60, derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis.settings.register_profile("long", max_examples=600, derandomize=False, database=None, deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
