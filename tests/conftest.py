@@ -15,6 +15,7 @@ from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
 from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.clock import Clock
+from tests.support.fuzz import summary as fuzz_summary
 from tests.support.servers import fresh_database, postgres_server, redis_server
 from tests.support.users import Login
 
@@ -123,3 +124,9 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 def login(app: Litestar, session: AsyncSession, settings: Settings) -> Login:
     """Creates users and returns their Authorization headers."""
     return Login(app, session, settings)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The API fuzz's figures, when it ran: requests per database and their status classes."""
+    for line in fuzz_summary():
+        terminalreporter.write_line(line)
