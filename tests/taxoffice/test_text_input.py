@@ -1,4 +1,4 @@
-"""Text with a NUL character is refused (400) wherever it comes in: PostgreSQL cannot store it (the fuzzer's find)."""
+"""Text with a NUL character is refused wherever it comes in (PostgreSQL cannot store it): 400, or a rejected row."""
 
 import httpx
 import pytest
@@ -6,9 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import RegistrationApplication
+from taxoffice.accounts.models import Payment
 from taxoffice.auth.roles import Role
 from taxoffice.errors import InvalidRequestError
 from taxoffice.validity import nul_at, refuse_nul
+from tests.registry.helpers import register_enterprise
+from tests.support.clock import Clock
+from tests.support.statements import csv_bytes
 from tests.support.users import Login
 
 APPLICATION = {
@@ -58,3 +62,24 @@ async def test_query_and_path_text_with_nul_is_refused(client: httpx.AsyncClient
     _assert_problem(await client.get("/api/v1/taxpayers", params={"q": "cong\x00ty"}, headers=officer), "q")
     _assert_problem(await client.get("/api/v1/public/taxpayers/0100%00"), "tax_code")
     _assert_problem(await client.get("/api/v1/registrations/%00"), "number")
+
+
+async def test_a_return_or_a_statement_row_with_nul_is_refused(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, clock: Clock
+) -> None:
+    clock.set(2026, 3, 31)
+    payer = await register_enterprise(session, "0109770011")
+    officer = await login(Role.OFFICER)
+    for values, field in (({"ct40\x00": 1}, "body.values.<key>"), ({"ct40": "1\x00"}, "body.values.ct40")):
+        body = {"tax_code": payer.tax_code, "form": "01-GTGT", "period": "2026-01", "values": values}
+        _assert_problem(await client.post("/api/v1/returns", json=body, headers=officer), field)
+    for column, cell in ((4, "Công\x00ty"), (8, "H\x00N")):
+        line = ["R1", payer.tax_code, "1.500.000", "15/03/2026", "Công ty", "2026-02", "1701", "754", "HNI"]
+        line[column] = cell
+        answer = await client.post(
+            "/api/v1/payments/import", content=csv_bytes([tuple(line)]), headers={**officer, "content-type": "text/csv"}
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["imported"] == 0
+        assert "NUL character" in answer.json()["rejected"][0]["reason"]
+    assert await session.scalar(select(func.count()).select_from(Payment)) == 0
