@@ -28,7 +28,7 @@ OptionalYear = Annotated[int | None, Parameter(ge=YEAR_MIN, le=YEAR_MAX)]
 async def check_path_ids(request: Request[Any, Any, Any]) -> None:
     """Every route's hook: an integer path parameter no row can have is not found (404), before any work.
 
-    Text with a NUL character, in the path or the query string, is refused (400) just as early.
+    Text with a NUL character, in the path or the query string, is refused (422) just as early.
 
     Raises:
         ResourceNotFoundError: an ``{…:int}`` path parameter outside the database's BIGINT range.
@@ -43,10 +43,10 @@ async def check_path_ids(request: Request[Any, Any, Any]) -> None:
 
 
 class OfficeRequest(Request[Any, Any, Any]):
-    """The app's requests: a JSON body with a NUL character anywhere in its text is refused (400) once decoded."""
+    """The app's requests: a JSON body with a NUL character anywhere in its text is refused (422) once decoded."""
 
     async def json(self) -> Any:  # noqa: ANN401 - a JSON document, whatever its shape
         """The decoded JSON body, refused if any of its text (keys included) holds a NUL character."""
         value = await super().json()
-        refuse_nul(value, "body")
+        refuse_nul(value)
         return value

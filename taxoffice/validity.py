@@ -6,7 +6,7 @@ refuses is refused by every door, and nothing reaches the nightly jobs that they
 
 import datetime
 
-from taxoffice.errors import FieldError, InvalidRequestError, ValidationFailedError
+from taxoffice.errors import FieldError, ValidationFailedError
 
 # The dates the office deals in: nothing it keeps (payments, returns, charges) is dated before 2000 (the earliest
 # tax law still applied, Law 38/2019, reaches back no further) and its calendar is published up to 2100.
@@ -58,30 +58,38 @@ def printable_problem(value: str) -> str | None:
     return f"contains control characters (U+{ord(char):04X} at position {position})"
 
 
-def nul_at(value: object, path: str) -> str | None:
+def _member(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def nul_at(value: object, path: str = "") -> str | None:
     """Where ``value`` (a parameter, or a decoded JSON body and everything in it) holds a NUL character, or ``None``.
 
-    No text the office keeps can hold one: PostgreSQL refuses U+0000 in ``text`` and ``jsonb`` alike.
+    The place is written as the API's field errors are: ``address.street``, ``tax_types[2]``, ``values.<key>`` (a
+    key holding one); ``body`` for a body that is one string. No text the office keeps can hold a NUL: PostgreSQL
+    refuses U+0000 in ``text`` and ``jsonb`` alike.
     """
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return (path or "body") if "\x00" in value else None
     if isinstance(value, dict):
         items: list[tuple[object, object]] = list(value.items())
         for key, item in items:
-            if (found := nul_at(key, f"{path}.<key>") or nul_at(item, f"{path}.{key}")) is not None:
+            if nul_at(key) is not None:
+                return _member(path, "<key>")
+            if (found := nul_at(item, _member(path, str(key)))) is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if (found := nul_at(item, f"{path}[{index}]")) is not None:
+            if (found := nul_at(item, f"{path or 'body'}[{index}]")) is not None:
                 return found
     return None
 
 
-def refuse_nul(value: object, path: str) -> None:
-    """A 400 naming the field whose text holds a NUL character (``nul_at``); nothing otherwise."""
+def refuse_nul(value: object, path: str = "") -> None:
+    """A 422 naming the field whose text holds a NUL character (``nul_at``), code ``text.nul``; nothing otherwise."""
     if (where := nul_at(value, path)) is not None:
         message = "Text may not contain the NUL character (U+0000)."
-        raise InvalidRequestError(f"{where}: {message}", errors=[FieldError(where, "text.nul", message)])
+        raise ValidationFailedError(f"{where}: {message}", errors=[FieldError(where, "text.nul", message)])
 
 
 def paid_on_problem(day: datetime.date, today: datetime.date) -> str | None:

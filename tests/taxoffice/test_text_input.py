@@ -1,4 +1,4 @@
-"""Text with a NUL character is refused wherever it comes in (PostgreSQL cannot store it): 400, or a rejected row."""
+"""Text with a NUL character is refused wherever it comes in (PostgreSQL cannot store it): 422, or a rejected row."""
 
 import httpx
 import pytest
@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import RegistrationApplication
 from taxoffice.accounts.models import Payment
 from taxoffice.auth.roles import Role
-from taxoffice.errors import InvalidRequestError
+from taxoffice.errors import ValidationFailedError
 from taxoffice.validity import nul_at, refuse_nul
 from tests.registry.helpers import register_enterprise
 from tests.support.clock import Clock
@@ -24,21 +24,22 @@ APPLICATION = {
 
 
 def test_nul_at_names_the_first_field_holding_one() -> None:
-    assert nul_at({"a": "x", "b": [1, "ok", {"c": "bad\x00"}]}, "body") == "body.b[2].c"
-    assert nul_at({"a\x00": 1}, "body") == "body.<key>"
+    assert nul_at({"a": "x", "b": [1, "ok", {"c": "bad\x00"}]}) == "b[2].c"
+    assert nul_at({"v": {"a\x00": 1}}) == "v.<key>"
     assert nul_at("q\x00", "q") == "q"
-    assert nul_at({"a": ["x", 1, None, 2.5, True], "b": "ordinary text, tab\tand newline\n"}, "body") is None
+    assert nul_at(["ok", "\x00"]) == "body[1]"
+    assert nul_at({"a": ["x", 1, None, 2.5, True], "b": "ordinary text, tab\tand newline\n"}) is None
 
 
-def test_refuse_nul_is_a_400_with_the_field() -> None:
-    refuse_nul({"name": "fine"}, "body")
-    with pytest.raises(InvalidRequestError) as raised:
-        refuse_nul({"name": "a\x00b"}, "body")
-    assert [(e.field, e.code) for e in raised.value.errors] == [("body.name", "text.nul")]
+def test_refuse_nul_is_a_422_with_the_field() -> None:
+    refuse_nul({"name": "fine"})
+    with pytest.raises(ValidationFailedError) as raised:
+        refuse_nul({"name": "a\x00b"})
+    assert [(e.field, e.code) for e in raised.value.errors] == [("name", "text.nul")]
 
 
 def _assert_problem(response: httpx.Response, field: str) -> None:
-    assert response.status_code == 400, response.text
+    assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"] == [
         {"field": field, "code": "text.nul", "message": "Text may not contain the NUL character (U+0000)."}
@@ -50,9 +51,9 @@ async def test_a_json_body_with_nul_is_refused_and_nothing_stored(
 ) -> None:
     before = await session.scalar(select(func.count()).select_from(RegistrationApplication))
     answer = await client.post("/api/v1/registrations", json={**APPLICATION, "name": "Công ty\x00"})
-    _assert_problem(answer, "body.name")
+    _assert_problem(answer, "name")
     nested = await client.post("/api/v1/registrations", json={**APPLICATION, "address": {"street": "1\x00"}})
-    _assert_problem(nested, "body.address.street")
+    _assert_problem(nested, "address.street")
     assert await session.scalar(select(func.count()).select_from(RegistrationApplication)) == before
     assert (await client.post("/api/v1/registrations", json=APPLICATION)).status_code == 201
 
@@ -70,7 +71,7 @@ async def test_a_return_or_a_statement_row_with_nul_is_refused(
     clock.set(2026, 3, 31)
     payer = await register_enterprise(session, "0109770011")
     officer = await login(Role.OFFICER)
-    for values, field in (({"ct40\x00": 1}, "body.values.<key>"), ({"ct40": "1\x00"}, "body.values.ct40")):
+    for values, field in (({"ct40\x00": 1}, "values.<key>"), ({"ct40": "1\x00"}, "values.ct40")):
         body = {"tax_code": payer.tax_code, "form": "01-GTGT", "period": "2026-01", "values": values}
         _assert_problem(await client.post("/api/v1/returns", json=body, headers=officer), field)
     for column, cell in ((4, "Công\x00ty"), (8, "H\x00N")):
