@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest demo migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
+.PHONY: run test lint typecheck pytest fuzz demo migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The API fuzz and the property tests, run longer than the suite does, with a fresh seed (printed) unless one is given.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP)
+	bash tests/support/ensure-servers.sh
+	@seed=$${TAXOFFICE_FUZZ_SEED:-$$RANDOM}; echo "fuzz seed $$seed ($(FUZZ_EXAMPLES) examples per operation)"; \
+	TAXOFFICE_FUZZ_SEED=$$seed TAXOFFICE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest --hypothesis-profile=long \
+		tests/taxoffice/test_fuzz_api.py tests/embedded/test_fuzz_api_embedded.py $$(find tests -name '*_properties.py')
 
 # Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
 bench: bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens

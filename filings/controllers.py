@@ -13,14 +13,24 @@ from filings.export import XML_MEDIA_TYPE
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
-from filings.schemas import FormRead, ObligationRead, ReturnDetail, ReturnReceipt
+from filings.schemas import FormRead, ObligationRead, ReturnDetail, ReturnReceipt, ReturnSubmission
 from filings.services import RETURN_MAX_BYTES, FilingService
 from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.errors import FieldError, InvalidRequestError, ResourceNotFoundError
+from taxoffice.openapi import BINARY, JSON, described, problems, replayed, struct_schema
 from taxoffice.params import OptionalYear
 from taxoffice.workdays.services import CalendarService
+
+# A return is read from the body itself: JSON, HTKK XML, or a browser's form with the file.
+RETURN_BODY = {
+    JSON: struct_schema(ReturnSubmission),
+    XML_MEDIA_TYPE: {"type": "string", "description": "An HTKK XML return (HSoThueDTu)."},
+    "multipart/form-data": {"type": "object", "properties": {"file": BINARY}, "required": ["file"]},
+}
+# A body of another media type; an original already filed for the period, or a supplement with nothing to amend.
+RETURN_PROBLEMS = problems(409, 415)
 
 
 def _caller(request: Request[Any, Any, Any]) -> Principal:
@@ -101,7 +111,13 @@ class ReturnController(Controller):
     path = "/returns"
     tags = ["e-filing"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post(operation_id="submitReturn", guards=[STAFF_OR_TAXPAYER], request_max_body_size=RETURN_MAX_BYTES)
+    @post(
+        operation_id="submitReturn",
+        guards=[STAFF_OR_TAXPAYER],
+        request_max_body_size=RETURN_MAX_BYTES,
+        operation_class=described(body=RETURN_BODY),
+        responses={**RETURN_PROBLEMS, **replayed(ReturnReceipt)},
+    )
     async def submit(
         self, request: Request[Any, Any, Any], filing_service: NamedDependency[FilingService]
     ) -> Response[ReturnReceipt]:
@@ -125,6 +141,8 @@ class ReturnController(Controller):
         guards=[STAFF_OR_TAXPAYER],
         status_code=200,
         request_max_body_size=RETURN_MAX_BYTES,
+        operation_class=described(body=RETURN_BODY),
+        responses=RETURN_PROBLEMS,
     )
     async def validate(
         self,
@@ -139,7 +157,13 @@ class ReturnController(Controller):
         checked = await filing_service.validate(actor, body, media, now, await calendar_service.calendar())
         return views.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
 
-    @get("/{return_id:int}", operation_id="getReturn", guards=[STAFF_OR_TAXPAYER])
+    @get(
+        "/{return_id:int}",
+        operation_id="getReturn",
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={XML_MEDIA_TYPE: {"type": "string"}}),
+        responses=problems(409),  # format=xml of a return that came as JSON
+    )
     async def get_return(
         self,
         return_id: FromPath[int],

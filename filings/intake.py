@@ -19,6 +19,7 @@ from taxoffice.errors import (
     PayloadTooLargeError,
     ValidationFailedError,
 )
+from taxoffice.validity import refuse_nul
 
 
 class UnsupportedMediaError(DomainError):
@@ -72,6 +73,7 @@ def _from_json(body: bytes) -> Envelope:
         raise MalformedInputError(
             f"The body is not valid JSON: {exc}", errors=[FieldError("body", "json.malformed", str(exc))]
         ) from exc
+    refuse_nul(msgspec.structs.asdict(data))  # the figures are kept as JSONB, which holds no U+0000
     return Envelope(
         tax_code=data.tax_code,
         form=data.form,

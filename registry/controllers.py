@@ -27,6 +27,7 @@ from registry.search import Match, SearchQuery
 from registry.services import TaxpayerService
 from taxoffice.auth.guards import OFFICERS, OFFICERS_OR_TAXPAYER, STAFF_ONLY, STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
+from taxoffice.openapi import problems
 from taxoffice.params import PageLimit
 from taxoffice.workdays.services import CalendarService
 
@@ -37,7 +38,7 @@ class TaxpayerController(Controller):
     path = "/taxpayers"
     tags = ["registry"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post(operation_id="registerTaxpayer", guards=[OFFICERS])
+    @post(operation_id="registerTaxpayer", guards=[OFFICERS], responses=problems(409))
     async def register(
         self,
         data: JSONBody[TaxpayerCreate],
@@ -86,7 +87,13 @@ class TaxpayerController(Controller):
         """Change a record (taxpayers: their contacts and address only)."""
         return views.taxpayer_read(await taxpayers.update(actor, tax_code, data))
 
-    @post("/{tax_code:str}/status", operation_id="changeTaxpayerStatus", guards=[OFFICERS], status_code=200)
+    @post(
+        "/{tax_code:str}/status",
+        operation_id="changeTaxpayerStatus",
+        guards=[OFFICERS],
+        status_code=200,
+        responses=problems(409),  # a move the status's transitions do not allow
+    )
     async def change_status(
         self,
         tax_code: FromPath[str],
@@ -168,7 +175,13 @@ class RegistrationController(Controller):
         apps = await applications.list(status=status, overdue_only=overdue, today=today, limit=limit)
         return [views.application_read(a, today) for a in apps]
 
-    @post("/{number:str}/decision", operation_id="decideRegistration", guards=[OFFICERS], status_code=200)
+    @post(
+        "/{number:str}/decision",
+        operation_id="decideRegistration",
+        guards=[OFFICERS],
+        status_code=200,
+        responses=problems(409),  # decided already, or the taxpayer is registered already
+    )
     async def decide(
         self,
         number: FromPath[str],

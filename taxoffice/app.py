@@ -25,7 +25,8 @@ from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
-from taxoffice.params import check_path_ids
+from taxoffice.openapi import COMPONENTS, document_problems
+from taxoffice.params import OfficeRequest, check_path_ids
 from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
@@ -85,12 +86,13 @@ def create_app(
             *REPORT_ROUTES,
         ],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, api],
         plugins=[SQLAlchemyPlugin(config=config)],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_path_ids,
+        request_class=OfficeRequest,
         on_app_init=[jwt_auth.on_app_init],
         on_startup=[jobs_runtime.startup, *(on_startup or [])],
         on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown],
@@ -111,7 +113,10 @@ def create_app(
             version="1",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=COMPONENTS,
         ),
         logging_config=None,
         debug=False,
     )
+    document_problems(app, exclude_opt_key=jwt_auth.exclude_opt_key)
+    return app

@@ -58,6 +58,40 @@ def printable_problem(value: str) -> str | None:
     return f"contains control characters (U+{ord(char):04X} at position {position})"
 
 
+def _member(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def nul_at(value: object, path: str = "") -> str | None:
+    """Where ``value`` (a parameter, or a decoded JSON body and everything in it) holds a NUL character, or ``None``.
+
+    The place is written as the API's field errors are: ``address.street``, ``tax_types[2]``, ``values.<key>`` (a
+    key holding one); ``body`` for a body that is one string. No text the office keeps can hold a NUL: PostgreSQL
+    refuses U+0000 in ``text`` and ``jsonb`` alike.
+    """
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        items: list[tuple[object, object]] = list(value.items())
+        for key, item in items:
+            if nul_at(key) is not None:
+                return _member(path, "<key>")
+            if (found := nul_at(item, _member(path, str(key)))) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := nul_at(item, f"{path or 'body'}[{index}]")) is not None:
+                return found
+    return None
+
+
+def refuse_nul(value: object, path: str = "") -> None:
+    """A 422 naming the field whose text holds a NUL character (``nul_at``), code ``text.nul``; nothing otherwise."""
+    if (where := nul_at(value, path)) is not None:
+        message = "Text may not contain the NUL character (U+0000)."
+        raise ValidationFailedError(f"{where}: {message}", errors=[FieldError(where, "text.nul", message)])
+
+
 def paid_on_problem(day: datetime.date, today: datetime.date) -> str | None:
     """What is wrong with a payment date, or ``None``: from 2000-01-01 to ``today``.
 

@@ -4,6 +4,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+import hypothesis
 import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,8 +15,17 @@ from taxoffice.db import create_engine
 from taxoffice.migrations import upgrade_to_head
 from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.clock import Clock
+from tests.support.fuzz import summary as fuzz_summary
 from tests.support.servers import fresh_database, postgres_server, redis_server
 from tests.support.users import Login
+
+# Property tests: bounded and reproducible in the suite (the same examples every run, no example database written);
+# `pytest --hypothesis-profile=long` searches ten times longer with fresh random examples each run.
+hypothesis.settings.register_profile(
+    "suite", max_examples=60, derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis.settings.register_profile("long", max_examples=600, derandomize=False, database=None, deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
@@ -114,3 +124,9 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 def login(app: Litestar, session: AsyncSession, settings: Settings) -> Login:
     """Creates users and returns their Authorization headers."""
     return Login(app, session, settings)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The API fuzz's figures, when it ran: requests per database and their status classes."""
+    for line in fuzz_summary():
+        terminalreporter.write_line(line)

@@ -27,6 +27,7 @@ from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
+from taxoffice.openapi import BINARY, XLSX, described, problems, replayed
 from taxoffice.params import Cursor, PageLimit
 from taxoffice.validity import optional_date
 
@@ -40,7 +41,11 @@ class PaymentController(Controller):
     path = "/payments"
     tags = ["payments"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post(operation_id="recordPayment", guards=[BANKS_AND_OFFICERS])
+    @post(
+        operation_id="recordPayment",
+        guards=[BANKS_AND_OFFICERS],
+        responses={**replayed(PaymentRead), **problems(409)},  # 409: the same reference with other data
+    )
     async def record(
         self,
         data: JSONBody[PaymentCreate],
@@ -69,6 +74,7 @@ class PaymentController(Controller):
         guards=[OFFICERS],
         request_max_body_size=None,  # the settings' statement_max_bytes, checked below as the body arrives
         status_code=200,
+        operation_class=described(body={"text/csv": {"type": "string"}, XLSX: BINARY}),
     )
     async def import_file(
         self,
@@ -119,7 +125,13 @@ class PaymentController(Controller):
         """One payment."""
         return views.payment(await payments.get(payment_id))
 
-    @post("/{payment_id:int}/assign", operation_id="assignPayment", guards=[OFFICERS], status_code=200)
+    @post(
+        "/{payment_id:int}/assign",
+        operation_id="assignPayment",
+        guards=[OFFICERS],
+        status_code=200,
+        responses=problems(409),  # only an unmatched payment is assigned
+    )
     async def assign(
         self,
         payment_id: FromPath[int],
@@ -130,7 +142,13 @@ class PaymentController(Controller):
         """Give an unmatched payment to the taxpayer it belongs to (audited)."""
         return views.payment(await payments.assign(actor, payment_id, data.tax_code, data.note))
 
-    @post("/{payment_id:int}/reversal", operation_id="reversePayment", guards=[BANKS_AND_OFFICERS], status_code=200)
+    @post(
+        "/{payment_id:int}/reversal",
+        operation_id="reversePayment",
+        guards=[BANKS_AND_OFFICERS],
+        status_code=200,
+        responses=problems(409),  # reversed already
+    )
     async def reverse(
         self,
         payment_id: FromPath[int],

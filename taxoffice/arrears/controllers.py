@@ -34,6 +34,7 @@ from taxoffice.arrears.schemas import (
 from taxoffice.arrears.services import CaseStatus, NewAction, WorklistQuery, WorklistService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.openapi import BINARY, described, problems
 from taxoffice.params import IdFilter, PageLimit
 from taxoffice.validity import optional_date
 
@@ -97,7 +98,13 @@ class CaseController(Controller):
         """One case: history, actions, plan, notices, and the ladder's proposals for today."""
         return views.case_detail(await worklist.get(actor, case_id, today), today)
 
-    @post("/{case_id:int}/actions", operation_id="recordArrearsAction", guards=[OFFICERS], status_code=201)
+    @post(
+        "/{case_id:int}/actions",
+        operation_id="recordArrearsAction",
+        guards=[OFFICERS],
+        status_code=201,
+        responses=problems(409),  # the case is closed, or already (not) frozen
+    )
     async def record_action(
         self,
         case_id: FromPath[int],
@@ -121,7 +128,13 @@ class CaseController(Controller):
         row, view = await worklist.record_action(actor, case_id, action, today)
         return ActionResult(action=views.action(row), case=views.case_detail(view, today))
 
-    @post("/{case_id:int}/assign", operation_id="assignArrearsCase", guards=[OFFICERS], status_code=200)
+    @post(
+        "/{case_id:int}/assign",
+        operation_id="assignArrearsCase",
+        guards=[OFFICERS],
+        status_code=200,
+        responses=problems(409),  # the case is closed
+    )
     async def assign(
         self,
         case_id: FromPath[int],
@@ -133,7 +146,13 @@ class CaseController(Controller):
         """Give the case to an officer of its tax office."""
         return views.case_detail(await worklist.assign(actor, case_id, data.officer_id, today), today)
 
-    @post("/{case_id:int}/notices", operation_id="issueDebtNotice", guards=[OFFICERS], status_code=201)
+    @post(
+        "/{case_id:int}/notices",
+        operation_id="issueDebtNotice",
+        guards=[OFFICERS],
+        status_code=201,
+        responses=problems(409),  # the case is closed, or nothing is overdue
+    )
     async def issue_notice(
         self,
         case_id: FromPath[int],
@@ -204,7 +223,12 @@ class NoticeController(Controller):
         rows = await notices.notices_of(actor, code)
         return NoticeList(tax_code=code, notices=[views.notice(n) for n in rows])
 
-    @get("/{notice_id:int}/file", operation_id="downloadDebtNotice", guards=[STAFF_OR_TAXPAYER])
+    @get(
+        "/{notice_id:int}/file",
+        operation_id="downloadDebtNotice",
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={XLSX: BINARY}),
+    )
     async def file(
         self,
         tax_code: FromPath[str],
@@ -225,7 +249,7 @@ class PublicDebtorController(Controller):
     path = "/public/debtors"
     tags = ["public"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @get(operation_id="publicDebtors", exclude_from_auth=True)
+    @get(operation_id="publicDebtors", exclude_from_auth=True, operation_class=described(answers={XLSX: BINARY}))
     async def debtors(
         self,
         debtor_list: NamedDependency[DebtorListService],

@@ -14,6 +14,7 @@ from taxoffice.auth.schemas import Credentials, Me, PasswordChange, RoleChange, 
 from taxoffice.auth.services import UserService, principal_of
 from taxoffice.auth.tokens import issue_token
 from taxoffice.config import Settings
+from taxoffice.openapi import problems
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -39,7 +40,13 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post("/token", operation_id="createToken", exclude_from_auth=True, status_code=200)
+    @post(
+        "/token",
+        operation_id="createToken",
+        exclude_from_auth=True,
+        status_code=200,
+        responses=problems(401, 429),  # a wrong password; an address or account backing off
+    )
     async def token(
         self,
         request: Request[Any, Any, Any],
@@ -88,7 +95,7 @@ class UserController(Controller):
     tags = ["auth"]  # noqa: RUF012 - Litestar reads a plain list
     guards = [ADMINS]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post(operation_id="createUser")
+    @post(operation_id="createUser", responses=problems(409))  # the username is taken
     async def create(
         self, data: JSONBody[UserCreate], users: NamedDependency[UserService], actor: NamedDependency[Principal]
     ) -> UserRead:
@@ -111,7 +118,7 @@ class UserController(Controller):
         """Users, newest first."""
         return [_user_read(u) for u in await users.list_users(role)]
 
-    @post("/{username:str}/disable", operation_id="disableUser", status_code=200)
+    @post("/{username:str}/disable", operation_id="disableUser", status_code=200, responses=problems(409))
     async def disable(
         self, username: FromPath[str], users: NamedDependency[UserService], actor: NamedDependency[Principal]
     ) -> UserRead:
@@ -125,7 +132,7 @@ class UserController(Controller):
         """Enable a disabled user again (it logs in anew)."""
         return _user_read(await users.set_active(actor, username, active=True))
 
-    @put("/{username:str}/role", operation_id="setUserRole")
+    @put("/{username:str}/role", operation_id="setUserRole", responses=problems(409))  # oneself, the last admin
     async def set_role(
         self,
         username: FromPath[str],

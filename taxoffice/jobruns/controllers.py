@@ -14,6 +14,7 @@ from taxoffice.auth.roles import Principal
 from taxoffice.jobruns.models import JobStatus
 from taxoffice.jobruns.schemas import JobRequest, JobRunRead
 from taxoffice.jobruns.services import JobDispatcher, JobRunService
+from taxoffice.openapi import problems
 
 
 class JobController(Controller):
@@ -23,7 +24,7 @@ class JobController(Controller):
     tags = ["jobs"]  # noqa: RUF012 - Litestar reads a plain list
     guards = [ADMINS]  # noqa: RUF012 - Litestar reads a plain list
 
-    @post("/", operation_id="requestJob", status_code=HTTP_202_ACCEPTED)
+    @post("/", operation_id="requestJob", status_code=HTTP_202_ACCEPTED, responses=problems(404))  # unknown job
     async def request(
         self,
         data: JSONBody[JobRequest],

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParam
 
 from taxoffice.auth.guards import STAFF_ONLY, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.openapi import BINARY, described
 from taxoffice.params import Year
 from taxoffice.reports.catalogue import REPORTS
 from taxoffice.reports.models import CollectionTarget
@@ -18,6 +19,12 @@ from taxoffice.reports.services import MEDIA_TYPES, FileFormat, ReportService, s
 
 MANAGERS = requires(Role.ADMIN, Role.MANAGER)
 API_FILES = "/api/v1/reports/files"
+# A report, or a kept file, in each format: JSON (the report document), CSV, XLSX.
+REPORT_ANSWERS = described(
+    answers={
+        media.split(";")[0]: {"type": "object"} if f is FileFormat.JSON else BINARY for f, media in MEDIA_TYPES.items()
+    }
+)
 
 
 class ReportController(Controller):
@@ -40,7 +47,7 @@ class ReportController(Controller):
             for name, spec in REPORTS.items()
         ]
 
-    @get("/{name:str}", operation_id="getReport", guards=[STAFF_ONLY])
+    @get("/{name:str}", operation_id="getReport", guards=[STAFF_ONLY], operation_class=REPORT_ANSWERS)
     async def report(
         self,
         name: FromPath[str],
@@ -129,7 +136,7 @@ class ReportFileController(Controller):
             for f in await reports.files(period)
         ]
 
-    @get("/{file_id:int}", operation_id="downloadReportFile", guards=[MANAGERS])
+    @get("/{file_id:int}", operation_id="downloadReportFile", guards=[MANAGERS], operation_class=REPORT_ANSWERS)
     async def download(self, file_id: FromPath[int], reports: NamedDependency[ReportService]) -> Response[bytes]:
         """One kept file."""
         kept = await reports.file(file_id)

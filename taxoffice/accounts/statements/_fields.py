@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from registry.taxcode import InvalidTaxCodeError, normalize
 from taxoffice.accounts.statements._model import MAX_AMOUNT, MAX_BANK_REF
-from taxoffice.validity import paid_on_problem, printable_problem
+from taxoffice.validity import nul_at, paid_on_problem, printable_problem
 
 _SHOWN = 40  # characters of an offending value quoted in a reason
 _EXACT_FLOAT = 2**53  # integral floats above this may not be the number that was typed
@@ -268,5 +268,8 @@ def text(value: object, column: str, limit: int) -> str | None:
         result = str(int(value) if isinstance(value, float) and value.is_integer() else value)
     if len(result) > limit:
         msg = f"{column} is longer than {limit} characters"
+        raise CellError(msg)
+    if nul_at(result, column) is not None:
+        msg = f"{column} contains the NUL character (U+0000)"
         raise CellError(msg)
     return result or None
