@@ -101,7 +101,9 @@ class ProblemOperation(Operation):
     def __post_init__(self) -> None:
         responses: dict[str, Any] = dict(self.responses or {})
         parameters = [p for p in self.parameters or [] if not isinstance(p, Reference)]
-        implied: set[int] = set()
+        # Any operation that reaches the database answers 503 with Retry-After while it is out of reach
+        # (taxoffice/outage.py).
+        implied: set[int] = {503}
         if parameters or self.request_body is not None:
             implied |= {400, 422}
         if any(p.param_in == "path" for p in parameters):

@@ -79,3 +79,9 @@ def test_struct_schema_inlines_its_definitions() -> None:
     assert "$defs" not in schema
     assert "$ref" not in msgspec.json.encode(schema).decode()
     assert schema["properties"]["kind"]["enum"] == ["original", "supplementary"]
+
+
+async def test_every_operation_documents_the_database_outage(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    missing = [key for key, operation in _operations(document).items() if "503" not in operation["responses"]]
+    assert missing == []
