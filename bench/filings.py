@@ -47,6 +47,7 @@ from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.migrations import upgrade_to_head
+from taxoffice.serving import settle_garbage_collector
 from taxoffice.workdays.services import CalendarService
 
 TARGET_RATE = 600.0
@@ -229,6 +230,7 @@ async def _xml_phase(url: str, args: argparse.Namespace) -> None:
 def corpus_phase(seconds: float) -> None:
     """The real files decided over and over for about ``seconds``; prints files a second."""
     documents = [p.read_bytes() for p in sorted(CORPUS.glob("*.xml"))]
+    settle_garbage_collector()  # as each server process does before it serves (taxoffice/serving.py)
     decided = accepted = refused = 0
     started, cpu_started = time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
