@@ -4,6 +4,7 @@ Set-based in batches of taxpayers; running it again for the same day rewrites th
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.allocation import ItemKind
-from taxoffice.accounts.ledger import Ledger
+from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
 from taxoffice.accounts.ledger_batch import load_batch
 from taxoffice.accounts.models import Charge, InterestAccrual
-from taxoffice.accounts.reconcile import BATCH_TAXPAYERS
+from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, SETTLING_ERRORS
 from taxoffice.db import dialect_insert
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -25,10 +28,22 @@ class AccrualCounts:
     taxpayers: int = 0
     charges: int = 0
     interest_outstanding: int = 0
+    set_aside: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """Counts for the job record."""
         return dict(vars(self))
+
+
+def _accruals(charges: list[ChargeRow], allocations: list[AllocationRow], as_of: datetime.date) -> list[dict[str, Any]]:
+    """One taxpayer's interest rows (without its id): accrued, and still unpaid, on each charge bearing interest."""
+    rows: list[dict[str, Any]] = []
+    for state in Ledger.build(charges, allocations).charges:
+        if state.bears_interest:
+            accrued = state.interest_accrued(as_of)
+            outstanding = max(accrued - state.paid[ItemKind.INTEREST], 0)
+            rows.append({"charge_id": state.row.id, "as_of": as_of, "accrued": accrued, "outstanding": outstanding})
+    return rows
 
 
 async def accrue_interest(
@@ -54,22 +69,20 @@ async def accrue_interest(
             batch = await load_batch(session, ids, with_payments=False)
             rows: list[dict[str, Any]] = []
             for taxpayer_id in ids:
-                ledger = Ledger.build(batch.charges.get(taxpayer_id, []), batch.allocations.get(taxpayer_id, []))
-                for state in ledger.charges:
-                    if not state.bears_interest:
-                        continue
-                    accrued = state.interest_accrued(as_of)
-                    outstanding = max(accrued - state.paid[ItemKind.INTEREST], 0)
-                    rows.append(
-                        {
-                            "charge_id": state.row.id,
-                            "taxpayer_id": taxpayer_id,
-                            "as_of": as_of,
-                            "accrued": accrued,
-                            "outstanding": outstanding,
-                        }
+                try:
+                    own = _accruals(batch.charges.get(taxpayer_id, []), batch.allocations.get(taxpayer_id, []), as_of)
+                except SETTLING_ERRORS as exc:
+                    # Legacy data the ledger cannot settle (a charge older than any known rate …): this taxpayer is
+                    # set aside, with its reason in the log and the count in the run's result; the rest go on.
+                    counts.set_aside += 1
+                    logger.warning(
+                        "accrue-interest set aside taxpayer %s: %s: %s", taxpayer_id, type(exc).__name__, exc
                     )
-                    counts.interest_outstanding += outstanding
+                    continue
+                for row in own:
+                    row["taxpayer_id"] = taxpayer_id
+                    counts.interest_outstanding += row["outstanding"]
+                rows.extend(own)
                 counts.taxpayers += 1
             counts.charges += len(rows)
             if rows:

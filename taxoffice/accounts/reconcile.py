@@ -23,6 +23,9 @@ from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
 QUARANTINED = "quarantined"
+# What settling one taxpayer's ledger raises on legacy data it cannot process (a date before any known interest rate,
+# an amount out of range …): that taxpayer is set aside and the run goes on (reconcile, accrue-interest).
+SETTLING_ERRORS = (LookupError, ArithmeticError, ValueError, KeyError)
 NOTE_MAX = 300  # payment.note's width
 # While settling, let the event loop run this often (in taxpayers), so the previous batch's write goes on.
 YIELD_EVERY = 50
@@ -178,7 +181,7 @@ class Reconciler:
             payments = self._screen(batch.payments.get(taxpayer_id, []), work.quarantined)
             try:
                 self._settle(taxpayer_id, ledger, payments, releases[taxpayer_id], batch.statuses, work, counts)
-            except (LookupError, ArithmeticError, ValueError, KeyError) as exc:
+            except SETTLING_ERRORS as exc:
                 # One taxpayer's rows the ledger cannot process (legacy data) must not stop everyone else's.
                 reason = f"reconcile could not apply it: {type(exc).__name__}: {exc}"
                 work.quarantined.update(dict.fromkeys((p.id for p in payments), reason))
