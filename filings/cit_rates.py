@@ -33,39 +33,11 @@ RATES: tuple[CitRate, ...] = (
 )
 
 
-def rate_row(year: int, table: tuple[CitRate, ...] = RATES) -> CitRate:
-    """The row in force for a tax year.
-
-    Raises:
-        LookupError: a year before the table begins.
-    """
-    rows = [r for r in table if r.from_year <= year]
-    if not rows:
-        raise LookupError(f"no CIT rate is recorded for the tax year {year}")
-    return rows[-1]
-
-
-def standard_rate(year: int, table: tuple[CitRate, ...] = RATES) -> int:
-    """The general rate in per cent for a tax year (20 for 2016 on); the earliest row's before the table begins."""
-    rows = [r for r in table if r.from_year <= year] or [table[0]]
-    return rows[-1].standard
-
-
-def rate_for(year: int, previous_revenue: int | None, table: tuple[CitRate, ...] = RATES) -> int:
-    """The rate in per cent an enterprise pays for a tax year, given its total revenue of the previous year.
-
-    Without the previous year's revenue, the general rate.
-    """
-    row = rate_row(year, table)
-    if previous_revenue is not None:
-        for ceiling, rate in row.small:
-            if previous_revenue <= ceiling:
-                return rate
-    return row.standard
-
-
 def cit_parameters(year: int, table: tuple[CitRate, ...] = RATES) -> dict[str, int]:
-    """The rates a 03/TNDN of the year may apply: ``cit_rate`` (general) and ``cit_rate_small_1``/``_2``."""
+    """The rates a 03/TNDN of the year may apply: ``cit_rate`` (general) and ``cit_rate_small_1``/``_2``.
+
+    Before the table begins, its first row's; a year without small-enterprise rates repeats the general one.
+    """
     rows = [r for r in table if r.from_year <= year] or [table[0]]
     row = rows[-1]
     small = [rate for _, rate in row.small] + [row.standard, row.standard]

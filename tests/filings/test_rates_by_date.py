@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from filings.cit_rates import BILLION, rate_for, rate_row, standard_rate
+from filings.cit_rates import BILLION, RATES, cit_parameters
 from filings.vat_reduction import is_reduction_appendix, reductions_in
 
 D = datetime.date
@@ -37,14 +37,9 @@ def test_reduction_appendices_are_recognised_by_name() -> None:
 
 
 def test_cit_rates_by_year() -> None:
-    assert standard_rate(2015) == 22
-    assert standard_rate(2016) == standard_rate(2024) == standard_rate(2025) == 20
-    # Law 67/2025/QH15 Art. 10: 15 % up to 3 billion đồng of last year's revenue, 17 % up to 50 billion.
-    assert rate_for(2025, 3 * BILLION) == 15
-    assert rate_for(2025, 3 * BILLION + 1) == 17
-    assert rate_for(2025, 50 * BILLION) == 17
-    assert rate_for(2025, 50 * BILLION + 1) == 20
-    assert rate_for(2025, None) == 20
-    assert rate_for(2024, 1 * BILLION) == 20  # before the 2025 law, small enterprises pay the general rate
-    with pytest.raises(LookupError):
-        rate_row(2013)
+    assert cit_parameters(2015) == {"cit_rate": 22, "cit_rate_small_1": 22, "cit_rate_small_2": 22}
+    assert cit_parameters(2016)["cit_rate"] == cit_parameters(2024)["cit_rate"] == 20
+    # Law 67/2025/QH15 Art. 10: 20 % in general, 15 % up to 3 billion đồng of last year's revenue, 17 % up to 50.
+    assert cit_parameters(2025) == {"cit_rate": 20, "cit_rate_small_1": 15, "cit_rate_small_2": 17}
+    assert dict(RATES[-1].small) == {3 * BILLION: 15, 50 * BILLION: 17}
+    assert cit_parameters(2013) == cit_parameters(2014)  # before the table: its first row
