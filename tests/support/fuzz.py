@@ -25,7 +25,6 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import strategies as st
-from litestar import Litestar
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -193,9 +192,3 @@ def summary() -> list[str]:
         classes = ", ".join(f"{k} {v}" for k, v in sorted(by_class.items()))
         lines.append(f"API fuzz on {database}: {total} requests ({classes})")
     return lines
-
-
-def fuzz_app(app: Litestar) -> httpx.AsyncClient:
-    """A client to ``app`` in this process."""
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")

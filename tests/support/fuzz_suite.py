@@ -15,14 +15,11 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 from litestar import Litestar
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from taxoffice.app import create_app
 from taxoffice.config import Settings
-from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.fuzz import (
     case_strategy,
-    fuzz_app,
     fuzz_settings,
     load_schema,
     openapi_document,
@@ -32,6 +29,7 @@ from tests.support.fuzz import (
     served_document,
     with_known_values,
 )
+from tests.support.module_app import app_on, client_of, rolled_back_connection
 from tests.taxoffice.access_world import World, build_world
 
 
@@ -60,27 +58,18 @@ def fuzz_skips() -> dict[tuple[str, str], str]:
 
 @pytest.fixture(scope="module")
 async def fuzz_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    forget_cached_calendars()
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
+    async with rolled_back_connection(engine) as conn:
         yield conn
-        await transaction.rollback()
-    forget_cached_calendars()
 
 
 @pytest.fixture(scope="module")
 def fuzz_application(settings: Settings, engine: AsyncEngine, fuzz_connection: AsyncConnection) -> Litestar:
-    sessions = async_sessionmaker(
-        bind=fuzz_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-    app = create_app(settings, engine=engine, session_maker=sessions)
-    app.state.update(app.state.alchemy.create_app_state_items())
-    return app
+    return app_on(fuzz_connection, settings, engine)
 
 
 @pytest.fixture(scope="module")
 async def fuzz_client(fuzz_application: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    async with fuzz_app(fuzz_application) as client:
+    async with client_of(fuzz_application) as client:
         yield client
 
 

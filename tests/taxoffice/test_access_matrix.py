@@ -12,11 +12,10 @@ import httpx
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from taxoffice.app import create_app
 from taxoffice.config import Settings
-from taxoffice.workdays.services import forget_cached_calendars
+from tests.support.module_app import app_on, client_of, rolled_back_connection
 from tests.taxoffice.access_world import MISSING, PRINCIPALS, World, build_world
 
 Cell = tuple[str, str]  # (method, route path as the app declares it)
@@ -137,28 +136,18 @@ def _cases() -> list[Any]:
 
 @pytest.fixture(scope="module")
 async def matrix_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    forget_cached_calendars()
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
+    async with rolled_back_connection(engine) as conn:
         yield conn
-        await transaction.rollback()
-    forget_cached_calendars()
 
 
 @pytest.fixture(scope="module")
 def matrix_app(settings: Settings, engine: AsyncEngine, matrix_connection: AsyncConnection) -> Litestar:
-    sessions = async_sessionmaker(
-        bind=matrix_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-    app = create_app(settings, engine=engine, session_maker=sessions)
-    app.state.update(app.state.alchemy.create_app_state_items())
-    return app
+    return app_on(matrix_connection, settings, engine)
 
 
 @pytest.fixture(scope="module")
 async def matrix_client(matrix_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=matrix_app)  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with client_of(matrix_app) as client:
         yield client
 
 

@@ -8,6 +8,7 @@ every table's rows and every account's balances; the restored database then take
 import asyncio
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ from tests.support.servers import fresh_database
 
 Balances = dict[str, tuple[int, int, int, int]]
 cli = run_cli
+
+
+def add_a_user(url: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    """A new officer written into a restored database: it takes new rows."""
+    return cli(
+        url, cwd, "users", "create", "--username", "after-restore", "--password", "Xk4!plum-river", "--role", "officer"
+    )
 
 
 def build_office(url: str, cwd: Path) -> None:
@@ -86,19 +94,7 @@ async def test_postgresql_backup_restores_into_a_fresh_database(pg_urls: tuple[s
     again = await asyncio.to_thread(cli, restored, tmp_path, "db", "restore", str(archive))
     assert again.returncode != 0
     assert "restore into an empty database" in again.stderr
-    created = cli(
-        restored,
-        tmp_path,
-        "users",
-        "create",
-        "--username",
-        "after-restore",
-        "--password",
-        "Xk4!plum-river",
-        "--role",
-        "officer",
-    )
-    ok(created)  # sequences came back with the rows: new rows get new ids
+    ok(add_a_user(restored, tmp_path))  # sequences came back with the rows: new rows get new ids
 
 
 def hold_work_in_the_wal(database: Path) -> list[sqlite3.Connection]:
@@ -142,20 +138,7 @@ async def test_sqlite_backup_takes_the_wal_and_leaves_uncommitted_work(tmp_path:
     refused = await asyncio.to_thread(cli, restored, tmp_path, "db", "restore", str(archive))
     assert "or --replace" in refused.stderr
     ok(await asyncio.to_thread(cli, restored, tmp_path, "db", "restore", "--replace", str(archive)))
-    ok(
-        cli(
-            restored,
-            tmp_path,
-            "users",
-            "create",
-            "--username",
-            "after-restore",
-            "--password",
-            "Xk4!plum-river",
-            "--role",
-            "officer",
-        )
-    )
+    ok(add_a_user(restored, tmp_path))
 
 
 @pytest.mark.embedded
