@@ -1,0 +1,1 @@
+"""Printable documents (PDF): receipts, acceptance notices, debt notices."""
