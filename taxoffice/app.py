@@ -8,7 +8,6 @@ from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyA
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from filings.controllers import ROUTES as FILING_ROUTES
@@ -27,6 +26,11 @@ from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
 from taxoffice.openapi import COMPONENTS, document_problems
 from taxoffice.params import OfficeRequest, check_path_ids
+from taxoffice.portal.errors import pages_or_problems
+from taxoffice.portal.rendering import TEMPLATE_CONFIG
+from taxoffice.portal.routes import ROUTES as PORTAL_ROUTES
+from taxoffice.portal.routes import swagger_ui
+from taxoffice.portal.sessions import build_session_auth, csrf_config
 from taxoffice.problems import EXCEPTION_HANDLERS
 from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
@@ -42,12 +46,13 @@ def utc_now() -> datetime.datetime:
 def alchemy_config(
     engine: AsyncEngine, session_maker: Callable[[], AsyncSession] | None = None
 ) -> SQLAlchemyAsyncConfig:
-    """The SQLAlchemy plugin's configuration: commit on 2xx, roll back otherwise."""
+    """The SQLAlchemy plugin's configuration: commit on 2xx and 3xx, roll back otherwise."""
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_maker=session_maker,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        # Pages answer a form with a redirect (303): that commits as a 2xx does.
+        before_send_handler="autocommit_include_redirects",
         metadata=all_models.metadata,
         create_all=False,
     )
@@ -70,6 +75,7 @@ def create_app(
     engine = engine or create_engine(settings)
     config = alchemy_config(engine, session_maker)
     jwt_auth = build_jwt_auth(settings)
+    session_auth = build_session_auth(settings)
     clock = clock or utc_now
     # Requested job runs go to arq (Redis configured) or run here, with the nightly scheduler (embedded).
     jobs_runtime = JobsRuntime(settings, session_maker or create_session_factory(engine), clock=clock)
@@ -87,13 +93,16 @@ def create_app(
         ],
     )
     app = Litestar(
-        route_handlers=[health, ready, api],
+        route_handlers=[health, ready, api, *PORTAL_ROUTES],
         plugins=[SQLAlchemyPlugin(config=config)],
         dependencies=DEPENDENCIES,
-        exception_handlers=EXCEPTION_HANDLERS,
+        # Programs get problems; a browser asking for a page that is not there gets the portal's error page.
+        exception_handlers={kind: pages_or_problems(handler) for kind, handler in EXCEPTION_HANDLERS.items()},
         before_request=check_path_ids,
         request_class=OfficeRequest,
-        on_app_init=[jwt_auth.on_app_init],
+        on_app_init=[jwt_auth.on_app_init, session_auth.on_app_init],
+        csrf_config=csrf_config(settings),
+        template_config=TEMPLATE_CONFIG,
         on_startup=[jobs_runtime.startup, *(on_startup or [])],
         on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown],
         state=State(
@@ -112,7 +121,7 @@ def create_app(
             title="Tax office back office",
             version="1",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[swagger_ui()],
             components=COMPONENTS,
         ),
         logging_config=None,

@@ -68,6 +68,10 @@ class Settings:
     statement_max_inflated_bytes: int = 256 * 1024 * 1024
     statement_max_inflation_ratio: int = 100
     statement_shown_problems: int = 100
+    # The portal's login session: an encrypted, HTTP-only, SameSite=Lax cookie, sent over HTTPS only unless the
+    # office serves plain HTTP on this machine (`make run`); it lasts this long after the last page.
+    session_ttl_seconds: int = 8 * 3600
+    cookie_secure: bool = True
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +99,8 @@ class Settings:
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
             login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
+            session_ttl_seconds=_env_int("TAXOFFICE_SESSION_TTL_SECONDS", 8 * 3600),
+            cookie_secure=os.environ.get("TAXOFFICE_COOKIE_SECURE", "1") != "0",
             **_statement_limits(),
         )
 

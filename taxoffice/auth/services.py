@@ -109,14 +109,15 @@ class UserService:
 
     async def change_password(
         self, actor: Principal, current: str, new: str, now: datetime.datetime, address: str
-    ) -> None:
-        """Change the actor's own password (the current one is checked, and throttled, as at login)."""
+    ) -> User:
+        """Change the actor's own password (the current one is checked, and throttled, as at login); the user."""
         user = await self.authenticate(actor.username, current, now, address)
         _check_password_rules(new, user.username, "new_password")
         user.password_hash = await hash_in_thread(new, self.settings.password_hash)
         user.must_change_password = False
         user.token_version += 1  # tokens issued before the change stop working
         await audit.record(self.session, actor, "user.password", "user", user.id)
+        return user
 
     async def set_active(self, actor: Principal, username: str, *, active: bool) -> User:
         """Disable a user (its tokens stop working at once) or enable it again."""
