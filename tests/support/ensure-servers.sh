@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's PostgreSQL and Redis server packages when their binaries are missing.
+# Installs Debian's PostgreSQL and Redis server packages, and Chromium for the browser tests, when missing.
 # Skipped when the suite is pointed at existing servers.
 set -euo pipefail
 need=()
@@ -11,6 +11,10 @@ elif [ -z "${TAXOFFICE_TEST_DATABASE_URL:-}" ] && [ "$(id -u)" -eq 0 ] && ! id p
 fi
 if [ -z "${TAXOFFICE_TEST_REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
   need+=(redis-server)
+fi
+# The portal's end-to-end tests drive Debian's Chromium (never a browser downloaded by a test tool).
+if ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from Debian's packages…"
