@@ -152,3 +152,20 @@ async def test_the_api_documentation_loads_nothing_from_outside(browser: PageCli
     assert "https://" not in page.text.replace("https://testserver", "")
     for asset in ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "htmx.min.js"):
         assert (await browser.http.get(f"/static/vendor/{asset}")).status_code == 200
+
+
+async def test_a_bank_lands_on_the_page_that_explains_the_api_and_other_roles_may_not_open_it(
+    browser: PageClient, login: Login
+) -> None:
+    await login(Role.BANK, username="bank-a")
+    landed = await browser.log_in("bank-a", PASSWORD)
+    assert landed.headers["location"] == "/bank"
+    page = await browser.get("/bank")
+    assert page.status_code == 200
+    assert "POST https://testserver/api/v1/payments" in text_of(page)
+    await browser.post("/logout", {})
+    await login(Role.TAXPAYER, username="tp-bank", tax_code="0100109106")
+    await browser.log_in("tp-bank", PASSWORD)
+    refused = await browser.get("/bank")
+    assert refused.status_code == 403
+    assert "Bạn không có quyền xem trang này" in text_of(refused)
