@@ -8,6 +8,7 @@ reaches it (asyncpg refuses it with an error that would otherwise be a 500), nor
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.datastructures import FormMultiDict
 from litestar.params import Parameter
 
 from taxoffice.errors import ResourceNotFoundError
@@ -43,10 +44,18 @@ async def check_path_ids(request: Request[Any, Any, Any]) -> None:
 
 
 class OfficeRequest(Request[Any, Any, Any]):
-    """The app's requests: a JSON body with a NUL character anywhere in its text is refused (422) once decoded."""
+    """The app's requests: a JSON body or a form with a NUL character anywhere in its text is refused (422)."""
 
     async def json(self) -> Any:  # noqa: ANN401 - a JSON document, whatever its shape
         """The decoded JSON body, refused if any of its text (keys included) holds a NUL character."""
         value = await super().json()
         refuse_nul(value)
         return value
+
+    async def form(self) -> FormMultiDict:
+        """The decoded form (a page's form or an upload), refused if a field's text holds a NUL character."""
+        form = await super().form()
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                refuse_nul(value, name)
+        return form

@@ -1,0 +1,91 @@
+"""Applying for a tax code from the portal, without an account: the form and its receipt."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from registry.applications import ApplicationService
+from registry.schemas import RegistrationCreate, TaxpayerKind, VatFrequency
+from taxoffice.auth.roles import Principal
+from taxoffice.errors import DomainError
+from taxoffice.portal.forms import Form, convert, field_errors
+from taxoffice.portal.pages.auth import PUBLIC
+from taxoffice.portal.rendering import page
+from taxoffice.workdays.services import CalendarService
+
+KINDS = (
+    (TaxpayerKind.ENTERPRISE, "Doanh nghiệp, tổ chức", "Enterprise or organisation"),
+    (TaxpayerKind.HOUSEHOLD, "Hộ kinh doanh", "Household business"),
+    (TaxpayerKind.INDIVIDUAL, "Cá nhân", "Individual"),
+    (TaxpayerKind.BRANCH, "Chi nhánh, đơn vị phụ thuộc", "Branch or dependent unit"),
+)
+
+
+@dataclass
+class ApplicationForm:
+    """The application form, as a browser posts it (empty fields are absent)."""
+
+    kind: str = ""
+    name: str = ""
+    id_number: str = ""
+    street: str = ""
+    ward: str = ""
+    district: str = ""
+    province: str = "Hà Nội"
+    email: str = ""
+    phone: str = ""
+    parent_tax_code: str = ""
+    vat_frequency: str = VatFrequency.MONTHLY.value
+
+    def as_request(self) -> dict[str, Any]:
+        """The API's request body for these fields (``POST /api/v1/registrations``)."""
+        optional = {"email": self.email, "phone": self.phone, "parent_tax_code": self.parent_tax_code}
+        return {
+            "kind": self.kind,
+            "name": self.name.strip(),
+            "id_number": self.id_number.strip(),
+            "address": {
+                "street": self.street.strip(),
+                "ward": self.ward.strip(),
+                "district": self.district.strip(),
+                "province": self.province.strip(),
+            },
+            "vat_frequency": self.vat_frequency,
+            **{key: value.strip() for key, value in optional.items() if value.strip()},
+        }
+
+
+def _form(request: Request[Any, Any, Any], values: ApplicationForm, errors: dict[str, str], status: int) -> Template:
+    return page(request, "registration_new.html", status_code=status, form=values, errors=errors, kinds=KINDS)
+
+
+@get("/registrations/new", opt=PUBLIC)
+async def application_form(request: Request[Any, Any, Any]) -> Template:
+    """The form to apply for a tax code."""
+    return _form(request, ApplicationForm(kind=TaxpayerKind.ENTERPRISE.value), {}, 200)
+
+
+@post("/registrations/new", opt=PUBLIC)
+async def submit_application(
+    request: Request[Any, Any, Any],
+    data: Form[ApplicationForm],
+    actor: NamedDependency[Principal],
+    applications: NamedDependency[ApplicationService],
+    calendar_service: NamedDependency[CalendarService],
+    today: NamedDependency[datetime.date],
+) -> Template:
+    """Store the application (the same checks as the API's) and show its receipt: the number to follow it by."""
+    try:
+        application = convert(data.as_request(), RegistrationCreate)
+        number, due_on = await applications.submit(actor, application, today, await calendar_service.calendar())
+    except DomainError as exc:
+        errors = field_errors(exc.errors) or {"form": exc.detail}
+        return _form(request, data, errors, exc.status)
+    return page(request, "registration_receipt.html", number=number, due_on=due_on, name=application.name)
+
+
+ROUTES = [application_form, submit_application]
