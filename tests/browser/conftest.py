@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Browser, Page, Route, async_playwright
 
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, LiveOffice, live_office
+from tests.browser.logins import DemoLogins, load_demo
 
 pytestmark = pytest.mark.browser
 CHROMIUM_PATH = Path(CHROMIUM)
@@ -24,6 +25,12 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveOffice]:
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     with live_office(tmp_path_factory.mktemp("office")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def demo_logins(office: LiveOffice) -> DemoLogins:
+    """The office with the demo loaded (as `make demo` does, smaller): its logins."""
+    return load_demo(office)
 
 
 @pytest.fixture(scope="session")

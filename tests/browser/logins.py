@@ -1,0 +1,41 @@
+"""The demo's logins on the browser tests' office: `taxoffice demo load` and `demo activity`, as a user runs them."""
+
+from dataclasses import dataclass
+
+from taxoffice.auth.roles import Role
+from tests.browser.live import LiveOffice
+
+ADMIN = ("tour-admin", "tour-admin-passphrase-2026")
+# The README's demo logins (taxoffice/commands.py).
+STAFF = {
+    Role.OFFICER: ("officer", "officer-demo-2026"),
+    Role.MANAGER: ("manager", "manager-demo-2026"),
+    Role.BANK: ("bank", "bank-demo-2026"),
+}
+TAXPAYER_PASSWORD = "taxpayer-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    """Who may log in to the demo office, by role."""
+
+    taxpayer: str
+
+    def of(self, role: Role) -> tuple[str, str]:
+        """Username and password of the demo login of ``role``."""
+        if role is Role.ADMIN:
+            return ADMIN
+        if role is Role.TAXPAYER:
+            return self.taxpayer, TAXPAYER_PASSWORD
+        return STAFF[role]
+
+
+def load_demo(office: LiveOffice) -> DemoLogins:
+    """Load the demo (a small one) and an admin; the demo taxpayer login."""
+    office.cli("demo", "load", "--taxpayers", "200")
+    office.cli("demo", "activity", "--filers", "30")
+    office.cli("users", "create", "--username", ADMIN[0], "--password", ADMIN[1], "--role", "admin")
+    with office.api(*ADMIN) as api:
+        users = api.get("/api/v1/users", params={"role": "taxpayer"})
+    users.raise_for_status()
+    return DemoLogins(taxpayer=users.json()[0]["username"])

@@ -1,0 +1,66 @@
+"""Every page of every role, opened in Chromium in both languages at desktop and phone width.
+
+Each page must answer 200 in the visitor's language, fit a phone's width (tables scroll inside their cards, the
+page itself never sideways), and give every field a label. With ``TAXOFFICE_SCREENSHOTS=<folder>`` the pages are
+also saved there as PNG (``make screenshots`` writes docs/screenshots/).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page
+
+from taxoffice.auth.roles import Principal, Role
+from taxoffice.portal.navigation import menu_for
+from tests.browser.conftest import open_page
+from tests.browser.live import LiveOffice
+from tests.browser.logins import DemoLogins
+
+SHOTS = os.environ.get("TAXOFFICE_SCREENSHOTS")
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((e) => !e.labels.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+    .map((e) => e.name || e.id || e.outerHTML.slice(0, 80))"""
+OVERFLOW = "() => document.documentElement.scrollWidth"
+PUBLIC_PAGES = ["/", "/registrations/new", "/registrations/track"]
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
+async def _check(page: Page, path: str, lang: str, width: int, name: str) -> None:
+    response = await page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path}: {response.status}"
+    assert await page.get_attribute("html", "lang") == lang
+    assert await page.evaluate(OVERFLOW) <= width + 1, f"{path} is wider than the screen at {width} px"
+    assert await page.evaluate(UNLABELLED) == [], f"{path} has fields without a label"
+    if SHOTS:  # Playwright makes the folder
+        await page.screenshot(path=str(Path(SHOTS) / f"{name}-{_slug(path)}-{lang}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("lang", "width"), [("vi", 1280), ("en", 390)])
+async def test_the_public_pages(chromium: Browser, office: LiveOffice, lang: str, width: int) -> None:
+    page = await open_page(chromium, office, lang=lang, width=width)
+    for path in PUBLIC_PAGES:
+        await _check(page, path, lang, width, "public")
+    await page.context.close()
+
+
+@pytest.mark.parametrize("role", [Role.TAXPAYER, Role.OFFICER, Role.MANAGER, Role.ADMIN])
+@pytest.mark.parametrize(("lang", "width"), [("vi", 1280), ("en", 390)])
+async def test_every_page_of_a_role(
+    chromium: Browser, office: LiveOffice, demo_logins: DemoLogins, role: Role, lang: str, width: int
+) -> None:
+    page = await open_page(chromium, office, lang=lang, width=width)
+    username, password = demo_logins.of(role)
+    await page.goto("/login")
+    await page.fill("#username", username)
+    await page.fill("#password", password)
+    await page.locator("form[action='/login'] button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"^(?!.*/login)"))
+    for item in menu_for(Principal(user_id=0, username=username, role=role)):
+        await _check(page, item.href, lang, width, role.value)
+    await page.context.close()
