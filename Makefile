@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz demo migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
+.PHONY: run test lint typecheck pytest fuzz demo screenshots migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ fuzz: $(STAMP)
 	@seed=$${TAXOFFICE_FUZZ_SEED:-$$RANDOM}; echo "fuzz seed $$seed ($(FUZZ_EXAMPLES) examples per operation)"; \
 	TAXOFFICE_FUZZ_SEED=$$seed TAXOFFICE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest --hypothesis-profile=long \
 		tests/taxoffice/test_fuzz_api.py tests/embedded/test_fuzz_api_embedded.py $$(find tests -name '*_properties.py')
+
+# Every page of every role in Chromium, both languages, desktop and phone width, saved under docs/screenshots/.
+screenshots: $(STAMP)
+	bash tests/support/ensure-servers.sh
+	TAXOFFICE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_tour.py -q
 
 # Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
 bench: bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens
