@@ -71,10 +71,10 @@ class PageSessionAuth(SessionAuth[Principal, ClientSideSessionBackend]):
     """Session authentication that stays out of the API's OpenAPI document (pages are not part of the API)."""
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        """Add the session and authentication middleware, and leave the OpenAPI document as it was."""
-        openapi_config = app_config.openapi_config
-        app_config = super().on_app_init(app_config)
-        app_config.openapi_config = openapi_config
+        """Add the session and authentication middleware, and nothing to the OpenAPI document."""
+        app_config.middleware.insert(0, self.middleware)
+        if self.type_encoders is None:
+            self.type_encoders = app_config.type_encoders
         return app_config
 
 
