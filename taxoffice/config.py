@@ -68,6 +68,12 @@ class Settings:
     statement_max_inflated_bytes: int = 256 * 1024 * 1024
     statement_max_inflation_ratio: int = 100
     statement_shown_problems: int = 100
+    # Where payment orders send the money (the State Treasury's collection account, as a bank transfer / VietQR).
+    # DEMO VALUES: a made-up account at VietinBank's NAPAS BIN; set the real ones for production
+    # (TAXOFFICE_TREASURY_BANK_BIN, TAXOFFICE_TREASURY_ACCOUNT, TAXOFFICE_TREASURY_NAME).
+    treasury_bank_bin: str = "970415"
+    treasury_account: str = "7111000000000"
+    treasury_name: str = "KBNN HA NOI (DEMO)"
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +101,9 @@ class Settings:
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
             login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
+            treasury_bank_bin=os.environ.get("TAXOFFICE_TREASURY_BANK_BIN", "970415"),
+            treasury_account=os.environ.get("TAXOFFICE_TREASURY_ACCOUNT", "7111000000000"),
+            treasury_name=os.environ.get("TAXOFFICE_TREASURY_NAME", "KBNN HA NOI (DEMO)"),
             **_statement_limits(),
         )
 
