@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.services import visible_code
 from taxoffice.accounts import vietqr
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.order_schemas import (
@@ -86,10 +87,11 @@ class TaxpayerPaymentOrderController(Controller):
         now: NamedDependency[datetime.datetime],
     ) -> PaymentOrderRead:
         """Make a payment order for the chosen charges, or every overdue debt; 201 with the slip and VietQR."""
+        code = visible_code(actor, tax_code)  # another taxpayer's code is a 404 whatever the body
         if (data.charge_ids is None) == (not data.all_overdue):
             msg = "Give either charge_ids or all_overdue: true."
             raise ValidationFailedError(msg, errors=[FieldError("charge_ids", "charge_ids.choose_one", msg)])
-        order, lines = await orders.create(actor, tax_code, data.charge_ids, now)
+        order, lines = await orders.create(actor, code, data.charge_ids, now)
         return order_view(order, lines, now)
 
     @get(operation_id="listPaymentOrders", guards=[STAFF_OR_TAXPAYER])

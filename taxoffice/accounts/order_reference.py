@@ -1,11 +1,11 @@
 """Payment-order references: short, unambiguous, with a check character, found again in a transfer's text. Pure.
 
 A reference is ``NT`` followed by 8 random characters and 1 check character, all from Crockford's base-32
-alphabet (digits and capitals without ``I``, ``L``, ``O``, ``U``), e.g. ``NT7K3QX9M2PD``: 10 characters a payer
+alphabet (digits and capitals without ``I``, ``L``, ``O``, ``U``), e.g. ``NT7K3QX9M2S``: 11 characters a payer
 can read out or type, 32⁸ (about 1.1 trillion) possible references. The check character is Luhn mod 32 (the Luhn
 algorithm over the alphabet's 32 symbols), so any single mistyped character and any swap of two neighbours is
-caught. When a reference is read back, lower case is accepted and the look-alikes ``O`` → ``0``, ``I``/``L`` →
-``1`` are read as Crockford does; spaces, dots and dashes inside it (``NT-7K3Q-X9M2-PD``) are ignored.
+caught, except ``0Z`` ↔ ``Z0`` (as Luhn mod 10 misses ``09`` ↔ ``90``). When a reference is read back, lower case is accepted and the look-alikes ``O`` → ``0``, ``I``/``L`` →
+``1`` are read as Crockford does; spaces, dots and dashes inside it (``NT-7K3Q-X9M2S``) are ignored.
 """
 
 import re
@@ -60,7 +60,7 @@ def normalize(text: str) -> str | None:
 
 
 def find_reference(description: str | None) -> str | None:
-    """The first valid reference written in a transfer's description (``"NOP THUE NT7K3QX9M2PD MST 0100000010"``)."""
+    """The first valid reference written in a transfer's description (``"NOP THUE NT7K3QX9M2S MST 0100000010"``)."""
     if not description:
         return None
     for match in _FIND.finditer(description):
