@@ -2,13 +2,14 @@
 
 import itertools
 import random
+from collections.abc import Callable
 
 import pytest
 
 from taxoffice.accounts import order_reference as ref
 
 
-def _fixed(values: list[int]) -> ref.Callable[[int], int]:
+def _fixed(values: list[int]) -> Callable[[int], int]:
     it = iter(values)
     return lambda _n: next(it)
 
