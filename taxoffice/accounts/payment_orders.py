@@ -76,14 +76,15 @@ def qr_payload(order: PaymentOrder) -> str:
     return vietqr.payload(order.bank_bin, order.treasury_account, order.amount, purpose(order))
 
 
-def slip_lines(items: Sequence[ItemLine], chosen: set[int] | None) -> list[PaymentOrderLine]:
+def slip_lines(items: Sequence[ItemLine], chosen: set[int] | None, as_of: datetime.date) -> list[PaymentOrderLine]:
     """The slip's lines for the statement ``items``: the tax or fine outstanding and the interest on each.
 
-    ``chosen``: the charge ids picked; ``None`` takes every overdue item (``days_overdue > 0``).
+    ``chosen``: the charge ids picked; ``None`` takes every charge overdue on ``as_of`` (due before it) that still
+    owes tax, a fine or interest.
     """
     lines: list[PaymentOrderLine] = []
     for item in items:
-        if (item.charge_id not in chosen) if chosen is not None else item.days_overdue <= 0:
+        if (item.charge_id not in chosen) if chosen is not None else item.due_on >= as_of:
             continue
         parts = [(item.kind, item.sub_item, item.outstanding)]
         parts.append(("interest", INTEREST_SUB_ITEMS.get(item.sub_item, item.sub_item), item.interest_outstanding))
@@ -134,7 +135,7 @@ class PaymentOrderService:
         today = now.astimezone(VN_TZ).date()
         statement = await account_statement(self.session, code, taxpayer.id, today)
         chosen = None if charge_ids is None else set(charge_ids)
-        lines = slip_lines(statement.items, chosen)
+        lines = slip_lines(statement.items, chosen, today)
         if chosen is not None:
             unknown = sorted(chosen - {line.charge_id for line in lines})
             if unknown:

@@ -147,3 +147,24 @@ async def test_statement_row_quoting_the_reference_in_its_description(
     assert result["rejected"][0]["row"] == 3
     order = (await client.get(f"/api/v1/payment-orders/{reference}", headers=own)).json()
     assert (order["status"], order["paid"]) == ("paid", TOTAL)
+
+
+async def test_interest_left_on_a_paid_tax_is_overdue_too(
+    client: httpx.AsyncClient, login: Login, clock: Clock, owing: Taxpayer
+) -> None:
+    bank = await login(Role.BANK)
+    clock.set(2026, 11, 1)
+    tax_only = {"bank_ref": "TCB-9", "tax_code": owing.tax_code, "amount": 10_000_000, "paid_on": "2026-11-01"}
+    assert (await client.post("/api/v1/payments", json=tax_only, headers=bank)).status_code == 201
+    clock.set(2026, 12, 2)
+    own = await login(Role.TAXPAYER, tax_code=owing.tax_code)
+    made = await client.post(
+        f"/api/v1/taxpayers/{owing.tax_code}/payment-orders", json={"all_overdue": True}, headers=own
+    )
+    assert made.status_code == 201, made.text
+    # 2026-09's tax paid on 1 Nov leaves 11 days of interest (21-31 Oct): 10,000,000 x 0.03 % x 11 = 33,000
+    assert [(line["period"], line["component"], line["amount"]) for line in made.json()["lines"]] == [
+        ("2026-09", "interest", 33_000),
+        ("2026-10", "tax", 5_000_000),
+        ("2026-10", "interest", 16_500),
+    ]
