@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Payment
+from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.auth.roles import Role
 from tests.accounts.payment_order_flow import OTHER_CODE, TOTAL, create_order, debtor, run_flow
 from tests.support.clock import Clock
@@ -168,3 +169,29 @@ async def test_interest_left_on_a_paid_tax_is_overdue_too(
         ("2026-10", "tax", 5_000_000),
         ("2026-10", "interest", 16_500),
     ]
+
+
+async def test_single_line_order_names_its_period_and_sub_item(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    owing: Taxpayer,
+) -> None:
+    own = await login(Role.TAXPAYER, tax_code=owing.tax_code)
+    charges = (await client.get(f"/api/v1/taxpayers/{owing.tax_code}/charges", headers=own)).json()["charges"]
+    december = next(c["id"] for c in charges if c["period"] == "2026-11")
+    url = f"/api/v1/taxpayers/{owing.tax_code}/payment-orders"
+    order = (await client.post(url, json={"charge_ids": [december]}, headers=own)).json()
+    assert order["amount"] == 3_000_000
+    bank = await login(Role.BANK)
+    body = {"bank_ref": "MB-77", "amount": 3_000_000, "paid_on": "2026-12-02", "reference": order["reference"]}
+    paid = (await client.post("/api/v1/payments", json=body, headers=bank)).json()
+    assert (paid["period"], paid["sub_item"]) == ("2026-11", "1701")  # the slip's one line, named (DOMAIN.md §7)
+    await Reconciler(session_factory).run("test")
+    account = (await client.get(f"/api/v1/taxpayers/{owing.tax_code}/account", headers=own)).json()
+    by_period = {item["period"]: item["outstanding"] for item in account["items"]}
+    assert by_period == {"2026-09": 10_000_000, "2026-10": 5_000_000, "2026-11": 0}
+    explained = (await client.get(f"/api/v1/payments/{paid['id']}/explanation", headers=own)).json()
+    assert "so that debt came first" in explained["en"]
+    await session.rollback()
