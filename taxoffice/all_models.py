@@ -3,6 +3,7 @@
 from filings import models as filings_models
 from registry import models as registry_models
 from taxoffice.accounts import models as accounts_models
+from taxoffice.accounts import order_models as payment_order_models
 from taxoffice.arrears import models as arrears_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
@@ -17,6 +18,7 @@ __all__ = [
     "filings_models",
     "jobruns_models",
     "metadata",
+    "payment_order_models",
     "registry_models",
     "reports_models",
     "workdays_models",

@@ -72,6 +72,12 @@ class Settings:
     # office serves plain HTTP on this machine (`make run`); it lasts this long after the last page.
     session_ttl_seconds: int = 8 * 3600
     cookie_secure: bool = True
+    # Where payment orders send the money (the State Treasury's collection account, as a bank transfer / VietQR).
+    # DEMO VALUES: a made-up account at VietinBank's NAPAS BIN; set the real ones for production
+    # (TAXOFFICE_TREASURY_BANK_BIN, TAXOFFICE_TREASURY_ACCOUNT, TAXOFFICE_TREASURY_NAME).
+    treasury_bank_bin: str = "970415"
+    treasury_account: str = "7111000000000"
+    treasury_name: str = "KBNN HA NOI (DEMO)"
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,6 +107,9 @@ class Settings:
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
             session_ttl_seconds=_env_int("TAXOFFICE_SESSION_TTL_SECONDS", 8 * 3600),
             cookie_secure=os.environ.get("TAXOFFICE_COOKIE_SECURE", "1") != "0",
+            treasury_bank_bin=os.environ.get("TAXOFFICE_TREASURY_BANK_BIN", "970415"),
+            treasury_account=os.environ.get("TAXOFFICE_TREASURY_ACCOUNT", "7111000000000"),
+            treasury_name=os.environ.get("TAXOFFICE_TREASURY_NAME", "KBNN HA NOI (DEMO)"),
             **_statement_limits(),
         )
 

@@ -12,6 +12,7 @@ from filings.obligation_service import ObligationService
 from filings.services import FilingService
 from registry.applications import ApplicationService
 from registry.services import TaxpayerService
+from taxoffice.accounts.payment_orders import PaymentOrderService, Treasury
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
 from taxoffice.arrears.debtors import DebtorListService
@@ -89,6 +90,13 @@ def provide_payments(db_session: NamedDependency[AsyncSession]) -> PaymentServic
     return PaymentService(db_session)
 
 
+def provide_payment_orders(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> PaymentOrderService:
+    """The payment-order service, sending money to the configured State Treasury account."""
+    return PaymentOrderService(db_session, Treasury.from_settings(settings))
+
+
 def provide_filings(
     db_session: NamedDependency[AsyncSession], accounts: NamedDependency[AccountService]
 ) -> FilingService:
@@ -152,6 +160,7 @@ DEPENDENCIES = {
     "calendar_service": Provide(provide_calendar_service, sync_to_thread=False),
     "accounts": Provide(provide_accounts, sync_to_thread=False),
     "payments": Provide(provide_payments, sync_to_thread=False),
+    "orders": Provide(provide_payment_orders, sync_to_thread=False),
     "filing_service": Provide(provide_filings, sync_to_thread=False),
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),

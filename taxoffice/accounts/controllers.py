@@ -5,6 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from registry.services import visible_code
+from taxoffice.accounts.order_controllers import ROUTES as ORDER_ROUTES
 from taxoffice.accounts.payment_controllers import ROUTES as PAYMENT_ROUTES
 from taxoffice.accounts.schemas import ChargeRead, ChargesRead
 from taxoffice.accounts.services import AccountService
@@ -51,4 +52,4 @@ class ChargeController(Controller):
         )
 
 
-ROUTES = [ChargeController, *PAYMENT_ROUTES]
+ROUTES = [ChargeController, *PAYMENT_ROUTES, *ORDER_ROUTES]

@@ -56,6 +56,7 @@ def _record(row: StatementRow) -> PaymentRecord:
         chapter=row.chapter,
         payer_name=row.payer_name or "",
         tax_office=row.tax_office,
+        reference=row.reference,
     )
 
 

@@ -67,6 +67,8 @@ class Payment(Model):
     unallocated: Mapped[int] = mapped_column(BigInteger)
     received_by: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The payment order whose reference the payment quoted (its taxpayer is the payment's).
+    order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("payment_order.id"), index=True)
 
 
 class Allocation(Model):

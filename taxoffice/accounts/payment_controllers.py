@@ -27,12 +27,30 @@ from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
+from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.openapi import BINARY, XLSX, described, problems, replayed
 from taxoffice.params import Cursor, PageLimit
 from taxoffice.validity import optional_date
 
 BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
 _SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def payer_code(raw: str | None, reference: str | None) -> str:
+    """The payment's normalised tax code; with a payment-order reference a missing or invalid one is ``""``.
+
+    Raises:
+        ValidationFailedError: no reference, and the tax code is missing or invalid.
+    """
+    if reference is not None:
+        try:
+            return parse_code(raw) if raw else ""
+        except ValidationFailedError:
+            return ""  # the order's taxpayer is used; the payment's note keeps nothing of a code that is not one
+    if not raw:
+        msg = "A payment without a payment-order reference needs its tax code."
+        raise ValidationFailedError(msg, errors=[FieldError("tax_code", "tax_code.required", msg)])
+    return parse_code(raw)
 
 
 class PaymentController(Controller):
@@ -56,7 +74,7 @@ class PaymentController(Controller):
         """Record a payment: 201 when new, 200 when the same reference and data came before, 409 otherwise."""
         item = PaymentRecord(
             bank_ref=data.bank_ref,
-            tax_code=parse_code(data.tax_code),
+            tax_code=payer_code(data.tax_code, data.reference),
             amount=data.amount,
             paid_on=data.paid_on,
             period=data.period,
@@ -64,6 +82,7 @@ class PaymentController(Controller):
             chapter=data.chapter,
             payer_name=data.payer_name,
             tax_office=data.tax_office,
+            reference=data.reference,
         )
         payment, created = await payments.record(actor, item, today)
         return Response(views.payment(payment), status_code=201 if created else 200)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from registry.services import parse_code
+from taxoffice.accounts import order_matching, order_reference
 from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.auth.audit import record
@@ -40,6 +41,8 @@ class PaymentRecord:
     chapter: str | None = None
     payer_name: str = ""
     tax_office: str | None = None
+    # A payment-order reference the payer quoted (``order_matching``): its order's taxpayer gets the money.
+    reference: str | None = None
 
     def same_as(self, payment: Payment) -> bool:
         """Whether ``payment`` records this very payment."""
@@ -81,6 +84,24 @@ class ImportOutcome:
         return sorted((-row, reason) for row, reason in self._kept)
 
 
+def _first_of_each(
+    rows: Sequence[tuple[int, PaymentRecord]], outcome: ImportOutcome
+) -> list[tuple[int, PaymentRecord]]:
+    """The first row of each bank reference; a repeat is a duplicate when identical, else rejected."""
+    first: dict[str, PaymentRecord] = {}
+    fresh: list[tuple[int, PaymentRecord]] = []
+    for number, item in rows:
+        seen = first.get(item.bank_ref)
+        if seen is None:
+            first[item.bank_ref] = item
+            fresh.append((number, item))
+        elif seen == item:
+            outcome.duplicates += 1
+        else:
+            outcome.reject(number, f"bank_ref {item.bank_ref} appears earlier in the file with other data", "bank_ref")
+    return fresh
+
+
 def check_record(item: PaymentRecord, today: datetime.date) -> None:
     """The intake rules every door applies (``taxoffice.validity``), as a 422 naming each field that breaks one.
 
@@ -93,6 +114,8 @@ def check_record(item: PaymentRecord, today: datetime.date) -> None:
         errors.append(FieldError("paid_on", code, problem))
     if (problem := printable_problem(item.bank_ref)) is not None:
         errors.append(FieldError("bank_ref", "bank_ref.not_printable", f"bank_ref {problem}"))
+    if item.reference is not None and order_reference.normalize(item.reference) is None:
+        errors.append(FieldError("reference", "reference.invalid", "reference is not a payment-order reference"))
     if errors:
         raise ValidationFailedError("; ".join(e.message for e in errors), errors=errors)
 
@@ -111,8 +134,14 @@ class PaymentService:
             ConflictError: the reference was used for a different payment, or (to a bank) by another bank.
         """
         check_record(item, today)
+        resolved, matches = await order_matching.resolve(self.session, [item])
+        item = resolved[0]
+        if not item.tax_code:
+            msg = "The payment has no tax code and its reference names no payment order."
+            raise ValidationFailedError(msg, errors=[FieldError("tax_code", "tax_code.required", msg)])
         taxpayers = await self._taxpayer_ids([item.tax_code])
         inserted = await self._insert([item], taxpayers, actor, source="api")
+        await order_matching.link(self.session, inserted, matches, {item.bank_ref: item.amount})
         payment = await self.session.scalar(select(Payment).where(Payment.bank_ref == item.bank_ref))
         if payment is None:  # pragma: no cover - the row was just inserted or already there
             raise ResourceNotFoundError(item.bank_ref)
@@ -130,19 +159,7 @@ class PaymentService:
         """Record a batch of statement rows (file row number, record); duplicates and conflicts per row."""
         if not rows:
             return
-        first: dict[str, PaymentRecord] = {}
-        fresh: list[tuple[int, PaymentRecord]] = []
-        for number, item in rows:
-            seen = first.get(item.bank_ref)
-            if seen is None:
-                first[item.bank_ref] = item
-                fresh.append((number, item))
-            elif seen == item:
-                outcome.duplicates += 1
-            else:
-                outcome.reject(
-                    number, f"bank_ref {item.bank_ref} appears earlier in the file with other data", "bank_ref"
-                )
+        fresh, matches = await self._resolved(_first_of_each(rows, outcome), outcome)
         items = [item for _, item in fresh]
         if self.session.get_bind().dialect.name == "postgresql":
             copied = await insert_copied(self.session, items, source="import", received_by=actor.username)
@@ -151,8 +168,11 @@ class PaymentService:
         else:
             taxpayers = await self._taxpayer_ids(sorted({item.tax_code for item in items}))
             inserted = await self._insert(items, taxpayers, actor, source="import")
-            outcome.unmatched += sum(1 for ref in inserted if first[ref].tax_code not in taxpayers)
+            outcome.unmatched += sum(
+                1 for item in items if item.bank_ref in inserted and item.tax_code not in taxpayers
+            )
         outcome.imported += len(inserted)
+        await order_matching.link(self.session, inserted, matches, {i.bank_ref: i.amount for i in items})
         existing_refs = [item.bank_ref for _, item in fresh if item.bank_ref not in inserted]
         if not existing_refs:
             return
@@ -167,6 +187,20 @@ class PaymentService:
                 outcome.duplicates += 1
             else:
                 outcome.reject(number, f"bank_ref {item.bank_ref} was already used for a different payment", "bank_ref")
+
+    async def _resolved(
+        self, fresh: list[tuple[int, PaymentRecord]], outcome: ImportOutcome
+    ) -> tuple[list[tuple[int, PaymentRecord]], dict[str, order_matching.OrderMatch]]:
+        """The rows with their payment-order references resolved, and the matches; rows left with no tax code rejected."""
+        resolved, matches = await order_matching.resolve(self.session, [item for _, item in fresh])
+        kept: list[tuple[int, PaymentRecord]] = []
+        for (number, _), item in zip(fresh, resolved, strict=True):
+            if item.tax_code:
+                kept.append((number, item))
+            else:
+                reason = f"reference {item.reference} names no payment order and the row has no valid tax code"
+                outcome.reject(number, reason, "tax_code")
+        return kept, matches
 
     async def _taxpayer_ids(self, tax_codes: Sequence[str]) -> dict[str, int]:
         if not tax_codes:

@@ -43,7 +43,8 @@ class PaymentCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """A payment reported by a bank or the State Treasury."""
 
     bank_ref: BankRef
-    tax_code: Annotated[str, Meta(min_length=1, max_length=20)]
+    # Optional when ``reference`` names a payment order: the order's taxpayer is used (even over a wrong code).
+    tax_code: Annotated[str, Meta(max_length=20)] | None = None
     amount: Amount
     paid_on: datetime.date
     period: PeriodText | None = None
@@ -51,6 +52,8 @@ class PaymentCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     chapter: Chapter | None = None
     payer_name: Annotated[str, Meta(max_length=200)] = ""
     tax_office: Annotated[str, Meta(max_length=20)] | None = None
+    # The payment-order reference the payer quoted (``NT`` + 10 characters, separators allowed).
+    reference: Annotated[str, Meta(min_length=1, max_length=32)] | None = None
 
 
 class PaymentRead(Struct, kw_only=True):

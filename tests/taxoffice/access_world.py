@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
 from registry.services import TaxpayerService
+from taxoffice.accounts.payment_orders import PaymentOrderService, Treasury
 from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, principal_of
 from taxoffice.auth.tokens import issue_token
@@ -28,6 +30,7 @@ class World:
     tax_code_a: str = ""
     tax_code_b: str = ""
     payment_id: int = 0
+    order_reference: str = ""
     registration: str = ""
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -79,5 +82,14 @@ async def build_world(app: Litestar, session: AsyncSession, settings: Settings) 
         datetime.date(2026, 3, 2),
     )
     world.payment_id = payment.id
+    await AccountService(session).post(
+        [NewCharge(payment.taxpayer_id or 0, world.tax_code_a, "VAT", "1701", "2026-02", ChargeKind.TAX, 2_000_000,
+                   datetime.date(2026, 3, 20), datetime.date(2026, 3, 20), "matrix")]
+    )  # fmt: skip
+    officer = Principal(user_id=None, username="tests", role=Role.OFFICER, tax_office=OFFICE_1)
+    order, _lines = await PaymentOrderService(session, Treasury.from_settings(settings)).create(
+        officer, world.tax_code_a, None, datetime.datetime.now(datetime.UTC)
+    )
+    world.order_reference = order.reference
     await session.commit()
     return world

@@ -43,11 +43,15 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/jobs"): "401 403 403 403 403 403 403 403 200",
     ("POST", "/api/v1/jobs"): "401 403 403 403 403 403 403 403 400",
     ("GET", "/api/v1/jobs/{run_id:int}"): "401 403 403 403 403 403 403 403 404",
+    ("GET", "/api/v1/payment-orders/{reference:str}"): "401 200 404 403 403 200 200 200 200",
+    ("POST", "/api/v1/payment-orders/{reference:str}/cancel"): "401 200 404 403 403 200 403 403 200",
+    ("GET", "/api/v1/payment-orders/{reference:str}/qr.svg"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/payments"): "401 403 403 403 403 200 200 200 200",
     ("POST", "/api/v1/payments"): "401 403 403 400 400 400 400 403 400",
     ("POST", "/api/v1/payments/import"): "401 403 403 403 403 400 400 403 400",
     ("GET", "/api/v1/payments/{payment_id:int}"): "401 403 403 403 403 200 200 200 200",
     ("POST", "/api/v1/payments/{payment_id:int}/assign"): "401 403 403 403 403 400 400 403 400",
+    ("GET", "/api/v1/payments/{payment_id:int}/explanation"): "401 200 404 403 403 200 200 200 200",
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): "401 403 403 200 404 200 200 403 200",
     ("GET", "/api/v1/public/debtors"): "200 200 200 200 200 200 200 200 200",
     ("GET", "/api/v1/public/taxpayers/{tax_code:str}"): "200 200 200 200 200 200 200 200 200",
@@ -75,6 +79,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices"): "401 200 404 403 403 200 404 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices/{notice_id:int}/file"): "401 404 404 403 403 404 404 404 404",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/obligations"): "401 200 404 403 403 200 200 200 200",
+    ("GET", "/api/v1/taxpayers/{tax_code:str}/payment-orders"): "401 200 404 403 403 200 200 200 200",
+    ("POST", "/api/v1/taxpayers/{tax_code:str}/payment-orders"): "401 201 404 403 403 201 403 403 201",
     ("POST", "/api/v1/taxpayers/{tax_code:str}/status"): "401 403 403 403 403 200 403 403 200",
     ("GET", "/api/v1/users"): "401 403 403 403 403 403 403 403 200",
     ("POST", "/api/v1/users"): "401 403 403 403 403 403 403 403 400",
@@ -95,6 +101,7 @@ BODIES: dict[Cell, Any] = {
     ("PATCH", "/api/v1/taxpayers/{tax_code:str}"): {"phone": "0912345678"},
     ("POST", "/api/v1/taxpayers/{tax_code:str}/status"): {"status": "03", "reason": "matrix"},
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): {"reason": "matrix"},
+    ("POST", "/api/v1/taxpayers/{tax_code:str}/payment-orders"): {"all_overdue": True},
     ("POST", "/api/v1/registrations/{number:str}/decision"): {"approve": False, "reason": "matrix"},
     ("PUT", "/api/v1/users/{username:str}/role"): {"role": "manager"},
 }
@@ -120,6 +127,7 @@ def _concrete(path: str, world: World) -> str:
         "{name:str}": "collections",
         "{day:date}": "2026-12-24",
         "{path:str}": "openapi.yaml",
+        "{reference:str}": world.order_reference,
     }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)

@@ -17,6 +17,7 @@ INT_ROUTES = {
     ("GET", "/api/v1/payments/{payment_id:int}"): None,
     ("POST", "/api/v1/payments/{payment_id:int}/assign"): {"tax_code": "0100000010", "note": "x"},
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): {"reason": "x"},
+    ("GET", "/api/v1/payments/{payment_id:int}/explanation"): None,
     ("GET", "/api/v1/arrears/cases/{case_id:int}"): None,
     ("POST", "/api/v1/arrears/cases/{case_id:int}/actions"): {"kind": "note", "note": "x"},
     ("POST", "/api/v1/arrears/cases/{case_id:int}/assign"): {"officer_id": 1},

@@ -7,7 +7,7 @@ from taxoffice.accounts.statements._model import StatementError
 from taxoffice.errors import FieldError
 
 REQUIRED = ("bank_ref", "tax_code", "amount", "paid_on")
-OPTIONAL = ("payer_name", "period", "sub_item", "chapter", "tax_office")
+OPTIONAL = ("payer_name", "period", "sub_item", "chapter", "tax_office", "order_reference", "description")
 COLUMNS = REQUIRED + OPTIONAL
 
 # Header cells are compared folded: no accents, lower case, spaces and dashes as ``_`` ("Mã số thuế" → ma_so_thue).
@@ -24,6 +24,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sub_item": ("sub_item", "subitem", "tieu_muc"),
     "chapter": ("chapter", "chuong"),
     "tax_office": ("tax_office", "co_quan_thue", "ma_co_quan_thue", "cqt"),
+    "order_reference": ("order_reference", "payment_order", "ma_lenh_nop", "so_lenh_nop"),
+    "description": (
+        "description", "transfer_description", "narrative", "remark", "memo", "details",
+        "noi_dung", "noi_dung_chuyen_khoan", "noi_dung_giao_dich", "dien_giai", "mo_ta",
+    ),
 }  # fmt: skip
 _SHOWN_HEADERS = 20  # header cells quoted when a required column is missing
 _BY_ALIAS = {alias: column for column, aliases in ALIASES.items() for alias in aliases}

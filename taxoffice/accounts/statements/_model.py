@@ -49,6 +49,9 @@ class StatementRow:
         sub_item: the budget sub-item (tiểu mục), 4 digits.
         chapter: the budget chapter (chương), 3 digits.
         tax_office: the tax office code as written, at most 16 characters.
+        reference: a payment-order reference from the ``order_reference`` column, else the first one written in
+            the ``description`` (``order_reference.find_reference``). With one, ``tax_code`` may be blank or
+            invalid in the file: it is then ``""`` here and the order's taxpayer is used.
     """
 
     row: int
@@ -61,6 +64,7 @@ class StatementRow:
     sub_item: str | None = None
     chapter: str | None = None
     tax_office: str | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 
+from taxoffice.accounts.order_reference import find_reference
 from taxoffice.accounts.statements import _fields as cell
 from taxoffice.accounts.statements._columns import locate
 from taxoffice.accounts.statements._model import (
@@ -39,6 +40,7 @@ class RowReader:
         self._sub_item = columns.get("sub_item")
         self._chapter = columns.get("chapter")
         self._tax_office = columns.get("tax_office")
+        self._reference_columns = [columns[name] for name in ("order_reference", "description") if name in columns]
         self._columns = columns
         self._width = max(columns.values()) + 1
         readers: dict[str, Callable[[object], object]] = {
@@ -53,6 +55,23 @@ class RowReader:
             "tax_office": self._tax_office_cell,
         }
         self._readers = [(column, read) for column, read in readers.items() if column in columns]
+
+    def _reference(self, cells: Sequence[object]) -> str | None:
+        """The payment-order reference of the row: its own column first, then the transfer description."""
+        for index in self._reference_columns:
+            value = cells[index]
+            if isinstance(value, str) and (found := find_reference(value)) is not None:
+                return found
+        return None
+
+    def _tax_code_or_blank(self, raw: object, reference: str | None) -> str:
+        """The row's tax code; with a payment-order reference a blank or invalid one is ``""`` (the order's wins)."""
+        try:
+            return cell.tax_code(raw)
+        except cell.CellError:
+            if reference is None:
+                raise
+            return ""
 
     def _paid_on_cell(self, raw: object) -> datetime.date:
         return cell.paid_on(raw, self._today)
@@ -77,11 +96,12 @@ class RowReader:
         """The row numbered ``number``, or every problem it has (a missing trailing cell counts as empty)."""
         if len(cells) < self._width:
             cells = [*cells, *([None] * (self._width - len(cells)))]
+        reference = self._reference(cells) if self._reference_columns else None
         try:
             return StatementRow(
                 number,
                 cell.bank_ref(cells[self._bank_ref]),
-                cell.tax_code(cells[self._tax_code]),
+                self._tax_code_or_blank(cells[self._tax_code], reference),
                 cell.amount(cells[self._amount]),
                 cell.paid_on(cells[self._paid_on], self._today),
                 None if self._payer_name is None else self._payer_name_cell(cells[self._payer_name]),
@@ -89,6 +109,7 @@ class RowReader:
                 None if self._sub_item is None else self._sub_item_cell(cells[self._sub_item]),
                 None if self._chapter is None else self._chapter_cell(cells[self._chapter]),
                 None if self._tax_office is None else self._tax_office_cell(cells[self._tax_office]),
+                reference,
             )
         except cell.CellError:
             return self._problem(number, cells)
@@ -96,7 +117,10 @@ class RowReader:
     def _problem(self, number: int, cells: Sequence[object]) -> RowProblem:
         """Every problem of a row known to have one, in column order."""
         problems: list[tuple[str, str]] = []
+        lenient = self._reference(cells) is not None if self._reference_columns else False
         for column, read in self._readers:
+            if lenient and column == "tax_code":
+                continue
             try:
                 read(cells[self._columns[column]])
             except cell.CellError as exc:
