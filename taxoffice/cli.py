@@ -204,7 +204,7 @@ def demo_load(taxpayers: int, seed: int, as_of: datetime.datetime | None) -> Non
 
 
 @demo.command("activity")
-@click.option("--filers", default=100, show_default=True, help="Monthly VAT enterprises that file and pay.")
+@click.option("--filers", default=80, show_default=True, help="Monthly VAT enterprises that file and pay.")
 @click.option("--months", default=24, show_default=True, help="Whole months before this one.")
 @click.option("--seed", default=2026, show_default=True)
 @click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help=_AS_OF_HELP)
