@@ -194,8 +194,13 @@ def generate(
     personal_start: int,
     today: datetime.date,
     now: datetime.datetime,
+    home_office: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    """``count`` taxpayer rows (``COLUMNS`` order); ``codes`` holds enough fresh 10-digit codes."""
+    """``count`` taxpayer rows (``COLUMNS`` order); ``codes`` holds enough fresh 10-digit codes.
+
+    With ``home_office``, the first district's taxpayers belong to that office (the demo's officer works there).
+    """
+    home_district = DISTRICTS[0][0] if home_office else None
     kinds = _weighted(rng, KINDS, count)
     statuses = _weighted(rng, STATUSES, count)
     code_iter = iter(codes)
@@ -204,6 +209,7 @@ def generate(
         kind, status = kinds[i], statuses[i]
         code = name = id_number = ""
         district, office, wards = rng.choice(DISTRICTS)
+        office = home_office if home_office and district == home_district else office
         registered_on = _registered_on(rng, today)
         parent = None
         if kind == "branch" and parents:

@@ -188,28 +188,40 @@ def demo() -> None:
     """Demonstration data."""
 
 
+_AS_OF_HELP = "The day the demo is as of (default: today in Hanoi); every date it uses lies before it."
+
+
 @demo.command("load")
 @click.option("--taxpayers", default=1000, show_default=True, type=click.IntRange(0, 20_000_000))
 @click.option("--seed", default=2026, show_default=True, type=int)
-def demo_load(taxpayers: int, seed: int) -> None:
-    """Load synthetic taxpayers and the demo users (officer, manager, bank, a taxpayer)."""
+@click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help=_AS_OF_HELP)
+def demo_load(taxpayers: int, seed: int, as_of: datetime.datetime | None) -> None:
+    """Load synthetic taxpayers and the demo users (officer, manager, bank, taxpayer); once per database."""
+    from taxoffice.calendar import today_vn  # noqa: PLC0415 - keeps `--help` fast
     from taxoffice.commands import load_demo  # noqa: PLC0415 - keeps `--help` fast
 
-    _run(load_demo(get_settings(), taxpayers, seed))
+    _run(load_demo(get_settings(), taxpayers, seed, as_of.date() if as_of else today_vn()))
 
 
 @demo.command("activity")
-@click.option("--filers", default=150, show_default=True, help="Monthly VAT enterprises that file and pay.")
-@click.option("--months", default=12, show_default=True, help="Whole months before this one.")
+@click.option("--filers", default=80, show_default=True, help="Monthly VAT enterprises that file and pay.")
+@click.option("--months", default=24, show_default=True, help="Whole months before this one.")
 @click.option("--seed", default=2026, show_default=True)
-def demo_activity(filers: int, months: int, seed: int) -> None:
-    """File VAT returns and bank payments for demo enterprises, then run the nightly jobs for today."""
+@click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help=_AS_OF_HELP)
+def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime | None) -> None:
+    """File VAT returns and bank payments for demo enterprises, then run the nightly jobs; once per database."""
+    from taxoffice.calendar import today_vn  # noqa: PLC0415 - keeps `--help` fast
     from taxoffice.demo_activity import load_activity  # noqa: PLC0415 - keeps `--help` fast
 
-    counts = _run(load_activity(get_settings(), filers=filers, months=months, seed=seed))
+    today = as_of.date() if as_of else today_vn()
+    counts = _run(load_activity(get_settings(), filers=filers, months=months, seed=seed, today=today))
+    if counts.already_done:
+        click.echo("The demo activity already ran on this database: nothing added.")
+        return
     click.echo(
-        f"{counts.filers} filers: {counts.returns:,} returns ({counts.late_returns:,} late), "
-        f"{counts.payments:,} payments ({counts.late_payments:,} late); reconciled, interest accrued, arrears flagged."
+        f"As of {today}: {counts.filers} filers, {counts.returns:,} returns ({counts.late_returns:,} late), "
+        f"{counts.payments:,} payments ({counts.late_payments:,} late); {counts.applications} registration "
+        f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued, arrears flagged."
     )
 
 

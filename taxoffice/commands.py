@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from registry import codes, demo
 from registry.models import Taxpayer
 from taxoffice.auth import audit
-from taxoffice.auth.models import User
+from taxoffice.auth.models import AuditEvent, User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService
 from taxoffice.calendar import today_vn
@@ -30,7 +30,9 @@ DEMO_USERS = [
     ("manager", "manager-demo-2026", Role.MANAGER),
     ("bank", "bank-demo-2026", Role.BANK),
 ]
-DEMO_TAXPAYER_PASSWORD = "taxpayer-demo-2026"  # noqa: S105 - a documented demo login
+DEMO_TAXPAYER = ("taxpayer", "taxpayer-demo-2026")  # a monthly VAT enterprise of the officer's tax office
+# The demo taxpayer was registered at least this long ago, so it has the demo activity's two years of returns.
+DEMO_HISTORY_DAYS = 3 * 366
 
 
 async def create_user(
@@ -87,10 +89,11 @@ def demo_batch(
     personal_start: int,
     on_postgres: bool,
     stamps: tuple[datetime.date, datetime.datetime],
+    home_office: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """One batch of demo rows as they are written: for COPY on PostgreSQL (JSON as text), else as generated."""
     today, now = stamps
-    rows = list(demo.generate(rng, len(block), block, personal_start, today, now))
+    rows = list(demo.generate(rng, len(block), block, personal_start, today, now, home_office))
     if not on_postgres:
         return rows
     json_at = demo.COLUMNS.index("tax_types")
@@ -115,20 +118,40 @@ async def _reserve(session: AsyncSession, settings: Settings, count: int) -> tup
     return block, 1_000_000_000 + personal_after + 1
 
 
-async def _demo_users(session: AsyncSession, settings: Settings) -> None:
+async def demo_taxpayer(session: AsyncSession, home_office: str, today: datetime.date) -> Taxpayer | None:
+    """The enterprise behind the demo taxpayer login.
+
+    In business, in ``home_office``, a monthly VAT filer registered long enough before ``today`` for two years of
+    returns.
+    """
+    rows = await session.scalars(
+        select(Taxpayer)
+        .where(
+            Taxpayer.kind == "enterprise",
+            Taxpayer.status == "00",
+            Taxpayer.vat_frequency == "monthly",
+            Taxpayer.tax_office == home_office,
+            Taxpayer.registered_on < today - datetime.timedelta(days=DEMO_HISTORY_DAYS),
+        )
+        .order_by(Taxpayer.id)
+        .limit(50)
+    )
+    return next((tp for tp in rows if "VAT" in tp.tax_types), None)
+
+
+async def _demo_users(session: AsyncSession, settings: Settings, today: datetime.date) -> None:
     service = UserService(session, settings)
     actor = Principal.system("demo")
     for username, password, role in DEMO_USERS:
         if await session.scalar(select(User.id).where(User.username == username)) is None:
             await service.create(actor, username=username, password=password, role=role, tax_office=settings.tax_office)
-    taxpayer = await session.scalar(
-        select(Taxpayer).where(Taxpayer.kind == "enterprise", Taxpayer.status == "00").order_by(Taxpayer.id).limit(1)
-    )
-    if taxpayer is not None and await session.scalar(select(User.id).where(User.username == taxpayer.tax_code)) is None:
+    taxpayer = await demo_taxpayer(session, settings.tax_office, today)
+    username, password = DEMO_TAXPAYER
+    if taxpayer is not None and await session.scalar(select(User.id).where(User.username == username)) is None:
         await service.create(
             actor,
-            username=taxpayer.tax_code,
-            password=DEMO_TAXPAYER_PASSWORD,
+            username=username,
+            password=password,
             role=Role.TAXPAYER,
             tax_code=taxpayer.tax_code,
             tax_office=taxpayer.tax_office,
@@ -136,16 +159,30 @@ async def _demo_users(session: AsyncSession, settings: Settings) -> None:
         )
 
 
+async def demo_done(session: AsyncSession, action: str) -> bool:
+    """Whether the demo step ``action`` (``demo.load``, ``demo.activity``) already ran on this database."""
+    return await session.scalar(select(AuditEvent.id).where(AuditEvent.action == action).limit(1)) is not None
+
+
 async def insert_demo_taxpayers(
-    session: AsyncSession, settings: Settings, count: int, seed: int, progress: Progress | None = None
+    session: AsyncSession,
+    settings: Settings,
+    count: int,
+    seed: int,
+    progress: Progress | None = None,
+    *,
+    today: datetime.date | None = None,
+    home_office: str | None = None,
 ) -> int:
     """Generate and store ``count`` taxpayers in batches, committing each; returns how many were written.
+
+    Registered up to ``today`` (default: today in Hanoi); with ``home_office``, one district's taxpayers belong to it.
 
     A thread generates the next batch while the database takes this one, so the load costs about the larger of
     the two, not their sum.
     """
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    stamps = (today_vn(), datetime.datetime.now(datetime.UTC))
+    stamps = (today or today_vn(), datetime.datetime.now(datetime.UTC))
     on_postgres = session.get_bind().dialect.name == "postgresql"
     task = progress.add_task("taxpayers", total=count) if progress else None
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
@@ -154,7 +191,9 @@ async def insert_demo_taxpayers(
 
         async def start(size: int) -> asyncio.Future[list[tuple[Any, ...]]]:
             block, personal_start = await _reserve(session, settings, size)
-            return loop.run_in_executor(generator, demo_batch, rng, block, personal_start, on_postgres, stamps)
+            return loop.run_in_executor(
+                generator, demo_batch, rng, block, personal_start, on_postgres, stamps, home_office
+            )
 
         upcoming = [await start(sizes[0])] if sizes else []
         for number, size in enumerate(sizes):
@@ -181,16 +220,26 @@ async def _settle(engine: AsyncEngine) -> None:
         await autocommit.exec_driver_sql("VACUUM (ANALYZE) taxpayer")
 
 
-async def load_demo(settings: Settings, count: int, seed: int) -> None:
-    """Load ``count`` synthetic taxpayers and the demo users, with a progress bar."""
+async def load_demo(settings: Settings, count: int, seed: int, today: datetime.date | None = None) -> None:
+    """Load ``count`` synthetic taxpayers and the demo users, with a progress bar; once per database.
+
+    ``today`` (default: today in Hanoi) is the last day a taxpayer may have registered. A database the demo was
+    already loaded into gets nothing more: running it twice doubles nothing.
+    """
+    today = today or today_vn()
     engine = create_engine(settings)
     started = time.perf_counter()
     try:
         async with create_session_factory(engine)() as session:
+            if await demo_done(session, "demo.load"):
+                print("The demo data is already loaded in this database: nothing added.")  # noqa: T201 - command output
+                return
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             with Progress(*columns) as progress:
-                written = await insert_demo_taxpayers(session, settings, count, seed, progress)
-            await _demo_users(session, settings)
+                written = await insert_demo_taxpayers(
+                    session, settings, count, seed, progress, today=today, home_office=settings.tax_office
+                )
+            await _demo_users(session, settings, today)
             await audit.record(
                 session, Principal.system("demo"), "demo.load", "taxpayer", "*", {"count": written, "seed": seed}
             )
@@ -204,5 +253,5 @@ async def load_demo(settings: Settings, count: int, seed: int) -> None:
         await engine.dispose()
     elapsed = time.perf_counter() - started
     print(f"Loaded {written:,} taxpayers in {elapsed:.1f} s.")  # noqa: T201 - command output
-    print("Demo logins: officer / officer-demo-2026, manager / manager-demo-2026, bank / bank-demo-2026;")  # noqa: T201
-    print(f"a taxpayer: its tax code / {DEMO_TAXPAYER_PASSWORD} (see `GET /api/v1/users?role=taxpayer` as admin).")  # noqa: T201
+    logins = ", ".join(f"{user} / {password}" for user, password, _role in DEMO_USERS)
+    print(f'Demo logins: {logins}, {DEMO_TAXPAYER[0]} / {DEMO_TAXPAYER[1]} (see README.md, "Demo data").')  # noqa: T201

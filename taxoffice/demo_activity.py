@@ -1,11 +1,12 @@
-"""Demo activity: months of VAT returns and bank payments, then the nightly jobs, so every screen has data.
+"""Demo activity: two years of VAT returns and bank payments, the officer's queues, then the nightly jobs.
 
-Run after ``demo load``. Some monthly VAT filers among the demo enterprises file their 01/GTGT returns through the
-real filing service, as of days around each deadline (most on time, some late with their fine, a few never);
-banks report payments through the real payment service (most on time, some late, some never); then
-``reconcile-payments``, ``accrue-interest`` and ``flag-arrears`` run for today, recorded like any run. Accounts,
-the arrears worklist and every report then show something. Deterministic for a seed; run it once (a second run
-skips the periods already filed).
+Run after ``demo load``. Monthly VAT filers among the demo enterprises (those of the officer's own tax office
+first, the demo taxpayer login the very first) file their 01/GTGT returns through the real filing service and
+their banks report payments through the real payment service, on the days ``filings.demo_plan`` gives for
+``today``: every one before ``today``, after the period's end, on working days for banks. Registration
+applications wait in the officer's office, a few payments name no registered taxpayer, and
+``reconcile-payments``, ``accrue-interest`` and ``flag-arrears`` run for ``today``, recorded like any run. Accounts,
+the arrears worklist and every report then show something. Deterministic for a seed and a day; once per database.
 """
 
 import datetime
@@ -13,27 +14,43 @@ import json
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from filings import demo_plan
 from filings.demo import vat_values
 from filings.errors import AlreadyFiledError
 from filings.forms import find_form
-from filings.periods import PeriodKind, effective_deadline, parse_period
+from filings.periods import parse_period
 from filings.services import FilingService
 from jobs.runner import run_job_now
+from registry import taxcode
+from registry.applications import ApplicationService
 from registry.models import Taxpayer
+from registry.schemas import Address, RegistrationCreate, TaxpayerKind
+from registry.services import TaxpayerService
 from taxoffice.accounts.payments import PaymentRecord, PaymentService
 from taxoffice.accounts.services import AccountService
+from taxoffice.auth import audit
+from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.calendar import VN_TZ, WorkingCalendar, today_vn
+from taxoffice.auth.services import UserService
+from taxoffice.calendar import VN_TZ, WorkingCalendar
+from taxoffice.commands import DEMO_TAXPAYER, demo_done
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.workdays.services import CalendarService
 
 BANK = Principal(user_id=None, username="demo-bank", role=Role.BANK)
+DEMO = Principal.system("demo")
 M = 1_000_000
 JOBS = ("reconcile-payments", "accrue-interest", "flag-arrears")
+# Registration applications left waiting for the officer (the first one past its due date).
+APPLICANTS = [
+    ("Công ty TNHH Thương mại Hồ Tây", "0109000011", "Quảng An"),
+    ("Công ty Cổ phần Dịch vụ Sông Hồng", "0109000012", "Nhật Tân"),
+    ("Công ty TNHH Kỹ thuật Long Biên", "0109000013", "Bồ Đề"),
+]
 
 
 @dataclass
@@ -45,122 +62,129 @@ class ActivityCounts:
     late_returns: int = 0
     payments: int = 0
     late_payments: int = 0
+    applications: int = 0
+    unmatched: int = 0
+    already_done: bool = False
 
 
-def month_labels(today: datetime.date, months: int) -> list[str]:
-    """The ``months`` whole months before ``today``'s month, oldest first (``2026-10``)."""
-    labels: list[str] = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        labels.append(f"{year}-{month:02d}")
-    return labels[::-1]
+async def _filers(session: AsyncSession, count: int, first_day: datetime.date, home_office: str) -> list[Taxpayer]:
+    """Up to ``count`` active monthly VAT enterprises registered before ``first_day``.
 
-
-async def _filers(session: AsyncSession, count: int, first_day: datetime.date) -> list[tuple[str, str]]:
-    """Up to ``count`` active monthly VAT enterprises registered before ``first_day``: (tax code, tax office)."""
-    rows = await session.execute(
-        select(Taxpayer.tax_code, Taxpayer.tax_office, Taxpayer.tax_types)
+    The demo taxpayer login's enterprise first, then those of ``home_office``, then the others.
+    """
+    login_code = select(User.tax_code).where(User.username == DEMO_TAXPAYER[0]).scalar_subquery()
+    rows = await session.scalars(
+        select(Taxpayer)
         .where(
             Taxpayer.kind == "enterprise",
             Taxpayer.status == "00",
             Taxpayer.vat_frequency == "monthly",
             Taxpayer.registered_on < first_day,
         )
-        .order_by(Taxpayer.id)
+        .order_by(
+            case((Taxpayer.tax_code == login_code, 0), (Taxpayer.tax_office == home_office, 1), else_=2), Taxpayer.id
+        )
         .limit(count * 4)
     )
-    return [(row.tax_code, row.tax_office) for row in rows if "VAT" in row.tax_types][:count]
-
-
-def _received_on(rng: random.Random, due_on: datetime.date, today: datetime.date) -> datetime.date | None:
-    """When the return arrives: mostly in the ten days up to the deadline, some late, a few never (None)."""
-    roll = rng.random()
-    if roll < 0.08:  # noqa: PLR2004 - the share that never files
-        return None
-    if roll < 0.20:  # noqa: PLR2004 - the share that files late
-        return min(due_on + datetime.timedelta(days=rng.randint(1, 75)), today - datetime.timedelta(days=1))
-    return due_on - datetime.timedelta(days=rng.randint(0, 10))
-
-
-def _paid_on(rng: random.Random, due_on: datetime.date, today: datetime.date) -> datetime.date | None:
-    """When the tax is paid: mostly by the deadline, some late, some not yet (None)."""
-    roll = rng.random()
-    if roll < 0.12:  # noqa: PLR2004 - the share not paid yet
-        return None
-    if roll < 0.27:  # noqa: PLR2004 - the share paid late
-        late = due_on + datetime.timedelta(days=rng.randint(3, 150))
-        return late if late < today else None
-    on_time = due_on - datetime.timedelta(days=rng.randint(0, 5))
-    return on_time if on_time <= today else None  # a deadline still ahead: not paid yet
+    return [tp for tp in rows if "VAT" in tp.tax_types][:count]
 
 
 async def _file_and_pay(
     session: AsyncSession,
     rng: random.Random,
-    filer: tuple[str, str],
-    label: str,
+    filer: Taxpayer,
+    planned: demo_plan.FilingPlan,
     today: datetime.date,
     calendar: WorkingCalendar,
     counts: ActivityCounts,
 ) -> None:
-    tax_code, tax_office = filer
-    period = parse_period(label)
-    form = find_form("01/GTGT", period.end)
-    due_on = effective_deadline(form.deadline_rules[PeriodKind.MONTH], period, calendar.is_working_day)
-    received_on = _received_on(rng, due_on, today)
-    if received_on is None or received_on >= today:
+    if planned.received_on is None:
         return
+    tax_code, tax_office = filer.tax_code, filer.tax_office
     sales = rng.randint(80, 2_500) * M
     values = vat_values(sales_10=sales, input_vat=sales // 10 * rng.randint(55, 92) // 100)
-    body = json.dumps({"tax_code": tax_code, "form": "01-GTGT", "period": label, "values": values}).encode()
+    body = json.dumps({"tax_code": tax_code, "form": "01-GTGT", "period": planned.period, "values": values}).encode()
     actor = Principal(user_id=None, username=tax_code, role=Role.TAXPAYER, tax_code=tax_code, tax_office=tax_office)
-    at = datetime.datetime.combine(received_on, datetime.time(9, rng.randint(0, 59)), VN_TZ)
+    at = datetime.datetime.combine(planned.received_on, datetime.time(9, rng.randint(0, 59)), VN_TZ)
     try:
         ret, _new = await FilingService(session, AccountService(session)).submit(
             actor, body, "application/json", None, at.astimezone(datetime.UTC), calendar
         )
-    except AlreadyFiledError:  # filed by an earlier run
+    except AlreadyFiledError:  # filed by a run interrupted part-way
         await session.rollback()
         return
     await session.commit()
     counts.returns += 1
     counts.late_returns += ret.days_late > 0
-    paid_on = _paid_on(rng, due_on, today)
-    if ret.status != "accepted" or not ret.tax_payable or paid_on is None:
+    if ret.status != "accepted" or not ret.tax_payable or planned.paid_on is None:
         return
     payment = PaymentRecord(
         bank_ref=f"DEMO-{ret.transaction_code}",
         tax_code=tax_code,
         amount=ret.tax_payable + (ret.fine or 0),
-        paid_on=paid_on,
-        period=label,
-        sub_item=form.sub_item,
+        paid_on=planned.paid_on,
+        period=planned.period,
+        sub_item=find_form(demo_plan.FORM, parse_period(planned.period).end).sub_item,
         tax_office=tax_office,
     )
     await PaymentService(session).record(BANK, payment, today)
     await session.commit()
     counts.payments += 1
-    counts.late_payments += paid_on > due_on
+    counts.late_payments += planned.paid_on > planned.due_on
 
 
-async def load_activity(settings: Settings, *, filers: int, months: int, seed: int) -> ActivityCounts:
-    """File, pay and run the nightly jobs for today (Hanoi); returns what was made."""
+async def _officer_queues(
+    session: AsyncSession, settings: Settings, plan: demo_plan.DemoPlan, calendar: WorkingCalendar
+) -> tuple[int, int]:
+    """Registration applications and payments naming no registered taxpayer, for the officer's office."""
+    taxpayers = TaxpayerService(session, default_tax_office=settings.tax_office, code_prefix=settings.tax_code_prefix)
+    applications = ApplicationService(session, taxpayers, UserService(session, settings))
+    for (name, id_number, ward), day in zip(APPLICANTS, plan.applications, strict=True):
+        applicant = Principal.anonymous("demo")
+        address = Address(street=f"{len(name)} {ward}", ward=ward)
+        data = RegistrationCreate(kind=TaxpayerKind.ENTERPRISE, name=name, id_number=id_number, address=address)
+        await applications.submit(applicant, data, day, calendar)
+    prefix = "79" if settings.tax_code_prefix != "79" else "48"  # codes of another province: never registered here
+    unknown, _last = taxcode.codes_for_block(prefix, 0, len(plan.unmatched))
+    payments = PaymentService(session)
+    for number, (code, day) in enumerate(zip(unknown, plan.unmatched, strict=True), start=1):
+        ref = f"DEMO-UNMATCHED-{day:%Y%m%d}-{number}"
+        item = PaymentRecord(
+            bank_ref=ref, tax_code=code, amount=number * 1_500_000, paid_on=day, tax_office=settings.tax_office
+        )
+        await payments.record(BANK, item, plan.today)
+    await session.commit()
+    return len(plan.applications), len(plan.unmatched)
+
+
+async def load_activity(
+    settings: Settings, *, filers: int, months: int, seed: int, today: datetime.date
+) -> ActivityCounts:
+    """File, pay and run the nightly jobs as of ``today``; returns what was made (nothing when already done)."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    today = today_vn()
-    labels = month_labels(today, months)
     counts = ActivityCounts()
     engine = create_engine(settings)
     try:
         async with create_session_factory(engine)() as session:
+            if await demo_done(session, "demo.activity"):
+                counts.already_done = True
+                return counts
             calendar = await CalendarService(session).calendar()
-            chosen = await _filers(session, filers, parse_period(labels[0]).start)
+            plan = demo_plan.plan(
+                today, filers=filers, months=months, seed=seed, is_working_day=calendar.is_working_day
+            )
+            chosen = await _filers(session, filers, parse_period(plan.periods[0]).start, settings.tax_office)
             counts.filers = len(chosen)
-            for label in labels:
-                for filer in chosen:
-                    await _file_and_pay(session, rng, filer, label, today, calendar, counts)
+            for filer, row in zip(chosen, plan.filings, strict=False):
+                for planned in row:
+                    await _file_and_pay(session, rng, filer, planned, today, calendar, counts)
+            counts.applications, counts.unmatched = await _officer_queues(session, settings, plan, calendar)
+            await audit.record(
+                session, DEMO, "demo.activity", "tax_return", "*", {"as_of": today.isoformat(), "seed": seed}
+            )
+            await session.commit()
     finally:
         await engine.dispose()
     for name in JOBS:
-        await run_job_now(settings, name, today, Principal.system("demo"))
+        await run_job_now(settings, name, today, DEMO)
     return counts
