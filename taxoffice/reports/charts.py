@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.typing import RcKeyType
@@ -44,7 +45,7 @@ _RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "taxoffice",  # the same chart gives the same SVG
     "font.family": FONT,
-    "font.size": 11.0,
+    "font.size": 12.0,
     "axes.edgecolor": MUTED,
     "axes.labelcolor": INK,
     "xtick.color": MUTED,
@@ -53,6 +54,8 @@ _RC: dict[RcKeyType, Any] = {
     "hatch.color": "#ffffff",
     "hatch.linewidth": 1.0,
 }
+LEGEND_LINE = 30  # characters of series names that fit side by side above the plot
+MANY_CATEGORIES, SMALL_FONT = 8, 10.0
 # A chart drawn is kept (the same figures give the same SVG): a dashboard shown again costs nothing.
 CACHED_CHARTS = 128
 # matplotlib's settings are global: one chart at a time (each takes a few milliseconds).
@@ -209,9 +212,9 @@ def _bar_chart(
                 labels = ["" if v is None else fmt(_drawn(v, unit)) for v in one.values]
                 axes.bar_label(bars, labels=labels, padding=2, fontsize=9.5, color=INK)
         value_axis, category_axis = (axes.xaxis, axes.yaxis) if horizontal else (axes.yaxis, axes.xaxis)
-        category_axis.set_ticks(list(positions), list(categories))
+        _category_ticks(category_axis, categories)
         value_axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt(value)))
-        value_axis.set_major_locator(MaxNLocator(nbins=5, integer=unit is Unit.COUNT))
+        value_axis.set_major_locator(MaxNLocator(nbins=3 if horizontal else 5, integer=unit is Unit.COUNT))
         axes.grid(visible=True, axis="x" if horizontal else "y", color=GRID, linewidth=0.8)
         if horizontal:
             axes.invert_yaxis()  # the first category on top, as it is read
@@ -250,7 +253,7 @@ def _line_chart(
                 markersize=5,
             )
             line.set_gid(f"line-{index}")
-        axes.xaxis.set_ticks(positions, list(categories))
+        _category_ticks(axes.xaxis, categories)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt(value)))
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
         if unit is Unit.PERCENT:
@@ -261,8 +264,23 @@ def _line_chart(
 
 
 def _legend(axes: Axes, series: Sequence[Series]) -> None:
+    """The series' names above the plot: side by side when short, one under another when not."""
     if len(series) > 1:
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(series), frameon=False, borderaxespad=0.2)
+        wide = sum(len(one.label) for one in series) > LEGEND_LINE
+        axes.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=1 if wide else len(series),
+            frameon=False,
+            borderaxespad=0.2,
+        )
+
+
+def _category_ticks(axis: Axis, categories: Sequence[str]) -> None:
+    """The categories along ``axis``, a size smaller when there are many (twelve months fit a phone)."""
+    axis.set_ticks(list(range(len(categories))), list(categories))
+    if len(categories) > MANY_CATEGORIES:
+        axis.set_tick_params(labelsize=SMALL_FONT)
 
 
 def _svg(figure: Figure, text: ChartText) -> str:
