@@ -16,7 +16,7 @@ from litestar.response import Template
 
 from taxoffice.auth.guards import STAFF_ONLY
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.errors import DomainError, ResourceNotFoundError
+from taxoffice.errors import ResourceNotFoundError
 from taxoffice.params import OptionalYear
 from taxoffice.portal.forms import field_errors
 from taxoffice.portal.i18n import language_of
@@ -24,6 +24,7 @@ from taxoffice.portal.pages.manager_panels import GROUPING, build_reports, dashb
 from taxoffice.portal.pages.manager_view import Period, asked, period_of
 from taxoffice.portal.rendering import page
 from taxoffice.reports.charts import Lang
+from taxoffice.reports.params import ReportParameterError
 from taxoffice.reports.services import FileFormat, ReportService
 
 OptionalMonth = Annotated[int | None, Parameter(ge=1, le=12)]
@@ -52,22 +53,22 @@ async def dashboard(
         "chosen_year": chosen_year,
         "chosen_month": chosen_month,
         "office": actor.tax_office if actor.role is Role.OFFICER else None,
-        "years": list(range(max(today.year, chosen_year), FIRST_YEAR - 1, -1)),
+        "years": list(range(max(today.year, chosen_year), min(FIRST_YEAR, chosen_year) - 1, -1)),
         "months": list(range(1, 13)),
     }
     try:
         period = period_of(year, month, today)
-        built = await build_reports(reports, period, lang, actor, now)
-    except DomainError as exc:
+    except ReportParameterError as exc:  # a month not begun: said beside the selector
         return page(
             request,
             "manager_dashboard.html",
             status_code=exc.status,
-            errors=field_errors(exc.errors) or {"month": exc.detail},
+            errors=field_errors(exc.errors),
             panels=[],
             period=None,
             shown=shown,
         )
+    built = await build_reports(reports, period, lang, actor, now)  # anything else: the error page
     panels = await asyncio.to_thread(panels_of, built, period, lang)
     return page(
         request,

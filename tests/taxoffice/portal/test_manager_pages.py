@@ -207,3 +207,31 @@ async def test_a_month_not_begun_is_shown_beside_the_selector(browser: PageClien
     assert 'aria-describedby="month-error"' in response.text
     assert "Tháng 03/2027 chưa bắt đầu." in text_of(response)
     assert (await browser.get("/manager?year=2026&month=13")).status_code == 400
+
+
+async def test_an_officer_sees_its_own_office_as_the_api_scopes_it(
+    browser: PageClient,
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    await _world(session, session_factory, clock)
+    await login(Role.OFFICER, username="officer-other", tax_office="10200")
+    await browser.log_in("officer-other", PASSWORD)
+    other = text_of(await browser.get(f"/manager?{PERIOD}"))
+    assert "Tổng quan · Cơ quan thuế 10200" in other
+    assert f"Đã thu từ đầu năm {money(0)}" in other  # HNI's money is not 10200's
+    await browser.post("/logout", {})
+    headers = await login(Role.OFFICER, username="officer-hni", tax_office="HNI")
+    mine = _section(await _api(client, headers, "collections", "from=2026-01-01&to=2026-11-30"), "collections")
+    assert mine["totals"]["collected"] == 105 * M
+    await browser.log_in("officer-hni", PASSWORD)
+    assert f"Đã thu từ đầu năm {money(105 * M)}" in text_of(await browser.get(f"/manager?{PERIOD}"))
+    await browser.post("/logout", {})
+    await login(Role.OFFICER, username="officer-nowhere", tax_office=None)
+    await browser.log_in("officer-nowhere", PASSWORD)
+    refused = await browser.get(f"/manager?{PERIOD}")
+    assert refused.status_code == 403  # as the API: an officer without an office sees no report
+    assert "ask an administrator" in text_of(refused)
