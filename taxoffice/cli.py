@@ -330,5 +330,48 @@ def report(
     click.echo(f"{name}: {len(rendered.content):,} bytes written to {output}")
 
 
+@main.group()
+def targets() -> None:
+    """Annual collection targets (the collections report and the dashboard show progress against them)."""
+
+
+@targets.command("set")
+@click.option("--year", required=True, type=int)
+@click.option("--amount", required=True, type=int, help="In đồng (digits; 50_000_000_000 reads too).")
+@click.option("--tax-office", default="", help="A tax office's code (default: the whole department).")
+@click.option("--tax-type", default="", type=click.Choice(["", "VAT", "CIT", "PIT"]), help="Default: every tax.")
+def set_target(year: int, amount: int, tax_office: str, tax_type: str) -> None:
+    """Set (or change) the target of YEAR for an office and a tax type (checked as the API checks it)."""
+    import msgspec  # noqa: PLC0415 - keeps `--help` fast
+
+    from taxoffice.reports.cli import set_target as run  # noqa: PLC0415 - keeps `--help` fast
+    from taxoffice.reports.schemas import TargetSet  # noqa: PLC0415 - keeps `--help` fast
+
+    given = {"year": year, "amount": amount, "tax_office": tax_office, "tax_type": tax_type}
+    try:
+        target = msgspec.convert(given, TargetSet)
+    except msgspec.ValidationError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    kept = _run(run(get_settings(), target, _CLI_ACTOR))
+    where = kept.tax_office or "whole department"
+    click.echo(f"Target {kept.year} ({where}, {kept.tax_type or 'all taxes'}): {kept.amount:,} đồng.")
+
+
+@targets.command("list")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+def list_targets(year: int) -> None:
+    """The targets of YEAR."""
+    from taxoffice.reports.cli import list_targets as run  # noqa: PLC0415 - keeps `--help` fast
+
+    kept = _run(run(get_settings(), year))
+    if not kept:
+        click.echo(f"No target set for {year}.")
+    for target in kept:
+        where = target.tax_office or "whole department"
+        click.echo(
+            f"{target.year}  {where}  {target.tax_type or 'all taxes'}  {target.amount:,} đồng  (by {target.set_by})"
+        )
+
+
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""``taxoffice report NAME``: a report written to a file, as the API gives it."""
+"""``taxoffice report NAME``: a report written to a file, as the API gives it; ``taxoffice targets``."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,7 +8,9 @@ from taxoffice.auth.roles import Principal
 from taxoffice.calendar import today_vn
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.reports.models import CollectionTarget
 from taxoffice.reports.params import check_query
+from taxoffice.reports.schemas import TargetSet
 from taxoffice.reports.services import FileFormat, Rendered, ReportService, spec_of
 
 
@@ -57,3 +59,27 @@ async def write_report(
         await engine.dispose()
     output.write_bytes(rendered.content)  # noqa: ASYNC240 - the command line owns this loop
     return rendered
+
+
+async def set_target(settings: Settings, target: TargetSet, actor: Principal) -> CollectionTarget:
+    """Set (or change) one collection target, as ``PUT /api/v1/reports/targets`` does, and commit."""
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            kept = await ReportService(session).set_target(
+                actor, year=target.year, tax_office=target.tax_office, tax_type=target.tax_type, amount=target.amount
+            )
+            await session.commit()
+            return kept
+    finally:
+        await engine.dispose()
+
+
+async def list_targets(settings: Settings, year: int) -> list[CollectionTarget]:
+    """The collection targets of ``year``."""
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            return await ReportService(session).targets(year)
+    finally:
+        await engine.dispose()
