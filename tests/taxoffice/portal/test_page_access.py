@@ -36,6 +36,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/registrations/new"): "200 200 200 200 200 200 200 200 200",
     ("POST", "/registrations/new"): "422 422 422 422 422 422 422 422 422",
     ("GET", "/bank"): "303 403 403 200 200 403 403 403 200",
+    ("GET", "/manager"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/manager/reports/{filename:str}"): "303 403 403 403 403 200 200 200 200",
 }
 
 
@@ -49,7 +51,7 @@ def _page_routes(app: Litestar) -> set[Cell]:
 
 
 def _concrete(path: str, world: World) -> str:
-    values = {"{code:str}": "en", "{number:str}": world.registration or "NOPE", "{tax_code:str}": world.tax_code_a}
+    values = {"{code:str}": "en", "{filename:str}": "collections.xlsx", "{number:str}": world.registration or "NOPE", "{tax_code:str}": world.tax_code_a}
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     for placeholder in ("{return_id:int}", "{case_id:int}", "{payment_id:int}", "{notice_id:int}"):
