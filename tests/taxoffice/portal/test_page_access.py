@@ -51,7 +51,12 @@ def _page_routes(app: Litestar) -> set[Cell]:
 
 
 def _concrete(path: str, world: World) -> str:
-    values = {"{code:str}": "en", "{filename:str}": "collections.xlsx", "{number:str}": world.registration or "NOPE", "{tax_code:str}": world.tax_code_a}
+    values = {
+        "{code:str}": "en",
+        "{filename:str}": "collections.xlsx",
+        "{number:str}": world.registration or "NOPE",
+        "{tax_code:str}": world.tax_code_a,
+    }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
     for placeholder in ("{return_id:int}", "{case_id:int}", "{payment_id:int}", "{notice_id:int}"):
