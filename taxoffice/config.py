@@ -68,6 +68,11 @@ class Settings:
     statement_max_inflated_bytes: int = 256 * 1024 * 1024
     statement_max_inflation_ratio: int = 100
     statement_shown_problems: int = 100
+    # E-mail (docs/operations.md): the SMTP server (unset: messages wait in the outbox), the sender, and the
+    # address the office's web pages are reached at (links in messages, e.g. a password reset).
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "Cơ quan thuế <no-reply@localhost>"
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +100,9 @@ class Settings:
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
             login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
+            smtp_url=os.environ.get("TAXOFFICE_SMTP_URL") or None,
+            mail_from=os.environ.get("TAXOFFICE_MAIL_FROM") or Settings.mail_from,
+            public_url=(os.environ.get("TAXOFFICE_PUBLIC_URL") or Settings.public_url).rstrip("/"),
             **_statement_limits(),
         )
 
