@@ -88,3 +88,9 @@ class PasswordResetConfirm(Struct, forbid_unknown_fields=True, kw_only=True):
 
     token: Annotated[str, Meta(min_length=1, max_length=200)]
     new_password: Password
+
+
+class PasswordResetAccepted(Struct, kw_only=True):
+    """The one answer to a reset request, whether or not the account exists."""
+
+    detail: str

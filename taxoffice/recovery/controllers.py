@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from taxoffice.auth.controllers import client_address
-from taxoffice.auth.schemas import PasswordResetConfirm, PasswordResetRequest
+from taxoffice.auth.schemas import PasswordResetAccepted, PasswordResetConfirm, PasswordResetRequest
 from taxoffice.openapi import problems
 from taxoffice.recovery.services import PasswordResetService
 
@@ -26,9 +26,12 @@ class PasswordResetController(Controller):
         data: JSONBody[PasswordResetRequest],
         password_resets: NamedDependency[PasswordResetService],
         now: NamedDependency[datetime.datetime],
-    ) -> None:
+    ) -> PasswordResetAccepted:
         """Ask for a reset link by e-mail; always 202, whether or not the account exists (throttled like logins)."""
         await password_resets.request(data.username, client_address(request), now)
+        return PasswordResetAccepted(
+            detail="If the account exists and has an e-mail address, a reset link valid for one hour is on its way."
+        )
 
     @post(
         "/confirm",

@@ -111,7 +111,7 @@ class PasswordResetService:
         ).first()
         if found is None:
             raise InvalidResetTokenError("This reset link is not valid: ask for a new one.")
-        reset, user = found.tuple()
+        reset, user = found
         if reset.used_at is not None or reset.expires_at <= now or not user.is_active:
             raise InvalidResetTokenError("This reset link is used or expired: ask for a new one.")
         if problems := password_problems(new_password, user.username, field="new_password"):
