@@ -3,7 +3,8 @@
 A run claims a batch of due messages with one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers
 never claim the same message) by moving their next attempt a lease ahead, and commits; then it sends each one
 outside any transaction and records the outcome in its own short transaction: ``sent`` with the time, or still
-``pending`` with the error and a next attempt later each time (``retry_delay``). A worker killed mid-send leaves
+``pending`` with the error and a next attempt later each time (``retry_delay``); an attachment that cannot be made
+is such an error too, so one bad message never holds up the others. A worker killed mid-send leaves
 its messages to be claimed again when the lease runs out: a message may then go out twice, never zero times.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taxoffice.errors import DomainError
 from taxoffice.mail.models import MailStatus
 from taxoffice.mail.outbox import MAIL
 from taxoffice.mail.smtp import DELIVERY_ERRORS, SmtpServer
@@ -27,6 +29,10 @@ BATCH = 100
 FIRST_RETRY = datetime.timedelta(minutes=1)
 LONGEST_RETRY = datetime.timedelta(hours=6)
 _ERROR_CHARS = 2000
+
+
+class UnrenderableError(Exception):
+    """A message's attachment cannot be made (its document is gone, or not final yet): the message waits, retried."""
 
 
 @dataclass(frozen=True)
@@ -128,17 +134,24 @@ class MailSender:
         return sorted(rows, key=lambda row: row.id)
 
     async def _attachment(self, reference: str | None) -> Attachment | None:
+        """The attachment a row names; raises ``UnrenderableError`` when it cannot be made."""
         if reference is None:
             return None
         kind, _, key = reference.partition(":")
-        async with self.session_factory() as session:
-            return await self.renderers[kind](session, int(key))
+        renderer = self.renderers.get(kind)
+        if renderer is None or not key.isdigit():
+            raise UnrenderableError(f"no renderer for the attachment {reference!r}")
+        try:
+            async with self.session_factory() as session:
+                return await renderer(session, int(key))
+        except DomainError as error:
+            raise UnrenderableError(f"{reference}: {error.detail}") from error
 
     async def _send(self, row: Row[Any], now: datetime.datetime) -> bool:
         attempts = row.attempts + 1
         try:
             await self.server.deliver(compose(row, self.sender, await self._attachment(row.attachment), now))
-        except DELIVERY_ERRORS as error:
+        except (*DELIVERY_ERRORS, UnrenderableError) as error:
             outcome: dict[str, Any] = {
                 "attempts": attempts,
                 "last_error": f"{type(error).__name__}: {error}"[:_ERROR_CHARS],

@@ -109,6 +109,18 @@ async def test_a_message_without_an_address_is_skipped_with_the_reason_and_never
     assert smtp.received == []
 
 
+async def test_a_message_whose_attachment_cannot_be_made_waits_and_the_others_go_out(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], smtp: SmtpSink
+) -> None:
+    broken = await _queue(session, "nnt@example.org", attachment="gone:1")
+    fine = await _queue(session, "nnt@example.org")
+    assert (await _sender(session_factory, smtp).run(NOW)).as_dict() == {"claimed": 2, "sent": 1, "failed": 1}
+    stored = await _stored(session, broken.id)
+    assert (stored.status, stored.attempts) == ("pending", 1)
+    assert stored.last_error == "UnrenderableError: no renderer for the attachment 'gone:1'"
+    assert (await _stored(session, fine.id)).status == "sent"
+
+
 def test_the_retry_delay_doubles_up_to_six_hours() -> None:
     minutes = [retry_delay(n) / datetime.timedelta(minutes=1) for n in (1, 2, 3, 4, 10)]
     assert minutes == [1, 2, 4, 8, 360]
