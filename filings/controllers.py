@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from filings import forms, views
+from filings.documents import ReturnDocuments
 from filings.export import XML_MEDIA_TYPE
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
@@ -18,6 +19,7 @@ from filings.services import RETURN_MAX_BYTES, FilingService
 from taxoffice.auth.guards import STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
+from taxoffice.documents.sheet import PDF
 from taxoffice.errors import FieldError, InvalidRequestError, ResourceNotFoundError
 from taxoffice.openapi import BINARY, JSON, described, problems, replayed, struct_schema
 from taxoffice.params import OptionalYear
@@ -59,6 +61,10 @@ def _now(request: Request[Any, Any, Any]) -> datetime.datetime:
     """The current instant from the app's clock (what the ``now`` dependency provides)."""
     now: datetime.datetime = request.app.state.clock()
     return now
+
+
+def _pdf(filename: str, content: bytes) -> Response[bytes]:
+    return Response(content, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 class FormController(Controller):
@@ -185,6 +191,37 @@ class ReturnController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="{filename}"'},
             )
         return views.detail(await filing_service.get(actor, return_id))
+
+    @get(
+        "/{return_id:int}/receipt.pdf",
+        operation_id="getReturnReceiptPdf",
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={PDF: BINARY}),
+    )
+    async def receipt_pdf(
+        self,
+        return_id: FromPath[int],
+        return_documents: NamedDependency[ReturnDocuments],
+        actor: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        """The receipt notice of the return (form 01-1/TB-TĐT) as PDF."""
+        return _pdf(*await return_documents.receipt(actor, return_id))
+
+    @get(
+        "/{return_id:int}/notice.pdf",
+        operation_id="getReturnNoticePdf",
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={PDF: BINARY}),
+        responses=problems(409),  # not decided yet
+    )
+    async def notice_pdf(
+        self,
+        return_id: FromPath[int],
+        return_documents: NamedDependency[ReturnDocuments],
+        actor: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        """The acceptance or rejection notice of the return (form 01-2/TB-TĐT) as PDF, with the reasons."""
+        return _pdf(*await return_documents.notice(actor, return_id))
 
     @get(operation_id="listReturns", guards=[STAFF_OR_TAXPAYER])
     async def list_returns(

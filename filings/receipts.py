@@ -16,7 +16,6 @@ from filings.intake import Envelope
 from filings.models import TaxReturn
 from filings.periods import Period
 from registry.models import Taxpayer
-from taxoffice.accounts.posting import insert_charges_after
 
 ACCEPTED, REJECTED, RECEIVED = "accepted", "rejected", "received"
 # What a receipt writes, and what the decision adds to it.
@@ -84,18 +83,15 @@ INSERT_RECEIPT = insert(RETURNS).returning(RETURNS.c.id)
 # drawn from the table's identity sequence first. Every column is named, so no Python-side default is needed.
 STAMPED_COLUMNS = (*RECEIPT_COLUMNS, "created_at", "updated_at")
 _NEW_ID = select(func.nextval(func.pg_get_serial_sequence(RETURNS.name, "id")).label("id")).subquery("new_id")
-INSERT_NUMBERED_RECEIPT = (
-    insert(RETURNS)
-    .from_select(
-        ["id", "transaction_code", *STAMPED_COLUMNS],
-        select(
-            _NEW_ID.c.id,
-            bindparam("b_day", type_=String) + func.lpad(_NEW_ID.c.id.cast(Text), 11, "0"),
-            *(bindparam(f"b_{column}", type_=RETURNS.c[column].type) for column in STAMPED_COLUMNS),
-        ),
-        include_defaults=False,
-    )
-    .returning(RETURNS.c.id, RETURNS.c.transaction_code)
+# The outbox row of its message joins it in the same statement (filings/mailing.py), which adds the RETURNING.
+NUMBERED_RECEIPT = insert(RETURNS).from_select(
+    ["id", "transaction_code", *STAMPED_COLUMNS],
+    select(
+        _NEW_ID.c.id,
+        bindparam("b_day", type_=String) + func.lpad(_NEW_ID.c.id.cast(Text), 11, "0"),
+        *(bindparam(f"b_{column}", type_=RETURNS.c[column].type) for column in STAMPED_COLUMNS),
+    ),
+    include_defaults=False,
 )
 SET_TRANSACTION_CODE = (
     update(RETURNS).where(RETURNS.c.id == bindparam("b_id")).values(transaction_code=bindparam("b_code"))
@@ -112,14 +108,13 @@ DECISION_COLUMNS = (
     "findings",
 )
 # A return is decided once: the decision is stored only on a return still received (filings/settling.py).
+# ``updated_at`` is the database's clock: as a CTE of a larger statement (filings/mailing.py) the column's Python-side
+# ``onupdate`` is not applied.
 STORE_DECISION = (
     update(RETURNS)
     .where(RETURNS.c.id == bindparam("b_id"), RETURNS.c.status == RECEIVED)
-    .values({column: bindparam(f"b_{column}") for column in DECISION_COLUMNS})
+    .values({**{column: bindparam(f"b_{column}") for column in DECISION_COLUMNS}, "updated_at": func.now()})
 )
-# PostgreSQL: the acceptance and its charges (parameters ``c_<column>`` of ``charge_arrays``) in one statement, so
-# one round trip with no transaction of its own is atomic.
-ACCEPT_AND_POST = insert_charges_after(STORE_DECISION.returning(RETURNS.c.id).cte("decided"))
 
 
 def office_finding(rule: str, indicators: tuple[str, ...], value: str | None, vi: str, en: str) -> Finding:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from filings import forms, receipts
+from filings import forms, mailing, receipts
 from filings.errors import (
     AlreadyFiledError,
     NothingToAmendError,
@@ -224,13 +224,15 @@ class FilingService(ReturnQueries):
         if connection.dialect.name == "postgresql":
             ret.created_at = ret.updated_at = datetime.datetime.now(datetime.UTC)
             params = {f"b_{column}": getattr(ret, column) for column in STAMPED_COLUMNS}
-            stored = (await connection.execute(receipts.INSERT_NUMBERED_RECEIPT, {"b_day": day, **params})).one()
+            mail = mailing.receipt_parts(ret.tax_code, ret.form_code, ret.period, received_at)
+            stored = (await connection.execute(mailing.RECEIVE_WITH_MAIL, {"b_day": day, **params, **mail})).one()
             ret.id, ret.transaction_code = stored.id, stored.transaction_code
         else:
             row = {column: getattr(ret, column) for column in RECEIPT_COLUMNS}
             ret.id = (await connection.execute(receipts.INSERT_RECEIPT, row)).scalar_one()
             ret.transaction_code = f"{day}{ret.id:011d}"
             await connection.execute(receipts.SET_TRANSACTION_CODE, {"b_id": ret.id, "b_code": ret.transaction_code})
+            await mailing.queue_plain(connection, mailing.RECEIPT_MAIL, mailing.receipt_params(ret))
         await self.session.commit()
         return ret
 
@@ -280,9 +282,7 @@ class FilingService(ReturnQueries):
         return ret
 
     async def _store_decision(self, ret: TaxReturn) -> None:
-        params = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
-        result = await (await self.session.connection()).execute(receipts.STORE_DECISION, {"b_id": ret.id, **params})
-        if result.rowcount == 0:
+        if not await mailing.store_decision(await self.session.connection(), ret):
             raise DecidedMeanwhileError(ret.id)
 
     async def _accept(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> None:
@@ -337,7 +337,8 @@ class FilingService(ReturnQueries):
         if checked.previous is None and connection.dialect.name == "postgresql":
             decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
             posting = charge_arrays(charge_rows(charges))
-            posted = await connection.execute(receipts.ACCEPT_AND_POST, {"b_id": ret.id, **decision, **posting})
+            params = {"b_id": ret.id, **decision, **posting, **mailing.decision_params(ret)}
+            posted = await connection.execute(mailing.ACCEPT_AND_POST_WITH_MAIL, params)
             if posted.rowcount == 0:  # the decision did not apply: no charge was inserted either
                 raise DecidedMeanwhileError(ret.id)
             return

@@ -15,11 +15,11 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from filings import receipts
+from filings import mailing
 from filings.errors import AlreadyFiledError, NothingToAmendError
 from filings.intake import Envelope, read_submission
 from filings.models import TaxReturn
-from filings.receipts import DECISION_COLUMNS, RECEIVED, REJECTED, Checked, findings_json, office_finding
+from filings.receipts import RECEIVED, REJECTED, Checked, findings_json, office_finding
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 
@@ -98,9 +98,7 @@ async def _reject_as_duplicate(session: AsyncSession, ret: TaxReturn) -> TaxRetu
     ret.findings = findings_json([finding])
     ret.decided_at = datetime.datetime.now(datetime.UTC)
     return_id = ret.id
-    params = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
-    result = await (await session.connection()).execute(receipts.STORE_DECISION, {"b_id": return_id, **params})
-    if result.rowcount == 0:
+    if not await mailing.store_decision(await session.connection(), ret):
         await session.rollback()
         return await stored(session, return_id)
     return ret

@@ -10,13 +10,18 @@ Adding a job is one entry in ``TASKS`` below: name, function, nightly slot, time
 import datetime
 from typing import Any
 
+from filings.documents import notice_attachment, receipt_attachment
+from filings.mailing import NOTICE_MAIL, RECEIPT_MAIL
 from filings.sweeper import decide_received as sweep_received
 from jobs.spec import Daily, Every, JobSpec
 from registry.services import TaxpayerService
 from taxoffice.accounts.accrual import accrue_interest as accrue
 from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.arrears.flagging import flag_arrears as flag
+from taxoffice.arrears.notice_pdf import DEBT_NOTICE_MAIL, debt_notice_attachment
 from taxoffice.auth.roles import Principal
+from taxoffice.mail.sending import MailSender, Renderer
+from taxoffice.mail.smtp import SmtpServer
 from taxoffice.reports.monthly import keep_monthly_reports
 
 
@@ -72,10 +77,28 @@ async def decide_received(ctx: dict[str, Any], as_of: str | None = None) -> dict
     return counts.as_dict()
 
 
+# The PDFs the e-mails attach, by the kind their outbox reference names (``return-receipt:42``).
+ATTACHMENTS: dict[str, Renderer] = {
+    RECEIPT_MAIL: receipt_attachment,
+    NOTICE_MAIL: notice_attachment,
+    DEBT_NOTICE_MAIL: debt_notice_attachment,
+}
+
+
+async def send_mail(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:  # noqa: ARG001 - no date
+    """Send the outbox's due messages through ``TAXOFFICE_SMTP_URL``; without it they wait in the outbox."""
+    settings = ctx["settings"]
+    if not settings.smtp_url:
+        return {"claimed": 0, "sent": 0, "failed": 0}
+    now: datetime.datetime = ctx["clock"]() if "clock" in ctx else datetime.datetime.now(datetime.UTC)
+    sender = MailSender(ctx["session_factory"], SmtpServer.from_url(settings.smtp_url), settings.mail_from, ATTACHMENTS)
+    return (await sender.run(now)).as_dict()
+
+
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
 # Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
 # accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files);
-# decide-received runs every five minutes.
+# decide-received runs every five minutes, send-mail every minute.
 TASKS: dict[str, JobSpec] = {
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
@@ -86,4 +109,6 @@ TASKS: dict[str, JobSpec] = {
     "monthly-reports": JobSpec(monthly_reports, Daily(4, 0), timeout=datetime.timedelta(minutes=30), max_tries=3),
     # Every five minutes, day and night: a return whose decision was interrupted is decided minutes later.
     "decide-received": JobSpec(decide_received, Every(5), timeout=datetime.timedelta(minutes=10), max_tries=3),
+    # Every minute: receipts and notices reach the taxpayer within a minute or two of the event.
+    "send-mail": JobSpec(send_mail, Every(1), timeout=datetime.timedelta(minutes=10), max_tries=3),
 }

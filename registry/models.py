@@ -53,6 +53,11 @@ class Taxpayer(Model):
     previous_status: Mapped[str | None] = mapped_column(String(2))
     status_public_on: Mapped[datetime.date | None] = mapped_column(Date)
 
+    @property
+    def postal_address(self) -> str:
+        """Street, ward, district and province, those given, as one line (notices print it)."""
+        return ", ".join(part for part in (self.street, self.ward, self.district, self.province) if part)
+
 
 class TaxpayerChange(Model):
     """The history of every change to a taxpayer record: which fields, from what, to what, by whom."""

@@ -8,6 +8,8 @@ from taxoffice.arrears import models as arrears_models
 from taxoffice.auth import models as auth_models
 from taxoffice.db import metadata
 from taxoffice.jobruns import models as jobruns_models
+from taxoffice.mail import models as mail_models
+from taxoffice.recovery import models as recovery_models
 from taxoffice.reports import models as reports_models
 from taxoffice.workdays import models as workdays_models
 
@@ -17,8 +19,10 @@ __all__ = [
     "auth_models",
     "filings_models",
     "jobruns_models",
+    "mail_models",
     "metadata",
     "payment_order_models",
+    "recovery_models",
     "registry_models",
     "reports_models",
     "workdays_models",

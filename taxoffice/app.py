@@ -24,6 +24,7 @@ from taxoffice.deps import DEPENDENCIES
 from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
+from taxoffice.mail.controllers import ROUTES as MAIL_ROUTES
 from taxoffice.openapi import COMPONENTS, document_problems
 from taxoffice.params import OfficeRequest, check_path_ids
 from taxoffice.portal.errors import pages_or_problems
@@ -32,6 +33,7 @@ from taxoffice.portal.routes import ROUTES as PORTAL_ROUTES
 from taxoffice.portal.routes import swagger_ui
 from taxoffice.portal.sessions import build_session_auth, csrf_config
 from taxoffice.problems import EXCEPTION_HANDLERS
+from taxoffice.recovery.controllers import ROUTES as RECOVERY_ROUTES
 from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
 
@@ -83,6 +85,7 @@ def create_app(
         path=API_PREFIX,
         route_handlers=[
             *AUTH_ROUTES,
+            *RECOVERY_ROUTES,
             *REGISTRY_ROUTES,
             *CALENDAR_ROUTES,
             *FILING_ROUTES,
@@ -90,6 +93,7 @@ def create_app(
             *ARREARS_ROUTES,
             *JOB_ROUTES,
             *REPORT_ROUTES,
+            *MAIL_ROUTES,
         ],
     )
     app = Litestar(

@@ -116,7 +116,10 @@ def users() -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--tax-code", default=None, help="The taxpayer's tax code (role taxpayer).")
 @click.option("--tax-office", default=None)
-def create_user(username: str, password: str, role: str, tax_code: str | None, tax_office: str | None) -> None:
+@click.option("--email", default=None, help="Where password-reset links go (staff; taxpayers use the registry's).")
+def create_user(
+    username: str, password: str, role: str, tax_code: str | None, tax_office: str | None, email: str | None
+) -> None:
     """Create a user."""
     from taxoffice.commands import create_user as run  # noqa: PLC0415 - keeps `--help` fast
 
@@ -128,6 +131,7 @@ def create_user(username: str, password: str, role: str, tax_code: str | None, t
             role=Role(role),
             tax_code=tax_code,
             tax_office=tax_office,
+            email=email,
         )
     )
     click.echo(f"Created {role} {username}.")

@@ -43,6 +43,7 @@ async def create_user(
     role: Role,
     tax_code: str | None = None,
     tax_office: str | None = None,
+    email: str | None = None,
 ) -> None:
     """Create one user."""
     engine = create_engine(settings)
@@ -55,6 +56,7 @@ async def create_user(
                 role=role,
                 tax_code=tax_code,
                 tax_office=tax_office,
+                email=email,
             )
             await session.commit()
     finally:

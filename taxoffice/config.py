@@ -78,6 +78,11 @@ class Settings:
     treasury_bank_bin: str = "970415"
     treasury_account: str = "7111000000000"
     treasury_name: str = "KBNN HA NOI (DEMO)"
+    # E-mail (docs/operations.md): the SMTP server (unset: messages wait in the outbox), the sender, and the
+    # address the office's web pages are reached at (links in messages, e.g. a password reset).
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "Cơ quan thuế <no-reply@localhost>"
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_sqlite(self) -> bool:
@@ -110,6 +115,9 @@ class Settings:
             treasury_bank_bin=os.environ.get("TAXOFFICE_TREASURY_BANK_BIN", "970415"),
             treasury_account=os.environ.get("TAXOFFICE_TREASURY_ACCOUNT", "7111000000000"),
             treasury_name=os.environ.get("TAXOFFICE_TREASURY_NAME", "KBNN HA NOI (DEMO)"),
+            smtp_url=os.environ.get("TAXOFFICE_SMTP_URL") or None,
+            mail_from=os.environ.get("TAXOFFICE_MAIL_FROM") or Settings.mail_from,
+            public_url=(os.environ.get("TAXOFFICE_PUBLIC_URL") or Settings.public_url).rstrip("/"),
             **_statement_limits(),
         )
 

@@ -8,6 +8,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from filings.documents import ReturnDocuments
 from filings.obligation_service import ObligationService
 from filings.services import FilingService
 from registry.applications import ApplicationService
@@ -24,6 +25,8 @@ from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
 from taxoffice.jobruns.services import JobDispatcher, JobRunService
+from taxoffice.mail.services import MailService
+from taxoffice.recovery.services import PasswordResetService
 from taxoffice.reports.services import ReportService
 from taxoffice.workdays.services import CalendarService
 
@@ -104,6 +107,23 @@ def provide_filings(
     return FilingService(db_session, accounts)
 
 
+def provide_return_documents(db_session: NamedDependency[AsyncSession]) -> ReturnDocuments:
+    """A return's notices as PDF."""
+    return ReturnDocuments(db_session)
+
+
+def provide_mail(db_session: NamedDependency[AsyncSession]) -> MailService:
+    """The outbox, for admins."""
+    return MailService(db_session)
+
+
+def provide_password_resets(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> PasswordResetService:
+    """Forgotten passwords: reset links by e-mail."""
+    return PasswordResetService(db_session, settings)
+
+
 def provide_obligations(
     db_session: NamedDependency[AsyncSession], filing_service: NamedDependency[FilingService]
 ) -> ObligationService:
@@ -163,6 +183,9 @@ DEPENDENCIES = {
     "orders": Provide(provide_payment_orders, sync_to_thread=False),
     "filing_service": Provide(provide_filings, sync_to_thread=False),
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
+    "return_documents": Provide(provide_return_documents, sync_to_thread=False),
+    "mail": Provide(provide_mail, sync_to_thread=False),
+    "password_resets": Provide(provide_password_resets, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),
     "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
     "worklist": Provide(provide_worklist, sync_to_thread=False),

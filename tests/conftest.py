@@ -17,6 +17,7 @@ from taxoffice.workdays.services import forget_cached_calendars
 from tests.support.clock import Clock
 from tests.support.fuzz import summary as fuzz_summary
 from tests.support.servers import fresh_database, postgres_server, redis_server
+from tests.support.smtp import SmtpSink, smtp_sink
 from tests.support.users import Login
 
 # Property tests: bounded and reproducible in the suite (the same examples every run, no example database written);
@@ -130,3 +131,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The API fuzz's figures, when it ran: requests per database and their status classes."""
     for line in fuzz_summary():
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free local port, keeping the messages it accepts."""
+    with smtp_sink() as sink:
+        yield sink

@@ -34,6 +34,7 @@ from taxoffice.arrears.schemas import (
 from taxoffice.arrears.services import CaseStatus, NewAction, WorklistQuery, WorklistService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.documents.sheet import PDF
 from taxoffice.openapi import BINARY, described, problems
 from taxoffice.params import IdFilter, PageLimit
 from taxoffice.validity import optional_date
@@ -159,9 +160,10 @@ class CaseController(Controller):
         notices: NamedDependency[NoticeService],
         actor: NamedDependency[Principal],
         today: NamedDependency[datetime.date],
+        now: NamedDependency[datetime.datetime],
     ) -> NoticeRead:
-        """Issue a debt notice (01/TTN) as of today; the taxpayer finds it under its notices."""
-        return views.notice(await notices.issue(actor, case_id, today))
+        """Issue a debt notice (01/TTN) as of today; the taxpayer finds it under its notices, and gets it by e-mail."""
+        return views.notice(await notices.issue(actor, case_id, today, now))
 
 
 class AssignmentController(Controller):
@@ -241,6 +243,24 @@ class NoticeController(Controller):
         return Response(
             document, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{number}.xlsx"'}
         )
+
+    @get(
+        "/{notice_id:int}/pdf",
+        operation_id="downloadDebtNoticePdf",
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={PDF: BINARY}),
+        responses=problems(409),  # issued before notices were kept as PDF
+    )
+    async def pdf(
+        self,
+        tax_code: FromPath[str],
+        notice_id: FromPath[int],
+        notices: NamedDependency[NoticeService],
+        actor: NamedDependency[Principal],
+    ) -> Response[bytes]:
+        """The notice as PDF (form 01/TTN), as issued."""
+        number, pdf = await notices.pdf(actor, parse_code(tax_code), notice_id)
+        return Response(pdf, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
 
 
 class PublicDebtorController(Controller):

@@ -132,6 +132,8 @@ class DebtNotice(Model):
     total: Mapped[int] = mapped_column(BigInteger)
     issued_by: Mapped[str] = mapped_column(String(80))
     document: Mapped[bytes] = mapped_column(LargeBinary)
+    # The same notice as PDF (taxoffice/arrears/notice_pdf.py); none for notices issued before PDFs were kept.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ArrearsStock(Base):

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from registry.models import Taxpayer
 from taxoffice.accounts.services import AccountService
@@ -25,8 +26,10 @@ from taxoffice.arrears._search import may_see_office
 from taxoffice.arrears.errors import CaseClosedError, NoticeNotFoundError
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, DebtNotice
+from taxoffice.arrears.notice_pdf import pdf_of, queue_mail
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
+from taxoffice.documents.model import DebtLine
 from taxoffice.errors import ConflictError, ResourceNotFoundError
 from taxoffice.spreadsheet import inert_row
 
@@ -99,10 +102,6 @@ def payment_reference(tax_code: str, number: str) -> str:
     return f"{tax_code} {number}"
 
 
-def _address(taxpayer: Taxpayer) -> str:
-    return ", ".join(part for part in (taxpayer.street, taxpayer.ward, taxpayer.district, taxpayer.province) if part)
-
-
 def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, lines: list[NoticeLine]) -> bytes:
     """The 01/TTN workbook: header, taxpayer, debt lines with totals, and how to pay."""
     book = Workbook()
@@ -122,7 +121,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     put(["Cơ quan thuế (tax office)", taxpayer.tax_office])
     put(["Người nộp thuế (taxpayer)", taxpayer.name])
     put(["Mã số thuế (tax code)", taxpayer.tax_code])
-    put(["Địa chỉ (address)", _address(taxpayer)])
+    put(["Địa chỉ (address)", taxpayer.postal_address])
     put([])
     header = [
         "Loại thuế (tax type)",
@@ -205,8 +204,13 @@ class NoticeService:
         self.session = session
         self.accounts = accounts
 
-    async def issue(self, actor: Principal, case_id: int, today: datetime.date) -> NoticeSummary:
+    async def issue(
+        self, actor: Principal, case_id: int, today: datetime.date, now: datetime.datetime
+    ) -> NoticeSummary:
         """Make the notice for an open case as of today, store it, and record it as a ``debt_notice`` action.
+
+        The notice is kept as a workbook and as PDF, and its e-mail to the taxpayer's registry address is written to
+        the outbox in the same transaction (kept as skipped, with the reason, when there is no address).
 
         Raises:
             CaseNotFoundError: no such case, or another office's.
@@ -221,6 +225,7 @@ class NoticeService:
             raise ConflictError(f"Nothing is overdue on {taxpayer.tax_code}'s account on {today.isoformat()}.")
         issued = await self.session.scalar(select(func.count()).where(DebtNotice.case_id == case.id))
         number = f"TTN-{today:%Y%m%d}-{case.id}-{int(issued or 0) + 1}"
+        reference = payment_reference(taxpayer.tax_code, number)
         notice = DebtNotice(
             case_id=case.id,
             taxpayer_id=taxpayer.id,
@@ -229,9 +234,24 @@ class NoticeService:
             total=sum(line.total for line in lines),
             issued_by=actor.username,
             document=notice_workbook(taxpayer, number, today, lines),
+            pdf=pdf_of(
+                taxpayer,
+                number,
+                today,
+                [
+                    DebtLine(
+                        li.tax_type, li.sub_item, li.period, li.due_on, li.days_overdue, li.outstanding, li.interest
+                    )
+                    for li in lines
+                ],
+                budget_account=BUDGET_ACCOUNT,
+                interest_sub_items=INTEREST_SUB_ITEMS,
+                payment_reference=reference,
+            ),
         )
         self.session.add(notice)
         await self.session.flush()
+        await queue_mail(self.session, taxpayer, notice, reference, now)
         details = {"notice_id": notice.id, "number": number, "total": notice.total}
         self.session.add(
             ArrearsAction(
@@ -274,10 +294,31 @@ class NoticeService:
             ResourceNotFoundError: no such taxpayer, or not one the caller may see.
             NoticeNotFoundError: no such notice of that taxpayer.
         """
+        number, document = await self._kept(actor, tax_code, notice_id, DebtNotice.document)
+        if document is None:  # the workbook is always kept
+            raise NoticeNotFoundError(notice_id)
+        return number, document
+
+    async def pdf(self, actor: Principal, tax_code: str, notice_id: int) -> tuple[str, bytes]:
+        """A notice's number and PDF, as issued (the portal and ``…/notices/{id}/pdf`` show it).
+
+        Raises:
+            ResourceNotFoundError: no such taxpayer, or not one the caller may see.
+            NoticeNotFoundError: no such notice of that taxpayer.
+            ConflictError: the notice was issued before PDFs were kept (its workbook is the document).
+        """
+        number, pdf = await self._kept(actor, tax_code, notice_id, DebtNotice.pdf)
+        if pdf is None:
+            raise ConflictError(f"Debt notice {number} was issued before notices were kept as PDF: see its workbook.")
+        return number, pdf
+
+    async def _kept(
+        self, actor: Principal, tax_code: str, notice_id: int, column: InstrumentedAttribute[Any]
+    ) -> tuple[str, bytes | None]:
         taxpayer = await self._taxpayer(actor, tax_code)
         row = (
             await self.session.execute(
-                select(DebtNotice.number, DebtNotice.document).where(
+                select(DebtNotice.number, column).where(
                     DebtNotice.id == notice_id, DebtNotice.taxpayer_id == taxpayer.id
                 )
             )

@@ -31,6 +31,7 @@ def _user_read(user: User) -> UserRead:
         tax_office=user.tax_office,
         full_name=user.full_name,
         is_active=user.is_active,
+        email=user.email,
     )
 
 
@@ -108,6 +109,7 @@ class UserController(Controller):
             tax_code=data.tax_code,
             tax_office=data.tax_office,
             full_name=data.full_name,
+            email=data.email,
         )
         return _user_read(user)
 

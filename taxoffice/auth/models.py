@@ -21,6 +21,8 @@ class User(Model):
     tax_code: Mapped[str | None] = mapped_column(code_string(14), index=True)
     tax_office: Mapped[str | None] = mapped_column(String(16))
     full_name: Mapped[str | None] = mapped_column(String(200))
+    # Where a staff user's password-reset links go (a taxpayer user's go to its registry e-mail instead).
+    email: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # Carried in every token and compared on every request: bumped on a password change, a disable or a role change,

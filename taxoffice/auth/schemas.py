@@ -8,6 +8,7 @@ from taxoffice.auth.roles import Role
 
 Username = Annotated[str, Meta(min_length=1, max_length=64)]
 Password = Annotated[str, Meta(min_length=1, max_length=200)]
+Email = Annotated[str, Meta(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class Credentials(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -42,6 +43,8 @@ class UserCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     tax_code: str | None = None
     tax_office: str | None = None
     full_name: str | None = None
+    # Where password-reset links go (staff; a taxpayer user's go to its registry e-mail).
+    email: Email | None = None
 
 
 class RoleChange(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -62,6 +65,7 @@ class UserRead(Struct, kw_only=True):
     tax_office: str | None
     full_name: str | None
     is_active: bool
+    email: str | None = None
 
 
 class Me(Struct, kw_only=True):
@@ -71,3 +75,22 @@ class Me(Struct, kw_only=True):
     role: str | None
     tax_code: str | None
     tax_office: str | None
+
+
+class PasswordResetRequest(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Ask for a password-reset link by e-mail."""
+
+    username: Username
+
+
+class PasswordResetConfirm(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Set a new password with the token of a reset link."""
+
+    token: Annotated[str, Meta(min_length=1, max_length=200)]
+    new_password: Password
+
+
+class PasswordResetAccepted(Struct, kw_only=True):
+    """The one answer to a reset request, whether or not the account exists."""
+
+    detail: str

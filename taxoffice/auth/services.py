@@ -70,6 +70,7 @@ class UserService:
         tax_office: str | None = None,
         full_name: str | None = None,
         must_change_password: bool = False,
+        email: str | None = None,
     ) -> User:
         """Create a user; the username must be new."""
         _check_password_rules(password, username)
@@ -85,6 +86,7 @@ class UserService:
             tax_office=tax_office,
             full_name=full_name,
             must_change_password=must_change_password,
+            email=email,
         )
         self.session.add(user)
         await self.session.flush()

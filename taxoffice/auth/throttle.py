@@ -28,10 +28,19 @@ _MAX_EXPONENT = 30
 
 
 class Scope(StrEnum):
-    """What a counter counts attempts of."""
+    """What a counter counts attempts of: logins, or password-reset requests, by client address or account name."""
 
     ADDRESS = "address"
     ACCOUNT = "account"
+    RESET_ADDRESS = "rs-addr"
+    RESET_ACCOUNT = "rs-acct"
+
+
+# The address's counter, then the account's: of logins, and of password-reset requests (counted apart, so asking for
+# reset links never holds up a login, nor logins a reset).
+LOGIN = (Scope.ADDRESS, Scope.ACCOUNT)
+PASSWORD_RESET = (Scope.RESET_ADDRESS, Scope.RESET_ACCOUNT)
+_BY_ACCOUNT = frozenset({Scope.ACCOUNT, Scope.RESET_ACCOUNT})
 
 
 @dataclass(frozen=True)
@@ -55,21 +64,16 @@ def backoff(attempts: int, limit: Limit) -> int:
 
 
 def limits(settings: Settings) -> dict[Scope, Limit]:
-    """The configured limits of both counters."""
-    return {
-        Scope.ADDRESS: Limit(
-            settings.login_free_attempts, settings.login_max_delay_seconds, settings.login_window_seconds
-        ),
-        Scope.ACCOUNT: Limit(
-            settings.login_account_free_attempts,
-            settings.login_account_max_delay_seconds,
-            settings.login_window_seconds,
-        ),
-    }
+    """The configured limits of every counter (a reset counter backs off as its login counterpart)."""
+    address = Limit(settings.login_free_attempts, settings.login_max_delay_seconds, settings.login_window_seconds)
+    account = Limit(
+        settings.login_account_free_attempts, settings.login_account_max_delay_seconds, settings.login_window_seconds
+    )
+    return {Scope.ADDRESS: address, Scope.ACCOUNT: account, Scope.RESET_ADDRESS: address, Scope.RESET_ACCOUNT: account}
 
 
 def _key(scope: Scope, value: str) -> tuple[Scope, str]:
-    return scope, value[:80].casefold() if scope is Scope.ACCOUNT else value[:80]
+    return scope, value[:80].casefold() if scope in _BY_ACCOUNT else value[:80]
 
 
 async def _claim(session: AsyncSession, scope: Scope, value: str, now: datetime.datetime, limit: Limit) -> int | None:
@@ -109,24 +113,30 @@ async def _refusal(session: AsyncSession, scope: Scope, value: str, now: datetim
         select(LoginThrottle.blocked_until).where(LoginThrottle.scope == scope.value, LoginThrottle.key == key)
     )
     wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
-    whom = "from this address" if scope is Scope.ADDRESS else "for this account"
-    return TooManyAttemptsError(
-        f"Too many failed logins {whom}: try again in {wait} s.", headers={"Retry-After": str(wait)}
-    )
+    whom = "for this account" if scope in _BY_ACCOUNT else "from this address"
+    what = "password-reset requests" if scope in PASSWORD_RESET else "failed logins"
+    return TooManyAttemptsError(f"Too many {what} {whom}: try again in {wait} s.", headers={"Retry-After": str(wait)})
 
 
 async def admit(
-    session: AsyncSession, settings: Settings, *, username: str, address: str, now: datetime.datetime
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    username: str,
+    address: str,
+    now: datetime.datetime,
+    scopes: tuple[Scope, Scope] = LOGIN,
 ) -> None:
-    """Count a login attempt against the address, then the account; raise when either is backing off.
+    """Count an attempt against the address, then the account (``scopes``); raise when either is backing off.
 
     A refused attempt counts nowhere. The caller commits the counts before checking the password.
     """
     configured = limits(settings)
-    if await _claim(session, Scope.ADDRESS, address, now, configured[Scope.ADDRESS]) is None:
-        raise await _refusal(session, Scope.ADDRESS, address, now)
-    if await _claim(session, Scope.ACCOUNT, username, now, configured[Scope.ACCOUNT]) is None:
-        refusal = await _refusal(session, Scope.ACCOUNT, username, now)
+    by_address, by_account = scopes
+    if await _claim(session, by_address, address, now, configured[by_address]) is None:
+        raise await _refusal(session, by_address, address, now)
+    if await _claim(session, by_account, username, now, configured[by_account]) is None:
+        refusal = await _refusal(session, by_account, username, now)
         await session.rollback()  # the address's count too: this attempt was never checked
         raise refusal
 

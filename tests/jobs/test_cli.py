@@ -36,7 +36,7 @@ def test_jobs_run_is_recorded_and_prints_counts(tmp_path: Path) -> None:
     unknown = _run(tmp_path, "jobs", "run", "collect-everything")
     assert unknown.returncode == 1
     assert (
-        "known jobs: accrue-interest, decide-received, flag-arrears, monthly-reports, reconcile-payments, resume-suspensions"
+        "known jobs: accrue-interest, decide-received, flag-arrears, monthly-reports, reconcile-payments, resume-suspensions, send-mail"
         in unknown.stderr
     )
     with sqlite3.connect(tmp_path / "cli.db") as db:

@@ -34,6 +34,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/auth/me"): "401 200 200 200 200 200 200 200 200",
     ("POST", "/api/v1/auth/password"): "401 400 400 400 400 400 400 400 400",
     ("POST", "/api/v1/auth/token"): "401 401 401 401 401 401 401 401 401",
+    ("POST", "/api/v1/auth/password-reset"): "202 202 202 202 202 202 202 202 202",
+    ("POST", "/api/v1/auth/password-reset/confirm"): "400 400 400 400 400 400 400 400 400",
     ("GET", "/api/v1/calendar/holidays"): "401 400 400 400 400 400 400 400 400",
     ("DELETE", "/api/v1/calendar/overrides/{day:date}"): "401 403 403 403 403 403 403 403 404",
     ("PUT", "/api/v1/calendar/overrides/{day:date}"): "401 403 403 403 403 403 403 403 400",
@@ -41,6 +43,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/forms"): "200 200 200 200 200 200 200 200 200",
     ("GET", "/api/v1/forms/{slug:str}"): "200 200 200 200 200 200 200 200 200",
     ("GET", "/api/v1/jobs"): "401 403 403 403 403 403 403 403 200",
+    ("GET", "/api/v1/mail/outbox"): "401 403 403 403 403 403 403 403 200",
+    ("GET", "/api/v1/mail/outbox/{message_id:int}"): "401 403 403 403 403 403 403 403 404",
     ("POST", "/api/v1/jobs"): "401 403 403 403 403 403 403 403 400",
     ("GET", "/api/v1/jobs/{run_id:int}"): "401 403 403 403 403 403 403 403 404",
     ("GET", "/api/v1/payment-orders/{reference:str}"): "401 200 404 403 403 200 200 200 200",
@@ -69,6 +73,8 @@ EXPECTED: dict[Cell, str] = {
     ("POST", "/api/v1/returns"): "401 400 400 403 403 400 400 400 400",
     ("POST", "/api/v1/returns/validate"): "401 400 400 403 403 400 400 400 400",
     ("GET", "/api/v1/returns/{return_id:int}"): "401 404 404 403 403 404 404 404 404",
+    ("GET", "/api/v1/returns/{return_id:int}/notice.pdf"): "401 404 404 403 403 404 404 404 404",
+    ("GET", "/api/v1/returns/{return_id:int}/receipt.pdf"): "401 404 404 403 403 404 404 404 404",
     ("GET", "/api/v1/taxpayers"): "401 200 200 403 403 200 200 200 200",
     ("POST", "/api/v1/taxpayers"): "401 403 403 403 403 400 400 403 400",
     ("GET", "/api/v1/taxpayers/{tax_code:str}"): "401 200 404 403 403 200 200 200 200",
@@ -78,6 +84,7 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/taxpayers/{tax_code:str}/history"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices"): "401 200 404 403 403 200 404 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices/{notice_id:int}/file"): "401 404 404 403 403 404 404 404 404",
+    ("GET", "/api/v1/taxpayers/{tax_code:str}/notices/{notice_id:int}/pdf"): "401 404 404 403 403 404 404 404 404",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/obligations"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/payment-orders"): "401 200 404 403 403 200 200 200 200",
     ("POST", "/api/v1/taxpayers/{tax_code:str}/payment-orders"): "401 201 404 403 403 201 403 403 201",
@@ -98,6 +105,8 @@ EXPECTED: dict[Cell, str] = {
 
 BODIES: dict[Cell, Any] = {
     ("POST", "/api/v1/auth/token"): {"username": "matrix.nobody", "password": "not-the-password"},
+    ("POST", "/api/v1/auth/password-reset"): {"username": "matrix.nobody"},
+    ("POST", "/api/v1/auth/password-reset/confirm"): {"token": "not-a-token", "new_password": "Xq7!vLw9#pTz2m"},
     ("PATCH", "/api/v1/taxpayers/{tax_code:str}"): {"phone": "0912345678"},
     ("POST", "/api/v1/taxpayers/{tax_code:str}/status"): {"status": "03", "reason": "matrix"},
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): {"reason": "matrix"},
@@ -131,7 +140,8 @@ def _concrete(path: str, world: World) -> str:
     }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
-    for placeholder in ("{case_id:int}", "{run_id:int}", "{file_id:int}", "{return_id:int}", "{notice_id:int}"):
+    ids = ("{case_id:int}", "{run_id:int}", "{file_id:int}", "{return_id:int}", "{notice_id:int}", "{message_id:int}")
+    for placeholder in ids:
         path = path.replace(placeholder, str(MISSING))
     return path
 

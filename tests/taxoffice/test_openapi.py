@@ -15,6 +15,8 @@ PUBLIC = {
     ("GET", "/api/v1/forms"),
     ("GET", "/api/v1/forms/{slug}"),
     ("POST", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
     ("GET", "/api/v1/public/taxpayers/{tax_code}"),
     ("POST", "/api/v1/registrations"),
     ("GET", "/api/v1/registrations/{number}"),

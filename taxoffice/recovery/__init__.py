@@ -1,0 +1,1 @@
+"""Forgotten passwords: a single-use reset link by e-mail."""
