@@ -35,6 +35,12 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/registrations/track"): "200 200 200 200 200 200 200 200 200",
     ("GET", "/registrations/new"): "200 200 200 200 200 200 200 200 200",
     ("POST", "/registrations/new"): "422 422 422 422 422 422 422 422 422",
+    ("GET", "/password/forgot"): "200 200 200 200 200 200 200 200 200",
+    ("POST", "/password/forgot"): "400 400 400 400 400 400 400 400 400",
+    ("GET", "/password/reset"): "200 200 200 200 200 200 200 200 200",
+    ("POST", "/password/reset"): "400 400 400 400 400 400 400 400 400",
+    ("GET", "/admin/outbox"): "303 403 403 403 403 403 403 403 200",
+    ("GET", "/admin/outbox/{message_id:int}"): "303 403 403 403 403 403 403 403 404",
     ("GET", "/bank"): "303 403 403 200 200 403 403 403 200",
     ("GET", "/manager"): "303 403 403 403 403 200 200 200 200",
     ("GET", "/manager/reports/{filename:str}"): "303 403 403 403 403 200 200 200 200",
@@ -59,7 +65,13 @@ def _concrete(path: str, world: World) -> str:
     }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
-    for placeholder in ("{return_id:int}", "{case_id:int}", "{payment_id:int}", "{notice_id:int}"):
+    for placeholder in (
+        "{return_id:int}",
+        "{case_id:int}",
+        "{payment_id:int}",
+        "{notice_id:int}",
+        "{message_id:int}",
+    ):
         path = path.replace(placeholder, str(MISSING))
     return path
 
