@@ -182,3 +182,24 @@ def _lines(
             )
         )
     lines.sort(key=lambda line: (line.on, line.entry != "payment"))
+
+
+# Payments that never reduced what is owed: cancelled by the bank, or set aside by the reconcile job.
+_NOT_PAID = frozenset({"reversed", "quarantined"})
+
+
+def running_balances(lines: list[StatementLine]) -> list[int]:
+    """The balance owed after each line, in the lines' order (tax and fines; interest accrues beside it).
+
+    A charge adds its amount, a payment takes its amount off, money applied moves nothing (it only says which
+    debt a payment settled); a reversed or set-aside payment changes nothing. A negative balance is a credit.
+    """
+    balance = 0
+    balances = []
+    for line in lines:
+        if line.entry.startswith("charge:"):
+            balance += line.amount
+        elif line.entry == "payment" and line.detail not in _NOT_PAID:
+            balance -= line.amount
+        balances.append(balance)
+    return balances

@@ -6,12 +6,19 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from taxoffice.portal.errors import PAGE_EXCEPTION_HANDLERS
-from taxoffice.portal.pages import auth, public
+from taxoffice.portal.pages import auth, public, taxpayer, taxpayer_account, taxpayer_filing, taxpayer_returns
 from taxoffice.portal.rendering import STATIC
 
 PAGES = Router(
     path="/",
-    route_handlers=[*auth.ROUTES, *public.ROUTES],
+    route_handlers=[
+        *auth.ROUTES,
+        *public.ROUTES,
+        *taxpayer.ROUTES,
+        *taxpayer_filing.ROUTES,
+        *taxpayer_returns.ROUTES,
+        *taxpayer_account.ROUTES,
+    ],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
     # A page is never cached: it shows one user's data, as of now.
