@@ -122,7 +122,11 @@ async def new_return(
         return _render(request, Shown(amends.period, (amends.period,), entry, checked, amends))
     choices = tuple(await open_periods(actor, own_code(actor), obligation_service, today, calendar))
     chosen = period if period in choices else (choices[0] if choices else "")
-    return _render(request, Shown(period=chosen or "", choices=choices))
+    if not chosen:
+        return _render(request, Shown(choices=choices))
+    # The office's figures for an empty return fill the computed boxes from the start.
+    entry = read_entry(form_for(period_of(chosen)), {}, chosen)
+    return _render(request, Shown(chosen, choices, entry, await _dry_run(actor, entry, filing_service, now, calendar)))
 
 
 async def _entry_of(request: Request[Any, Any, Any]) -> Entry:

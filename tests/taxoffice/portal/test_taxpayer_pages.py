@@ -64,7 +64,9 @@ async def test_obligations_in_english(app: Litestar, token: dict[str, str]) -> N
 async def test_the_account_shows_the_figures_the_api_gives_and_downloads_them(
     browser: PageClient, client: httpx.AsyncClient, login: Login, filer: Taxpayer, token: dict[str, str]
 ) -> None:
-    filed = await client.post("/api/v1/returns", json=vat_return(filer.tax_code, "2026-01", vat_values()), headers=token)
+    filed = await client.post(
+        "/api/v1/returns", json=vat_return(filer.tax_code, "2026-01", vat_values()), headers=token
+    )
     assert filed.json()["status"] == "accepted"
     bank = await login(Role.BANK)
     paid = {"bank_ref": "VCB-PORTAL-1", "tax_code": filer.tax_code, "amount": 5 * M, "paid_on": "2026-03-05"}
