@@ -14,7 +14,7 @@ from filings.models import TaxReturn
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
 from tests.filings.real_files import REAL, registered
-from tests.filings.test_returns_api import M, vat_values
+from tests.filings.test_returns_api import M, vat_return, vat_values
 from tests.registry.helpers import register_enterprise
 from tests.support.clock import Clock
 from tests.support.pages import PageClient, text_of
@@ -132,6 +132,23 @@ async def test_an_accepted_return_is_amended_by_a_prefilled_supplementary(me: Pa
     text = text_of(await me.get(amended.headers["location"]))
     assert "Bổ sung lần 1" in text
     assert "30.000.000 ₫" in text  # the tax payable by the amended figures
+
+
+async def test_a_rejection_notice_gives_its_reasons_and_offers_no_supplementary(
+    me: PageClient, client: httpx.AsyncClient, login: Login, filer: Taxpayer
+) -> None:
+    token = await login(Role.TAXPAYER, tax_code=filer.tax_code)
+    body = vat_return(filer.tax_code, "2026-02", vat_values(ct40b=999 * M))
+    rejected = (await client.post("/api/v1/returns", json=body, headers=token)).json()
+    assert rejected["status"] == "rejected"
+    text = text_of(await me.get(f"/taxpayer/returns/{rejected['id']}"))
+    assert "Tờ khai không được chấp nhận." in text
+    assert "GTGT-040B" in text
+    assert "[40b] Thuế GTGT mua vào của dự án đầu tư" in text  # the indicator named as on the form
+    assert "Khai bổ sung" not in text
+    form = await me.get(f"/taxpayer/returns/new?amend={rejected['id']}")
+    assert form.status_code == 409
+    assert "Chỉ khai bổ sung được cho tờ khai 01/GTGT đã được chấp nhận" in text_of(form)
 
 
 async def test_a_real_htkk_file_is_uploaded_and_its_sha256_is_on_the_receipt(
