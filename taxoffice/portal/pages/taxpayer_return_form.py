@@ -38,7 +38,11 @@ def as_number(text: str) -> int | str:
 
 def form_for(period: Period) -> FormVersion:
     """The generation of 01/GTGT in force for ``period`` (the version in force on its last day)."""
-    return forms.find_form(PAGE_FORM, period.end)
+    try:
+        return forms.find_form(PAGE_FORM, period.end)
+    except forms.UnknownFormError as exc:
+        message = f"{PAGE_FORM} has no version for the period {period.label}."
+        raise ValidationFailedError(message, errors=[FieldError("period", "period.no-form", message)]) from exc
 
 
 def period_of(text: str) -> Period:

@@ -114,6 +114,13 @@ async def test_bad_numbers_are_shown_beside_the_field_and_nothing_is_stored(
     inconsistent = await me.post("/taxpayer/returns/new", {"period": "2026-02", **typed(), "ct40b": str(999 * M)})
     assert inconsistent.status_code == 422
     assert "GTGT-040B" in _beside(inconsistent, "ct40b")
+    for period in ("1990-01", "2026-13", ""):
+        odd = await me.post("/taxpayer/returns/new", {"period": period, **typed()})
+        assert odd.status_code in {400, 422}, period
+        assert 'role="alert"' in odd.text
+        checked = await me.post("/taxpayer/returns/check", {"period": period, **typed()})
+        assert checked.status_code == 200
+        assert 'class="notice bad"' in checked.text
     assert await _returns(session) == 0
 
 
