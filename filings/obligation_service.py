@@ -42,6 +42,7 @@ class ObligationService:
                     form=obligation.form,
                     period=obligation.period.label,
                     due_on=obligation.due_on,
+                    nominal_due_on=obligation.nominal_due_on,
                     status=status_of(obligation, today, filed_on),
                     return_id=ret.id if ret else None,
                 )

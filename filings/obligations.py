@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from filings import forms
-from filings.periods import Period, PeriodKind, effective_deadline, periods_in_year
+from filings.periods import Period, PeriodKind, effective_deadline, nominal_deadline, periods_in_year
 
 # Forms each tax type brings, and which kinds of taxpayer file them.
 FORM_BY_TAX_TYPE = {"VAT": "01/GTGT", "PIT": "05/KK-TNCN", "CIT": "03/TNDN"}
@@ -37,6 +37,8 @@ class Obligation:
     form: str
     period: Period
     due_on: datetime.date
+    nominal_due_on: datetime.date
+    """The deadline the law sets; ``due_on`` is later when that day is a weekend or holiday."""
 
 
 def _period_kind(form: forms.FormVersion, facts: TaxpayerFacts) -> PeriodKind:
@@ -78,8 +80,11 @@ def owed(facts: TaxpayerFacts, year: int, is_working_day: Callable[[datetime.dat
                 continue
             if _suspended_throughout(facts, period):
                 continue
-            due = effective_deadline(form.deadline_rules[period.kind], period, is_working_day)
-            result.append(Obligation(form=form.code, period=period, due_on=due))
+            rule = form.deadline_rules[period.kind]
+            due = effective_deadline(rule, period, is_working_day)
+            result.append(
+                Obligation(form=form.code, period=period, due_on=due, nominal_due_on=nominal_deadline(rule, period))
+            )
     return sorted(result, key=lambda o: (o.due_on, o.form))
 
 

@@ -93,6 +93,10 @@ class ObligationRead(Struct, kw_only=True):
     due_on: datetime.date
     status: str
     return_id: int | None
+    nominal_due_on: Annotated[
+        datetime.date | None,
+        Meta(description="the deadline the law sets; due_on is the next working day when it falls on a day off"),
+    ] = None
 
 
 class IndicatorRead(Struct, kw_only=True):

@@ -182,3 +182,28 @@ def _lines(
             )
         )
     lines.sort(key=lambda line: (line.on, line.entry != "payment"))
+
+
+# Payments that never reduced what is owed: cancelled by the bank, or set aside by the reconcile job.
+_NOT_PAID = frozenset({"reversed", "quarantined"})
+
+
+def running_balances(lines: list[StatementLine]) -> list[int]:
+    """The tax and fines still owed after each line, in the lines' order (interest accrues beside it).
+
+    A charge adds its amount and a payment takes its amount off; the part of a payment applied to late-payment
+    interest goes back on (it paid interest, not tax or fines); other money applied moves nothing (it only says
+    which debt a payment settled); a reversed or set-aside payment changes nothing. Negative: a credit. After the
+    last line the balance is ``outstanding + fines - credit`` of the statement.
+    """
+    balance = 0
+    balances = []
+    for line in lines:
+        if line.entry.startswith("charge:"):
+            balance += line.amount
+        elif line.entry == "payment" and line.detail not in _NOT_PAID:
+            balance -= line.amount
+        elif line.entry == f"applied:{ItemKind.INTEREST}":
+            balance += line.amount
+        balances.append(balance)
+    return balances

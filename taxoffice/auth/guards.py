@@ -36,3 +36,5 @@ OFFICERS = requires(Role.ADMIN, Role.OFFICER)
 OFFICERS_OR_TAXPAYER = requires(Role.ADMIN, Role.OFFICER, Role.TAXPAYER)
 STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)
 ADMINS = requires(Role.ADMIN)
+# The taxpayer's own pages (the portal): a taxpayer's login only.
+TAXPAYERS = requires(Role.TAXPAYER)

@@ -6,7 +6,19 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from taxoffice.portal.errors import PAGE_EXCEPTION_HANDLERS
-from taxoffice.portal.pages import admin, auth, bank, manager, public, recovery, registration
+from taxoffice.portal.pages import (
+    admin,
+    auth,
+    bank,
+    manager,
+    public,
+    recovery,
+    registration,
+    taxpayer,
+    taxpayer_account,
+    taxpayer_filing,
+    taxpayer_returns,
+)
 from taxoffice.portal.rendering import STATIC
 
 PAGES = Router(
@@ -19,6 +31,10 @@ PAGES = Router(
         *bank.ROUTES,
         *manager.ROUTES,
         *admin.ROUTES,
+        *taxpayer.ROUTES,
+        *taxpayer_filing.ROUTES,
+        *taxpayer_returns.ROUTES,
+        *taxpayer_account.ROUTES,
     ],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,

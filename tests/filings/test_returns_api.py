@@ -119,6 +119,11 @@ async def test_obligations_follow_the_filings(client: httpx.AsyncClient, login: 
     ).json()
     by_key = {(o["form"], o["period"]): o for o in obligations}
     assert by_key[("01/GTGT", "2026-01")]["status"] == "filed_late"
+    # The legal deadline, 20 Feb 2026, falls in Tết: the effective one is the next working day.
+    assert (by_key[("01/GTGT", "2026-01")]["nominal_due_on"], by_key[("01/GTGT", "2026-01")]["due_on"]) == (
+        "2026-02-20",
+        "2026-02-23",
+    )
     assert by_key[("01/GTGT", "2026-02")]["status"] == "filed"
     assert by_key[("01/GTGT", "2026-02")]["return_id"] is not None
     assert by_key[("01/GTGT", "2026-03")]["status"] == "upcoming"

@@ -16,7 +16,8 @@ class PageClient:
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type] # Litestar types ASGI narrower than httpx
         self.http = httpx.AsyncClient(transport=transport, base_url="https://testserver")
         if lang:
-            self.http.cookies.set("lang", lang, domain="testserver")
+            # The cookie jar files a dotless host's cookies under ``<host>.local`` (RFC 2965's effective host name).
+            self.http.cookies.set("lang", lang, domain="testserver.local")
         self.csrf = ""
 
     async def __aenter__(self) -> Self:

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise
-from tests.support.users import Login
+from tests.support.pages import PageClient
+from tests.support.users import PASSWORD, Login
 
 BIG = 2**63  # one past PostgreSQL's BIGINT
 # Every route with an integer path parameter, as the route table spells it, and a request body it accepts.
@@ -31,6 +32,8 @@ INT_ROUTES = {
     ("GET", "/api/v1/jobs/{run_id:int}"): None,
     ("GET", "/api/v1/returns/{return_id:int}"): None,
 }
+# Pages with an integer path parameter: opened by a logged-in taxpayer's browser, answered by the 404 page.
+PAGE_INT_ROUTES = {("GET", "/taxpayer/returns/{return_id:int}")}
 
 
 def int_routes(app: Litestar) -> set[tuple[str, str]]:
@@ -44,7 +47,20 @@ def int_routes(app: Litestar) -> set[tuple[str, str]]:
 
 
 def test_every_route_with_an_integer_path_parameter_is_probed(app: Litestar) -> None:
-    assert int_routes(app) == set(INT_ROUTES)
+    assert int_routes(app) == set(INT_ROUTES) | PAGE_INT_ROUTES
+
+
+@pytest.mark.parametrize("path", sorted(path for _, path in PAGE_INT_ROUTES))
+@pytest.mark.parametrize("value", [BIG, 10**30, -(2**63) - 1])
+async def test_a_page_with_an_id_beyond_the_database_is_the_not_found_page(
+    app: Litestar, login: Login, path: str, value: int
+) -> None:
+    await login(Role.TAXPAYER, username="tp-bounds", tax_code="0100000010")
+    async with PageClient(app) as browser:
+        await browser.log_in("tp-bounds", PASSWORD)
+        answer = await browser.get(re.sub(r"\{\w+:int\}", str(value), path))
+    assert answer.status_code == 404, answer.text
+    assert answer.headers["content-type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(("method", "path"), list(INT_ROUTES))

@@ -1,0 +1,54 @@
+"""The returns a taxpayer filed, and one return's receipt and acceptance or rejection notice."""
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from filings import forms, views
+from filings.receipts import ACCEPTED
+from filings.services import FilingService
+from taxoffice.auth.roles import Principal
+from taxoffice.portal.pages.taxpayer import GUARDS, own_code
+from taxoffice.portal.pages.taxpayer_return_form import PAGE_FORM
+from taxoffice.portal.rendering import page
+
+# How many returns the list shows (newest first), as the API's search answers at most.
+LISTED = 100
+
+
+@get("/taxpayer/returns", guards=GUARDS)
+async def returns(
+    request: Request[Any, Any, Any], actor: NamedDependency[Principal], filing_service: NamedDependency[FilingService]
+) -> Template:
+    """Every return the taxpayer filed, newest first, with its status."""
+    rows = await filing_service.search(
+        actor, tax_code=own_code(actor), form=None, period=None, status=None, limit=LISTED
+    )
+    return page(request, "taxpayer_returns.html", returns=[views.receipt(r) for r in rows])
+
+
+@get("/taxpayer/returns/{return_id:int}", guards=GUARDS)
+async def return_receipt(
+    request: Request[Any, Any, Any],
+    return_id: FromPath[int],
+    actor: NamedDependency[Principal],
+    filing_service: NamedDependency[FilingService],
+) -> Template:
+    """The receipt (transaction code, time, the document's SHA-256) and the notice with its reasons."""
+    ret = await filing_service.get(actor, return_id)  # another taxpayer's return is not found (404)
+    form = forms.find_form(ret.form_code, ret.form_valid_from)
+    return page(
+        request,
+        "taxpayer_return.html",
+        ret=views.detail(ret),
+        uploaded=ret.source_format == "xml",
+        form=form,
+        amendable=ret.status == ACCEPTED and ret.is_current,
+        on_page_form=ret.form_code == PAGE_FORM,
+    )
+
+
+ROUTES = [returns, return_receipt]
