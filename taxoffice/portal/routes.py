@@ -6,12 +6,12 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from taxoffice.portal.errors import PAGE_EXCEPTION_HANDLERS
-from taxoffice.portal.pages import auth, bank, manager, public, registration
+from taxoffice.portal.pages import auth, bank, manager, officer, public, registration
 from taxoffice.portal.rendering import STATIC
 
 PAGES = Router(
     path="/",
-    route_handlers=[*auth.ROUTES, *public.ROUTES, *registration.ROUTES, *bank.ROUTES, *manager.ROUTES],
+    route_handlers=[*auth.ROUTES, *public.ROUTES, *registration.ROUTES, *bank.ROUTES, *manager.ROUTES, *officer.ROUTES],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,
     include_in_schema=False,
     # A page is never cached: it shows one user's data, as of now.
