@@ -90,4 +90,4 @@ def timeline(
             if line.entry == "payment" and line.on >= since
         ),
     ]
-    return sorted(entries, key=lambda e: (e.on, -_SOURCE_ORDER[e.source]), reverse=True)
+    return sorted(entries, key=lambda e: (e.on, _SOURCE_ORDER[e.source]), reverse=True)
