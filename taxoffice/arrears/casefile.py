@@ -5,7 +5,7 @@ Pure: the case's rows and the account's statement are passed in (``WorklistServi
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from taxoffice.accounts.statement import ItemLine, StatementLine
@@ -19,10 +19,11 @@ _SOURCE_ORDER = {"payment": 0, "move": 1, "action": 2, "notice": 3}
 
 @dataclass(frozen=True)
 class AgedDebt:
-    """An account item still owed, with its days overdue and ageing bucket (``None`` when not yet due)."""
+    """An account item still owed, with its ageing bucket (``None``: not overdue, or only its interest is left)."""
 
     item: ItemLine
     bucket: str | None
+    is_due: bool
 
     @property
     def total(self) -> int:
@@ -52,15 +53,18 @@ class TimelineEntry:
     actor: str
 
 
-def aged_debts(items: Iterable[ItemLine]) -> list[AgedDebt]:
-    """The items still owed (tax or interest), oldest due first, each with its ageing bucket."""
+def aged_debts(items: Iterable[ItemLine], today: datetime.date) -> list[AgedDebt]:
+    """The items still owed (tax or interest), oldest due first, each with its ageing bucket and whether it is due."""
     owed = [i for i in items if i.outstanding > 0 or i.interest_outstanding > 0]
-    aged = [AgedDebt(i, b.value if (b := bucket_of(i.days_overdue)) else None) for i in owed]
+    aged = [AgedDebt(i, b.value if (b := bucket_of(i.days_overdue)) else None, i.due_on < today) for i in owed]
     return sorted(aged, key=lambda d: (d.item.due_on, d.item.charge_id))
 
 
-def _move(event: ArrearsCaseEvent) -> TimelineEntry:
-    change = f"{event.from_value or '—'} → {event.to_value or '—'}"
+def _move(event: ArrearsCaseEvent, officers: Mapping[int, str]) -> TimelineEntry:
+    ends = [event.from_value, event.to_value]
+    if event.kind == "assigned":  # officers are stored by id
+        ends = [officers.get(int(e), e) if e and e.isdigit() else e for e in ends]
+    change = f"{ends[0] or '—'} → {ends[1] or '—'}"
     return TimelineEntry(event.event_on, "move", event.kind, change, event.overdue_total, event.actor)
 
 
@@ -78,10 +82,14 @@ def timeline(
     notices: Iterable[NoticeSummary],
     lines: Iterable[StatementLine],
     since: datetime.date,
+    officers: Mapping[int, str] | None = None,
 ) -> list[TimelineEntry]:
-    """The case's moves, actions and notices, and the account's payments from ``since`` on, newest first."""
+    """The case's moves, actions and notices, and the account's payments from ``since`` on, newest first.
+
+    ``officers`` names the officers a case was assigned to (by user id); an id not in it is shown as it is.
+    """
     entries = [
-        *(_move(e) for e in events),
+        *(_move(e, officers or {}) for e in events),
         *(_action(a) for a in actions),
         *(_notice(n) for n in notices),
         *(

@@ -98,16 +98,20 @@ async def case_page(
     """The case as it stands: the API's case detail, the debts aged to the day, one timeline, and the forms."""
     view = await worklist.get(actor, case_id, today)
     statement = await accounts.statement(view.case.tax_code, today)
+    officers = await worklist.officers(view.case.tax_office)
     defaults: dict[str, Any] = {"form": {}, "errors": {}, "error": None, "which": None}
     return page(
         request,
         "officer_case.html",
         status_code=status_code,
         detail=views.case_detail(view, today),
-        debts=casefile.aged_debts(statement.items),
+        debts=casefile.aged_debts(statement.items, today),
         interest=statement.interest,
-        timeline=casefile.timeline(view.events, view.actions, view.notices, statement.lines, view.case.opened_on),
-        officers=await worklist.officers(view.case.tax_office),
+        # Payments since the oldest debt of the case fell due: what the taxpayer did about it.
+        timeline=casefile.timeline(
+            view.events, view.actions, view.notices, statement.lines, view.case.oldest_due_on, officers
+        ),
+        officers=officers,
         kinds=RECORDABLE,
         channels=[c.value for c in Channel],
         plan_rows=range(PLAN_ROWS),
