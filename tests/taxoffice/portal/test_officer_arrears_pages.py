@@ -41,6 +41,8 @@ async def test_the_worklist_shows_the_office_cases_aged_with_their_stage_and_fil
     assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears?bucket=1-30"))
     assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears?mine=true"))
     assert "Công ty Nợ Đọng" in text_of(await browser.get("/officer/arrears?min_amount=10000000&sort=age"))
+    record = text_of(await browser.get(f"/officer/taxpayers/{case.tax_code}"))
+    assert f"Mở hồ sơ nợ #{case.id} 12.000.000 ₫ quá hạn từ 31/07/2025" in record
 
 
 async def test_a_bad_filter_is_shown_beside_its_field(browser: PageClient, login: Login, case: ArrearsCase) -> None:
@@ -115,6 +117,7 @@ async def test_an_officer_of_another_office_can_neither_open_nor_act_on_the_case
 ) -> None:
     await _officer(browser, login, "o-hcm", office="HCM")
     assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears"))
+    assert "Không có hồ sơ nợ đang mở" in text_of(await browser.get(f"/officer/taxpayers/{case.tax_code}"))
     assert (await browser.get(f"/officer/arrears/{case.id}")).status_code == 404
     refused = await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "note", "note": "x"})
     assert refused.status_code == 404
