@@ -191,10 +191,11 @@ async def issue_notice(
     accounts: NamedDependency[AccountService],
     actor: NamedDependency[Principal],
     today: NamedDependency[datetime.date],
+    now: NamedDependency[datetime.datetime],
 ) -> Template | Redirect:
-    """Issue a debt notice (01/TTN) as of today."""
+    """Issue a debt notice (01/TTN) as of today (e-mailed to the taxpayer through the outbox, as the API does)."""
     try:
-        await notices.issue(actor, case_id, today)
+        await notices.issue(actor, case_id, today, now)
     except DomainError as exc:
         return await case_page(
             request, worklist, accounts, actor, case_id, today, status_code=exc.status, which="notice", **failure(exc)

@@ -140,3 +140,14 @@ async def test_the_case_page_in_english(browser: PageClient, login: Login, case:
     assert "Proposed next action" in page
     assert "Debts and their ageing, to today" in page
     assert "Record an action taken today" in page
+
+
+async def test_a_notice_refused_by_the_service_is_explained_on_the_case_page(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-notice")
+    await browser.get(f"/officer/arrears/{case.id}")
+    refused = await browser.post(f"/officer/arrears/{case.id}/notices", {})
+    assert refused.status_code == 409  # the case was made by hand: nothing is overdue on its account
+    assert 'class="notice bad" role="alert"' in refused.text
+    assert "Công ty Nợ Đọng" in text_of(refused)
