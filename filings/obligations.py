@@ -95,3 +95,13 @@ def status_of(obligation: Obligation, today: datetime.date, filed_on: datetime.d
     if today <= obligation.period.end:
         return "upcoming"
     return "due" if today <= obligation.due_on else "overdue"
+
+
+def owes(
+    facts: TaxpayerFacts, form: str, period: Period, is_working_day: Callable[[datetime.date], bool]
+) -> Obligation | None:
+    """The obligation to file ``form`` for ``period``, if the taxpayer owes that return (the same rule as ``owed``)."""
+    return next(
+        (o for o in owed(facts, period.year, is_working_day) if o.form == form and o.period.label == period.label),
+        None,
+    )

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.documents import ReturnDocuments
+from filings.nonfilers import NonFilerService
 from filings.obligation_service import ObligationService
 from filings.services import FilingService
 from registry.applications import ApplicationService
@@ -131,6 +132,11 @@ def provide_obligations(
     return ObligationService(db_session, filing_service)
 
 
+def provide_non_filers(db_session: NamedDependency[AsyncSession]) -> NonFilerService:
+    """Who has not filed a return owed."""
+    return NonFilerService(db_session)
+
+
 def provide_job_runs(db_session: NamedDependency[AsyncSession]) -> JobRunService:
     """The recorded job runs."""
     return JobRunService(db_session)
@@ -186,6 +192,7 @@ DEPENDENCIES = {
     "return_documents": Provide(provide_return_documents, sync_to_thread=False),
     "mail": Provide(provide_mail, sync_to_thread=False),
     "password_resets": Provide(provide_password_resets, sync_to_thread=False),
+    "non_filers": Provide(provide_non_filers, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),
     "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
     "worklist": Provide(provide_worklist, sync_to_thread=False),

@@ -61,7 +61,8 @@ class AssignmentService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _officers(self, tax_office: str) -> dict[int, str]:
+    async def officers(self, tax_office: str) -> dict[int, str]:
+        """The active officers of ``tax_office``, by id: who a case of that office can be given to."""
         rows = await self.session.execute(
             select(User.id, User.username)
             .where(User.role == Role.OFFICER.value, User.is_active.is_(True), User.tax_office == tax_office)
@@ -80,7 +81,7 @@ class AssignmentService:
         case, _ = await load_case(self.session, actor, case_id, for_update=True)
         if case.status != "open":
             raise CaseClosedError(case_id)
-        if officer_id not in await self._officers(case.tax_office):
+        if officer_id not in await self.officers(case.tax_office):
             raise OfficerNotInOfficeError(officer_id, case.tax_office)
         if case.officer_id == officer_id:
             return case
@@ -105,7 +106,7 @@ class AssignmentService:
         """
         if not may_see_office(actor, tax_office):
             raise ForbiddenError(f"Officers assign the cases of their own tax office, not {tax_office}.")
-        officers = await self._officers(tax_office)
+        officers = await self.officers(tax_office)
         if not officers:
             raise NoOfficersError(tax_office)
         held = dict.fromkeys(officers, 0)

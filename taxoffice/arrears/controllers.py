@@ -12,7 +12,6 @@ from taxoffice.arrears import views
 from taxoffice.arrears.ageing import Bucket
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListService, decode_after
-from taxoffice.arrears.instalments import Instalment
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.notices import XLSX, NoticeService
 from taxoffice.arrears.oversight import OversightService
@@ -31,7 +30,7 @@ from taxoffice.arrears.schemas import (
     OversightRead,
     SortOrder,
 )
-from taxoffice.arrears.services import CaseStatus, NewAction, WorklistQuery, WorklistService
+from taxoffice.arrears.services import CaseStatus, WorklistQuery, WorklistService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.documents.sheet import PDF
@@ -115,18 +114,7 @@ class CaseController(Controller):
         today: NamedDependency[datetime.date],
     ) -> ActionResult:
         """Record an action taken today (reminder, warning letter, enforcement, plan, freeze, note …)."""
-        action = NewAction(
-            kind=data.kind,
-            note=data.note,
-            channel=data.channel.value if data.channel else None,
-            follow_up_on=data.follow_up_on,
-            details=data.details,
-            instalments=None
-            if data.instalments is None
-            else tuple(Instalment(i.due_on, i.amount) for i in data.instalments),
-            frozen=data.frozen,
-        )
-        row, view = await worklist.record_action(actor, case_id, action, today)
+        row, view = await worklist.record_action(actor, case_id, views.new_action(data), today)
         return ActionResult(action=views.action(row), case=views.case_detail(view, today))
 
     @post(

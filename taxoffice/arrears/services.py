@@ -259,6 +259,17 @@ class WorklistService:
         await AssignmentService(self.session).assign(actor, case_id, officer_id, today)
         return await self.get(actor, case_id, today)
 
+    async def officers(self, tax_office: str) -> dict[int, str]:
+        """The active officers a case of ``tax_office`` can be given to: usernames by id."""
+        return await AssignmentService(self.session).officers(tax_office)
+
+    async def open_case_of(self, actor: Principal, tax_code: str) -> ArrearsCase | None:
+        """The taxpayer's open case, if there is one ``actor`` may see (an officer: of its own office)."""
+        query = select(ArrearsCase).where(ArrearsCase.tax_code == tax_code, ArrearsCase.status == CaseStatus.OPEN.value)
+        if (office := _search.office_condition(actor)) is not None:
+            query = query.where(office)
+        return await self.session.scalar(query.limit(1))
+
     async def auto_assign(self, actor: Principal, tax_office: str, today: datetime.date) -> list[OfficerTotals]:
         """Spread a tax office's unassigned open cases over its officers (see ``AssignmentService.auto_assign``).
 

@@ -7,10 +7,12 @@ from taxoffice.arrears._proposals import CaseOutlook
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
+from taxoffice.arrears.instalments import Instalment
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
 from taxoffice.arrears.oversight import Figures, Oversight
 from taxoffice.arrears.schemas import (
+    ActionCreate,
     ActionRead,
     CaseDetail,
     CaseRead,
@@ -23,7 +25,7 @@ from taxoffice.arrears.schemas import (
     PlanRead,
     ProposalRead,
 )
-from taxoffice.arrears.services import CaseView
+from taxoffice.arrears.services import CaseView, NewAction
 
 
 def case_read(
@@ -69,6 +71,21 @@ def case_read(
         next_action=next_kind,
         next_action_due_on=next_on,
         is_stalled=stalled,
+    )
+
+
+def new_action(data: ActionCreate) -> NewAction:
+    """The action an officer asks to record (from the API's body or the portal's form)."""
+    return NewAction(
+        kind=data.kind,
+        note=data.note,
+        channel=data.channel.value if data.channel else None,
+        follow_up_on=data.follow_up_on,
+        details=data.details,
+        instalments=None
+        if data.instalments is None
+        else tuple(Instalment(i.due_on, i.amount) for i in data.instalments),
+        frozen=data.frozen,
     )
 
 

@@ -54,6 +54,20 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/bank"): "303 403 403 200 200 403 403 403 200",
     ("GET", "/manager"): "303 403 403 403 403 200 200 200 200",
     ("GET", "/manager/reports/{filename:str}"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/applications"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/applications/{number:str}"): "303 403 403 403 403 404 404 404 404",
+    ("POST", "/officer/applications/{number:str}/decision"): "303 403 403 403 403 404 404 403 404",
+    ("GET", "/officer/taxpayers"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/taxpayers/{tax_code:str}"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/arrears"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/arrears/{case_id:int}"): "303 403 403 403 403 404 404 404 404",
+    ("POST", "/officer/arrears/{case_id:int}/actions"): "303 403 403 403 403 404 404 403 404",
+    ("POST", "/officer/arrears/{case_id:int}/plan"): "303 403 403 403 403 404 404 403 404",
+    ("POST", "/officer/arrears/{case_id:int}/assign"): "303 403 403 403 403 404 404 403 404",
+    ("POST", "/officer/arrears/{case_id:int}/notices"): "303 403 403 403 403 404 404 403 404",
+    ("GET", "/officer/payments"): "303 403 403 403 403 200 200 200 200",
+    ("POST", "/officer/payments/{payment_id:int}/assign"): "303 403 403 403 403 422 422 403 422",
+    ("GET", "/officer/non-filers"): "303 403 403 403 403 200 200 200 200",
 }
 
 

@@ -1,0 +1,153 @@
+"""The officers' arrears pages: the worklist, a case with its timeline, and the forms that act on it."""
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.arrears.models import ArrearsCase
+from taxoffice.auth.roles import Role
+from tests.arrears.worklist_support import D, open_case, taxpayer
+from tests.support.clock import Clock
+from tests.support.pages import PageClient, text_of
+from tests.support.users import PASSWORD, Login
+
+M = 1_000_000
+
+
+@pytest.fixture
+async def case(session: AsyncSession, clock: Clock) -> ArrearsCase:
+    """12,000,000 overdue since 31 Jul 2025 in HNI, seen on 30 Oct 2025 (91 days: enforcement due)."""
+    clock.set(2025, 10, 30)
+    debtor = await taxpayer(session, "Công ty Nợ Đọng")
+    return await open_case(session, debtor, oldest_due_on=D(2025, 7, 31), total=12 * M, as_of=D(2025, 10, 30))
+
+
+async def _officer(browser: PageClient, login: Login, username: str, office: str = "HNI") -> None:
+    await login(Role.OFFICER, username=username, tax_office=office)
+    assert (await browser.log_in(username, PASSWORD)).status_code == 303
+
+
+async def test_the_worklist_shows_the_office_cases_aged_with_their_stage_and_filters(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-list")
+    response = await browser.get("/officer/arrears")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Công ty Nợ Đọng" in page
+    assert "12.000.000 ₫" in page
+    assert "91-120 ngày" in page
+    assert "Quyết định cưỡng chế" in page
+    assert "Chưa giao" in page
+    assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears?bucket=1-30"))
+    assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears?mine=true"))
+    assert "Công ty Nợ Đọng" in text_of(await browser.get("/officer/arrears?min_amount=10000000&sort=age"))
+    record = text_of(await browser.get(f"/officer/taxpayers/{case.tax_code}"))
+    assert f"Mở hồ sơ nợ #{case.id} 12.000.000 ₫ quá hạn từ 31/07/2025" in record
+
+
+async def test_a_bad_filter_is_shown_beside_its_field(browser: PageClient, login: Login, case: ArrearsCase) -> None:
+    await _officer(browser, login, "o-bad-filter")
+    response = await browser.get("/officer/arrears?min_amount=lots")
+    assert response.status_code == 422
+    assert 'id="min_amount-error"' in response.text
+    assert case.id
+
+
+async def test_an_officer_records_an_action_and_sees_it_in_the_timeline(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-act")
+    page = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Việc đề xuất tiếp theo" in page
+    assert "Thông báo nợ (01/TTN)" in page
+    missing = await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "reminder", "note": "Gọi kế toán"})
+    assert missing.status_code == 422
+    assert 'id="channel-error"' in missing.text
+    assert "Gọi kế toán" in missing.text  # the note typed is kept
+    done = await browser.post(
+        f"/officer/arrears/{case.id}/actions",
+        {"kind": "reminder", "channel": "phone", "note": "Gọi kế toán, hẹn nộp tuần sau", "follow_up_on": "2025-11-06"},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/officer/arrears/{case.id}?done=action"
+    after = text_of(await browser.get(done.headers["location"]))
+    assert "Đã ghi thao tác." in after
+    assert "30/10/2025 Thao tác Nhắc nợ Gọi kế toán, hẹn nộp tuần sau" in after
+    assert "o-act" in after
+
+
+async def test_an_officer_assigns_the_case_and_agrees_a_plan(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-plan")
+    await login(Role.OFFICER, username="o-plan-colleague")
+    page = await browser.get(f"/officer/arrears/{case.id}")
+    colleague = page.text.split(">o-plan-colleague<")[0].rsplit('value="', 1)[1].split('"')[0]
+    assigned = await browser.post(f"/officer/arrears/{case.id}/assign", {"officer_id": colleague})
+    assert assigned.status_code == 303
+    after = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Cán bộ phụ trách o-plan-colleague" in after
+    assert "Giao cán bộ" in after  # the assignment is a move of the timeline
+    short = await browser.post(
+        f"/officer/arrears/{case.id}/plan",
+        {"due_on_0": "2025-11-15", "amount_0": "4.000.000", "due_on_1": "2025-12-15", "amount_1": "4.000.000"},
+    )
+    assert short.status_code == 422
+    assert 'id="instalments-error"' in short.text or "field-error" in short.text
+    plan = await browser.post(
+        f"/officer/arrears/{case.id}/plan",
+        {
+            "due_on_0": "2025-11-15",
+            "amount_0": "4.000.000",
+            "due_on_1": "2025-12-15",
+            "amount_1": "4.000.000",
+            "due_on_2": "2026-01-15",
+            "amount_2": "4000000",
+            "note": "Công văn xin nộp dần số 7",
+        },
+    )
+    assert plan.status_code == 303, text_of(plan)
+    shown = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Đang nộp dần" in shown
+    assert "Nộp dần tiền thuế nợ Công văn xin nộp dần số 7" in shown
+
+
+async def test_an_officer_of_another_office_can_neither_open_nor_act_on_the_case(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-hcm", office="HCM")
+    assert "Công ty Nợ Đọng" not in text_of(await browser.get("/officer/arrears"))
+    assert "Không có hồ sơ nợ đang mở" in text_of(await browser.get(f"/officer/taxpayers/{case.tax_code}"))
+    assert (await browser.get(f"/officer/arrears/{case.id}")).status_code == 404
+    refused = await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "note", "note": "x"})
+    assert refused.status_code == 404
+    assert (await browser.post(f"/officer/arrears/{case.id}/notices", {})).status_code == 404
+
+
+async def test_a_manager_reads_the_case_without_the_forms(browser: PageClient, login: Login, case: ArrearsCase) -> None:
+    await login(Role.MANAGER, username="m-read")
+    await browser.log_in("m-read", PASSWORD)
+    page = await browser.get(f"/officer/arrears/{case.id}")
+    assert page.status_code == 200
+    assert "Ghi thao tác hôm nay" not in text_of(page)
+    assert (await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "note"})).status_code == 403
+
+
+async def test_the_case_page_in_english(browser: PageClient, login: Login, case: ArrearsCase) -> None:
+    await _officer(browser, login, "o-en")
+    await browser.get("/lang/en?next=/")  # the switch's cookie (PageClient's lang= cookie is not sent to "testserver")
+    page = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Proposed next action" in page
+    assert "Debts and their ageing, to today" in page
+    assert "Record an action taken today" in page
+
+
+async def test_a_notice_refused_by_the_service_is_explained_on_the_case_page(
+    browser: PageClient, login: Login, case: ArrearsCase
+) -> None:
+    await _officer(browser, login, "o-notice")
+    await browser.get(f"/officer/arrears/{case.id}")
+    refused = await browser.post(f"/officer/arrears/{case.id}/notices", {})
+    assert refused.status_code == 409  # the case was made by hand: nothing is overdue on its account
+    assert 'class="notice bad" role="alert"' in refused.text
+    assert "Công ty Nợ Đọng" in text_of(refused)
