@@ -7,12 +7,12 @@ from tests.browser.live import LiveOffice
 
 ADMIN = ("tour-admin", "tour-admin-passphrase-2026")
 # The README's demo logins (taxoffice/commands.py).
-STAFF = {
+DEMO = {
     Role.OFFICER: ("officer", "officer-demo-2026"),
     Role.MANAGER: ("manager", "manager-demo-2026"),
     Role.BANK: ("bank", "bank-demo-2026"),
+    Role.TAXPAYER: ("taxpayer", "taxpayer-demo-2026"),
 }
-TAXPAYER_PASSWORD = "taxpayer-demo-2026"
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class DemoLogins:
         """Username and password of the demo login of ``role``."""
         if role is Role.ADMIN:
             return ADMIN
-        return STAFF[role]
+        return DEMO[role]
 
 
 def load_demo(office: LiveOffice) -> DemoLogins:
@@ -33,7 +33,7 @@ def load_demo(office: LiveOffice) -> DemoLogins:
     office.cli("demo", "load", "--taxpayers", "300")
     office.cli("demo", "activity", "--filers", "20")
     office.cli("users", "create", "--username", ADMIN[0], "--password", ADMIN[1], "--role", "admin")
-    with office.api(*STAFF[Role.TAXPAYER]) as api:
+    with office.api(*DEMO[Role.TAXPAYER]) as api:
         me = api.get("/api/v1/auth/me")
     me.raise_for_status()
     return DemoLogins(tax_code=me.json()["tax_code"])
