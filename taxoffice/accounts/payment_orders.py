@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from registry.services import require_office, visible_code
 from taxoffice.accounts import order_reference, vietqr
+from taxoffice.accounts.models import Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
+from taxoffice.accounts.payment_explanation import explain_payment
 from taxoffice.accounts.statement import ItemLine, account_statement
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
@@ -106,6 +108,15 @@ def slip_lines(items: Sequence[ItemLine], chosen: set[int] | None, as_of: dateti
                 )
             )
     return lines
+
+
+@dataclass(frozen=True)
+class PaidAgainst:
+    """A payment that quoted an order, and where its money went (in both languages)."""
+
+    payment: Payment
+    explanation_vi: str
+    explanation_en: str
 
 
 class PaymentOrderService:
@@ -204,6 +215,19 @@ class PaymentOrderService:
         """The order's lines in slip order."""
         query = select(PaymentOrderLine).where(PaymentOrderLine.order_id == order_id).order_by(PaymentOrderLine.line_no)
         return list(await self.session.scalars(query))
+
+    async def payments(self, actor: Principal, order: PaymentOrder, today: datetime.date) -> list[PaidAgainst]:
+        """The payments that quoted ``order``, oldest first, each with where its money went, in words.
+
+        A payment the reconcile job has not applied yet is told as the job will apply it, marked as expected
+        (``payment_explanation.explain_payment``).
+        """
+        query = select(Payment).where(Payment.order_id == order.id).order_by(Payment.paid_on, Payment.id)
+        found = []
+        for payment in await self.session.scalars(query):
+            vi, en = await explain_payment(self.session, actor, payment.id, today)
+            found.append(PaidAgainst(payment=payment, explanation_vi=vi, explanation_en=en))
+        return found
 
     async def cancel(
         self, actor: Principal, reference: str, now: datetime.datetime

@@ -105,8 +105,13 @@ def parse(text: str) -> dict[str, str]:
     return fields
 
 
-def svg(text: str) -> str:
-    """``text`` as a QR code in an SVG document (error correction M, 4-module quiet zone, 4 px modules)."""
+def svg(text: str, *, standalone: bool = True) -> str:
+    """``text`` as a QR code in an SVG document (error correction M, 4-module quiet zone, 4 px modules).
+
+    ``standalone=False`` leaves out the XML declaration and namespace, for an SVG written inside an HTML page.
+    """
     buffer = io.BytesIO()
-    segno.make_qr(text, error="m", boost_error=False).save(buffer, kind="svg", scale=4, border=4, title="VietQR")
+    segno.make_qr(text, error="m", boost_error=False).save(
+        buffer, kind="svg", scale=4, border=4, title="VietQR", xmldecl=standalone, svgns=standalone
+    )
     return buffer.getvalue().decode()

@@ -18,6 +18,7 @@ from taxoffice.portal.pages import (
     taxpayer,
     taxpayer_account,
     taxpayer_filing,
+    taxpayer_pay,
     taxpayer_returns,
 )
 from taxoffice.portal.rendering import STATIC
@@ -36,6 +37,7 @@ PAGES = Router(
         *taxpayer_filing.ROUTES,
         *taxpayer_returns.ROUTES,
         *taxpayer_account.ROUTES,
+        *taxpayer_pay.ROUTES,
         *officer.ROUTES,
     ],
     exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -1,4 +1,4 @@
-"""The taxpayer's account (what is owed, interest to the day, payments, credits), as a page and a workbook; paying."""
+"""The taxpayer's account (what is owed, interest to the day, payments, credits), as a page and a workbook."""
 
 import datetime
 from typing import Any
@@ -46,17 +46,4 @@ async def account_xlsx(
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@get("/taxpayer/pay", guards=GUARDS)
-async def pay(
-    request: Request[Any, Any, Any],
-    actor: NamedDependency[Principal],
-    accounts: NamedDependency[AccountService],
-    today: NamedDependency[datetime.date],
-) -> Template:
-    """The open debts, how to pay them, and the order the law applies a payment in."""
-    statement = await accounts.statement(own_code(actor), today)
-    open_items = [item for item in statement.items if item.outstanding or item.interest_outstanding]
-    return page(request, "taxpayer_pay.html", account=views.account(statement), open_items=open_items)
-
-
-ROUTES = [account, account_xlsx, pay]
+ROUTES = [account, account_xlsx]

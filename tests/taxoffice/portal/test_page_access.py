@@ -51,6 +51,10 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/taxpayer/account"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/account.xlsx"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/pay"): "303 200 200 403 403 403 403 403 403",
+    # Taxpayer A owes (a slip is made: 303 to it); taxpayer B owes nothing overdue (422, "nothing to pay").
+    ("POST", "/taxpayer/pay/orders"): "303 303 422 403 403 403 403 403 403",
+    ("GET", "/taxpayer/pay/orders/{reference:str}"): "303 404 404 403 403 403 403 403 403",
+    ("POST", "/taxpayer/pay/orders/{reference:str}/cancel"): "303 404 404 403 403 403 403 403 403",
     ("GET", "/bank"): "303 403 403 200 200 403 403 403 200",
     ("GET", "/manager"): "303 403 403 403 403 200 200 200 200",
     ("GET", "/manager/reports/{filename:str}"): "303 403 403 403 403 200 200 200 200",
@@ -84,6 +88,7 @@ def _concrete(path: str, world: World) -> str:
     values = {
         "{code:str}": "en",
         "{filename:str}": "collections.xlsx",
+        "{reference:str}": "NT00000000X",
         "{number:str}": world.registration or "NOPE",
         "{tax_code:str}": world.tax_code_a,
     }
