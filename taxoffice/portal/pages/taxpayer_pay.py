@@ -12,6 +12,7 @@ from taxoffice.accounts import vietqr, views
 from taxoffice.accounts.payment_orders import PaymentOrderService, effective_status, qr_payload
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
+from taxoffice.calendar import VN_TZ
 from taxoffice.errors import DomainError
 from taxoffice.portal.pages.taxpayer import GUARDS, own_code
 from taxoffice.portal.rendering import page
@@ -97,6 +98,8 @@ async def order_page(
         order=order,
         lines=lines,
         status=effective_status(order, now),
+        # It expires at the midnight that ends this day (Hanoi): the last day it can be paid on.
+        valid_through=(order.expires_at - datetime.timedelta(microseconds=1)).astimezone(VN_TZ).date(),
         qr=vietqr.svg(qr_payload(order), standalone=False),
         payments=await orders.payments(actor, order, today),
     )
