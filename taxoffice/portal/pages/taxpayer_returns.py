@@ -2,15 +2,17 @@
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
 from filings import forms, views
+from filings.documents import ReturnDocuments
 from filings.receipts import ACCEPTED
 from filings.services import FilingService
 from taxoffice.auth.roles import Principal
+from taxoffice.documents.sheet import PDF
 from taxoffice.portal.pages.taxpayer import GUARDS, own_code
 from taxoffice.portal.pages.taxpayer_return_form import PAGE_FORM
 from taxoffice.portal.rendering import page
@@ -51,4 +53,24 @@ async def return_receipt(
     )
 
 
-ROUTES = [returns, return_receipt]
+def _pdf(filename: str, content: bytes) -> Response[bytes]:
+    return Response(content, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@get("/taxpayer/returns/{return_id:int}/receipt.pdf", guards=GUARDS)
+async def receipt_pdf(
+    return_id: FromPath[int], actor: NamedDependency[Principal], return_documents: NamedDependency[ReturnDocuments]
+) -> Response[bytes]:
+    """The receipt notice (01-1/TB-TĐT) as PDF, as ``GET /api/v1/returns/{id}/receipt.pdf`` gives it."""
+    return _pdf(*await return_documents.receipt(actor, return_id))
+
+
+@get("/taxpayer/returns/{return_id:int}/notice.pdf", guards=GUARDS)
+async def notice_pdf(
+    return_id: FromPath[int], actor: NamedDependency[Principal], return_documents: NamedDependency[ReturnDocuments]
+) -> Response[bytes]:
+    """The acceptance or rejection notice (01-2/TB-TĐT) as PDF; 409 until the return is decided."""
+    return _pdf(*await return_documents.notice(actor, return_id))
+
+
+ROUTES = [returns, return_receipt, receipt_pdf, notice_pdf]

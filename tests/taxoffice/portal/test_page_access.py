@@ -48,6 +48,8 @@ EXPECTED: dict[Cell, str] = {
     ("POST", "/taxpayer/returns/upload"): "303 422 422 403 403 403 403 403 403",
     ("GET", "/taxpayer/returns"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/returns/{return_id:int}"): "303 404 404 403 403 403 403 403 403",
+    ("GET", "/taxpayer/returns/{return_id:int}/receipt.pdf"): "303 404 404 403 403 403 403 403 403",
+    ("GET", "/taxpayer/returns/{return_id:int}/notice.pdf"): "303 404 404 403 403 403 403 403 403",
     ("GET", "/taxpayer/account"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/account.xlsx"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/pay"): "303 200 200 403 403 403 403 403 403",
