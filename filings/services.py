@@ -105,7 +105,7 @@ class FilingService(ReturnQueries):
         period = envelope.period
         try:
             if envelope.form.isdigit():
-                return forms.find_filed_version(envelope.form, period.end)
+                return forms.find_filed_version(envelope.form, period.end, filed=envelope.values.keys())
             return forms.find_form(envelope.form, period.end), None
         except KeyError as exc:
             await self._require_taxpayer(code)

@@ -1,10 +1,9 @@
-"""03/TNDN, the annual CIT return (revenue-cost method), as HTKK lays it out for the 2025 CIT law. Pure.
+"""03/TNDN, the annual CIT return (revenue-cost method): what its generations share. Pure.
 
-Circular 80/2021 Appendix II form 03/TNDN, with section C as HTKK's stylesheet for the form prints it since Law
-67/2025/QH15 (three rates for ordinary income: 15 %, 17 % or 20 %, ``ctC7_thueSuat``): A accounting profit, B
-adjustments to taxable income, C tax on business income, D tax on real-estate transfers, E tax payable for the
-year, G tax paid provisionally, H the difference per activity, I tax still due ([I] = [E] - [G]). Tax years from
-2025 (the law applies from the 2025 tax year).
+Circular 80/2021 Appendix II form 03/TNDN as HTKK lays it out (``maTKhai`` 892): A accounting profit, B adjustments
+to taxable income, C tax on business income, D tax on real-estate transfers, E tax payable for the year, G tax paid
+provisionally, H the difference per activity, I tax still due ([I] = [E] - [G]). The generations differ only in
+how [C7] is filed and taxed (``filings/forms/cit_2021.py``, ``filings/forms/cit_2025.py``).
 """
 
 import datetime
@@ -13,11 +12,11 @@ from types import MappingProxyType
 from filings.forms.model import FormVersion, Indicator, IndicatorType, Rule, Severity
 from filings.periods import DeadlineRule, PeriodKind
 
-CIT_FROM_2025 = datetime.date(2025, 1, 1)
 CIT_RATE_TOLERANCE = 1_000
 
 
-def _money(code: str, vi: str, en: str, formula: str | None = None, *, signed: bool = False) -> Indicator:
+def money(code: str, vi: str, en: str, formula: str | None = None, *, signed: bool = False) -> Indicator:
+    """A money box ``ct<code>``, computed when it has a formula, negative only when ``signed``."""
     return Indicator(f"ct{code}", vi, en, formula=formula, allow_negative=signed)
 
 
@@ -26,110 +25,101 @@ def _sum(parts: str) -> str:
 
 
 _A_B = (
-    _money(
-        "A1", "Tổng lợi nhuận kế toán trước thuế thu nhập doanh nghiệp", "Accounting profit before CIT", signed=True
-    ),
-    _money(
+    money("A1", "Tổng lợi nhuận kế toán trước thuế thu nhập doanh nghiệp", "Accounting profit before CIT", signed=True),
+    money(
         "B1", "Điều chỉnh tăng tổng lợi nhuận trước thuế", "Adjustments increasing profit", _sum("B2 B3 B4 B5 B6 B7")
     ),
-    _money("B2", "Các khoản điều chỉnh tăng doanh thu", "Revenue adjusted upwards"),
-    _money("B3", "Chi phí của phần doanh thu điều chỉnh giảm", "Costs of revenue adjusted downwards"),
-    _money("B4", "Các khoản chi không được trừ khi xác định thu nhập chịu thuế", "Non-deductible expenses"),
-    _money("B5", "Thuế thu nhập đã nộp cho phần thu nhập nhận được ở nước ngoài", "Income tax paid abroad"),
-    _money(
+    money("B2", "Các khoản điều chỉnh tăng doanh thu", "Revenue adjusted upwards"),
+    money("B3", "Chi phí của phần doanh thu điều chỉnh giảm", "Costs of revenue adjusted downwards"),
+    money("B4", "Các khoản chi không được trừ khi xác định thu nhập chịu thuế", "Non-deductible expenses"),
+    money("B5", "Thuế thu nhập đã nộp cho phần thu nhập nhận được ở nước ngoài", "Income tax paid abroad"),
+    money(
         "B6",
         "Điều chỉnh tăng lợi nhuận do xác định giá thị trường đối với giao dịch liên kết",
         "Transfer-pricing adjustment",
     ),
-    _money("B7", "Các khoản điều chỉnh làm tăng lợi nhuận trước thuế khác", "Other increases"),
-    _money("B8", "Điều chỉnh giảm tổng lợi nhuận trước thuế", "Adjustments decreasing profit", _sum("B9 B10 B11 B12")),
-    _money("B9", "Giảm trừ các khoản doanh thu đã tính thuế năm trước", "Revenue taxed in an earlier year"),
-    _money("B10", "Chi phí của phần doanh thu điều chỉnh tăng", "Costs of revenue adjusted upwards"),
-    _money(
+    money("B7", "Các khoản điều chỉnh làm tăng lợi nhuận trước thuế khác", "Other increases"),
+    money("B8", "Điều chỉnh giảm tổng lợi nhuận trước thuế", "Adjustments decreasing profit", _sum("B9 B10 B11 B12")),
+    money("B9", "Giảm trừ các khoản doanh thu đã tính thuế năm trước", "Revenue taxed in an earlier year"),
+    money("B10", "Chi phí của phần doanh thu điều chỉnh tăng", "Costs of revenue adjusted upwards"),
+    money(
         "B11",
         "Chi phí lãi vay không được trừ kỳ trước được chuyển sang kỳ này",
         "Interest carried over from earlier years",
     ),
-    _money("B12", "Các khoản điều chỉnh làm giảm lợi nhuận trước thuế khác", "Other decreases"),
-    _money("B13", "Tổng thu nhập chịu thuế", "Total taxable income", "ctA1 + ctB1 - ctB8", signed=True),
-    _money("B14", "Thu nhập chịu thuế từ hoạt động sản xuất kinh doanh", "Taxable business income", signed=True),
-    _money(
+    money("B12", "Các khoản điều chỉnh làm giảm lợi nhuận trước thuế khác", "Other decreases"),
+    money("B13", "Tổng thu nhập chịu thuế", "Total taxable income", "ctA1 + ctB1 - ctB8", signed=True),
+    money("B14", "Thu nhập chịu thuế từ hoạt động sản xuất kinh doanh", "Taxable business income", signed=True),
+    money(
         "B15", "Thu nhập chịu thuế từ hoạt động chuyển nhượng bất động sản", "Taxable real-estate income", signed=True
     ),
 )
-_C = (
-    _money("C1", "Thu nhập chịu thuế", "Taxable income", "ctB14", signed=True),
-    _money("C2", "Thu nhập miễn thuế", "Exempt income"),
-    _money("C3", "Chuyển lỗ và bù trừ lãi, lỗ", "Losses carried forward and offset", _sum("C3a C3b")),
-    _money("C3a", "Lỗ từ hoạt động sản xuất kinh doanh được chuyển trong kỳ", "Business losses carried forward"),
-    _money(
+_C_TO_C6 = (
+    money("C1", "Thu nhập chịu thuế", "Taxable income", "ctB14", signed=True),
+    money("C2", "Thu nhập miễn thuế", "Exempt income"),
+    money("C3", "Chuyển lỗ và bù trừ lãi, lỗ", "Losses carried forward and offset", _sum("C3a C3b")),
+    money("C3a", "Lỗ từ hoạt động sản xuất kinh doanh được chuyển trong kỳ", "Business losses carried forward"),
+    money(
         "C3b",
         "Lỗ từ chuyển nhượng bất động sản được bù trừ với lãi của hoạt động sản xuất kinh doanh",
         "Real-estate losses offset",
     ),
-    _money("C4", "Thu nhập tính thuế", "Assessable income", "ctC1 - ctC2 - ctC3", signed=True),
-    _money("C5", "Trích lập quỹ khoa học công nghệ", "Science and technology fund"),
-    _money(
+    money("C4", "Thu nhập tính thuế", "Assessable income", "ctC1 - ctC2 - ctC3", signed=True),
+    money("C5", "Trích lập quỹ khoa học công nghệ", "Science and technology fund"),
+    money(
         "C6",
         "Thu nhập tính thuế sau khi đã trích lập quỹ khoa học công nghệ",
         "Assessable income after the fund",
         "ctC4 - ctC5",
         signed=True,
     ),
-    _money(
-        "C7_thuNhap", "Thu nhập tính thuế áp dụng thuế suất 15%, 17% hoặc 20%", "Assessable income at 15, 17 or 20 %"
-    ),
-    Indicator(
-        "ctC7_thueSuat",
-        "Thuế suất áp dụng cho [C7] (%)",
-        "The rate of [C7] (%)",
-        required=True,
-        type=IndicatorType.INTEGER,
-    ),
-    _money("C8", "Thu nhập tính thuế tính theo thuế suất không ưu đãi khác", "Assessable income at another rate"),
-    Indicator("ctC8a", "Thuế suất không ưu đãi khác (%)", "The other rate (%)", type=IndicatorType.INTEGER),
-    _money(
-        "C9",
-        "Thuế TNDN từ hoạt động sản xuất kinh doanh tính theo thuế suất không ưu đãi",
-        "CIT on business income at non-preferential rates",
-        "round_half_up(ctC7_thuNhap * ctC7_thueSuat / 100 + ctC8 * ctC8a / 100)",
-    ),
-    _money("C10", "Thuế TNDN được ưu đãi theo Luật thuế TNDN", "CIT relief under the CIT law", _sum("C11 C12 C13")),
-    _money("C11", "Thuế TNDN chênh lệch do áp dụng mức thuế suất ưu đãi", "Relief from preferential rates"),
-    _money("C12", "Thuế TNDN được miễn trong kỳ", "CIT exempted"),
-    _money("C13", "Thuế TNDN được giảm trong kỳ", "CIT reduced"),
-    _money("C14", "Thuế TNDN được miễn, giảm theo Hiệp định thuế", "Relief under tax treaties"),
-    _money("C15", "Thuế TNDN được miễn, giảm theo từng thời kỳ", "Relief granted for a time"),
-    _money("C16", "Thuế thu nhập đã nộp ở nước ngoài được trừ trong kỳ tính thuế", "Foreign tax credited"),
-    _money(
-        "C17",
-        "Thuế TNDN phải nộp của hoạt động sản xuất kinh doanh",
-        "CIT payable on business income",
-        "ctC9 - ctC10 - ctC14 - ctC15 - ctC16",
-        signed=True,
-    ),
 )
+
+
+def _c8_to_c17(c9_formula: str) -> tuple[Indicator, ...]:
+    return (
+        money("C8", "Thu nhập tính thuế tính theo thuế suất không ưu đãi khác", "Assessable income at another rate"),
+        Indicator("ctC8a", "Thuế suất không ưu đãi khác (%)", "The other rate (%)", type=IndicatorType.INTEGER),
+        money(
+            "C9",
+            "Thuế TNDN từ hoạt động sản xuất kinh doanh tính theo thuế suất không ưu đãi",
+            "CIT on business income at non-preferential rates",
+            c9_formula,
+        ),
+        money("C10", "Thuế TNDN được ưu đãi theo Luật thuế TNDN", "CIT relief under the CIT law", _sum("C11 C12 C13")),
+        money("C11", "Thuế TNDN chênh lệch do áp dụng mức thuế suất ưu đãi", "Relief from preferential rates"),
+        money("C12", "Thuế TNDN được miễn trong kỳ", "CIT exempted"),
+        money("C13", "Thuế TNDN được giảm trong kỳ", "CIT reduced"),
+        money("C14", "Thuế TNDN được miễn, giảm theo Hiệp định thuế", "Relief under tax treaties"),
+        money("C15", "Thuế TNDN được miễn, giảm theo từng thời kỳ", "Relief granted for a time"),
+        money("C16", "Thuế thu nhập đã nộp ở nước ngoài được trừ trong kỳ tính thuế", "Foreign tax credited"),
+        money(
+            "C17",
+            "Thuế TNDN phải nộp của hoạt động sản xuất kinh doanh",
+            "CIT payable on business income",
+            "ctC9 - ctC10 - ctC14 - ctC15 - ctC16",
+            signed=True,
+        ),
+    )
+
+
 _D = (
-    _money(
-        "D1", "Thu nhập chịu thuế từ chuyển nhượng bất động sản", "Taxable real-estate income", "ctB15", signed=True
-    ),
-    _money(
+    money("D1", "Thu nhập chịu thuế từ chuyển nhượng bất động sản", "Taxable real-estate income", "ctB15", signed=True),
+    money(
         "D2", "Lỗ từ hoạt động chuyển nhượng bất động sản được chuyển trong kỳ", "Real-estate losses carried forward"
     ),
-    _money("D3", "Thu nhập tính thuế", "Assessable real-estate income", "ctD1 - ctD2", signed=True),
-    _money("D4", "Trích lập quỹ khoa học công nghệ", "Science and technology fund"),
-    _money(
+    money("D3", "Thu nhập tính thuế", "Assessable real-estate income", "ctD1 - ctD2", signed=True),
+    money("D4", "Trích lập quỹ khoa học công nghệ", "Science and technology fund"),
+    money(
         "D5",
         "Thu nhập tính thuế sau khi đã trích lập quỹ khoa học công nghệ",
         "After the fund",
         "ctD3 - ctD4",
         signed=True,
     ),
-    _money(
-        "D6", "Thuế TNDN phải nộp của hoạt động chuyển nhượng bất động sản trong kỳ", "CIT on real-estate transfers"
-    ),
-    _money("D7", "Thuế TNDN chênh lệch do ưu đãi đối với dự án nhà ở xã hội", "Relief for social housing projects"),
-    _money(
+    money("D6", "Thuế TNDN phải nộp của hoạt động chuyển nhượng bất động sản trong kỳ", "CIT on real-estate transfers"),
+    money("D7", "Thuế TNDN chênh lệch do ưu đãi đối với dự án nhà ở xã hội", "Relief for social housing projects"),
+    money(
         "D8",
         "Thuế TNDN của hoạt động chuyển nhượng bất động sản còn phải nộp kỳ này",
         "Real-estate CIT payable",
@@ -138,71 +128,71 @@ _D = (
     ),
 )
 _E_TO_I = (
-    _money("E", "Số thuế TNDN phải nộp quyết toán trong kỳ", "CIT payable for the year", _sum("E1 E2 E5"), signed=True),
-    _money("E1", "Thuế TNDN của hoạt động sản xuất kinh doanh", "Business CIT", signed=True),
-    _money("E2", "Thuế TNDN từ hoạt động chuyển nhượng bất động sản", "Real-estate CIT", _sum("E3 E4")),
-    _money("E3", "Thuế TNDN từ hoạt động chuyển nhượng bất động sản", "Real-estate transfers"),
-    _money(
+    money("E", "Số thuế TNDN phải nộp quyết toán trong kỳ", "CIT payable for the year", _sum("E1 E2 E5"), signed=True),
+    money("E1", "Thuế TNDN của hoạt động sản xuất kinh doanh", "Business CIT", signed=True),
+    money("E2", "Thuế TNDN từ hoạt động chuyển nhượng bất động sản", "Real-estate CIT", _sum("E3 E4")),
+    money("E3", "Thuế TNDN từ hoạt động chuyển nhượng bất động sản", "Real-estate transfers"),
+    money(
         "E4",
         "Thuế TNDN từ chuyển nhượng cơ sở hạ tầng, nhà có thu tiền theo tiến độ",
         "Infrastructure and homes paid in stages",
     ),
-    _money("E5", "Thuế TNDN phải nộp khác", "Other CIT payable"),
-    _money("E6", "Trong đó thuế TNDN từ xử lý Quỹ phát triển khoa học công nghệ", "Of which: from the science fund"),
-    _money("G", "Số thuế TNDN đã tạm nộp", "CIT paid provisionally", _sum("G1 G2 G3 G4 G5")),
-    _money("G1", "Thuế TNDN nộp thừa kỳ trước chuyển sang kỳ này", "Overpayment brought forward"),
-    _money("G2", "Thuế TNDN đã tạm nộp trong năm", "Provisional business CIT paid"),
-    _money(
+    money("E5", "Thuế TNDN phải nộp khác", "Other CIT payable"),
+    money("E6", "Trong đó thuế TNDN từ xử lý Quỹ phát triển khoa học công nghệ", "Of which: from the science fund"),
+    money("G", "Số thuế TNDN đã tạm nộp", "CIT paid provisionally", _sum("G1 G2 G3 G4 G5")),
+    money("G1", "Thuế TNDN nộp thừa kỳ trước chuyển sang kỳ này", "Overpayment brought forward"),
+    money("G2", "Thuế TNDN đã tạm nộp trong năm", "Provisional business CIT paid"),
+    money(
         "G3",
         "Thuế TNDN nộp thừa kỳ trước chuyển sang của hoạt động chuyển nhượng bất động sản",
         "Real-estate overpayment brought forward",
     ),
-    _money(
+    money(
         "G4",
         "Thuế TNDN đã tạm nộp trong năm của hoạt động chuyển nhượng bất động sản",
         "Provisional real-estate CIT paid",
     ),
-    _money(
+    money(
         "G5",
         "Thuế TNDN đã tạm nộp của chuyển nhượng cơ sở hạ tầng, nhà có thu tiền theo tiến độ",
         "Provisional CIT on staged sales",
     ),
-    _money(
+    money(
         "H1",
         "Chênh lệch số thuế phải nộp và đã tạm nộp của hoạt động sản xuất kinh doanh",
         "Business difference",
         "ctE1 + ctE5 - ctG2",
         signed=True,
     ),
-    _money(
+    money(
         "H2",
         "Chênh lệch số thuế phải nộp và đã tạm nộp của chuyển nhượng bất động sản",
         "Real-estate difference",
         "ctE3 - ctG4",
         signed=True,
     ),
-    _money(
+    money(
         "H3",
         "Chênh lệch số thuế phải nộp và đã tạm nộp của chuyển nhượng theo tiến độ",
         "Staged-sales difference",
         "ctE4 - ctG5",
         signed=True,
     ),
-    _money(
+    money(
         "I",
         "Số thuế TNDN còn phải nộp đến thời hạn nộp hồ sơ khai quyết toán thuế",
         "CIT still due",
         "ctE - ctG",
         signed=True,
     ),
-    _money(
+    money(
         "I1",
         "Thuế TNDN còn phải nộp của hoạt động sản xuất kinh doanh",
         "Business CIT still due",
         "ctE1 + ctE5 - ctG1 - ctG2",
         signed=True,
     ),
-    _money(
+    money(
         "I2",
         "Thuế TNDN còn phải nộp của hoạt động chuyển nhượng bất động sản",
         "Real-estate CIT still due",
@@ -210,59 +200,64 @@ _E_TO_I = (
         signed=True,
     ),
 )
-_RULES = (
-    Rule(
-        "TNDN-C7",
-        Severity.REJECT,
-        "ctC7_thueSuat == cit_rate or ctC7_thueSuat == cit_rate_small_1 or ctC7_thueSuat == cit_rate_small_2",
-        ("ctC7_thueSuat",),
-        "Thuế suất [C7] ({ctC7_thueSuat}%) không phải thuế suất của năm tính thuế ({cit_rate_small_1}%, "
-        "{cit_rate_small_2}% hoặc {cit_rate}%).",
-        "The rate of [C7] ({ctC7_thueSuat} %) is not a rate of the tax year ({cit_rate_small_1}, {cit_rate_small_2} "
-        "or {cit_rate} %).",
-    ),
-    Rule(
-        "TNDN-B13",
-        Severity.WARNING,
-        "ctB14 + ctB15 == ctB13",
-        ("ctB14", "ctB15"),
-        "[B14] ({ctB14}) + [B15] ({ctB15}) khác tổng thu nhập chịu thuế [B13] ({ctB13}).",
-        "[B14] ({ctB14}) + [B15] ({ctB15}) differ from the total taxable income [B13] ({ctB13}).",
-    ),
-    Rule(
-        "TNDN-C6",
-        Severity.WARNING,
-        "ctC6 <= 0 or ctC7_thuNhap + ctC8 == ctC6",
-        ("ctC7_thuNhap", "ctC8"),
-        "[C7] ({ctC7_thuNhap}) + [C8] ({ctC8}) khác thu nhập tính thuế [C6] ({ctC6}).",
-        "[C7] ({ctC7_thuNhap}) + [C8] ({ctC8}) differ from the assessable income [C6] ({ctC6}).",
-    ),
-    Rule(
-        "TNDN-E1",
-        Severity.WARNING,
-        "abs(ctE1 - max(ctC17, 0)) <= tolerance and ctE3 + ctE4 <= max(ctD8, 0) + tolerance",
-        ("ctE1", "ctC17"),
-        "Thuế TNDN phải nộp [E1] ({ctE1}) khác thuế của hoạt động sản xuất kinh doanh [C17] ({ctC17}).",
-        "The business CIT payable [E1] ({ctE1}) differs from the tax computed in [C17] ({ctC17}).",
-    ),
-)
 
-CIT_03_TNDN = FormVersion(
-    code="03/TNDN",
-    slug="03-TNDN",
-    htkk_code="892",
-    name_vi="Tờ khai quyết toán thuế thu nhập doanh nghiệp",
-    name_en="Annual corporate income tax return",
-    tax_type="CIT",
-    period_kinds=(PeriodKind.YEAR,),
-    deadline_rules=MappingProxyType({PeriodKind.YEAR: DeadlineRule.YEAR_END_OF_THIRD_MONTH}),
-    valid_from=CIT_FROM_2025,
-    valid_to=None,
-    indicators=(*_A_B, *_C, *_D, *_E_TO_I),
-    rules=_RULES,
-    payable_indicator="ctI",
-    sub_item="1052",
-    carry_forward=MappingProxyType({}),
-    rate_tolerance=CIT_RATE_TOLERANCE,
-    basis="Thông tư 80/2021/TT-BTC, Phụ lục II, mẫu 03/TNDN (Luật 67/2025/QH15)",
-)
+
+def _rules(c7: str) -> tuple[Rule, ...]:
+    """The checks every generation makes; ``c7`` is its box for the income at the general rate."""
+    return (
+        Rule(
+            "TNDN-B13",
+            Severity.WARNING,
+            "ctB14 + ctB15 == ctB13",
+            ("ctB14", "ctB15"),
+            "[B14] ({ctB14}) + [B15] ({ctB15}) khác tổng thu nhập chịu thuế [B13] ({ctB13}).",
+            "[B14] ({ctB14}) + [B15] ({ctB15}) differ from the total taxable income [B13] ({ctB13}).",
+        ),
+        Rule(
+            "TNDN-C6",
+            Severity.WARNING,
+            f"ctC6 <= 0 or {c7} + ctC8 == ctC6",
+            (c7, "ctC8"),
+            f"[C7] ({{{c7}}}) + [C8] ({{ctC8}}) khác thu nhập tính thuế [C6] ({{ctC6}}).",
+            f"[C7] ({{{c7}}}) + [C8] ({{ctC8}}) differ from the assessable income [C6] ({{ctC6}}).",
+        ),
+        Rule(
+            "TNDN-E1",
+            Severity.WARNING,
+            "abs(ctE1 - max(ctC17, 0)) <= tolerance and ctE3 + ctE4 <= max(ctD8, 0) + tolerance",
+            ("ctE1", "ctC17"),
+            "Thuế TNDN phải nộp [E1] ({ctE1}) khác thuế của hoạt động sản xuất kinh doanh [C17] ({ctC17}).",
+            "The business CIT payable [E1] ({ctE1}) differs from the tax computed in [C17] ({ctC17}).",
+        ),
+    )
+
+
+def cit_version(
+    *,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None,
+    c7: tuple[Indicator, ...],
+    c9_formula: str,
+    rules: tuple[Rule, ...] = (),
+    basis: str,
+) -> FormVersion:
+    """A generation of 03/TNDN: the shared boxes with its own [C7] (``c7``, the income box first) and [C9]."""
+    return FormVersion(
+        code="03/TNDN",
+        slug="03-TNDN",
+        htkk_code="892",
+        name_vi="Tờ khai quyết toán thuế thu nhập doanh nghiệp",
+        name_en="Annual corporate income tax return",
+        tax_type="CIT",
+        period_kinds=(PeriodKind.YEAR,),
+        deadline_rules=MappingProxyType({PeriodKind.YEAR: DeadlineRule.YEAR_END_OF_THIRD_MONTH}),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        indicators=(*_A_B, *_C_TO_C6, *c7, *_c8_to_c17(c9_formula), *_D, *_E_TO_I),
+        rules=(*rules, *_rules(c7[0].code)),
+        payable_indicator="ctI",
+        sub_item="1052",
+        carry_forward=MappingProxyType({}),
+        rate_tolerance=CIT_RATE_TOLERANCE,
+        basis=basis,
+    )

@@ -8,7 +8,9 @@ import pytest
 from filings.forms import (
     CATALOGUE,
     CIT_03_TNDN,
+    CIT_03_TNDN_TT80,
     PIT_05_KK_TNCN,
+    PIT_05_KK_TNCN_TT92,
     VAT_01_GTGT,
     VAT_01_GTGT_TT26,
     FormVersion,
@@ -61,6 +63,58 @@ def test_vat_generations_by_period() -> None:
     assert VAT_01_GTGT_TT26.indicator("ct40a").formula == "max(ct36 - ct22 + ct37 - ct38 - ct39, 0)"
 
 
+def test_cit_generations_by_tax_year() -> None:
+    # Circular 80's form for the tax years 2021-2024 (the 2021 finalisation is the first filed on it), the 2025
+    # layout from the 2025 tax year; both are HTKK code 892.
+    for year in (2021, 2024):
+        assert find_form("03-TNDN", D(year, 12, 31)) is CIT_03_TNDN_TT80
+        assert find_by_htkk("892", D(year, 12, 31)) is CIT_03_TNDN_TT80
+    assert find_form("03-TNDN", D(2025, 12, 31)) is CIT_03_TNDN
+    with pytest.raises(UnknownFormError, match="no version in force on 2020-12-31"):
+        find_form("03-TNDN", D(2020, 12, 31))
+    # What tells the generations apart in a file is [C7]: one box at 20 %, or the income and its rate.
+    old = {i.code for i in CIT_03_TNDN_TT80.indicators}
+    new = {i.code for i in CIT_03_TNDN.indicators}
+    assert (old - new, new - old) == ({"ctC7"}, {"ctC7_thuNhap", "ctC7_thueSuat", "ctC7_tenThueSuat"})
+    assert CIT_03_TNDN_TT80.indicator("ctC9").formula == "round_half_up(ctC7 * cit_rate / 100 + ctC8 * ctC8a / 100)"
+    old_layout, new_layout = {"ctA1", "ctC7"}, {"ctA1", "ctC7_thuNhap", "ctC7_thueSuat"}
+    assert find_filed_version("892", D(2023, 12, 31), filed=old_layout) == (CIT_03_TNDN_TT80, None)
+    assert find_filed_version("892", D(2025, 12, 31), filed=new_layout) == (CIT_03_TNDN, None)
+    assert find_filed_version("892", D(2025, 12, 31), filed=old_layout) == (CIT_03_TNDN_TT80, CIT_03_TNDN)
+    assert find_filed_version("892", D(2024, 12, 31), filed=new_layout) == (CIT_03_TNDN, CIT_03_TNDN_TT80)
+    # A file naming neither generation's own boxes, or both, is taken as the version in force (and its stray
+    # boxes found by the form's checks).
+    assert find_filed_version("892", D(2025, 12, 31), filed={"ctA1"}) == (CIT_03_TNDN, None)
+    assert find_filed_version("892", D(2025, 12, 31), filed=old_layout | new_layout) == (CIT_03_TNDN, None)
+    assert find_filed_version("892", D(2025, 12, 31)) == (CIT_03_TNDN, None)
+
+
+def test_pit_generations_by_period() -> None:
+    # Circular 92/2015's 05/KK-TNCN (HTKK code 394) from 30 July 2015 to December 2021, Circular 80's (864) after.
+    assert find_form("05-KK-TNCN", D(2015, 7, 31)) is PIT_05_KK_TNCN_TT92
+    assert find_form("05-KK-TNCN", D(2021, 12, 31)) is PIT_05_KK_TNCN_TT92
+    assert find_form("05-KK-TNCN", D(2022, 1, 31)) is PIT_05_KK_TNCN
+    with pytest.raises(UnknownFormError, match="no version in force on 2015-06-30"):
+        find_form("05-KK-TNCN", D(2015, 6, 30))
+    assert find_filed_version("394", D(2021, 9, 30)) == (PIT_05_KK_TNCN_TT92, None)
+    assert find_filed_version("394", D(2024, 3, 31)) == (PIT_05_KK_TNCN_TT92, PIT_05_KK_TNCN)
+    assert find_filed_version("864", D(2021, 3, 31)) == (PIT_05_KK_TNCN, PIT_05_KK_TNCN_TT92)
+    tt92 = PIT_05_KK_TNCN_TT92
+    assert (tt92.htkk_code, tt92.sub_item, tt92.payable_indicator, tt92.tax_type) == ("394", "1001", "ct32", "PIT")
+    assert [i.code for i in tt92.indicators] == [f"ct{n}" for n in range(21, 37)]
+    assert {i.code: i.formula for i in tt92.indicators if i.formula} == {
+        "ct23": "ct24 + ct25", "ct26": "ct27 + ct28", "ct29": "ct30 + ct31", "ct32": "ct33 + ct34",
+    }  # fmt: skip
+    assert [i.code for i in tt92.indicators if i.type is IndicatorType.INTEGER] == [
+        "ct21",
+        "ct22",
+        "ct23",
+        "ct24",
+        "ct25",
+    ]
+    assert (tt92.valid_from, tt92.valid_to) == (D(2015, 7, 30), D(2021, 12, 31))
+
+
 def test_unknown_forms() -> None:
     with pytest.raises(UnknownFormError, match="no form '99-XYZ'"):
         find_form("99-XYZ", TODAY)
@@ -83,11 +137,13 @@ def test_versions_are_picked_by_date() -> None:
 
 
 def test_all_forms_and_tax_types() -> None:
-    assert [f.code for f in all_forms()] == ["01/GTGT", "01/GTGT", "03/TNDN", "05/KK-TNCN"]
+    assert [f.code for f in all_forms()] == ["01/GTGT", "01/GTGT", "03/TNDN", "03/TNDN", "05/KK-TNCN", "05/KK-TNCN"]
     assert forms_for_tax_type("VAT", TODAY) == [VAT_01_GTGT]
     assert forms_for_tax_type("pit", TODAY) == [PIT_05_KK_TNCN]
     assert forms_for_tax_type("CIT", TODAY) == [CIT_03_TNDN]
     assert forms_for_tax_type("CIT", D(2020, 1, 1)) == []
+    assert forms_for_tax_type("CIT", D(2023, 12, 31)) == [CIT_03_TNDN_TT80]
+    assert forms_for_tax_type("PIT", D(2021, 12, 31)) == [PIT_05_KK_TNCN_TT92]
     assert forms_for_tax_type("XYZ", TODAY) == []
 
 
