@@ -52,7 +52,9 @@ class Outside:
 
 async def open_page(chromium: Browser, office: LiveOffice, *, lang: str = "vi", width: int = 1280) -> Page:
     """A new browser (own cookies) showing nothing yet; requests outside the office are refused and recorded."""
-    context = await chromium.new_context(viewport={"width": width, "height": 900}, base_url=office.url)
+    # The browser's own locale too (date fields are written dd/mm/yyyy for a Vietnamese reader).
+    locale = "vi-VN" if lang == "vi" else "en-GB"
+    context = await chromium.new_context(viewport={"width": width, "height": 900}, base_url=office.url, locale=locale)
     if lang != "vi":
         host = urlsplit(office.url).hostname or "127.0.0.1"
         await context.add_cookies([{"name": "lang", "value": lang, "domain": host, "path": "/"}])

@@ -5,11 +5,15 @@ page itself never sideways), and give every field a label. With ``TAXOFFICE_SCRE
 also saved there as PNG (``make screenshots`` writes docs/screenshots/).
 """
 
+import asyncio
+import io
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, Page
 
 from taxoffice.auth.roles import Principal, Role
@@ -26,19 +30,28 @@ OVERFLOW = "() => document.documentElement.scrollWidth"
 PUBLIC_PAGES = ["/", "/registrations/new", "/registrations/track"]
 
 
+def _save(png: bytes, target: Path) -> None:
+    """A screenshot kept small for the repository: 256 colours are plenty for these flat pages."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(io.BytesIO(png)) as image:
+        image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+
+
 def _slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
 
-async def _check(page: Page, path: str, lang: str, width: int, name: str) -> None:
+async def _check(page: Page, path: str, lang: str, width: int, name: str, *, shot_name: str | None = None) -> None:
     response = await page.goto(path)
     assert response is not None
     assert response.status == 200, f"{path}: {response.status}"
     assert await page.get_attribute("html", "lang") == lang
     assert await page.evaluate(OVERFLOW) <= width + 1, f"{path} is wider than the screen at {width} px"
     assert await page.evaluate(UNLABELLED) == [], f"{path} has fields without a label"
-    if SHOTS:  # Playwright makes the folder
-        await page.screenshot(path=str(Path(SHOTS) / f"{name}-{_slug(path)}-{lang}-{width}.png"), full_page=True)
+    if SHOTS:
+        shot = await page.screenshot(full_page=True)
+        stem = shot_name or f"{name}-{_slug(path)}"
+        await asyncio.to_thread(_save, shot, Path(SHOTS) / f"{stem}-{lang}-{width}.png")
 
 
 @pytest.mark.parametrize(("lang", "width"), [("vi", 1280), ("en", 390)])
@@ -63,4 +76,10 @@ async def test_every_page_of_a_role(
     await page.wait_for_url(re.compile(r"^(?!.*/login)"))
     for item in menu_for(Principal(user_id=0, username=username, role=role)):
         await _check(page, item.href, lang, width, role.value)
+    if role is Role.TAXPAYER:  # the payment slip the pay page makes (the demo taxpayer owes)
+        await page.goto("/taxpayer/pay")
+        await page.locator("form[action='/taxpayer/pay/orders'] button[type=submit]").click()
+        await page.wait_for_url(re.compile(r"/taxpayer/pay/orders/NT"))
+        slip = urlsplit(page.url).path
+        await _check(page, slip, lang, width, role.value, shot_name="taxpayer-pay-order")
     await page.context.close()
