@@ -32,8 +32,20 @@ INT_ROUTES = {
     ("GET", "/api/v1/jobs/{run_id:int}"): None,
     ("GET", "/api/v1/returns/{return_id:int}"): None,
 }
-# Pages with an integer path parameter: opened by a logged-in taxpayer's browser, answered by the 404 page.
-PAGE_INT_ROUTES = {("GET", "/taxpayer/returns/{return_id:int}")}
+# Pages with an integer path parameter, and the role they are for: opened (forms posted empty) by a browser logged
+# in with that role, answered by the 404 page.
+PAGE_INT_ROUTES = {
+    ("GET", "/taxpayer/returns/{return_id:int}"): Role.TAXPAYER,
+    ("GET", "/taxpayer/returns/{return_id:int}/receipt.pdf"): Role.TAXPAYER,
+    ("GET", "/taxpayer/returns/{return_id:int}/notice.pdf"): Role.TAXPAYER,
+    ("GET", "/officer/arrears/{case_id:int}"): Role.OFFICER,
+    ("POST", "/officer/arrears/{case_id:int}/actions"): Role.OFFICER,
+    ("POST", "/officer/arrears/{case_id:int}/plan"): Role.OFFICER,
+    ("POST", "/officer/arrears/{case_id:int}/assign"): Role.OFFICER,
+    ("POST", "/officer/arrears/{case_id:int}/notices"): Role.OFFICER,
+    ("POST", "/officer/payments/{payment_id:int}/assign"): Role.OFFICER,
+    ("GET", "/admin/outbox/{message_id:int}"): Role.ADMIN,
+}
 
 
 def int_routes(app: Litestar) -> set[tuple[str, str]]:
@@ -47,18 +59,20 @@ def int_routes(app: Litestar) -> set[tuple[str, str]]:
 
 
 def test_every_route_with_an_integer_path_parameter_is_probed(app: Litestar) -> None:
-    assert int_routes(app) == set(INT_ROUTES) | PAGE_INT_ROUTES
+    assert int_routes(app) == set(INT_ROUTES) | set(PAGE_INT_ROUTES)
 
 
-@pytest.mark.parametrize("path", sorted(path for _, path in PAGE_INT_ROUTES))
+@pytest.mark.parametrize(("method", "path"), sorted(PAGE_INT_ROUTES))
 @pytest.mark.parametrize("value", [BIG, 10**30, -(2**63) - 1])
 async def test_a_page_with_an_id_beyond_the_database_is_the_not_found_page(
-    app: Litestar, login: Login, path: str, value: int
+    app: Litestar, login: Login, method: str, path: str, value: int
 ) -> None:
-    await login(Role.TAXPAYER, username="tp-bounds", tax_code="0100000010")
+    role = PAGE_INT_ROUTES[(method, path)]
+    await login(role, username="bounds", tax_code="0100000010" if role is Role.TAXPAYER else None)
     async with PageClient(app) as browser:
-        await browser.log_in("tp-bounds", PASSWORD)
-        answer = await browser.get(re.sub(r"\{\w+:int\}", str(value), path))
+        await browser.log_in("bounds", PASSWORD)
+        url = re.sub(r"\{\w+:int\}", str(value), path)
+        answer = await (browser.get(url) if method == "GET" else browser.post(url, {}))
     assert answer.status_code == 404, answer.text
     assert answer.headers["content-type"].startswith("text/html")
 
