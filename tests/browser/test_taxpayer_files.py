@@ -104,6 +104,8 @@ async def test_a_company_uploads_the_file_htkk_wrote(page: Page, office: LiveOff
     await page.get_by_role("button", name="Nộp tệp").click()
     await expect(page.locator("#file-error")).to_contain_text(document.tax_code)
     await expect(page.get_by_label(re.compile(r"^Tệp tờ khai"))).to_have_attribute("aria-invalid", "true")
+    months = [f"Tháng {m:02d}/2026" for m in (9, 10, 11)]  # the page form still offers what it owes
+    await expect(page.get_by_label("Kỳ tính thuế").get_by_role("option")).to_have_text(months)
 
     # The file's own company, quarterly since 2020, uploads it: the receipt names the file by its SHA-256.
     issued = register_company(
