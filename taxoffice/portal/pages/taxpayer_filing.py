@@ -37,6 +37,9 @@ from taxoffice.portal.rendering import page
 from taxoffice.workdays.services import CalendarService
 
 JSON = "application/json"
+# What a browser may send with the upload form: a file twice the size the office takes, so that a file too large is
+# refused beside the field (by the filing service) rather than by the error page; beyond this, the error page.
+UPLOAD_BODY_MAX = 2 * RETURN_MAX_BYTES
 
 
 @dataclass
@@ -201,7 +204,7 @@ async def file_return(
     return Redirect(f"/taxpayer/returns/{ret.id}", status_code=303)
 
 
-@post("/taxpayer/returns/upload", guards=GUARDS, request_max_body_size=RETURN_MAX_BYTES)
+@post("/taxpayer/returns/upload", guards=GUARDS, request_max_body_size=UPLOAD_BODY_MAX)
 async def upload_return(
     request: Request[Any, Any, Any],
     data: Upload[UploadForm],

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.forms import VAT_01_GTGT
 from filings.models import TaxReturn
+from filings.services import RETURN_MAX_BYTES
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
 from tests.filings.real_files import REAL, registered
@@ -222,4 +223,21 @@ async def test_a_refused_upload_is_told_beside_the_file_and_the_form_still_offer
     assert missing.status_code == 422
     assert re.findall(r'<option value="([^"]+)"', missing.text) == ["2026-01", "2026-02"]
     assert "Không có kỳ 01/GTGT nào đang phải nộp" not in text_of(missing)
+    assert await _returns(session) == 0
+
+
+async def test_a_file_too_large_is_refused_beside_the_field(me: PageClient, session: AsyncSession) -> None:
+    await me.get("/taxpayer/returns/new")
+    # The largest file the office takes fits the form's request with the multipart envelope around it.
+    exact = b"<?xml version='1.0'?>" + b" " * (RETURN_MAX_BYTES - 21)
+    fits = await me.post("/taxpayer/returns/upload", {}, files={"file": ("tokhai.xml", exact, "application/xml")})
+    assert fits.status_code != 413
+    too_large = b" " * (RETURN_MAX_BYTES + 1)
+    refused = await me.post(
+        "/taxpayer/returns/upload", {}, files={"file": ("tokhai.xml", too_large, "application/xml")}
+    )
+    assert refused.status_code == 413
+    error = re.search(r'<div class="field-error" id="file-error"[^>]*>(.*?)</div>', refused.text, re.DOTALL)
+    assert error
+    assert "larger than 2,000,000 bytes" in error.group(1)
     assert await _returns(session) == 0
