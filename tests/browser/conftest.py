@@ -75,12 +75,17 @@ async def open_page(chromium: Browser, office: LiveOffice, *, lang: str = "vi", 
     return page
 
 
+async def close_page(page: Page) -> None:
+    """Close a page of ``open_page`` and its browser: it must have loaded nothing from outside, and no script failed."""
+    outside: Outside = page.outside  # type: ignore[attr-defined]
+    await page.context.close()
+    assert outside.requests == [], f"pages loaded from outside the office: {outside.requests}"
+    assert outside.script_errors == [], f"script errors: {outside.script_errors}"
+
+
 @pytest.fixture
 async def page(chromium: Browser, office: LiveOffice) -> AsyncIterator[Page]:
     """A fresh browser window on the office; at the end nothing was loaded from outside and no script failed."""
     opened = await open_page(chromium, office)
     yield opened
-    outside: Outside = opened.outside  # type: ignore[attr-defined]
-    await opened.context.close()
-    assert outside.requests == [], f"pages loaded from outside the office: {outside.requests}"
-    assert outside.script_errors == [], f"script errors: {outside.script_errors}"
+    await close_page(opened)

@@ -5,16 +5,7 @@ import uuid
 from playwright.async_api import Page, expect
 
 from tests.browser.live import LiveOffice
-
-STRONG = "a-long-fresh-passphrase-7"
-
-
-async def log_in(page: Page, username: str, password: str) -> None:
-    """Log in through the front page's form."""
-    await page.goto("/login")
-    await page.fill("#username", username)
-    await page.fill("#password", password)
-    await page.locator("form[action='/login'] button[type=submit]").click()
+from tests.browser.people import STRONG, apply, log_in
 
 
 async def test_an_officer_switches_to_english_logs_in_and_out(page: Page, office: LiveOffice) -> None:
@@ -42,23 +33,6 @@ async def test_the_api_documentation_renders_without_the_internet(page: Page) ->
     await page.goto("/schema/swagger")
     await expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
     await expect(page.get_by_text("/api/v1/returns", exact=True).first).to_be_visible()
-
-
-def apply(office: LiveOffice, name: str, id_number: str) -> str:
-    """Submit a registration application (as the public does); its number."""
-    with office.api_anonymous() as api:
-        receipt = api.post(
-            "/api/v1/registrations",
-            json={
-                "kind": "enterprise",
-                "name": name,
-                "id_number": id_number,
-                "address": {"street": "1 Tràng Tiền", "ward": "Tràng Tiền", "district": "Hoàn Kiếm"},
-            },
-        )
-    receipt.raise_for_status()
-    number: str = receipt.json()["number"]
-    return number
 
 
 async def test_an_applicant_follows_its_registration_by_number(page: Page, office: LiveOffice) -> None:

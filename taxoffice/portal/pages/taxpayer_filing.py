@@ -37,6 +37,9 @@ from taxoffice.portal.rendering import page
 from taxoffice.workdays.services import CalendarService
 
 JSON = "application/json"
+# What a browser may send with the upload form: a file twice the size the office takes, so that a file too large is
+# refused beside the field (by the filing service) rather than by the error page; beyond this, the error page.
+UPLOAD_BODY_MAX = 2 * RETURN_MAX_BYTES
 
 
 @dataclass
@@ -100,6 +103,25 @@ async def _amended(actor: Principal, return_id: int, filings: FilingService) -> 
     return detail, read_entry(form, fields, detail.period)
 
 
+async def _blank(
+    actor: Principal,
+    obligations: ObligationService,
+    filings: FilingService,
+    now: datetime.datetime,
+    today: datetime.date,
+    calendar: WorkingCalendar,
+    period: str | None = None,
+) -> Shown:
+    """A blank form for ``period`` if the taxpayer owes it, else for the first period it owes (or none)."""
+    choices = tuple(await open_periods(actor, own_code(actor), obligations, today, calendar))
+    chosen = period if period in choices else (choices[0] if choices else "")
+    if not chosen:
+        return Shown(choices=choices)
+    # The office's figures for an empty return fill the computed boxes from the start.
+    entry = read_entry(form_for(period_of(chosen)), {}, chosen)
+    return Shown(chosen, choices, entry, await _dry_run(actor, entry, filings, now, calendar))
+
+
 @get("/taxpayer/returns/new", guards=GUARDS)
 async def new_return(
     request: Request[Any, Any, Any],
@@ -120,13 +142,7 @@ async def new_return(
             return _render(request, Shown(amends=amends, error="not-amendable"), 409)
         checked = await _dry_run(actor, entry, filing_service, now, calendar)
         return _render(request, Shown(amends.period, (amends.period,), entry, checked, amends))
-    choices = tuple(await open_periods(actor, own_code(actor), obligation_service, today, calendar))
-    chosen = period if period in choices else (choices[0] if choices else "")
-    if not chosen:
-        return _render(request, Shown(choices=choices))
-    # The office's figures for an empty return fill the computed boxes from the start.
-    entry = read_entry(form_for(period_of(chosen)), {}, chosen)
-    return _render(request, Shown(chosen, choices, entry, await _dry_run(actor, entry, filing_service, now, calendar)))
+    return _render(request, await _blank(actor, obligation_service, filing_service, now, today, calendar, period))
 
 
 async def _entry_of(request: Request[Any, Any, Any]) -> Entry:
@@ -188,29 +204,38 @@ async def file_return(
     return Redirect(f"/taxpayer/returns/{ret.id}", status_code=303)
 
 
-@post("/taxpayer/returns/upload", guards=GUARDS, request_max_body_size=RETURN_MAX_BYTES)
+@post("/taxpayer/returns/upload", guards=GUARDS, request_max_body_size=UPLOAD_BODY_MAX)
 async def upload_return(
     request: Request[Any, Any, Any],
     data: Upload[UploadForm],
     actor: NamedDependency[Principal],
+    obligation_service: NamedDependency[ObligationService],
     filing_service: NamedDependency[FilingService],
     calendar_service: NamedDependency[CalendarService],
     now: NamedDependency[datetime.datetime],
+    today: NamedDependency[datetime.date],
 ) -> Template | Redirect:
-    """File the return in an uploaded file (HTKK XML, any form): the same intake as ``POST /returns``."""
+    """File the return in an uploaded file (HTKK XML, any form): the same intake as ``POST /returns``.
+
+    A refused file is told beside the upload field, on the whole page again: the form keeps offering the periods
+    the taxpayer owes.
+    """
+    calendar = await calendar_service.calendar()
     upload = data.file
     content = await upload.read() if upload is not None else b""
     if upload is None or not content:
-        message = "Hãy chọn tệp tờ khai (XML của HTKK). / Choose the return's file (HTKK XML)."
-        return _render(request, Shown(upload_error=message), 422)
-    media = file_media(upload.content_type, upload.filename, content)
-    try:
-        ret, _ = await filing_service.submit(
-            actor, content, media, data.idempotency_key or None, now, await calendar_service.calendar()
-        )
-    except DomainError as exc:
-        return _render(request, Shown(upload_error=exc.detail), exc.status)
-    return Redirect(f"/taxpayer/returns/{ret.id}", status_code=303)
+        error, status = "Hãy chọn tệp tờ khai (XML của HTKK). / Choose the return's file (HTKK XML).", 422
+    else:
+        media = file_media(upload.content_type, upload.filename, content)
+        try:
+            ret, _ = await filing_service.submit(actor, content, media, data.idempotency_key or None, now, calendar)
+        except DomainError as exc:
+            error, status = exc.detail, exc.status
+        else:
+            return Redirect(f"/taxpayer/returns/{ret.id}", status_code=303)
+    shown = await _blank(actor, obligation_service, filing_service, now, today, calendar)
+    shown.upload_error = error
+    return _render(request, shown, status)
 
 
 ROUTES = [new_return, check_return, file_return, upload_return]

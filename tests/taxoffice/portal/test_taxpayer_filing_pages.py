@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.forms import VAT_01_GTGT
 from filings.models import TaxReturn
+from filings.services import RETURN_MAX_BYTES
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
 from tests.filings.real_files import REAL, registered
@@ -204,3 +205,39 @@ async def test_another_taxpayers_return_is_not_found_and_an_officer_is_refused(
             refused = await officer.get(path)
             assert refused.status_code == 403, path
             assert "Bạn không có quyền xem trang này" in text_of(refused)
+
+
+async def test_a_refused_upload_is_told_beside_the_file_and_the_form_still_offers_the_periods_owed(
+    me: PageClient, session: AsyncSession
+) -> None:
+    await me.get("/taxpayer/returns/new")
+    data = (REAL / "01GTGT_tt80_Q_credit_2.xml").read_bytes()  # another company's file
+    refused = await me.post("/taxpayer/returns/upload", {}, files={"file": ("tokhai.xml", data, "application/xml")})
+    assert refused.status_code == 404
+    assert re.findall(r'<option value="([^"]+)"', refused.text) == ["2026-01", "2026-02"]
+    assert 'name="ct32"' in refused.text  # the form of the first period owed, ready to fill
+    error = re.search(r'<div class="field-error" id="file-error"[^>]*>(.*?)</div>', refused.text, re.DOTALL)
+    assert error
+    assert "5702126556" in error.group(1)
+    missing = await me.post("/taxpayer/returns/upload", {}, files={"file": ("", b"", "application/octet-stream")})
+    assert missing.status_code == 422
+    assert re.findall(r'<option value="([^"]+)"', missing.text) == ["2026-01", "2026-02"]
+    assert "Không có kỳ 01/GTGT nào đang phải nộp" not in text_of(missing)
+    assert await _returns(session) == 0
+
+
+async def test_a_file_too_large_is_refused_beside_the_field(me: PageClient, session: AsyncSession) -> None:
+    await me.get("/taxpayer/returns/new")
+    # The largest file the office takes fits the form's request with the multipart envelope around it.
+    exact = b"<?xml version='1.0'?>" + b" " * (RETURN_MAX_BYTES - 21)
+    fits = await me.post("/taxpayer/returns/upload", {}, files={"file": ("tokhai.xml", exact, "application/xml")})
+    assert fits.status_code != 413
+    too_large = b" " * (RETURN_MAX_BYTES + 1)
+    refused = await me.post(
+        "/taxpayer/returns/upload", {}, files={"file": ("tokhai.xml", too_large, "application/xml")}
+    )
+    assert refused.status_code == 413
+    error = re.search(r'<div class="field-error" id="file-error"[^>]*>(.*?)</div>', refused.text, re.DOTALL)
+    assert error
+    assert "larger than 2,000,000 bytes" in error.group(1)
+    assert await _returns(session) == 0
