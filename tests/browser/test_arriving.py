@@ -24,7 +24,7 @@ async def test_an_officer_switches_to_english_logs_in_and_out(page: Page, office
 
 async def test_a_wrong_password_is_told_and_no_page_opens(page: Page, office: LiveOffice) -> None:
     await log_in(page, "nobody-here", "wrong-password-123")
-    await expect(page.get_by_role("alert")).to_contain_text("Wrong username or password.")
+    await expect(page.get_by_role("alert")).to_contain_text("Sai tên đăng nhập hoặc mật khẩu.")
     await page.goto("/start")
     await expect(page).to_have_url(f"{office.url}/login?next=%2Fstart")
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from taxoffice.auth.controllers import client_address
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService, principal_of
-from taxoffice.errors import DomainError
+from taxoffice.errors import AuthenticationError, DomainError, TooManyAttemptsError
 from taxoffice.portal.forms import Form, field_errors, safe_next
 from taxoffice.portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from taxoffice.portal.navigation import home_of
@@ -20,6 +20,14 @@ from taxoffice.portal.rendering import page
 from taxoffice.portal.sessions import session_data
 
 PUBLIC = {"exclude_from_auth": True}
+# Why a login failed, in both languages (the API's problems say it in English).
+LOGIN_ERRORS = {
+    AuthenticationError.code: ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
+    TooManyAttemptsError.code: (
+        "Đăng nhập sai quá nhiều lần: hãy đợi rồi thử lại.",
+        "Too many failed attempts: wait, then try again.",
+    ),
+}
 
 
 @dataclass
@@ -77,7 +85,7 @@ async def login(
             status_code=exc.status,
             next=data.next,
             username=data.username,
-            error=exc.detail,
+            error=LOGIN_ERRORS.get(exc.code, (exc.detail, exc.detail)),
             retry=exc.headers.get("Retry-After") if exc.headers else None,
         )
     request.set_session(session_data(user))

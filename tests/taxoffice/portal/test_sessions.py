@@ -1,5 +1,6 @@
 """Logging in and out of the portal; the session cookie; CSRF; the language switch; what the API makes of it."""
 
+from litestar import Litestar
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,7 @@ async def test_a_wrong_password_shows_the_form_again_with_the_reason(browser: Pa
     await login(Role.OFFICER, username="officer-a")
     response = await browser.log_in("officer-a", "not-the-password")
     assert response.status_code == 401
-    assert "Wrong username or password." in text_of(response)
+    assert "Sai tên đăng nhập hoặc mật khẩu." in text_of(response)
     assert "taxoffice_session" not in browser.http.cookies
 
 
@@ -169,3 +170,11 @@ async def test_a_bank_lands_on_the_page_that_explains_the_api_and_other_roles_ma
     refused = await browser.get("/bank")
     assert refused.status_code == 403
     assert "Bạn không có quyền xem trang này" in text_of(refused)
+
+
+async def test_a_wrong_password_is_told_in_english_on_the_english_page(app: Litestar, login: Login) -> None:
+    await login(Role.OFFICER, username="officer-en")
+    async with PageClient(app, lang="en") as english:
+        response = await english.log_in("officer-en", "not-the-password")
+    assert response.status_code == 401
+    assert "Wrong username or password." in text_of(response)
