@@ -87,7 +87,7 @@ def account_pdf(to: Addressee, data: AccountPrint) -> bytes:
             ]
             for c in data.charges
         ]
-        sheet.table(rows, (16, 18, 36, 18, 22, 30, 30, 30, 34, 27), frozenset(range(5, 10)))
+        sheet.table(rows, (16, 18, 33, 21, 22, 30, 30, 30, 34, 27), frozenset(range(5, 10)))
     else:
         sheet.para("Chưa có khoản phải nộp nào. (Nothing has been charged yet.)")
     sheet.para("Sổ chi tiết: phát sinh, số đã nộp và số dư (entries: charges, payments and the balance):", bold=True)

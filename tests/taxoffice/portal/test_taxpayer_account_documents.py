@@ -140,7 +140,7 @@ async def test_the_account_page_lists_the_notices_and_opens_each_pdf(
 
     account = await browser.get("/taxpayer/account")
     text = text_of(account)
-    assert f"{issued['number']} 30/10/2025 {money(issued['total'])}" in text
+    assert f"{issued['number']} (PDF) 30/10/2025 {money(issued['total'])}" in text
     assert money(13_770_000) in text  # 13,500,000 and 270,000 of interest to the issue date
     link = f"/taxpayer/notices/{issued['id']}.pdf"
     assert f'href="{link}"' in account.text
