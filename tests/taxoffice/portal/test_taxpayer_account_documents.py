@@ -155,6 +155,10 @@ async def test_the_account_page_lists_the_notices_and_opens_each_pdf(
         f"/taxpayer/notices/{issued['id'] + 1000}.pdf",
         f"/taxpayer/notices/{issued['id']}",
         "/taxpayer/notices/x.pdf",
+        f"/taxpayer/notices/{2**63}.pdf",  # beyond BIGINT
+        f"/taxpayer/notices/{10**30}.pdf",
+        "/taxpayer/notices/-1.pdf",
+        "/taxpayer/notices/\u0661\u0662.pdf",  # Arabic-Indic digits: str.isdigit() says yes
     ):
         refused = await browser.get(missing)
         assert refused.status_code == 404, missing
