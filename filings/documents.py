@@ -13,6 +13,7 @@ from filings.models import TaxReturn
 from filings.queries import ReturnQueries
 from filings.receipts import ACCEPTED, RECEIVED
 from registry.models import Taxpayer
+from registry.views import addressee
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import Addressee, Decision, FiledReturn, Reason
 from taxoffice.documents.returns import decision_pdf, receipt_pdf
@@ -57,7 +58,7 @@ async def _addressee(session: AsyncSession, ret: TaxReturn) -> Addressee:
     taxpayer = await session.scalar(select(Taxpayer).where(Taxpayer.id == ret.taxpayer_id))
     if taxpayer is None:  # a return's taxpayer is never deleted
         raise ResourceNotFoundError(f"No taxpayer for return {ret.id}.")
-    return Addressee(taxpayer.tax_code, taxpayer.name, taxpayer.postal_address, taxpayer.tax_office)
+    return addressee(taxpayer)
 
 
 def _filename(ret: TaxReturn, what: str) -> str:

@@ -6,6 +6,7 @@ from registry.applications import is_overdue
 from registry.models import RegistrationApplication, Taxpayer, TaxpayerChange
 from registry.schemas import Address, ChangeRead, PublicTaxpayer, RegistrationRead, TaxpayerRead
 from registry.statuses import LABELS, TaxpayerStatus
+from taxoffice.documents.model import Addressee
 
 
 def status_label(status: str) -> str:
@@ -75,3 +76,8 @@ def application_read(app: RegistrationApplication, today: datetime.date) -> Regi
         reason=app.reason,
         tax_code=app.tax_code,
     )
+
+
+def addressee(tp: Taxpayer) -> Addressee:
+    """The taxpayer as a printed document addresses it: tax code, name, postal address and its tax office."""
+    return Addressee(tp.tax_code, tp.name, tp.postal_address, tp.tax_office)

@@ -27,6 +27,7 @@ from taxoffice.accounts.services import AccountService
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
+from taxoffice.documents.sheet import PDF
 from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.openapi import BINARY, XLSX, described, problems, replayed
 from taxoffice.params import Cursor, PageLimit
@@ -182,10 +183,10 @@ class PaymentController(Controller):
 class AccountController(Controller):
     """A taxpayer's account: what is owed, interest to the day, credits, and the lines behind them."""
 
-    path = "/taxpayers/{tax_code:str}/account"
+    path = "/taxpayers/{tax_code:str}"
     tags = ["accounts"]  # noqa: RUF012 - Litestar reads a plain list
 
-    @get(operation_id="getAccount", guards=[STAFF_OR_TAXPAYER])
+    @get("/account", operation_id="getAccount", guards=[STAFF_OR_TAXPAYER])
     async def account(
         self,
         tax_code: FromPath[str],
@@ -197,6 +198,26 @@ class AccountController(Controller):
         """The account on ``as_of`` (default today): interest as if paid that day."""
         code = visible_code(actor, tax_code)
         return views.account(await accounts.statement(code, optional_date(as_of, "as_of") or today))
+
+    @get(
+        "/account.pdf",
+        operation_id="getAccountPdf",
+        media_type=PDF,
+        guards=[STAFF_OR_TAXPAYER],
+        operation_class=described(answers={PDF: BINARY}),
+    )
+    async def account_pdf(
+        self,
+        tax_code: FromPath[str],
+        accounts: NamedDependency[AccountService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        as_of: FromQuery[datetime.date | None] = None,
+    ) -> Response[bytes]:
+        """The same account as a printable statement (PDF), produced today."""
+        code = visible_code(actor, tax_code)
+        name, pdf = await accounts.statement_pdf(code, optional_date(as_of, "as_of") or today, today)
+        return Response(pdf, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 ROUTES = [PaymentController, AccountController]

@@ -10,10 +10,13 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from registry.views import addressee
 from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.posting import COLUMNS
 from taxoffice.accounts.statement import Statement, account_statement
+from taxoffice.accounts.statement_print import account_print
 from taxoffice.db import dialect_insert
+from taxoffice.documents.account import account_pdf
 from taxoffice.errors import ResourceNotFoundError
 
 # Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
@@ -106,3 +109,16 @@ class AccountService:
         if taxpayer_id is None:
             raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
         return await account_statement(self.session, tax_code, taxpayer_id, as_of)
+
+    async def statement_pdf(self, tax_code: str, as_of: datetime.date, today: datetime.date) -> tuple[str, bytes]:
+        """The same account as a printable statement produced ``today``: its file name and PDF.
+
+        Raises:
+            ResourceNotFoundError: the tax code is not registered.
+        """
+        taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == tax_code))
+        if taxpayer is None:
+            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+        statement = await account_statement(self.session, tax_code, taxpayer.id, as_of)
+        pdf = account_pdf(addressee(taxpayer), account_print(statement, today))
+        return f"tai-khoan-thue-{tax_code}-{as_of.isoformat()}.pdf", pdf

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from registry.views import addressee
 from taxoffice.arrears.models import DebtNotice
 from taxoffice.documents.debt import debt_notice_pdf
-from taxoffice.documents.model import Addressee, DebtLine, DebtNoticeData, HowToPay
+from taxoffice.documents.model import DebtLine, DebtNoticeData, HowToPay
 from taxoffice.errors import ResourceNotFoundError
 from taxoffice.mail import outbox
 from taxoffice.mail.sending import Attachment
@@ -43,8 +44,7 @@ def pdf_of(
         ),
         payment_reference=payment_reference,
     )
-    to = Addressee(taxpayer.tax_code, taxpayer.name, taxpayer.postal_address, taxpayer.tax_office)
-    return debt_notice_pdf(to, DebtNoticeData(number, issued_on, lines, pay))
+    return debt_notice_pdf(addressee(taxpayer), DebtNoticeData(number, issued_on, lines, pay))
 
 
 async def queue_mail(

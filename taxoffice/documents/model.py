@@ -102,3 +102,47 @@ class DebtNoticeData:
     def total(self) -> int:
         """Everything the notice asks for."""
         return self.outstanding + self.interest
+
+
+@dataclass(frozen=True)
+class AccountCharge:
+    """One charge's position on the account statement, as the account page shows it."""
+
+    tax_type: str
+    period: str
+    kind: str
+    sub_item: str
+    due_on: datetime.date
+    amount: int
+    paid: int
+    outstanding: int
+    interest: int
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """One entry of the account (a charge, a payment, money applied) and the balance owed after it."""
+
+    on: datetime.date
+    entry: str
+    amount: int
+    reference: str
+    detail: str
+    pending: bool
+    balance: int
+
+
+@dataclass(frozen=True)
+class AccountPrint:
+    """The taxpayer's account statement as of a day: the totals, each charge, and every entry."""
+
+    produced_on: datetime.date
+    as_of: datetime.date
+    outstanding: int
+    interest: int
+    fines: int
+    credit: int
+    total_due: int
+    charges: list[AccountCharge]
+    entries: list[AccountEntry]

@@ -39,8 +39,8 @@ def day_words(day: datetime.date) -> str:
 class Sheet:
     """One notice being written, top to bottom."""
 
-    def __init__(self, title: str) -> None:
-        self.pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    def __init__(self, title: str, *, landscape: bool = False) -> None:
+        self.pdf = FPDF(orientation="landscape" if landscape else "portrait", unit="mm", format="A4")
         with (
             resources.as_file(_FONTS / "DejaVuSans.ttf") as regular,
             resources.as_file(_FONTS / "DejaVuSans-Bold.ttf") as bold,
@@ -63,8 +63,8 @@ class Sheet:
         """The width between the margins."""
         return float(self.pdf.epw)
 
-    def header(self, office: str, form: str, issued_on: datetime.date) -> None:
-        """The issuing office and the national motto side by side, then the form number and the date."""
+    def header(self, office: str, form: str | None, issued_on: datetime.date) -> None:
+        """The issuing office and the national motto side by side, then the form number (if any) and the date."""
         half = self.width / 2
         top = self.pdf.get_y()
         self.pdf.set_font(FONT, "B", 9.5)
@@ -73,7 +73,8 @@ class Sheet:
         self._lines(half, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", Align.C)
         self.pdf.set_font(FONT, "", 9)
         self.pdf.ln(2)
-        self.pdf.cell(0, 5, f"Mẫu số (form): {form}", align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if form is not None:
+            self.pdf.cell(0, 5, f"Mẫu số (form): {form}", align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.pdf.cell(0, 5, f"{office}, {day_words(issued_on)}", align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.pdf.ln(4)
         self.pdf.set_font(FONT, "", SIZE)
@@ -110,10 +111,11 @@ class Sheet:
             self.pdf.set_y(max(bottom, self.pdf.get_y()))
         self.pdf.ln(1)
 
-    def table(self, rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        """A table whose first row is its headings; figures are right-aligned by the caller's padding."""
+    def table(self, rows: list[list[str]], widths: tuple[int, ...], figures: frozenset[int] = frozenset()) -> None:
+        """A table whose first row is its headings; the columns numbered in ``figures`` are right-aligned."""
         self.pdf.set_font(FONT, "", 8.5)
-        with self.pdf.table(col_widths=widths, line_height=4.5, text_align=Align.L, padding=1) as table:
+        align = tuple(Align.R if column in figures else Align.L for column in range(len(widths)))
+        with self.pdf.table(col_widths=widths, line_height=4.5, text_align=align, padding=1) as table:
             for values in rows:
                 row = table.row()
                 for value in values:

@@ -2,8 +2,12 @@
 
 import datetime
 
+from taxoffice.documents.account import account_pdf
 from taxoffice.documents.debt import debt_notice_pdf
 from taxoffice.documents.model import (
+    AccountCharge,
+    AccountEntry,
+    AccountPrint,
     Addressee,
     DebtLine,
     DebtNoticeData,
@@ -87,3 +91,31 @@ def test_the_debt_notice_lists_lines_totals_and_how_to_pay() -> None:
     assert "13.770.000 đồng" in text
     assert "0109555001 TTN-20251030-7-1" in text
     assert "4931" in text
+
+
+def test_the_account_statement_gives_totals_charges_and_entries_and_says_what_it_is() -> None:
+    due = datetime.date(2026, 2, 23)
+    charges = [
+        AccountCharge("VAT", "2026-01", "tax", "1701", due, 20_000_000, 5_000_000, 15_000_000, 210_000, 36),
+        AccountCharge("VAT", "2026-01", "fine", "4254", due, 3_500_000, 0, 3_500_000, 0, 36),
+    ]
+    entries = [
+        AccountEntry(due, "charge:tax", 20_000_000, "return:1", "VAT 1701 2026-01", False, 20_000_000),
+        AccountEntry(datetime.date(2026, 3, 5), "payment", 5_000_000, "VCB-1", "received", False, 15_000_000),
+        AccountEntry(datetime.date(2026, 3, 5), "applied:tax", 5_000_000, "payment:1", "charge:1", True, 15_000_000),
+    ]
+    as_of = datetime.date(2026, 3, 31)
+    data = AccountPrint(as_of, as_of, 15_000_000, 210_000, 3_500_000, 0, 18_710_000, charges, entries)
+    text = _flat(pdf_text(account_pdf(TO, data)))
+    assert "BẢNG KÊ" in text
+    assert "Tài khoản thuế của người nộp thuế tính đến ngày 31 tháng 03 năm 2026" in text
+    assert "Mẫu số" not in text  # a statement, not a numbered notice
+    assert "Công ty TNHH Hoa Sen Việt" in text
+    assert "0109555001" in text
+    assert "Tổng phải nộp (total due): 18.710.000 đồng" in text
+    assert "Tiền chậm nộp tính đến 31/03/2026 (interest to the day): 210.000 đồng" in text
+    assert "Tiền phạt còn nợ (fines owed): 3.500.000 đồng" in text
+    assert "VAT 2026-01 Tiền phạt (fine) 4254 23/02/2026 3.500.000 0 3.500.000 0 36" in text
+    assert "VCB-1" in text
+    assert "đang đối chiếu" in text
+    assert "Bảng kê lập ngày 31 tháng 03 năm 2026 từ sổ tài khoản thuế" in text

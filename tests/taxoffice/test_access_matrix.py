@@ -80,6 +80,7 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/taxpayers/{tax_code:str}"): "401 200 404 403 403 200 200 200 200",
     ("PATCH", "/api/v1/taxpayers/{tax_code:str}"): "401 200 404 403 403 200 403 403 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/account"): "401 200 404 403 403 200 200 200 200",
+    ("GET", "/api/v1/taxpayers/{tax_code:str}/account.pdf"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/charges"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/history"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices"): "401 200 404 403 403 200 404 200 200",

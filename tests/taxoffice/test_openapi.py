@@ -74,6 +74,8 @@ async def test_bodies_read_by_hand_and_files_are_described(client: httpx.AsyncCl
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     assert report["application/json"]["schema"] == {"type": "object"}
+    statement = operations["GET", "/api/v1/taxpayers/{tax_code}/account.pdf"]["responses"]["200"]["content"]
+    assert statement == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
 def test_struct_schema_inlines_its_definitions() -> None:

@@ -52,6 +52,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/taxpayer/returns/{return_id:int}/notice.pdf"): "303 404 404 403 403 403 403 403 403",
     ("GET", "/taxpayer/account"): "303 200 200 403 403 403 403 403 403",
     ("GET", "/taxpayer/account.xlsx"): "303 200 200 403 403 403 403 403 403",
+    ("GET", "/taxpayer/account.pdf"): "303 200 200 403 403 403 403 403 403",
+    ("GET", "/taxpayer/notices/{file:str}"): "303 404 404 403 403 403 403 403 403",
     ("GET", "/taxpayer/pay"): "303 200 200 403 403 403 403 403 403",
     # Taxpayer A owes (a slip is made: 303 to it); taxpayer B owes nothing overdue (422, "nothing to pay").
     ("POST", "/taxpayer/pay/orders"): "303 303 422 403 403 403 403 403 403",
@@ -93,6 +95,7 @@ def _concrete(path: str, world: World) -> str:
         "{reference:str}": "NT00000000X",
         "{number:str}": world.registration or "NOPE",
         "{tax_code:str}": world.tax_code_a,
+        "{file:str}": f"{MISSING}.pdf",
     }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
