@@ -12,6 +12,7 @@ from taxoffice.mail.models import MailStatus
 from taxoffice.mail.services import MailService
 from taxoffice.portal.rendering import page
 
+SHOWN = 50  # the newest messages (of the status chosen)
 STATUSES = (
     (MailStatus.PENDING, "Đang chờ gửi", "Waiting", "warn"),
     (MailStatus.SENT, "Đã gửi", "Sent", "ok"),
@@ -28,7 +29,7 @@ def _status(request: Request[Any, Any, Any]) -> MailStatus | None:
 async def outbox(request: Request[Any, Any, Any], mail: NamedDependency[MailService]) -> Template:
     """The newest messages, optionally of one status; with SMTP unset they all wait here."""
     status = _status(request)
-    messages = await mail.outbox(status, limit=200)
+    messages = await mail.outbox(status, limit=SHOWN)
     return page(request, "admin_outbox.html", messages=messages, status=status, statuses=STATUSES)
 
 
