@@ -49,10 +49,14 @@ def serve(host: str, port: int, workers: int) -> None:
     if problem := weak_secret_key(settings):
         raise click.ClickException(problem)
     processes = 1 if settings.is_sqlite else max(1, workers)
-    click.echo(f"Back office on http://{host}:{port}  (API docs: http://{host}:{port}/schema/swagger)")
+    click.echo(
+        f"Back office on http://{host}:{port}/  (open it in a browser; API docs: http://{host}:{port}/schema/swagger)"
+    )
     click.echo(f"Database: {masked_url(settings.database_url)}; {processes} server process(es)")
     if ADMIN_PASSWORD_FILE.exists():
-        click.echo(f"Log in as 'admin' with the password in {ADMIN_PASSWORD_FILE} (POST /api/v1/auth/token).")
+        click.echo(
+            f"Log in as 'admin' with the password in {ADMIN_PASSWORD_FILE} (the page, or POST /api/v1/auth/token)."
+        )
     try:
         status = run_server(ServeOptions(host=host, port=port, workers=processes))
     except OSError as exc:
