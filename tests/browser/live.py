@@ -75,7 +75,7 @@ def live_office(folder: Path) -> Iterator[LiveOffice]:
     server = subprocess.Popen(
         [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=folder,
-        env=_environment(database_url) | {"TAXOFFICE_SECRET_KEY": SECRET},
+        env=_environment(database_url),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
