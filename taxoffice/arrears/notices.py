@@ -44,25 +44,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
-class NoticeLine:
-    """One overdue debt line of a notice."""
-
-    tax_type: str
-    sub_item: str
-    period: str
-    kind: str
-    due_on: datetime.date
-    days_overdue: int
-    outstanding: int
-    interest: int
-
-    @property
-    def total(self) -> int:
-        """What the line asks for."""
-        return self.outstanding + self.interest
-
-
-@dataclass(frozen=True)
 class NoticeSummary:
     """A notice without its document."""
 
@@ -75,10 +56,10 @@ class NoticeSummary:
     issued_by: str
 
 
-def notice_lines(statement: Statement) -> list[NoticeLine]:
+def notice_lines(statement: Statement) -> list[DebtLine]:
     """The statement's items overdue on its day with something still owed, oldest due first."""
     return [
-        NoticeLine(
+        DebtLine(
             item.tax_type,
             item.sub_item,
             item.period,
@@ -102,7 +83,7 @@ def payment_reference(tax_code: str, number: str) -> str:
     return f"{tax_code} {number}"
 
 
-def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, lines: list[NoticeLine]) -> bytes:
+def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, lines: list[DebtLine]) -> bytes:
     """The 01/TTN workbook: header, taxpayer, debt lines with totals, and how to pay."""
     book = Workbook()
     sheet = book.active
@@ -238,12 +219,7 @@ class NoticeService:
                 taxpayer,
                 number,
                 today,
-                [
-                    DebtLine(
-                        li.tax_type, li.sub_item, li.period, li.due_on, li.days_overdue, li.outstanding, li.interest
-                    )
-                    for li in lines
-                ],
+                lines,
                 budget_account=BUDGET_ACCOUNT,
                 interest_sub_items=INTEREST_SUB_ITEMS,
                 payment_reference=reference,

@@ -52,11 +52,12 @@ class Decision:
 
 @dataclass(frozen=True)
 class DebtLine:
-    """One overdue debt line of a debt notice."""
+    """One overdue debt line of a debt notice (its workbook and its PDF print the same lines)."""
 
     tax_type: str
     sub_item: str
     period: str
+    kind: str
     due_on: datetime.date
     days_overdue: int
     outstanding: int

@@ -78,8 +78,8 @@ def test_an_acceptance_gives_the_figures_posted() -> None:
 
 def test_the_debt_notice_lists_lines_totals_and_how_to_pay() -> None:
     lines = [
-        DebtLine("VAT", "1701", "2025-06", datetime.date(2025, 7, 31), 91, 10_000_000, 270_000),
-        DebtLine("VAT", "4254", "2025-06", datetime.date(2025, 8, 11), 80, 3_500_000, 0),
+        DebtLine("VAT", "1701", "2025-06", "tax", datetime.date(2025, 7, 31), 91, 10_000_000, 270_000),
+        DebtLine("VAT", "4254", "2025-06", "fine", datetime.date(2025, 8, 11), 80, 3_500_000, 0),
     ]
     pay = HowToPay("7111", "754", ["1701", "4254"], ["4931"], "0109555001 TTN-20251030-7-1")
     notice = DebtNoticeData("TTN-20251030-7-1", datetime.date(2025, 10, 30), lines, pay)

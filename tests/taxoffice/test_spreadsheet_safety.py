@@ -10,7 +10,8 @@ import pytest
 
 from registry.models import Taxpayer
 from taxoffice.arrears.debtors import Debtor, DebtorListing, debtors_workbook
-from taxoffice.arrears.notices import NoticeLine, notice_workbook
+from taxoffice.arrears.notices import notice_workbook
+from taxoffice.documents.model import DebtLine
 from taxoffice.reports.formats import render_csv
 from taxoffice.reports.tables import Column, Kind, Report, Section
 from taxoffice.reports.workbook import render_xlsx
@@ -76,7 +77,7 @@ def test_debt_notice(hostile: str) -> None:
         tax_office="HNI",
         chapter="754",
     )
-    line = NoticeLine("VAT", "1701", "2026-01", "tax", datetime.date(2026, 2, 20), 40, 10_000_000, 120_000)
+    line = DebtLine("VAT", "1701", "2026-01", "tax", datetime.date(2026, 2, 20), 40, 10_000_000, 120_000)
     data = notice_workbook(taxpayer, "TTN-1", datetime.date(2026, 4, 1), [line])
     assert unsafe_cells(data) == []
     assert "'" + hostile in texts(data)
