@@ -49,6 +49,10 @@ async def test_health_answers_quickly_while_logins_hash(own_app: Litestar, own_e
     waits.sort()
     median, worst = waits[len(waits) // 2] * 1000, waits[-1] * 1000
     print(f"{LOGINS} logins in {took:.2f} s; /health x{len(waits)}: median {median:.1f} ms, max {worst:.1f} ms")  # noqa: T201 - the figures
-    # On the event loop the hashes would hold /health for seconds (30 x ~0.1 s); in threads it answers at once.
+    # On the event loop each hash (~0.1 s) would hold every probe due meanwhile: most probes would wait over 50 ms.
+    # In threads the loop answers at once; one stall on a shared machine (a collection, the database committing the
+    # attempts) is not the loop hashing, so the test counts the probes held rather than the single worst one.
     assert len(waits) >= 20
-    assert waits[-1] < 0.5
+    held = sum(wait > 0.05 for wait in waits)
+    assert held <= len(waits) // 10, f"{held} of {len(waits)} probes waited over 50 ms"
+    assert waits[-1] < 1.5
