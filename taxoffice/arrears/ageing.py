@@ -11,6 +11,9 @@ import datetime
 from collections.abc import Iterable
 from enum import StrEnum
 
+# A debt is "older than a year" (more than 365 days overdue) from this many days overdue on.
+OVER_YEAR_DAYS = 366
+
 
 class Bucket(StrEnum):
     """An ageing band of days overdue (the value is how it reads in URLs and reports)."""
@@ -30,7 +33,7 @@ BUCKETS: tuple[tuple[Bucket, int, int | None], ...] = (
     (Bucket.DAYS_61_90, 61, 90),
     (Bucket.DAYS_91_120, 91, 120),
     (Bucket.DAYS_121_365, 121, 365),
-    (Bucket.OVER_365, 366, None),
+    (Bucket.OVER_365, OVER_YEAR_DAYS, None),
 )
 
 

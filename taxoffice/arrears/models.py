@@ -68,6 +68,9 @@ class ArrearsCase(Model):
     overdue_vat: Mapped[int | None] = mapped_column(BigInteger)
     overdue_cit: Mapped[int | None] = mapped_column(BigInteger)
     overdue_pit: Mapped[int | None] = mapped_column(BigInteger)
+    # Of the overdue total, what is owed on charges more than 365 days overdue (ageing by amount, not by case: a
+    # case's bucket is its oldest debt's). NULL: not yet computed; the next flag-arrears run fills it.
+    overdue_over_year: Mapped[int | None] = mapped_column(BigInteger)
     oldest_due_on: Mapped[datetime.date] = mapped_column(Date)
     bucket: Mapped[str] = mapped_column(String(10))
     stage: Mapped[str | None] = mapped_column(String(24))
@@ -141,7 +144,9 @@ class ArrearsStock(Base):
 
     One row per run day, tax office, ageing bucket, category and tax type (``VAT``, ``CIT``, ``PIT``, ``OTH``, and
     ``ALL`` for every type together, each case counted once).
-    ``cases`` counts the cases owing something of that tax type.
+    ``cases`` counts the cases owing something of that tax type. ``amount_over_year`` is, on the ``ALL`` rows, the
+    part of ``amount`` owed on charges more than 365 days overdue (NULL on the rows of one tax type, and on runs
+    made before it was kept).
     A run replaces its day's rows, so the stock on any past run day stays as that run saw it.
     """
 
@@ -154,3 +159,4 @@ class ArrearsStock(Base):
     tax_type: Mapped[str] = mapped_column(String(4), primary_key=True)
     cases: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)
+    amount_over_year: Mapped[int | None] = mapped_column(BigInteger)

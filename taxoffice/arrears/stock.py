@@ -3,7 +3,8 @@
 ``write_stock`` replaces one day's ``arrears_stock`` rows with one ``INSERT … SELECT``: the open cases grouped by
 (tax office, bucket, category) in one pass, each group's counts and sums per tax type side by side, then
 unpivoted into a row per tax type by a cross join with the type names (portable: no ``VALUES`` alias
-list, which SQLite lacks). Only tax types owed by at least one case make a row; ``ALL`` rows hold every case once. The flag-arrears job calls it at
+list, which SQLite lacks). Only tax types owed by at least one case make a row; ``ALL`` rows hold every case once, and what
+the cases owe on debts more than a year overdue (``amount_over_year``: ageing by amount). The flag-arrears job calls it at
 the end of every successful run, in the run's transaction.
 """
 
@@ -56,6 +57,7 @@ def stock_insert(as_of: datetime.date) -> Insert:
         columns.append(func.count(case((owed, 1))).label(f"cases_{tax_type.lower()}"))
         columns.append(func.sum(case((owed, amount), else_=0)).label(f"amount_{tax_type.lower()}"))
     keys = (ArrearsCase.tax_office, ArrearsCase.bucket, ArrearsCase.category)
+    columns.append(func.sum(ArrearsCase.overdue_over_year).label("over_year"))
     groups = select(*keys, *columns).where(ArrearsCase.status == OPEN).group_by(*keys).subquery("groups")
     types = union_all(*(select(literal(tax_type).label("tax_type")) for tax_type in TAX_TYPES)).subquery("types")
 
@@ -63,6 +65,7 @@ def stock_insert(as_of: datetime.date) -> Insert:
         return case(*((types.c.tax_type == name, groups.c[f"{measure}_{name.lower()}"]) for name in TAX_TYPES), else_=0)
 
     cases = picked("cases")
+    over_year = case((types.c.tax_type == ALL, groups.c.over_year), else_=None)
     unpivoted = (
         select(
             literal(as_of, Date).label("as_of"),
@@ -72,11 +75,12 @@ def stock_insert(as_of: datetime.date) -> Insert:
             types.c.tax_type,
             cases.label("cases"),
             picked("amount").label("amount"),
+            over_year.label("amount_over_year"),
         )
         .select_from(groups.join(types, true()))
         .where(cases > 0)
     )
-    names = ["as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount"]
+    names = ["as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount", "amount_over_year"]
     return insert(_STOCK).from_select(names, unpivoted)
 
 

@@ -2,7 +2,8 @@
 
 Who owes what is ``filings.obligations.owed``, a pure rule over one taxpayer's facts. It is not called per
 taxpayer: SQL counts taxpayers by the facts the rule reads (kind, tax types, VAT frequency, registration month;
-for a closed code (01) its closure month; for a suspension (05) its exact dates; other statuses change nothing),
+for a closed code (01), or a taxpayer that ceased business with its closure pending (03), the month it took
+effect, from which no return is expected; for a suspension (05) its exact dates; other statuses change nothing),
 ``owed`` runs once per distinct facts with representative dates, and its obligations are multiplied by the count.
 
 Why a month stands for the exact day: every period is whole months, so ``period.end < registered_on`` holds
@@ -45,6 +46,9 @@ from taxoffice.reports.tables import rate
 TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 # The groupings the filing section takes, among the report's.
 FILING_DIMENSIONS = ("form", "tax_type", "tax_period", "tax_office")
+# Taxpayers expected to file no return for periods after these statuses took effect: the code closed (01), or
+# business ceased with the closure pending (03). TADAT counts expected returns from taxpayers expected to file.
+CEASED = (TaxpayerStatus.CLOSED.value, TaxpayerStatus.CEASING.value)
 # (form, tax period, tax office or None)
 Key = tuple[str, str, str | None]
 
@@ -93,7 +97,7 @@ async def _fact_groups(
     """Taxpayers counted by the facts obligations depend on, reduced to what can matter in the window."""
     floor = datetime.date(window.start.year - 1, 1, 1)
     tp = Taxpayer
-    closed = and_(tp.status == TaxpayerStatus.CLOSED.value, tp.status_effective_on <= window.end)
+    closed = and_(tp.status.in_(CEASED), tp.status_effective_on <= window.end)
     suspended = and_(
         tp.status == TaxpayerStatus.SUSPENDED.value,
         tp.suspended_until.is_not(None),
@@ -116,7 +120,7 @@ async def _fact_groups(
         columns.append(tp.tax_office.label("tax_office"))
     per_taxpayer = select(*columns).where(
         tp.registered_on <= window.end,
-        not_(and_(tp.status == TaxpayerStatus.CLOSED.value, tp.status_effective_on < floor)),
+        not_(and_(tp.status.in_(CEASED), tp.status_effective_on < floor)),
     )
     if window.tax_office:
         per_taxpayer = per_taxpayer.where(tp.tax_office == window.tax_office)

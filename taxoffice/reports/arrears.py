@@ -2,13 +2,17 @@
 
 Every successful ``flag-arrears`` run leaves the open cases' amounts summed by tax office, ageing bucket,
 category and tax type in ``arrears_stock``; the report reads the last run on or before the day asked for (a
-few thousand rows whatever the number of taxpayers). Against the year's collections (``collection_day``) it
-gives the two benchmarks of DOMAIN.md §8: arrears under 10 % of collections, under 20 % of them older than a
-year. Movement: the stock at the previous month's last run, what was collected of overdue debt since, what was
+few thousand rows whatever the number of taxpayers). The indicators are TADAT's stock of arrears (P5, "stock and
+flow of arrears"): the arrears at the end of the last complete fiscal year (its last run on or before 31
+December) over that year's whole collections, not the year so far; the collectible part apart (frozen and
+difficult debts left out); and the collectible arrears more than 12 months overdue as a share of the
+collectible arrears, by amount (each debt by its own due date, not its case's oldest). Benchmarks of DOMAIN.md
+§8: arrears under 10 % of collections, under 20 % of them older than a year. Movement: the stock at the previous month's last run, what was collected of overdue debt since, what was
 written off by decision (``write_off`` actions), and the rest of the change (new debts and interest).
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -16,7 +20,8 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.collections import collected
-from taxoffice.arrears.ageing import BUCKETS, Bucket
+from taxoffice.arrears.ageing import BUCKETS
+from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import ALL
@@ -74,7 +79,9 @@ class NoArrearsRunError(RuleViolationError):
     """No ``flag-arrears`` run on or before the day: there is no stock to report."""
 
     def __init__(self, day: datetime.date) -> None:
-        super().__init__(f"No successful flag-arrears run on or before {day}; run it first (POST /jobs).")
+        super().__init__(
+            f"No successful flag-arrears run on or before {day}: there is no arrears stock kept for that day."
+        )
 
 
 async def run_day(session: AsyncSession, on_or_before: datetime.date) -> datetime.date | None:
@@ -94,12 +101,14 @@ async def _stock(session: AsyncSession, day: datetime.date, office: str | None) 
         ArrearsStock.tax_type,
         ArrearsStock.cases,
         ArrearsStock.amount,
+        ArrearsStock.amount_over_year,
     ).where(ArrearsStock.as_of == day)
     if office:
         query = query.where(ArrearsStock.tax_office == office)
     rows = [tuple(row) for row in await session.execute(query)]
-    data = pd.DataFrame(rows, columns=["tax_office", "bucket", "category", "tax_type", "cases", "amount"])
-    return data.astype({"cases": "int64", "amount": "int64"})
+    names = ["tax_office", "bucket", "category", "tax_type", "cases", "amount", "amount_over_year"]
+    data = pd.DataFrame(rows, columns=names)
+    return data.astype({"cases": "int64", "amount": "int64", "amount_over_year": "Int64"})
 
 
 async def _collected(
@@ -141,27 +150,100 @@ def _order(dimension: str, value: object) -> tuple[int, str]:
     return 0, str(value)
 
 
-def indicators(stock: pd.DataFrame, collected_this_year: int, lang: str) -> list[tuple[object, ...]]:
-    """Total arrears, the year's collections, the ratio, and the share older than a year, with the benchmarks."""
+# Arrears that can be collected: not frozen and not difficult (a kept instalment plan is being collected).
+COLLECTIBLE = frozenset({Category.COLLECTIBLE.value, Category.INSTALMENT.value})
+# Rows of the indicators section the manager's page shows as headlines.
+YEAR_RATIO_ROW = 3
+OLD_SHARE_ROW = 7
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """The fiscal year's figures: the stock its last run left (None without a run) and the year's collections."""
+
+    year: int
+    stock: pd.DataFrame | None
+    collected: int
+    run: datetime.date | None
+
+
+def fiscal_year(day: datetime.date) -> int:
+    """The last fiscal year complete on ``day``: the budget year is the calendar year (Law 83/2015 Art. 14)."""
+    return day.year if (day.month, day.day) == (12, 31) else day.year - 1
+
+
+def _figures(stock: pd.DataFrame) -> tuple[int, int, int]:
+    """Total arrears, the collectible part, and what of the collectible part is more than a year overdue."""
     whole = stock[stock["tax_type"] == ALL]
-    total = int(whole["amount"].sum())
-    old = int(whole.loc[whole["bucket"] == Bucket.OVER_365.value, "amount"].sum())
-    ratio, old_share = rate(total, collected_this_year), rate(old, total)
+    collectible = whole[whole["category"].isin(COLLECTIBLE)]
+    old = collectible["amount_over_year"].fillna(0)
+    return int(whole["amount"].sum()), int(collectible["amount"].sum()), int(old.sum())
+
+
+def indicators(stock: pd.DataFrame, run: datetime.date, year_end: YearEnd, lang: str) -> list[tuple[object, ...]]:
+    """The TADAT stock-of-arrears indicators of the fiscal year, then the same stock figures on the run's day.
+
+    Ratios are by amount: a 1,000,000 đ debt 400 days overdue beside a 1,000,000,000 đ debt 10 days overdue is
+    0.1 % old, however the two fall into cases. Collectible arrears leave out frozen and difficult debts.
+    """
     yes, no = ("Đạt", "Không đạt") if lang == "vi" else ("yes", "no")
 
-    def met(value: Decimal | None, limit: Decimal) -> str | None:
-        return None if value is None else (yes if value < limit else no)
+    def met(value: Decimal | None, limit: Decimal | None) -> str | None:
+        return None if value is None or limit is None else (yes if value < limit else no)
 
-    names = {
-        "vi": ("Tổng nợ thuế", "Số thu từ đầu năm", "Nợ / số thu", "Nợ trên 12 tháng / tổng nợ"),
-        "en": ("Total arrears", "Collections this year", "Arrears / collections", "Older than 12 months / arrears"),
-    }["vi" if lang == "vi" else "en"]
+    def row(
+        name: tuple[str, str], amount: int | None, ratio: Decimal | None, limit: Decimal | None
+    ) -> tuple[object, ...]:
+        return (name[0] if lang == "vi" else name[1], amount, ratio, limit, met(ratio, limit))
+
+    fy, day = year_end.year, f"{run:%d/%m/%Y}"
+    total = collectible = old = None
+    if year_end.stock is not None:
+        total, collectible, old = _figures(year_end.stock)
+    now_total, now_collectible, now_old = _figures(stock)
+
+    def share(part: int | None, whole: int | None) -> Decimal | None:
+        return None if part is None or whole is None else rate(part, whole)
+
     return [
-        (names[0], total, None, None, None),
-        (names[1], collected_this_year, None, None, None),
-        (names[2], None, ratio, ARREARS_RATIO, met(ratio, ARREARS_RATIO)),
-        (names[3], old, old_share, OLD_SHARE, met(old_share, OLD_SHARE)),
+        row((f"Tổng nợ thuế cuối năm {fy}", f"Total arrears at the end of {fy}"), total, None, None),
+        row((f"Nợ có khả năng thu cuối năm {fy}", f"Collectible arrears at the end of {fy}"), collectible, None, None),
+        row((f"Tổng số thu năm {fy}", f"Collections in {fy}"), year_end.collected, None, None),
+        row(
+            (f"Tổng nợ / tổng số thu năm {fy}", f"Arrears / collections of {fy}"),
+            None,
+            share(total, year_end.collected),
+            ARREARS_RATIO,
+        ),
+        row(
+            (f"Nợ có khả năng thu / tổng số thu năm {fy}", f"Collectible arrears / collections of {fy}"),
+            None,
+            share(collectible, year_end.collected),
+            None,
+        ),
+        row(
+            (f"Nợ có khả năng thu quá hạn trên 12 tháng, cuối năm {fy}", f"Collectible, over 12 months, end of {fy}"),
+            old,
+            share(old, collectible),
+            OLD_SHARE,
+        ),
+        row((f"Tổng nợ thuế ngày {day}", f"Total arrears on {day}"), now_total, None, None),
+        row(
+            (f"Nợ có khả năng thu quá hạn trên 12 tháng, ngày {day}", f"Collectible, over 12 months, on {day}"),
+            now_old,
+            rate(now_old, now_collectible),
+            OLD_SHARE,
+        ),
     ]
+
+
+async def _year_end(session: AsyncSession, year: int, office: str | None) -> YearEnd:
+    """The fiscal year's collections and the stock of its last ``flag-arrears`` run (none: no stock)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    collected = await _collected(session, start, end, office, overdue_only=False)
+    run = await run_day(session, end)
+    stock = await _stock(session, run, office) if run is not None and run >= start else None
+    return YearEnd(year, stock, sum(collected.values()), run if stock is not None else None)
 
 
 async def _written_off(
@@ -212,7 +294,7 @@ async def arrears_report(
     opening_day = await run_day(session, month_start - datetime.timedelta(days=1))
     stock = await _stock(session, day, query.tax_office)
     opening = await _stock(session, opening_day, query.tax_office) if opening_day else stock.iloc[0:0]
-    this_year = await _collected(session, day.replace(month=1, day=1), day, query.tax_office, overdue_only=False)
+    year_end = await _year_end(session, fiscal_year(asked), query.tax_office)
     since = (opening_day or month_start - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
     collected = await _collected(session, since, day, query.tax_office, overdue_only=True)
     written_off = await _written_off(session, since, day, query.tax_office)
@@ -236,7 +318,7 @@ async def arrears_report(
             "Chỉ tiêu",
             "Indicators",
             INDICATOR_COLUMNS,
-            [cells(row, INDICATOR_COLUMNS) for row in indicators(stock, sum(this_year.values()), query.lang)],
+            [cells(row, INDICATOR_COLUMNS) for row in indicators(stock, day, year_end, query.lang)],
         ),
         Section(
             "movement",
@@ -253,6 +335,8 @@ async def arrears_report(
     parameters = query.describe() | {
         "flag_arrears_run": day.isoformat(),
         "opening_run": opening_day.isoformat() if opening_day else "-",
+        "fiscal_year": str(year_end.year),
+        "fiscal_year_end_run": year_end.run.isoformat() if year_end.run else "-",
     }
     return Report(NAME, "Báo cáo nợ thuế", "Arrears report", parameters, now, generated_by, sections)
 

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -10,7 +11,7 @@ from jobs.recording import execute_run
 from jobs.spec import Daily
 from jobs.tasks import TASKS
 from taxoffice.accounts.services import ChargeKind
-from taxoffice.arrears.flagging import FlagCounts, Previous, flag_arrears, previous_run
+from taxoffice.arrears.flagging import EarlierDayError, FlagCounts, Previous, flag_arrears, previous_run
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent
 from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay, post
 
@@ -151,6 +152,9 @@ async def test_the_job_continues_from_its_last_recorded_run(
     # Incremental: the overlap re-examines what was posted just before, and nothing changes.
     assert (second["full"], second["scope"], second["updated"], second["unchanged"]) == (0, 1, 0, 1)
     assert (await open_case(session, taxpayer)).as_of == D(2025, 8, 20)
-    # Asked for a day before the last run: everything is examined again.
-    full = await flag_arrears(session_factory, D(2025, 8, 19))
-    assert full.full == 1
+    # Asked for a day before the latest run: refused, the live cases stay as the latest run left them.
+    with pytest.raises(EarlierDayError, match="set the live worklist back"):
+        await flag_arrears(session_factory, D(2025, 8, 19))
+    with pytest.raises(EarlierDayError):
+        await execute_run(ctx, "flag-arrears", "2025-08-19", origin="cli", requested_by="tests")
+    assert (await open_case(session, taxpayer)).as_of == D(2025, 8, 20)

@@ -30,16 +30,32 @@ STOCK = [
     (OPENING, "10100", "1-30", "collectible", "CIT", 1, 10_000_000),
     (OPENING, "10100", "1-30", "collectible", "ALL", 1, 30_000_000),
 ]
+YEAR_END = D(2025, 12, 31)
+# The end of fiscal year 2025 (amount_over_year on the ALL rows): one collectible case owing 1,000,000 đ 400 days
+# overdue and 1,000,000,000 đ 10 days overdue (its oldest debt puts the whole case over 365 days), and a
+# difficult case of 50,000,000 đ all over a year.
+YEAR_END_STOCK = [
+    (YEAR_END, "10100", "over-365", "collectible", "VAT", 1, 1_001_000_000, None),
+    (YEAR_END, "10100", "over-365", "collectible", "ALL", 1, 1_001_000_000, 1_000_000),
+    (YEAR_END, "10100", "over-365", "difficult", "CIT", 1, 50_000_000, None),
+    (YEAR_END, "10100", "over-365", "difficult", "ALL", 1, 50_000_000, 50_000_000),
+]
 DAYS: list[Day] = [
+    (D(2025, 6, 16), "10100", "VAT", "1701", "tax", False, 6_000_000_000),
+    (D(2025, 12, 31), "10100", "CIT", "1052", "tax", False, 4_000_000_000),
     (D(2026, 1, 15), "10100", "VAT", "1701", "tax", False, 300_000_000),
     (D(2026, 3, 10), "10100", "VAT", "1701", "tax", True, 3_000_000),
     (D(2026, 3, 12), "10100", "CIT", "1052", "tax", False, 97_000_000),
 ]
 
 
-async def _dataset(session: AsyncSession, *, runs: tuple[datetime.date, ...] = (OPENING, CLOSING)) -> None:
-    stock_keys = ("as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount")
-    await session.execute(insert(ArrearsStock), [dict(zip(stock_keys, row, strict=True)) for row in STOCK])
+async def _dataset(
+    session: AsyncSession, *, runs: tuple[datetime.date, ...] = (OPENING, CLOSING), year_end: bool = False
+) -> None:
+    stock_keys = ("as_of", "tax_office", "bucket", "category", "tax_type", "cases", "amount", "amount_over_year")
+    rows = [(*row, None) for row in STOCK] + (YEAR_END_STOCK if year_end else [])
+    await session.execute(insert(ArrearsStock), [dict(zip(stock_keys, row, strict=True)) for row in rows])
+    runs = (YEAR_END, *runs) if year_end else runs
     await collected(session, DAYS)
     for day in runs:
         session.add(
@@ -85,19 +101,51 @@ async def test_stock_by_bucket_and_by_tax_type(session_factory: async_sessionmak
     assert whole.section("stock").rows == [(4, 50_000_000, Decimal("1.0000"))]
 
 
-async def test_benchmarks_and_movement(session_factory: async_sessionmaker[AsyncSession]) -> None:
+async def test_benchmarks_of_the_fiscal_year_by_amount(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session, year_end=True)
+        report = await arrears_report(session, _query(), generated_by="m", now=NOW)
+    indicators = report.section("indicators").rows
+    # Fiscal year 2025 (the last complete one on 3 April 2026): 1,051,000,000 owed at its end against the whole
+    # year's 10,000,000,000 collected (not 2026's 400,000,000 so far): 10.51 %, over the 10 % benchmark.
+    # Collectible (the difficult case left out): 1,001,000,000, 10.01 %. Of it, 1,000,000 more than a year overdue:
+    # 0.1 % by amount, although the case sits in the over-365 bucket.
+    # On 31 March 2026 (the run's stock): 50,000,000 owed; the collectible 45,000,000 is none of it over a year.
+    assert report.parameters["fiscal_year"] == "2025"
+    assert report.parameters["fiscal_year_end_run"] == "2025-12-31"
+    assert indicators == [
+        ("Tổng nợ thuế cuối năm 2025", 1_051_000_000, None, None, None),
+        ("Nợ có khả năng thu cuối năm 2025", 1_001_000_000, None, None, None),
+        ("Tổng số thu năm 2025", 10_000_000_000, None, None, None),
+        ("Tổng nợ / tổng số thu năm 2025", None, Decimal("0.1051"), Decimal("0.10"), "Không đạt"),
+        ("Nợ có khả năng thu / tổng số thu năm 2025", None, Decimal("0.1001"), None, None),
+        (
+            "Nợ có khả năng thu quá hạn trên 12 tháng, cuối năm 2025",
+            1_000_000,
+            Decimal("0.0010"),
+            Decimal("0.20"),
+            "Đạt",
+        ),
+        ("Tổng nợ thuế ngày 31/03/2026", 50_000_000, None, None, None),
+        ("Nợ có khả năng thu quá hạn trên 12 tháng, ngày 31/03/2026", 0, Decimal("0.0000"), Decimal("0.20"), "Đạt"),
+    ]
+
+
+async def test_no_year_end_run_leaves_the_year_figures_empty(session_factory: async_sessionmaker[AsyncSession]) -> None:
     async with session_factory() as session:
         await _dataset(session)
         report = await arrears_report(session, _query(), generated_by="m", now=NOW)
     indicators = report.section("indicators").rows
-    # 50,000,000 owed against 400,000,000 collected since 1 January: 12.5 % (over the 10 % benchmark);
-    # 5,000,000 of it older than a year: 10 % (under 20 %).
-    assert indicators == [
-        ("Tổng nợ thuế", 50_000_000, None, None, None),
-        ("Số thu từ đầu năm", 400_000_000, None, None, None),
-        ("Nợ / số thu", None, Decimal("0.1250"), Decimal("0.10"), "Không đạt"),
-        ("Nợ trên 12 tháng / tổng nợ", 5_000_000, Decimal("0.1000"), Decimal("0.20"), "Đạt"),
-    ]
+    # No run in 2025: no stock to set against 2025's collections, which are still given.
+    assert report.parameters["fiscal_year_end_run"] == "-"
+    assert (indicators[0][1], indicators[3][2]) == (None, None)
+    assert indicators[2][1] == 10_000_000_000
+
+
+async def test_benchmarks_and_movement(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        await _dataset(session)
+        report = await arrears_report(session, _query(), generated_by="m", now=NOW)
     # VAT: 20,000,000 at the end of February, 3,000,000 of overdue VAT paid in March, 35,000,000 now → 18,000,000 new.
     assert report.section("movement").rows == [
         ("CIT", 10_000_000, 0, 0, 0, 10_000_000),

@@ -384,3 +384,19 @@ async def test_a_return_sent_under_the_tax_code_counts_as_filed_by_the_taxpayer(
     assert rows((await report(session, query)).section("filing")) == [
         ("2026-02", 1, 1, 0, 0, q("1.0000"), 1, q("1.0000"))
     ]
+
+
+async def test_a_ceased_taxpayer_owes_no_returns_after_it_ceased(session: AsyncSession) -> None:
+    # Office T8: one active filer, one that ceased business on 5 Feb 2026 (status 03, its code not closed yet).
+    # Expected returns (TADAT: from taxpayers expected to file) leave out the periods after it ceased: it owes
+    # 2026-01 and 2026-02 (the month it ceased in), not 2026-03. Filed: none. Due: 3 + 2 = 5, not 6.
+    session.add_all(
+        [
+            taxpayer("T8A", tax_office="T8"),
+            taxpayer("T8B", tax_office="T8", status="03", status_effective_on=D(2026, 2, 5)),
+        ]
+    )
+    await session.commit()
+    query = ReportQuery(start=D(2026, 2, 1), end=D(2026, 4, 30), tax_office="T8")
+    filing = (await report(session, query)).section("filing")
+    assert [(row[0], row[1]) for row in rows(filing)] == [("2026-02", 2), ("2026-03", 2), ("2026-04", 1)]

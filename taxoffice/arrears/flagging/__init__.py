@@ -1,5 +1,12 @@
 """The flag-arrears job (DOMAIN.md §8): arrears cases kept from the ledger, set-based and incremental."""
 
-from taxoffice.arrears.flagging._service import FlagCounts, Previous, flag_arrears, previous_run
+from taxoffice.arrears.flagging._service import (
+    EarlierDayError,
+    FlagCounts,
+    Previous,
+    flag_arrears,
+    latest_day,
+    previous_run,
+)
 
-__all__ = ["FlagCounts", "Previous", "flag_arrears", "previous_run"]
+__all__ = ["EarlierDayError", "FlagCounts", "Previous", "flag_arrears", "latest_day", "previous_run"]

@@ -41,6 +41,7 @@ class Figures:
         overdue_vat: tax, interest and fines overdue on the charges of tax type ``VAT``.
         overdue_cit: the same of tax type ``CIT``.
         overdue_pit: the same of tax type ``PIT`` (other tax types: the total less the three).
+        overdue_over_year: tax, interest and fines overdue on the charges more than 365 days overdue.
     """
 
     overdue_tax: int
@@ -51,6 +52,7 @@ class Figures:
     overdue_vat: int
     overdue_cit: int
     overdue_pit: int
+    overdue_over_year: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +67,8 @@ class Plan:
 class CaseValues:
     """The values of an open case that the job keeps; two equal values mean nothing to rewrite.
 
-    The split by tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``) is None only as read back from a
-    case written before the split existed, so such a case always differs from its evaluation and is rewritten.
+    The split by tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``) and ``overdue_over_year`` are None
+    only as read back from a case written before they existed, so such a case always differs from its evaluation and is rewritten.
     """
 
     category: str
@@ -84,6 +86,7 @@ class CaseValues:
     overdue_vat: int | None
     overdue_cit: int | None
     overdue_pit: int | None
+    overdue_over_year: int | None
 
     def columns(self) -> dict[str, object]:
         """The values by ``arrears_case`` column name."""
@@ -195,6 +198,7 @@ class Evaluator:
             overdue_vat=figures.overdue_vat,
             overdue_cit=figures.overdue_cit,
             overdue_pit=figures.overdue_pit,
+            overdue_over_year=figures.overdue_over_year,
         )
         return values, plan_state
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
-from taxoffice.arrears.ageing import BUCKETS
+from taxoffice.arrears.ageing import BUCKETS, OVER_YEAR_DAYS
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
@@ -72,6 +72,7 @@ CASE_COLUMNS = (
     "overdue_vat",
     "overdue_cit",
     "overdue_pit",
+    "overdue_over_year",
     "tax_code",
     "tax_office",
 )
@@ -110,7 +111,17 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
         ArrearsCase.is_stalled == false(), ArrearsCase.next_action_due_on <= as_of - datetime.timedelta(days=6)
     )
     unsplit = or_(
-        ArrearsCase.overdue_vat.is_(None), ArrearsCase.overdue_cit.is_(None), ArrearsCase.overdue_pit.is_(None)
+        ArrearsCase.overdue_vat.is_(None),
+        ArrearsCase.overdue_cit.is_(None),
+        ArrearsCase.overdue_pit.is_(None),
+        ArrearsCase.overdue_over_year.is_(None),
+    )
+    # A debt of an open case that passed a year overdue since: the case's amount over a year moves.
+    year = datetime.timedelta(days=OVER_YEAR_DAYS)
+    aged = select(Charge.taxpayer_id).where(
+        Charge.due_on > previous_as_of - year,
+        Charge.due_on <= as_of - year,
+        Charge.taxpayer_id.in_(select(ArrearsCase.taxpayer_id).where(ArrearsCase.status == OPEN)),
     )
     # One pass over the open cases for all of these.
     dated = select(ArrearsCase.taxpayer_id).where(
@@ -120,6 +131,7 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     sources = union(
         select(Charge.taxpayer_id).where(Charge.updated_at > changed_after),
         select(Charge.taxpayer_id).where(Charge.due_on >= previous_as_of, Charge.due_on < as_of),
+        aged,
         select(Allocation.taxpayer_id).where(Allocation.updated_at > changed_after),
         select(Payment.taxpayer_id).where(Payment.updated_at > changed_after, Payment.taxpayer_id.is_not(None)),
         select(Taxpayer.id).where(Taxpayer.updated_at > changed_after),
@@ -146,7 +158,8 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     Per charge due before ``as_of``: what is unpaid of its own kind (its amount, less the reductions of its
     line netted newest charge first as the ledger does, less allocations paid up to ``as_of``) plus the interest
     outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the same figures summed by
-    the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), the oldest due date with
+    the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
+    a year overdue (``overdue_over_year``: ageing by amount), the oldest due date with
     something owed, and the snapshot's day; full-joined with the open case and joined with the registry record.
     ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``.
     """
@@ -203,6 +216,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         .subquery("per_charge")
     )
     pc = per_charge.c
+    over_year = datetime.timedelta(days=OVER_YEAR_DAYS)
 
     def by_kind(kind: str) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((pc.kind == kind, pc.principal), else_=0)), 0)
@@ -217,6 +231,9 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
             (by_kind("interest") + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
             by_kind("fine").label("overdue_fines"),
             *(by_tax_type(name).label(f"overdue_{name.lower()}") for name in SPLIT_TAX_TYPES),
+            func.coalesce(
+                func.sum(case((pc.due_on <= as_of - over_year, pc.principal + pc.interest), else_=0)), 0
+            ).label("overdue_over_year"),
             func.min(case((pc.principal + pc.interest > 0, pc.due_on))).label("oldest_due_on"),
             func.max(pc.interest_as_of).label("interest_as_of"),
         )
@@ -240,6 +257,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
             figures.c.overdue_interest,
             figures.c.overdue_fines,
             *(figures.c[f"overdue_{name.lower()}"] for name in SPLIT_TAX_TYPES),
+            figures.c.overdue_over_year,
             figures.c.oldest_due_on,
             figures.c.interest_as_of,
             *(opened.c[name].label(f"c_{name}") for name in CASE_COLUMNS),

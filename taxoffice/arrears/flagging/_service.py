@@ -8,7 +8,9 @@ again for the same day changes nothing. Last, the day's ``arrears_stock`` is sum
 
 Incremental: after a successful run (``Previous``: its day and when it started) only the taxpayers whose ledger,
 registry record, actions or plans changed since, and the open cases whose date-dependent values move by the
-new day, are examined (``_query.scope_fill``). Without one, or for a day before it, every debtor is examined.
+new day, are examined (``_query.scope_fill``). Without one every debtor is examined. A run for a day before the
+latest one flagged is refused (``EarlierDayError``): it would set the live worklist back to that day, and a
+report for a past day reads the stock the runs of the time kept instead.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, delete, select, text
+from sqlalchemy import Row, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.schema import CreateTable
 
@@ -28,6 +30,7 @@ from taxoffice.arrears.ladder import ActionKind, TakenAction, rules_on
 from taxoffice.arrears.stock import write_stock
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
+from taxoffice.errors import ConflictError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.workdays.services import CalendarService
 
@@ -82,6 +85,23 @@ async def previous_run(session: AsyncSession, *, overlap: datetime.timedelta = O
     if row is None or row.started_at is None:
         return None
     return Previous(row.as_of, row.started_at - overlap)
+
+
+class EarlierDayError(ConflictError):
+    """A run for a day before the latest one flagged: it would set the live worklist back to that day."""
+
+    def __init__(self, as_of: datetime.date, latest: datetime.date) -> None:
+        super().__init__(
+            f"flag-arrears has already run for {latest}; a run for {as_of} would set the live worklist back to that "
+            f"day. A report for a past day reads the stock its runs kept (GET /reports/arrears?as_of=…)."
+        )
+
+
+async def latest_day(session: AsyncSession) -> datetime.date | None:
+    """The latest day a successful ``flag-arrears`` run flagged."""
+    return await session.scalar(
+        select(func.max(JobRun.as_of)).where(JobRun.name == JOB_NAME, JobRun.status == JobStatus.SUCCEEDED.value)
+    )
 
 
 def _incremental(previous: Previous | None, as_of: datetime.date) -> bool:
@@ -166,6 +186,7 @@ async def _flag_batch(
             overdue_vat=int(row.overdue_vat or 0),
             overdue_cit=int(row.overdue_cit or 0),
             overdue_pit=int(row.overdue_pit or 0),
+            overdue_over_year=int(row.overdue_over_year or 0),
         )
         new, plan_state = evaluator.evaluate(figures, context)
         if plan is not None and plan_state is not None and plan_state.status.value != plan[1]:
@@ -213,6 +234,9 @@ async def flag_arrears(
             await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             # The GROUP BY over every charge hashes millions of rows; give it room for this transaction only.
             await session.execute(text("SET LOCAL work_mem = '256MB'"))
+        latest = await latest_day(session)
+        if latest is not None and as_of < latest:
+            raise EarlierDayError(as_of, latest)
         if previous is None and not full:
             previous = await previous_run(session)
         scoped = not full and _incremental(previous, as_of)

@@ -45,6 +45,7 @@ _CLOSE_CASES = (
         overdue_vat=0,
         overdue_cit=0,
         overdue_pit=0,
+        overdue_over_year=0,
         next_action=None,
         next_action_due_on=None,
         is_stalled=False,

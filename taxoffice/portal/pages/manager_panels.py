@@ -275,8 +275,21 @@ def arrears_panel(report: Report, period: Period, lang: Lang) -> Panel:
                 f"{count_text(total_of(stock, 'cases'), lang)} cases",
             ),
         ),
-        _indicator(indicators, 2, t("Nợ / số thu từ đầu năm", "Arrears / collections this year"), lang),
-        _indicator(indicators, 3, t("Nợ trên 12 tháng / tổng nợ", "Older than 12 months / arrears"), lang),
+        _indicator(
+            indicators,
+            arrears.YEAR_RATIO_ROW,
+            t(
+                f"Nợ / số thu năm {report.parameters['fiscal_year']}",
+                f"Arrears / collections of {report.parameters['fiscal_year']}",
+            ),
+            lang,
+        ),
+        _indicator(
+            indicators,
+            arrears.OLD_SHARE_ROW,
+            t("Nợ có khả năng thu trên 12 tháng", "Collectible arrears over 12 months"),
+            lang,
+        ),
     ]
     buckets = [bucket_label(str(value), lang) for value in column_of(stock, "bucket")]
     chart = ChartText(
