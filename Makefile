@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz demo screenshots migrate bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
+.PHONY: run test lint typecheck pytest fuzz demo screenshots migrate stack bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ run: migrate
 demo: migrate
 	$(BIN)/taxoffice demo load --taxpayers 1000
 	$(BIN)/taxoffice demo activity
+
+# The production topology on this machine (docs/operations.md): PostgreSQL primary and replica, Redis, API
+# servers and arq workers; needs Debian's postgresql and redis-server (`make test` installs them).
+stack: $(STAMP)
+	bash tests/support/ensure-servers.sh
+	$(BIN)/taxoffice stack up
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

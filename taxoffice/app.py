@@ -79,6 +79,7 @@ def create_app(
     jwt_auth = build_jwt_auth(settings)
     session_auth = build_session_auth(settings)
     clock = clock or utc_now
+    replica = create_engine(settings, settings.replica_url) if settings.replica_url else None
     # Requested job runs go to arq (Redis configured) or run here, with the nightly scheduler (embedded).
     jobs_runtime = JobsRuntime(settings, session_maker or create_session_factory(engine), clock=clock)
     api = Router(
@@ -108,13 +109,15 @@ def create_app(
         csrf_config=csrf_config(settings),
         template_config=TEMPLATE_CONFIG,
         on_startup=[jobs_runtime.startup, *(on_startup or [])],
-        on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown],
+        on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown, *([replica.dispose] if replica else [])],
         state=State(
             {
                 "settings": settings,
                 "jwt_auth": jwt_auth,
                 "alchemy": config,
                 "engine": engine,
+                # Sessions on the streaming replica (reports), or None: everything reads the primary.
+                "replica": create_session_factory(replica) if replica else None,
                 "clock": clock,
                 "jobs": jobs_runtime,
                 "job_dispatcher": jobs_runtime.dispatcher,

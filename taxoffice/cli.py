@@ -11,6 +11,7 @@ import click
 
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import get_settings, masked_url, weak_secret_key
+from taxoffice.stack.cli import stack
 
 if TYPE_CHECKING:
     from taxoffice.auth.models import User
@@ -379,6 +380,9 @@ def list_targets(year: int) -> None:
         click.echo(
             f"{target.year}  {where}  {target.tax_type or 'all taxes'}  {target.amount:,} đồng  (by {target.set_by})"
         )
+
+
+main.add_command(stack)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    # A streaming replica of the database (PostgreSQL): reports read from it when set; everything else uses the
+    # primary (docs/operations.md, "The production stack").
+    replica_url: str | None = None
     secret_key: str = field(default="", repr=False)
     token_ttl_seconds: int = 3600
     max_body_bytes: int = 1_048_576
@@ -96,6 +99,7 @@ class Settings:
         return cls(
             database_url=database_url,
             redis_url=os.environ.get("TAXOFFICE_REDIS_URL") or None,
+            replica_url=os.environ.get("TAXOFFICE_REPLICA_URL") or None,
             secret_key=_secret_key(database_url),
             token_ttl_seconds=_env_int("TAXOFFICE_TOKEN_TTL_SECONDS", 3600),
             max_body_bytes=_env_int("TAXOFFICE_MAX_BODY_BYTES", 1_048_576),

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
-from sqlalchemy import JSON, Connection, Executable, Row, String, event
+from sqlalchemy import JSON, Connection, Executable, Row, String, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,6 +24,7 @@ __all__ = [
     "create_session_factory",
     "dialect_insert",
     "metadata",
+    "replica_lag",
     "session_scope",
 ]
 
@@ -88,10 +89,11 @@ def _json_dumps(value: object) -> str:
 _JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": msgspec.json.decode}
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
-    """The one engine of a process."""
-    if settings.is_sqlite:
-        engine = create_async_engine(settings.database_url, echo=settings.sql_echo, **_JSON_CODEC)
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    """The one engine of a process (``url``: another server of the same database, e.g. the replica)."""
+    url = url or settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=settings.sql_echo, **_JSON_CODEC)
         _sqlite_listeners(engine)
         return engine
     # No pool_pre_ping: it costs every checkout a round trip (a request pays one per session). A connection the
@@ -100,13 +102,30 @@ def create_engine(settings: Settings) -> AsyncEngine:
     # A pool as large as the requests one process has in flight, and no overflow: overflow connections are
     # opened and closed under load, each a new PostgreSQL backend. Keep workers x pool within max_connections.
     return create_async_engine(
-        settings.database_url,
+        url,
         echo=settings.sql_echo,
         pool_size=settings.db_pool_size,
         max_overflow=0,
         pool_timeout=settings.db_pool_timeout_seconds,
         **_JSON_CODEC,
     )
+
+
+# How far behind the primary a replica is, in seconds: 0 when it has replayed all it received, NULL on a primary.
+# ``pg_last_xact_replay_timestamp`` alone would grow while the primary is idle, although nothing is missing.
+_REPLICA_LAG = text(
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
+    "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END"
+)
+
+
+async def replica_lag(session: AsyncSession) -> float | None:
+    """Seconds the session's server (a streaming replica) is behind its primary; None when it is no replica."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    lag = await session.scalar(_REPLICA_LAG)
+    return None if lag is None else float(lag)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

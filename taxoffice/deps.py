@@ -1,12 +1,13 @@
 """Dependency providers shared by the controllers."""
 
 import datetime
+from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from filings.documents import ReturnDocuments
 from filings.nonfilers import NonFilerService
@@ -170,9 +171,21 @@ def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightSer
     return OversightService(db_session)
 
 
-def provide_reports(db_session: NamedDependency[AsyncSession]) -> ReportService:
-    """Reports for managers and officers."""
-    return ReportService(db_session)
+async def provide_read_session(state: State, db_session: NamedDependency[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for reads that may lag a little: on the replica when one is configured, else the request's own."""
+    replica: async_sessionmaker[AsyncSession] | None = state.replica
+    if replica is None:
+        yield db_session
+        return
+    async with replica() as session:
+        yield session
+
+
+def provide_reports(
+    db_session: NamedDependency[AsyncSession], read_session: NamedDependency[AsyncSession]
+) -> ReportService:
+    """Reports for managers and officers: built from the replica when there is one, targets kept on the primary."""
+    return ReportService(db_session, read=read_session)
 
 
 DEPENDENCIES = {
@@ -199,5 +212,6 @@ DEPENDENCIES = {
     "notices": Provide(provide_notices, sync_to_thread=False),
     "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
     "oversight": Provide(provide_oversight, sync_to_thread=False),
+    "read_session": Provide(provide_read_session),
     "reports": Provide(provide_reports, sync_to_thread=False),
 }

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.db import dialect_insert
+from taxoffice.db import dialect_insert, replica_lag
 from taxoffice.errors import FieldError, ForbiddenError, ResourceNotFoundError
 from taxoffice.reports.catalogue import REPORTS, ReportSpec, data_version
 from taxoffice.reports.formats import render_csv, render_json
@@ -124,22 +124,27 @@ def scope(actor: Principal, query: ReportQuery) -> ReportQuery:
 class ReportService:
     """Reports for managers and officers."""
 
-    def __init__(self, session: AsyncSession, cache: ReportCache = CACHE) -> None:
+    def __init__(self, session: AsyncSession, cache: ReportCache = CACHE, *, read: AsyncSession | None = None) -> None:
         self.session = session
         self.cache = cache
+        # Where reports are built from: a streaming replica when there is one (its lag is said in the report).
+        self.read = read or session
 
     async def build(self, name: str, query: ReportQuery, actor: Principal, now: datetime.datetime) -> Report:
         """Report ``name`` for ``query`` as ``actor`` may see it; the cached one while its data has not changed."""
         spec = spec_of(name)
         query = scope(actor, query)
         key = (name, query)
-        version = await data_version(self.session, spec)
-        cached = self.cache.get(key, version, now, spec)
-        if cached is not None:
-            return cached
-        report = await spec.build(self.session, query, generated_by=actor.username, now=now)
-        self.cache.put(key, version, now, report)
-        return report
+        version = await data_version(self.read, spec)
+        report = self.cache.get(key, version, now, spec)
+        if report is None:
+            report = await spec.build(self.read, query, generated_by=actor.username, now=now)
+            self.cache.put(key, version, now, report)
+        if self.read is self.session:
+            return report
+        lag = await replica_lag(self.read)
+        staleness = {"read_from": "replica", "replica_lag_seconds": "-" if lag is None else f"{lag:.1f}"}
+        return dataclasses.replace(report, parameters=report.parameters | staleness)
 
     async def render(
         self,

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+from taxoffice.stack.postgres import as_postgres as _as_postgres
+from taxoffice.stack.postgres import pg_bin
 
 
 def free_port() -> int:
@@ -23,21 +24,11 @@ def free_port() -> int:
 
 
 def _pg_bin(name: str) -> str:
-    for directory in PG_BIN_DIRS:
-        if (directory / name).exists():
-            return str(directory / name)
-    found = shutil.which(name)
-    if found is None:
+    try:
+        return pg_bin(name)
+    except RuntimeError:
         msg = f"{name} not found: run `make test` (it installs Debian's postgresql) or set TAXOFFICE_TEST_DATABASE_URL"
-        raise RuntimeError(msg)
-    return found
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root: run them as the postgres user then."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
+        raise RuntimeError(msg) from None
 
 
 _OWNER = "owner.pid"  # the process that started a server, in the server's directory
