@@ -230,7 +230,8 @@ def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime 
     click.echo(
         f"As of {today}: {counts.filers} filers, {counts.returns:,} returns ({counts.late_returns:,} late), "
         f"{counts.payments:,} payments ({counts.late_payments:,} late); {counts.applications} registration "
-        f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued, arrears flagged."
+        f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued and arrears "
+        "flagged (as of last year's end and today)."
     )
 
 

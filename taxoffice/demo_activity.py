@@ -44,7 +44,10 @@ from taxoffice.workdays.services import CalendarService
 BANK = Principal(user_id=None, username="demo-bank", role=Role.BANK)
 DEMO = Principal.system("demo")
 M = 1_000_000
-JOBS = ("reconcile-payments", "accrue-interest", "flag-arrears")
+# The nightly jobs run once history is in place: reconcile as of today, then interest and arrears as of the last
+# fiscal year's end and as of today (in that order: flag-arrears never goes back in time), so the arrears report
+# has the year's indicators as well as today's stock.
+DATED_JOBS = ("accrue-interest", "flag-arrears")
 # Registration applications left waiting for the officer (the first one past its due date).
 APPLICANTS = [
     ("Công ty TNHH Thương mại Hồ Tây", "0109000011", "Quảng An"),
@@ -185,6 +188,8 @@ async def load_activity(
             await session.commit()
     finally:
         await engine.dispose()
-    for name in JOBS:
-        await run_job_now(settings, name, today, DEMO)
+    await run_job_now(settings, "reconcile-payments", today, DEMO)
+    for day in (datetime.date(today.year - 1, 12, 31), today):
+        for name in DATED_JOBS:
+            await run_job_now(settings, name, day, DEMO)
     return counts
