@@ -16,25 +16,29 @@ sees neither in its signature.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from http import HTTPStatus
 from typing import Any, ClassVar, cast
 
 import msgspec
 from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPI,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Parameter,
     Reference,
     RequestBody,
 )
 from litestar.openapi.spec import Schema as OpenAPISchema
 from litestar.routes import HTTPRoute
 
+from taxoffice.openapi_glossary import document_parameter, document_schemas
 from taxoffice.problems import MEDIA_TYPE
 
 _ERROR_FROM = 400
@@ -77,8 +81,31 @@ def _component(status: int) -> str:
     return f"Problem{status}"
 
 
+@dataclass
+class DocumentedComponents(Components):
+    """The components, rendered with every schema property described and exemplified (``openapi_glossary``)."""
+
+    def to_schema(self) -> dict[str, Any]:
+        """The components as JSON, the schemas' properties completed from the glossary."""
+        rendered = super().to_schema()
+        document_schemas(rendered.get("schemas", {}))
+        return rendered
+
+
+@dataclass
+class DocumentedOpenAPIConfig(OpenAPIConfig):
+    """The OpenAPI configuration whose document renders its components as ``DocumentedComponents``."""
+
+    def to_openapi_schema(self) -> OpenAPI:
+        """The document Litestar fills with paths and schemas (the components merged from every plugin's)."""
+        document = super().to_openapi_schema()
+        merged = document.components
+        document.components = DocumentedComponents(**{f.name: getattr(merged, f.name) for f in fields(merged)})
+        return document
+
+
 # Litestar rebuilds ``components.schemas`` from the types it sees, so the schema sits in the response components.
-COMPONENTS = Components(
+COMPONENTS = DocumentedComponents(
     responses={
         _component(status): OpenAPIResponse(
             description=f"{_description(status)}: an RFC 9457 problem",
@@ -99,8 +126,13 @@ class ProblemOperation(Operation):
     """An operation whose error responses are problems, with those its inputs imply."""
 
     def __post_init__(self) -> None:
+        # The handler's docstring is the description (``use_handler_docstrings``); its first line the summary.
+        if self.description:
+            self.summary = self.description.strip().splitlines()[0].rstrip(".")
         responses: dict[str, Any] = dict(self.responses or {})
-        parameters = [p for p in self.parameters or [] if not isinstance(p, Reference)]
+        parameters = [p for p in self.parameters or [] if isinstance(p, Parameter)]
+        for parameter in parameters:
+            document_parameter(self.operation_id or "", parameter)
         # Any operation that reaches the database answers 503 with Retry-After while it is out of reach
         # (taxoffice/outage.py).
         implied: set[int] = {503}
