@@ -381,5 +381,19 @@ def list_targets(year: int) -> None:
         )
 
 
+@main.command("openapi")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+def openapi(output: Path | None) -> None:
+    """The API's OpenAPI document as JSON (`make openapi` refreshes the committed docs/openapi.json)."""
+    from taxoffice.contract import as_text, openapi_document  # noqa: PLC0415 - keeps `--help` fast
+
+    text = as_text(openapi_document())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+
+
 if __name__ == "__main__":
     main()
