@@ -47,28 +47,48 @@ JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A file in the body or the answer: bytes, whatever their media type.
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
-_TEXT = OpenAPISchema(type=OpenAPIType.STRING)
 
-PROBLEM_SCHEMA = OpenAPISchema(
-    type=OpenAPIType.OBJECT,
-    required=["type", "title", "status"],
-    description="An RFC 9457 problem: what went wrong, for people (title, detail) and programs (type, errors).",
-    properties={
-        "type": OpenAPISchema(type=OpenAPIType.STRING, description="A URN naming the kind of problem."),
-        "title": _TEXT,
-        "status": OpenAPISchema(type=OpenAPIType.INTEGER, minimum=400, maximum=599),
-        "detail": _TEXT,
-        "instance": _TEXT,
-        "errors": OpenAPISchema(
-            type=OpenAPIType.ARRAY,
-            items=OpenAPISchema(
-                type=OpenAPIType.OBJECT,
-                required=["field", "code", "message"],
-                properties={"field": _TEXT, "code": _TEXT, "message": _TEXT},
+
+def _text(description: str, example: str) -> OpenAPISchema:
+    return OpenAPISchema(type=OpenAPIType.STRING, description=description, examples=[example])
+
+
+# The problem's schemas, named so that a generated client has one ``Problem`` type for every error answer.
+PROBLEM = "Problem"
+FIELD_ERROR = "ProblemFieldError"
+PROBLEM_SCHEMAS = {
+    PROBLEM: OpenAPISchema(
+        type=OpenAPIType.OBJECT,
+        required=["type", "title", "status"],
+        description="An RFC 9457 problem: what went wrong, for people (title, detail) and programs (type, errors).",
+        properties={
+            "type": _text("A URN naming the kind of problem.", "urn:taxoffice:problem:not-found"),
+            "title": _text("The kind of problem, in words.", "Not found"),
+            "status": OpenAPISchema(
+                type=OpenAPIType.INTEGER, minimum=400, maximum=599, description="The HTTP status.", examples=[404]
             ),
-        ),
-    },
-)
+            "detail": _text("This occurrence, in words.", "No taxpayer 0100109106."),
+            "instance": _text("The path of the request.", "/api/v1/taxpayers/0100109106"),
+            "errors": OpenAPISchema(
+                type=OpenAPIType.ARRAY,
+                items=Reference(ref=f"#/components/schemas/{FIELD_ERROR}"),
+                description="For invalid input: what is wrong with each field.",
+                examples=[[{"field": "period", "code": "invalid", "message": "Expected 2026-10, 2026-Q3 or 2026."}]],
+            ),
+        },
+    ),
+    FIELD_ERROR: OpenAPISchema(
+        type=OpenAPIType.OBJECT,
+        required=["field", "code", "message"],
+        description="What is wrong with one field of the input.",
+        properties={
+            "field": _text("The field, as a path into the input.", "period"),
+            "code": _text("A stable code for programs.", "invalid"),
+            "message": _text("The problem, in words.", "Expected 2026-10, 2026-Q3 or 2026."),
+        },
+    ),
+}
+PROBLEM_SCHEMA = Reference(ref=f"#/components/schemas/{PROBLEM}")
 # The problem statuses the API answers; each is one response component, referred to by every operation.
 STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 
@@ -88,7 +108,10 @@ class DocumentedComponents(Components):
     def to_schema(self) -> dict[str, Any]:
         """The components as JSON, the schemas' properties completed from the glossary."""
         rendered = super().to_schema()
-        document_schemas(rendered.get("schemas", {}))
+        # Litestar rebuilds the schemas from the types it sees, so the problem's are added as the document renders.
+        schemas = rendered.setdefault("schemas", {})
+        schemas.update({name: schema.to_schema() for name, schema in PROBLEM_SCHEMAS.items()})
+        document_schemas(schemas)
         return rendered
 
 
@@ -104,7 +127,7 @@ class DocumentedOpenAPIConfig(OpenAPIConfig):
         return document
 
 
-# Litestar rebuilds ``components.schemas`` from the types it sees, so the schema sits in the response components.
+# One response component for each status, its content the problem schema.
 COMPONENTS = DocumentedComponents(
     responses={
         _component(status): OpenAPIResponse(
