@@ -203,6 +203,12 @@ def _media(schema: Mapping[str, Any]) -> OpenAPIMediaType:
     return OpenAPIMediaType(schema=cast("OpenAPISchema", dict(schema)))
 
 
+def _bytes_as_json(media: str, content: OpenAPIMediaType) -> bool:
+    """Litestar's JSON ``string`` for a handler answering ``Response[bytes]``: a file, never a JSON string."""
+    schema = content.schema
+    return media == JSON and isinstance(schema, OpenAPISchema) and schema.type == OpenAPIType.STRING
+
+
 def described(
     *, body: Mapping[str, Mapping[str, Any]] | None = None, answers: Mapping[str, Mapping[str, Any]] | None = None
 ) -> type[ProblemOperation]:
@@ -227,7 +233,8 @@ def described(
             for status, response in (self.responses or {}).items():
                 if int(status) in _SUCCESS and isinstance(response, OpenAPIResponse):
                     extra = {media: _media(schema) for media, schema in self.answer_schemas.items()}
-                    response.content = {**(response.content or {}), **extra}
+                    given = {m: c for m, c in (response.content or {}).items() if not _bytes_as_json(m, c)}
+                    response.content = {**given, **extra}
 
     return Described
 
