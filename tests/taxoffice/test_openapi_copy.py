@@ -5,7 +5,9 @@ import json
 from pathlib import Path
 
 import httpx
+from click.testing import CliRunner
 
+from taxoffice.cli import main
 from taxoffice.contract import COPY, REGENERATE, as_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +28,15 @@ async def test_the_served_document_is_the_committed_copy(client: httpx.AsyncClie
     served = as_text((await client.get("/schema/openapi.json")).json())
     committed = (ROOT / COPY).read_text(encoding="utf-8")
     assert served == committed, readable_difference(committed, served)
+
+
+def test_the_command_that_regenerates_the_copy_writes_what_the_app_serves(tmp_path: Path) -> None:
+    written = tmp_path / "openapi.json"
+    result = CliRunner().invoke(main, ["openapi", "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    committed = (ROOT / COPY).read_text(encoding="utf-8")
+    regenerated = written.read_text(encoding="utf-8")
+    assert regenerated == committed, readable_difference(committed, regenerated)
 
 
 def test_the_difference_is_shown_with_the_command_that_regenerates_the_copy() -> None:
