@@ -209,6 +209,16 @@ def _bytes_as_json(media: str, content: OpenAPIMediaType) -> bool:
     return media == JSON and isinstance(schema, OpenAPISchema) and schema.type == OpenAPIType.STRING
 
 
+def _without_bytes(content: OpenAPIMediaType) -> OpenAPIMediaType:
+    """A JSON answer ``Model | Response[bytes]`` as ``Model``: the bytes are the other media types' answer."""
+    schema = content.schema
+    if isinstance(schema, OpenAPISchema) and schema.one_of:
+        kept = [branch for branch in schema.one_of if branch != OpenAPISchema()]
+        if len(kept) == 1 and isinstance(kept[0], Reference):
+            return OpenAPIMediaType(schema=kept[0])
+    return content
+
+
 def described(
     *, body: Mapping[str, Mapping[str, Any]] | None = None, answers: Mapping[str, Mapping[str, Any]] | None = None
 ) -> type[ProblemOperation]:
@@ -233,7 +243,9 @@ def described(
             for status, response in (self.responses or {}).items():
                 if int(status) in _SUCCESS and isinstance(response, OpenAPIResponse):
                     extra = {media: _media(schema) for media, schema in self.answer_schemas.items()}
-                    given = {m: c for m, c in (response.content or {}).items() if not _bytes_as_json(m, c)}
+                    given = {
+                        m: _without_bytes(c) for m, c in (response.content or {}).items() if not _bytes_as_json(m, c)
+                    }
                     response.content = {**given, **extra}
 
     return Described
