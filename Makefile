@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz demo screenshots migrate stack bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
+.PHONY: run test lint typecheck pytest fuzz openapi demo screenshots migrate stack bench bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The committed OpenAPI document, regenerated from the code (tests/taxoffice/test_openapi_copy.py diffs the two).
+openapi: $(STAMP)
+	$(BIN)/taxoffice openapi -o docs/openapi.json
 
 # The API fuzz and the property tests, run longer than the suite does, with a fresh seed (printed) unless one is given.
 FUZZ_EXAMPLES ?= 500

@@ -29,7 +29,11 @@ from taxoffice.workdays.services import CalendarService
 RETURN_BODY = {
     JSON: struct_schema(ReturnSubmission),
     XML_MEDIA_TYPE: {"type": "string", "description": "An HTKK XML return (HSoThueDTu)."},
-    "multipart/form-data": {"type": "object", "properties": {"file": BINARY}, "required": ["file"]},
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"file": {**BINARY, "description": "The return file: HTKK XML or JSON."}},
+        "required": ["file"],
+    },
 }
 # A body of another media type; an original already filed for the period, or a supplement with nothing to amend.
 RETURN_PROBLEMS = problems(409, 415)

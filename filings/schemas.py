@@ -17,16 +17,35 @@ class ReturnKind(StrEnum):
 class ReturnSubmission(Struct, forbid_unknown_fields=True, kw_only=True):
     """A return as JSON: the figures by indicator code (``ct40`` …)."""
 
-    tax_code: Annotated[str, Meta(min_length=1, max_length=40)]
-    form: Annotated[str, Meta(min_length=1, max_length=16, description="01-GTGT or 01/GTGT")]
-    period: Annotated[str, Meta(min_length=4, max_length=8, description="2026-10, 2026-Q3 or 2026")]
-    kind: ReturnKind = ReturnKind.ORIGINAL
-    amendment_no: Annotated[int, Meta(ge=0, le=999)] | None = None
-    values: dict[str, Any] = {}
+    tax_code: Annotated[
+        str, Meta(min_length=1, max_length=40, description="Tax code of the taxpayer filing.", examples=["0100109106"])
+    ]
+    form: Annotated[
+        str, Meta(min_length=1, max_length=16, description="Form code: 01-GTGT or 01/GTGT.", examples=["01-GTGT"])
+    ]
+    period: Annotated[
+        str,
+        Meta(min_length=4, max_length=8, description="Tax period: 2026-10, 2026-Q3 or 2026.", examples=["2026-10"]),
+    ]
+    kind: Annotated[
+        ReturnKind, Meta(description="original, or supplementary (amending an accepted return).", examples=["original"])
+    ] = ReturnKind.ORIGINAL
+    amendment_no: Annotated[
+        Annotated[int, Meta(ge=0, le=999)] | None,
+        Meta(description="Number of the supplementary return (1…n); none for an original.", examples=[1]),
+    ] = None
+    values: Annotated[
+        dict[str, Any],
+        Meta(
+            description="Figures by indicator code, as the form defines them (GET /forms/{slug}).",
+            examples=[{"ct32": 300000000, "ct33": 30000000, "ct40": 20000000}],
+        ),
+    ] = {}
     appendices: Annotated[
         dict[str, dict[str, Any]],
         Meta(
-            description='appendices by name with their totals, e.g. {"PL_NQ204_GTGT": {"tongCongThueGTGTDuocGiam": 900000}}'
+            description="Appendices by name with their totals.",
+            examples=[{"PL_NQ204_GTGT": {"tongCongThueGTGTDuocGiam": 900000}}],
         ),
     ] = {}
 

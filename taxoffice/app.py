@@ -7,7 +7,6 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Router
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from filings.controllers import ROUTES as FILING_ROUTES
@@ -25,7 +24,7 @@ from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
 from taxoffice.mail.controllers import ROUTES as MAIL_ROUTES
-from taxoffice.openapi import COMPONENTS, document_problems
+from taxoffice.openapi import COMPONENTS, DocumentedOpenAPIConfig, document_problems
 from taxoffice.params import OfficeRequest, check_path_ids
 from taxoffice.portal.errors import pages_or_problems
 from taxoffice.portal.rendering import TEMPLATE_CONFIG
@@ -124,12 +123,13 @@ def create_app(
             }
         ),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(
+        openapi_config=DocumentedOpenAPIConfig(
             title="Tax office back office",
             version="1",
             path="/schema",
             render_plugins=[swagger_ui()],
             components=COMPONENTS,
+            use_handler_docstrings=True,
         ),
         logging_config=None,
         debug=False,

@@ -16,25 +16,29 @@ sees neither in its signature.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from http import HTTPStatus
 from typing import Any, ClassVar, cast
 
 import msgspec
 from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPI,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Parameter,
     Reference,
     RequestBody,
 )
 from litestar.openapi.spec import Schema as OpenAPISchema
 from litestar.routes import HTTPRoute
 
+from taxoffice.openapi_glossary import document_parameter, document_schemas
 from taxoffice.problems import MEDIA_TYPE
 
 _ERROR_FROM = 400
@@ -43,28 +47,48 @@ JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A file in the body or the answer: bytes, whatever their media type.
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
-_TEXT = OpenAPISchema(type=OpenAPIType.STRING)
 
-PROBLEM_SCHEMA = OpenAPISchema(
-    type=OpenAPIType.OBJECT,
-    required=["type", "title", "status"],
-    description="An RFC 9457 problem: what went wrong, for people (title, detail) and programs (type, errors).",
-    properties={
-        "type": OpenAPISchema(type=OpenAPIType.STRING, description="A URN naming the kind of problem."),
-        "title": _TEXT,
-        "status": OpenAPISchema(type=OpenAPIType.INTEGER, minimum=400, maximum=599),
-        "detail": _TEXT,
-        "instance": _TEXT,
-        "errors": OpenAPISchema(
-            type=OpenAPIType.ARRAY,
-            items=OpenAPISchema(
-                type=OpenAPIType.OBJECT,
-                required=["field", "code", "message"],
-                properties={"field": _TEXT, "code": _TEXT, "message": _TEXT},
+
+def _text(description: str, example: str) -> OpenAPISchema:
+    return OpenAPISchema(type=OpenAPIType.STRING, description=description, examples=[example])
+
+
+# The problem's schemas, named so that a generated client has one ``Problem`` type for every error answer.
+PROBLEM = "Problem"
+FIELD_ERROR = "ProblemFieldError"
+PROBLEM_SCHEMAS = {
+    PROBLEM: OpenAPISchema(
+        type=OpenAPIType.OBJECT,
+        required=["type", "title", "status"],
+        description="An RFC 9457 problem: what went wrong, for people (title, detail) and programs (type, errors).",
+        properties={
+            "type": _text("A URN naming the kind of problem.", "urn:taxoffice:problem:not-found"),
+            "title": _text("The kind of problem, in words.", "Not found"),
+            "status": OpenAPISchema(
+                type=OpenAPIType.INTEGER, minimum=400, maximum=599, description="The HTTP status.", examples=[404]
             ),
-        ),
-    },
-)
+            "detail": _text("This occurrence, in words.", "No taxpayer 0100109106."),
+            "instance": _text("The path of the request.", "/api/v1/taxpayers/0100109106"),
+            "errors": OpenAPISchema(
+                type=OpenAPIType.ARRAY,
+                items=Reference(ref=f"#/components/schemas/{FIELD_ERROR}"),
+                description="For invalid input: what is wrong with each field.",
+                examples=[[{"field": "period", "code": "invalid", "message": "Expected 2026-10, 2026-Q3 or 2026."}]],
+            ),
+        },
+    ),
+    FIELD_ERROR: OpenAPISchema(
+        type=OpenAPIType.OBJECT,
+        required=["field", "code", "message"],
+        description="What is wrong with one field of the input.",
+        properties={
+            "field": _text("The field, as a path into the input.", "period"),
+            "code": _text("A stable code for programs.", "invalid"),
+            "message": _text("The problem, in words.", "Expected 2026-10, 2026-Q3 or 2026."),
+        },
+    ),
+}
+PROBLEM_SCHEMA = Reference(ref=f"#/components/schemas/{PROBLEM}")
 # The problem statuses the API answers; each is one response component, referred to by every operation.
 STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 
@@ -77,8 +101,34 @@ def _component(status: int) -> str:
     return f"Problem{status}"
 
 
-# Litestar rebuilds ``components.schemas`` from the types it sees, so the schema sits in the response components.
-COMPONENTS = Components(
+@dataclass
+class DocumentedComponents(Components):
+    """The components, rendered with every schema property described and exemplified (``openapi_glossary``)."""
+
+    def to_schema(self) -> dict[str, Any]:
+        """The components as JSON, the schemas' properties completed from the glossary."""
+        rendered = super().to_schema()
+        # Litestar rebuilds the schemas from the types it sees, so the problem's are added as the document renders.
+        schemas = rendered.setdefault("schemas", {})
+        schemas.update({name: schema.to_schema() for name, schema in PROBLEM_SCHEMAS.items()})
+        document_schemas(schemas)
+        return rendered
+
+
+@dataclass
+class DocumentedOpenAPIConfig(OpenAPIConfig):
+    """The OpenAPI configuration whose document renders its components as ``DocumentedComponents``."""
+
+    def to_openapi_schema(self) -> OpenAPI:
+        """The document Litestar fills with paths and schemas (the components merged from every plugin's)."""
+        document = super().to_openapi_schema()
+        merged = document.components
+        document.components = DocumentedComponents(**{f.name: getattr(merged, f.name) for f in fields(merged)})
+        return document
+
+
+# One response component for each status, its content the problem schema.
+COMPONENTS = DocumentedComponents(
     responses={
         _component(status): OpenAPIResponse(
             description=f"{_description(status)}: an RFC 9457 problem",
@@ -99,8 +149,13 @@ class ProblemOperation(Operation):
     """An operation whose error responses are problems, with those its inputs imply."""
 
     def __post_init__(self) -> None:
+        # The handler's docstring is the description (``use_handler_docstrings``); its first line the summary.
+        if self.description:
+            self.summary = self.description.strip().splitlines()[0].rstrip(".")
         responses: dict[str, Any] = dict(self.responses or {})
-        parameters = [p for p in self.parameters or [] if not isinstance(p, Reference)]
+        parameters = [p for p in self.parameters or [] if isinstance(p, Parameter)]
+        for parameter in parameters:
+            document_parameter(self.operation_id or "", parameter)
         # Any operation that reaches the database answers 503 with Retry-After while it is out of reach
         # (taxoffice/outage.py).
         implied: set[int] = {503}
@@ -148,6 +203,22 @@ def _media(schema: Mapping[str, Any]) -> OpenAPIMediaType:
     return OpenAPIMediaType(schema=cast("OpenAPISchema", dict(schema)))
 
 
+def _bytes_as_json(media: str, content: OpenAPIMediaType) -> bool:
+    """Litestar's JSON ``string`` for a handler answering ``Response[bytes]``: a file, never a JSON string."""
+    schema = content.schema
+    return media == JSON and isinstance(schema, OpenAPISchema) and schema.type == OpenAPIType.STRING
+
+
+def _without_bytes(content: OpenAPIMediaType) -> OpenAPIMediaType:
+    """A JSON answer ``Model | Response[bytes]`` as ``Model``: the bytes are the other media types' answer."""
+    schema = content.schema
+    if isinstance(schema, OpenAPISchema) and schema.one_of:
+        kept = [branch for branch in schema.one_of if branch != OpenAPISchema()]
+        if len(kept) == 1 and isinstance(kept[0], Reference):
+            return OpenAPIMediaType(schema=kept[0])
+    return content
+
+
 def described(
     *, body: Mapping[str, Mapping[str, Any]] | None = None, answers: Mapping[str, Mapping[str, Any]] | None = None
 ) -> type[ProblemOperation]:
@@ -172,7 +243,10 @@ def described(
             for status, response in (self.responses or {}).items():
                 if int(status) in _SUCCESS and isinstance(response, OpenAPIResponse):
                     extra = {media: _media(schema) for media, schema in self.answer_schemas.items()}
-                    response.content = {**(response.content or {}), **extra}
+                    given = {
+                        m: _without_bytes(c) for m, c in (response.content or {}).items() if not _bytes_as_json(m, c)
+                    }
+                    response.content = {**given, **extra}
 
     return Described
 

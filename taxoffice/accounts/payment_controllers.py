@@ -33,6 +33,9 @@ from taxoffice.openapi import BINARY, XLSX, described, problems, replayed
 from taxoffice.params import Cursor, PageLimit
 from taxoffice.validity import optional_date
 
+# The bank's statement file as the body (Swagger offers a file to choose).
+STATEMENT_FILE = {**BINARY, "description": "The bank statement file: CSV, or the bank's XLSX export."}
+
 BANKS_AND_OFFICERS = requires(Role.ADMIN, Role.OFFICER, Role.BANK)
 _SPOOL_BYTES = 8 * 1024 * 1024
 
@@ -94,7 +97,7 @@ class PaymentController(Controller):
         guards=[OFFICERS],
         request_max_body_size=None,  # the settings' statement_max_bytes, checked below as the body arrives
         status_code=200,
-        operation_class=described(body={"text/csv": {"type": "string"}, XLSX: BINARY}),
+        operation_class=described(body=dict.fromkeys(("text/csv", XLSX), STATEMENT_FILE)),
     )
     async def import_file(
         self,
