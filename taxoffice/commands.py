@@ -19,9 +19,10 @@ from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent, User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn, utc_now
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.fastpaths import driver, on_postgres
 
 BATCH = 50_000
 # Demo logins (documented in the README); created by `demo load` only.
@@ -103,10 +104,9 @@ def demo_batch(
 
 
 async def _write_rows(session: AsyncSession, rows: list[tuple[Any, ...]]) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        conn = await session.connection()
-        raw = await conn.get_raw_connection()
-        await raw.driver_connection.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))  # type: ignore[union-attr]
+    if on_postgres(session):
+        raw = await driver(await session.connection())
+        await raw.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))
     else:
         await session.execute(insert(Taxpayer), demo.as_dicts(rows))
 
@@ -184,7 +184,7 @@ async def insert_demo_taxpayers(
     the two, not their sum.
     """
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    stamps = (today or today_vn(), datetime.datetime.now(datetime.UTC))
+    stamps = (today or today_vn(), utc_now())
     on_postgres = session.get_bind().dialect.name == "postgresql"
     task = progress.add_task("taxpayers", total=count) if progress else None
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]

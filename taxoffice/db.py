@@ -128,6 +128,21 @@ def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     return sqlite_insert
 
 
+async def autocommit_when_free(session: AsyncSession) -> bool:
+    """The one switch to autocommit: on PostgreSQL, when ``session`` owns an idle connection; whether it switched.
+
+    Then each statement commits by itself, with no ``BEGIN``/``COMMIT`` round trips: right for reads and for
+    writes that are one statement (the filing receipt, ``AccountService.post_with``). The pool restores the
+    isolation level when the session releases the connection (``commit``, ``rollback``, ``close``), so what runs
+    after that is in a transaction again. A session joined to an outer transaction (a caller's, or a test's) and
+    SQLite sessions keep their transaction.
+    """
+    if not owns_idle_connection(session):
+        return False
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
+
+
 def owns_idle_connection(session: AsyncSession) -> bool:
     """On PostgreSQL, whether the session owns its connection and has no transaction open.
 
@@ -145,9 +160,9 @@ async def read_before_work(session: AsyncSession, statement: Executable, params:
     back, so the request's own work starts as if nothing had run (filing keeps its one-statement decisions);
     otherwise it runs in the session's transaction as usual.
     """
-    if not owns_idle_connection(session):
+    if not await autocommit_when_free(session):
         return (await session.execute(statement, params)).all()
-    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection = await session.connection()
     result = await connection.execute(statement, params)
     rows = result.all()
     await session.close()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, Payment
 from taxoffice.accounts.models import Enforcement as EnforcementRow
+from taxoffice.fastpaths import driver
 
 # Payments in these statuses may still hold money to apply.
 OPEN_STATUSES = ("unallocated", "credit")
@@ -106,13 +107,6 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
         where = (among(Payment.taxpayer_id, ids, dialect), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES))
         await _load_payments(conn, batch, *where)
     return batch
-
-
-async def driver(conn: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
-    """The asyncpg connection under ``conn``."""
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None  # noqa: S101 - an open connection has its driver's connection
-    return raw
 
 
 async def _load_batch_raw(conn: AsyncConnection, ids: list[int], *, with_payments: bool) -> LedgerBatch:
