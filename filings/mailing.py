@@ -2,7 +2,7 @@
 
 Each message is written to the outbox (``taxoffice.mail``) by the very statement that stores its event, so a
 receipt or decision committed carries its message, and one rolled back carries none. On PostgreSQL receiving and
-deciding are single statements (autocommitted on the hot path, see ``FilingService._autocommit_when_free``): the
+deciding are single statements (autocommitted on the hot path, see ``taxoffice.db.autocommit_when_free``): the
 outbox row is one more CTE of that statement, addressed by a join to the taxpayer's e-mail in the registry. On
 SQLite, which has no data-modifying CTEs, the same row is a second statement in the same transaction. The PDF is
 named by reference (``return-receipt:<id>``, ``return-notice:<id>``) and rendered from the stored return when the

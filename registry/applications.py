@@ -17,6 +17,7 @@ from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, new_password
 from taxoffice.calendar import WorkingCalendar, hanoi_day
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.fastpaths import one_statement_writes
 
 # Applications are decided within this many working days (DOMAIN.md §2).
 PROCESSING_WORKING_DAYS = 3
@@ -103,7 +104,7 @@ class ApplicationService:
             "details": msgspec.to_builtins(data),
         }
         event = audit.audit_row(actor, "registration.submit", "registration_application", number)
-        if self.session.get_bind().dialect.name != "postgresql":
+        if not one_statement_writes(await self.session.connection()):
             stamps = {"created_at": now, "updated_at": now}
             await self.session.execute(_INSERT_APPLICATION, application | stamps)
             await self.session.execute(_INSERT_AUDIT, event | stamps)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from taxoffice.config import Settings
+from taxoffice.fastpaths import POSTGRESQL
 
 __all__ = [
     "Base",
@@ -123,7 +124,7 @@ async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """The ``insert`` of the session's dialect, which has ``on_conflict_do_nothing``/``_do_update``."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == POSTGRESQL:
         return pg_insert
     return sqlite_insert
 
@@ -150,7 +151,7 @@ def owns_idle_connection(session: AsyncSession) -> bool:
     round trips); a session joined to an outer transaction (a caller's, or a test's) keeps it.
     """
     bind = session.bind
-    return isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not session.in_transaction()
+    return isinstance(bind, AsyncEngine) and bind.dialect.name == POSTGRESQL and not session.in_transaction()
 
 
 async def read_before_work(session: AsyncSession, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:

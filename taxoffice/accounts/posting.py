@@ -72,5 +72,5 @@ def charges_after(step: CTE, *others: CTE) -> Select[Any]:
 
 
 def charge_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """The parameters of ``insert_charges_after``: one array per column, rows in order."""
+    """The charges' parameters of ``charges_after``: one array per column, rows in order."""
     return {f"c_{name}": [row[name] for row in rows] for name in COLUMNS}

@@ -20,7 +20,7 @@ from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.clock import Clock, utc_now
-from taxoffice.fastpaths import copy_rows
+from taxoffice.fastpaths import copy_rows, on_postgres
 from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
@@ -255,7 +255,7 @@ class Reconciler:
         """New allocations (``COPY`` on PostgreSQL) and their daily sums, then the payments' rests and statuses."""
         new, changed, collected = work.new, work.changed, work.collected
         conn = await session.connection()
-        postgres = conn.dialect.name == "postgresql"
+        postgres = on_postgres(conn)
         if new:
             records = [
                 (a.payment_id, a.charge_id, taxpayer_id, a.component, a.amount, a.paid_on, run_name, now, now)
