@@ -33,9 +33,18 @@ def one_statement_writes(connection: AsyncConnection) -> bool:
 
 
 async def driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
-    """The asyncpg connection under ``connection`` (PostgreSQL only: the fast paths' own reads and ``COPY``)."""
-    raw = (await connection.get_raw_connection()).driver_connection
+    """The asyncpg connection under ``connection`` (PostgreSQL only: the fast paths' own reads and ``COPY``).
+
+    Inside ``connection``'s transaction: SQLAlchemy's asyncpg adapter opens its transaction lazily, at its first
+    statement, so when none has run yet one cheap statement opens it first; else a ``COPY`` there would commit
+    by itself, outside the transaction it belongs to.
+    """
+    fairy = await connection.get_raw_connection()
+    raw = fairy.driver_connection
     assert raw is not None  # noqa: S101 - an open connection has its driver's connection
+    adapter: Any = fairy.dbapi_connection
+    if connection.in_transaction() and not adapter.autocommit and not raw.is_in_transaction():
+        await connection.exec_driver_sql("SELECT 1")
     return raw
 
 

@@ -4,15 +4,21 @@
 """
 
 from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from taxoffice.accounts.models import CollectionDayDelta
 from taxoffice.db import autocommit_when_free
+from taxoffice.fastpaths import copy_rows
 from taxoffice.migrations import upgrade_to_head
 from tests.support.fastpath_cases import (
     CALENDAR,
+    COPY_RECORDS,
+    DELTA_COLUMNS,
     NO_SUCH_TAXPAYER,
     NOW,
     accepted,
@@ -101,5 +107,17 @@ async def test_a_nil_return_is_accepted_with_no_charge(session: AsyncSession) ->
 
 
 async def test_copy_rows_is_one_copy(engine: AsyncEngine, connection: AsyncConnection) -> None:
-    # COPY goes through asyncpg's own protocol, not a cursor: SQLAlchemy sees no statement at all.
-    assert await copy_and_sum(engine, connection) == (0, 12_000)
+    # COPY goes through asyncpg's own protocol, not a cursor: SQLAlchemy sees one statement only, the one that opens
+    # the test's transaction on the driver before the COPY (none had run on it yet).
+    assert await copy_and_sum(engine, connection) == (1, 12_000)
+
+
+async def test_copy_rows_first_in_a_transaction_is_rolled_back_with_it(own_engine: AsyncEngine) -> None:
+    # asyncpg's adapter opens its transaction at its first statement: a COPY before any must not escape it.
+    table = cast("Table", CollectionDayDelta.__table__)
+    async with own_engine.connect() as conn:
+        await conn.begin()
+        await copy_rows(conn, table, DELTA_COLUMNS, COPY_RECORDS)
+        await conn.rollback()
+    async with own_engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(table)) == 0
