@@ -2,7 +2,7 @@
 
 Each message is written to the outbox (``taxoffice.mail``) by the very statement that stores its event, so a
 receipt or decision committed carries its message, and one rolled back carries none. On PostgreSQL receiving and
-deciding are single statements (autocommitted on the hot path, see ``FilingService._autocommit_when_free``): the
+deciding are single statements (autocommitted on the hot path, see ``taxoffice.db.autocommit_when_free``): the
 outbox row is one more CTE of that statement, addressed by a join to the taxpayer's e-mail in the registry. On
 SQLite, which has no data-modifying CTEs, the same row is a second statement in the same transaction. The PDF is
 named by reference (``return-receipt:<id>``, ``return-notice:<id>``) and rendered from the stored return when the
@@ -10,6 +10,7 @@ message is sent (``filings.documents``): it costs the filing path nothing.
 """
 
 import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, cast, literal, select
@@ -17,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from filings.models import TaxReturn
 from filings.receipts import ACCEPTED, DECISION_COLUMNS, NUMBERED_RECEIPT, RETURNS, STORE_DECISION, TAXPAYERS
-from taxoffice.accounts.posting import insert_charges_after
+from taxoffice.accounts.posting import AtomicStep, charges_after
 from taxoffice.calendar import VN_TZ
+from taxoffice.fastpaths import one_statement_writes
 from taxoffice.mail.outbox import insert_rows, row_values
 from taxoffice.money import format_dong
 
@@ -87,7 +89,7 @@ _DECIDED = STORE_DECISION.returning(RETURNS.c.id, RETURNS.c.taxpayer_id).cte("de
 STORE_DECISION_WITH_MAIL = _decision_mail(_DECIDED)
 # PostgreSQL: the acceptance, its charges (parameters ``c_<column>`` of ``charge_arrays``) and its message in one
 # statement, so one round trip with no transaction of its own is atomic; no charge is inserted when it was decided.
-ACCEPT_AND_POST_WITH_MAIL = insert_charges_after(_DECIDED).add_cte(_decision_mail(_DECIDED).cte("decision_mail"))
+ACCEPT_AND_POST_WITH_MAIL = charges_after(_DECIDED, _decision_mail(_DECIDED).cte("decision_mail"))
 
 
 def _received(received_at: datetime.datetime) -> str:
@@ -160,6 +162,13 @@ async def queue_plain(connection: AsyncConnection, kind: str, params: dict[str, 
     await connection.execute(PLAIN[kind], params)
 
 
+def acceptance(ret: TaxReturn) -> AtomicStep:
+    """``ret``'s acceptance (its decision and message) as the step its charges are posted with, both or neither."""
+    decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
+    params = {"b_id": ret.id, **decision, **decision_params(ret)}
+    return AtomicStep(ACCEPT_AND_POST_WITH_MAIL, params, partial(store_decision, ret=ret))
+
+
 async def store_decision(connection: AsyncConnection, ret: TaxReturn) -> bool:
     """Store ``ret``'s decision, and its message, on a return still received; whether it was (else: decided already).
 
@@ -167,7 +176,7 @@ async def store_decision(connection: AsyncConnection, ret: TaxReturn) -> bool:
     """
     decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
     mail = decision_params(ret)
-    if connection.dialect.name == "postgresql":
+    if one_statement_writes(connection):
         result = await connection.execute(STORE_DECISION_WITH_MAIL, {"b_id": ret.id, **decision, **mail})
         return bool(result.rowcount)
     result = await connection.execute(STORE_DECISION, {"b_id": ret.id, **decision})

@@ -26,7 +26,6 @@ from filings.periods import Period, days_late, effective_deadline
 from filings.queries import ReturnQueries
 from filings.receipts import (
     ACCEPTED,
-    DECISION_COLUMNS,
     RECEIPT_COLUMNS,
     RECEIVED,
     REJECTED,
@@ -42,12 +41,12 @@ from filings.schemas import ReturnKind
 from filings.settling import DecidedMeanwhileError, settle, stored
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
-from taxoffice.accounts.posting import charge_arrays
-from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge, charge_rows
+from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
-from taxoffice.db import owns_idle_connection
+from taxoffice.db import autocommit_when_free
 from taxoffice.errors import ResourceNotFoundError
+from taxoffice.fastpaths import one_statement_writes
 from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
@@ -221,8 +220,8 @@ class FilingService(ReturnQueries):
         )
         day = f"{received_at.astimezone(VN_TZ):%y%m%d}"
         connection = await self.session.connection()
-        if connection.dialect.name == "postgresql":
-            ret.created_at = ret.updated_at = datetime.datetime.now(datetime.UTC)
+        if one_statement_writes(connection):
+            ret.created_at = ret.updated_at = received_at
             params = {f"b_{column}": getattr(ret, column) for column in STAMPED_COLUMNS}
             mail = mailing.receipt_parts(ret.tax_code, ret.form_code, ret.period, received_at)
             stored = (await connection.execute(mailing.RECEIVE_WITH_MAIL, {"b_day": day, **params, **mail})).one()
@@ -236,7 +235,9 @@ class FilingService(ReturnQueries):
         await self.session.commit()
         return ret
 
-    async def decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
+    async def decide(
+        self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar, now: datetime.datetime
+    ) -> TaxReturn:
         """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons.
 
         The receipt is committed already: when another return for the period was accepted meanwhile, the
@@ -244,19 +245,21 @@ class FilingService(ReturnQueries):
         decided meanwhile (a replay, the sweeper: filings/settling.py), that decision stands and is returned.
         """
         try:
-            return await self._decide(ret, checked, calendar)
+            return await self._decide(ret, checked, calendar, now)
         except DecidedMeanwhileError as meanwhile:
             await self.session.rollback()
             return await stored(self.session, meanwhile.return_id)
 
-    async def _decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
+    async def _decide(
+        self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar, now: datetime.datetime
+    ) -> TaxReturn:
         assessment = checked.assessment
         ret.computed = assessment.computed
         ret.tax_payable = assessment.tax_payable
-        ret.decided_at = datetime.datetime.now(datetime.UTC)
+        ret.decided_at = now
         findings = checked.findings
         if checked.previous is None:
-            await self._autocommit_when_free()  # the decision is one statement: atomic without a transaction
+            await autocommit_when_free(self.session)  # the decision is one statement: atomic without a transaction
         if checked.acceptable:
             try:
                 await self._accept(ret, checked, calendar)
@@ -333,17 +336,9 @@ class FilingService(ReturnQueries):
                 )
             )
         # The unique index on accepted returns settles a race with another acceptance of the period here.
-        connection = await self.session.connection()
-        if checked.previous is None and connection.dialect.name == "postgresql":
-            decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
-            posting = charge_arrays(charge_rows(charges))
-            params = {"b_id": ret.id, **decision, **posting, **mailing.decision_params(ret)}
-            posted = await connection.execute(mailing.ACCEPT_AND_POST_WITH_MAIL, params)
-            if posted.rowcount == 0:  # the decision did not apply: no charge was inserted either
-                raise DecidedMeanwhileError(ret.id)
-            return
-        await self._store_decision(ret)
-        await self.accounts.post(charges)
+        # The acceptance and its charges: both or neither, owned by the ledger (one statement on PostgreSQL).
+        if not await self.accounts.post_with(mailing.acceptance(ret), charges):
+            raise DecidedMeanwhileError(ret.id)  # decided meanwhile: no charge was posted either
 
     async def submit(
         self,
@@ -355,9 +350,9 @@ class FilingService(ReturnQueries):
         calendar: WorkingCalendar,
     ) -> tuple[TaxReturn, bool]:
         """Receive and decide a return; returns it and whether it is new (False: a retry with the same key)."""
-        await self._autocommit_when_free()
+        await autocommit_when_free(self.session)
         if idempotency_key and (existing := await self.find_by_key(actor, idempotency_key)) is not None:
-            return await settle(self, actor, existing, calendar), False
+            return await settle(self, actor, existing, calendar, now), False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
         checked = await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
         try:
@@ -367,20 +362,8 @@ class FilingService(ReturnQueries):
             existing = await self.find_by_key(actor, idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
-            return await settle(self, actor, existing, calendar), False
-        return await self.decide(ret, checked, calendar), True
-
-    async def _autocommit_when_free(self) -> None:
-        """On PostgreSQL, when this session owns its connection and has no transaction open, work in autocommit.
-
-        The reads need no transaction, the receipt's INSERT is one statement that commits by itself, and so is the
-        decision on an original return (with its charges): that saves the BEGIN and COMMIT round trips of a
-        transaction of their own. The pool restores the isolation level when a commit releases the connection, so
-        a supplementary return's decision (two statements) runs in a transaction again. A session joined to an
-        outer transaction (a caller's, or a test's) keeps it.
-        """
-        if owns_idle_connection(self.session):
-            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return await settle(self, actor, existing, calendar, now), False
+        return await self.decide(ret, checked, calendar, now), True
 
     async def validate(
         self, actor: Principal, body: bytes, content_type: str, now: datetime.datetime, calendar: WorkingCalendar

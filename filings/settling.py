@@ -46,8 +46,10 @@ class Decider(Protocol):
         """The office's checks and figures; raises when the return cannot be received."""
         ...
 
-    async def decide(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> TaxReturn:
-        """Accept or reject a received return."""
+    async def decide(
+        self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar, now: datetime.datetime
+    ) -> TaxReturn:
+        """Accept or reject a received return at ``now``."""
         ...
 
 
@@ -65,8 +67,10 @@ def envelope_of(ret: TaxReturn) -> Envelope:
     return read_submission(ret.document, _MEDIA[ret.source_format], max_bytes=len(ret.document))
 
 
-async def settle(filings: Decider, actor: Principal, ret: TaxReturn, calendar: WorkingCalendar) -> TaxReturn:
-    """``ret`` as decided: as stored when it is, else checked again as on the day received and decided now.
+async def settle(
+    filings: Decider, actor: Principal, ret: TaxReturn, calendar: WorkingCalendar, now: datetime.datetime
+) -> TaxReturn:
+    """``ret`` as decided: as stored when it is, else checked again as on the day received and decided at ``now``.
 
     ``actor`` sent the return (a replay) or is the sweeper. When another return for the period was accepted since,
     this one is rejected as the original decision would have rejected it then.
@@ -80,13 +84,13 @@ async def settle(filings: Decider, actor: Principal, ret: TaxReturn, calendar: W
         checked = None  # accepted meanwhile: this very return (by a concurrent decision), or another one
     if checked is None or checked.amendment_no != ret.amendment_no:
         current = await stored(filings.session, ret.id)
-        return current if current.status != RECEIVED else await _reject_as_duplicate(filings.session, current)
+        return current if current.status != RECEIVED else await _reject_as_duplicate(filings.session, current, now)
     # End the reads' transaction: the decision opens its own (or none, when it is one statement).
     await filings.session.commit()
-    return await filings.decide(ret, checked, calendar)
+    return await filings.decide(ret, checked, calendar, now)
 
 
-async def _reject_as_duplicate(session: AsyncSession, ret: TaxReturn) -> TaxReturn:
+async def _reject_as_duplicate(session: AsyncSession, ret: TaxReturn, now: datetime.datetime) -> TaxReturn:
     finding = office_finding(
         "DUPLICATE-PERIOD",
         (),
@@ -96,7 +100,7 @@ async def _reject_as_duplicate(session: AsyncSession, ret: TaxReturn) -> TaxRetu
     )
     ret.status, ret.is_current, ret.posted_amount, ret.fine = REJECTED, False, None, None
     ret.findings = findings_json([finding])
-    ret.decided_at = datetime.datetime.now(datetime.UTC)
+    ret.decided_at = now
     return_id = ret.id
     if not await mailing.store_decision(await session.connection(), ret):
         await session.rollback()

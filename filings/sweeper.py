@@ -67,7 +67,9 @@ async def decide_received(
         async with factory() as session:
             filings = FilingService(session, AccountService(session))
             try:
-                ret = await settle(filings, actor, await stored(session, return_id), await filings.working_calendar())
+                ret = await settle(
+                    filings, actor, await stored(session, return_id), await filings.working_calendar(), now
+                )
             except DomainError:
                 # Cannot happen to bytes once received; kept visible (logged, counted) and the rest goes on.
                 logger.exception("return %s could not be decided", return_id)

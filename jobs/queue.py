@@ -18,9 +18,10 @@ from arq.connections import ArqRedis, RedisSettings
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.recording import describe, utc_now
+from jobs.recording import describe
 from jobs.spec import JobSpec
 from jobs.tasks import TASKS
+from taxoffice.clock import utc_now
 from taxoffice.jobruns.models import JobOutbox
 from taxoffice.jobruns.services import MAX_ERROR_CHARS, JobRunService
 

@@ -13,15 +13,10 @@ from typing import Any
 
 from jobs.spec import JobSpec
 from jobs.tasks import TASKS
-from taxoffice.calendar import today_vn
+from taxoffice.clock import clock_of, job_day
 from taxoffice.jobruns.services import JobRunService
 
 logger = logging.getLogger("taxoffice.jobs")
-
-
-def utc_now() -> datetime.datetime:
-    """The current instant, UTC."""
-    return datetime.datetime.now(datetime.UTC)
 
 
 def job_table(ctx: Mapping[str, Any]) -> Mapping[str, JobSpec]:
@@ -64,8 +59,8 @@ async def execute_run(
 ) -> tuple[int, dict[str, int]]:
     """``execute``, returning the recorded run's id with the counts."""
     spec = job_table(ctx)[name]
-    day = datetime.date.fromisoformat(as_of) if as_of else today_vn()
-    clock: Callable[[], datetime.datetime] = ctx.get("clock", utc_now)
+    day = job_day(ctx, as_of)
+    clock = clock_of(ctx)
     factory = ctx["session_factory"]
     async with factory() as session:
         run = await JobRunService(session).start(

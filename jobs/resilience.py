@@ -23,7 +23,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.recording import describe, utc_now
+from jobs.recording import describe
+from taxoffice.clock import clock_of, utc_now
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.jobruns.services import JobRunService
 
@@ -52,7 +53,7 @@ class ResilientWorker(Worker):
         factory = self.ctx.get("session_factory")
         if factory is not None:
             try:
-                await reap_lost_runs(factory, self.pool, self.lock_seconds, clock=self.ctx.get("clock", utc_now))
+                await reap_lost_runs(factory, self.pool, self.lock_seconds, clock=clock_of(self.ctx))
             except Exception:
                 logger.exception("could not check for runs lost by stopped workers")
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.recording import describe, execute_in_process, utc_now
+from jobs.recording import describe, execute_in_process
 from jobs.spec import JobSpec
 from jobs.tasks import TASKS
 from taxoffice.auth.roles import Principal
+from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.jobruns.errors import JobFailedError, UnknownJobError

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.recording import utc_now
 from jobs.runner import InProcessDispatcher
 from jobs.scheduler import Scheduler
 from jobs.spec import JobSpec
 from jobs.tasks import TASKS
+from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.jobruns.services import JobDispatcher
 

@@ -20,20 +20,15 @@ from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.arrears.flagging import flag_arrears as flag
 from taxoffice.arrears.notice_pdf import DEBT_NOTICE_MAIL, debt_notice_attachment
 from taxoffice.auth.roles import Principal
+from taxoffice.clock import clock_of, job_day
 from taxoffice.mail.sending import MailSender, Renderer
 from taxoffice.mail.smtp import SmtpServer
 from taxoffice.reports.monthly import keep_monthly_reports
 
 
-def _as_of(value: str | None) -> datetime.date:
-    from taxoffice.calendar import today_vn  # noqa: PLC0415 - "today" is read at the edge only
-
-    return datetime.date.fromisoformat(value) if value else today_vn()
-
-
 async def resume_suspensions(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Return taxpayers whose temporary suspension (status 05) has ended to status 00."""
-    day = _as_of(as_of)
+    day = job_day(ctx, as_of)
     async with ctx["session_factory"]() as session:
         resumed = await TaxpayerService(session).resume_suspensions(Principal.system("resume-suspensions"), day)
         await session.commit()
@@ -42,37 +37,37 @@ async def resume_suspensions(ctx: dict[str, Any], as_of: str | None = None) -> d
 
 async def reconcile_payments(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Apply every payment holding money to its taxpayer's open debts, in the legal order."""
-    day = _as_of(as_of)
-    counts = await Reconciler(ctx["session_factory"], as_of=day).run(f"reconcile:{day.isoformat()}")
+    day = job_day(ctx, as_of)
+    counts = await Reconciler(ctx["session_factory"], as_of=day, clock=clock_of(ctx)).run(
+        f"reconcile:{day.isoformat()}"
+    )
     return counts.as_dict()
 
 
 async def accrue_interest(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Record the late-payment interest accrued and unpaid on every tax charge as of the day."""
-    counts = await accrue(ctx["session_factory"], _as_of(as_of))
+    counts = await accrue(ctx["session_factory"], job_day(ctx, as_of))
     return counts.as_dict()
 
 
 async def flag_arrears(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Open, update and close arrears cases as of the day: the debtors changed since the last successful run."""
-    counts = await flag(ctx["session_factory"], _as_of(as_of))
+    counts = await flag(ctx["session_factory"], job_day(ctx, as_of))
     return counts.as_dict()
 
 
 async def monthly_reports(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Generate and keep last month's reports (XLSX) once, for download; later runs of the month find them kept."""
-    day = _as_of(as_of)
+    day = job_day(ctx, as_of)
     async with ctx["session_factory"]() as session:
-        counts = await keep_monthly_reports(
-            session, day, generated_by="job:monthly-reports", now=datetime.datetime.now(datetime.UTC)
-        )
+        counts = await keep_monthly_reports(session, day, generated_by="job:monthly-reports", now=clock_of(ctx)())
         await session.commit()
     return counts.as_dict()
 
 
 async def decide_received(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:  # noqa: ARG001 - no date
     """Decide every return left received (its decision interrupted) for longer than the grace period."""
-    now: datetime.datetime = ctx["clock"]() if "clock" in ctx else datetime.datetime.now(datetime.UTC)
+    now = clock_of(ctx)()
     counts = await sweep_received(ctx["session_factory"], now=now)
     return counts.as_dict()
 
@@ -90,7 +85,7 @@ async def send_mail(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, 
     settings = ctx["settings"]
     if not settings.smtp_url:
         return {"claimed": 0, "sent": 0, "failed": 0}
-    now: datetime.datetime = ctx["clock"]() if "clock" in ctx else datetime.datetime.now(datetime.UTC)
+    now = clock_of(ctx)()
     sender = MailSender(ctx["session_factory"], SmtpServer.from_url(settings.smtp_url), settings.mail_from, ATTACHMENTS)
     return (await sender.run(now)).as_dict()
 

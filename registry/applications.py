@@ -15,8 +15,9 @@ from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, new_password
-from taxoffice.calendar import WorkingCalendar
+from taxoffice.calendar import WorkingCalendar, hanoi_day
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.fastpaths import one_statement_writes
 
 # Applications are decided within this many working days (DOMAIN.md §2).
 PROCESSING_WORKING_DAYS = 3
@@ -83,9 +84,10 @@ class ApplicationService:
         self.users = users
 
     async def submit(
-        self, actor: Principal, data: RegistrationCreate, today: datetime.date, calendar: WorkingCalendar
+        self, actor: Principal, data: RegistrationCreate, now: datetime.datetime, calendar: WorkingCalendar
     ) -> tuple[str, datetime.date]:
-        """Store an application; returns its number and the day it will be decided by."""
+        """Store an application received at ``now``; returns its number and the day it will be decided by."""
+        today = hanoi_day(now)
         if data.parent_tax_code is not None:
             parse_code(data.parent_tax_code, "parent_tax_code")
         number = new_number(today)
@@ -102,11 +104,11 @@ class ApplicationService:
             "details": msgspec.to_builtins(data),
         }
         event = audit.audit_row(actor, "registration.submit", "registration_application", number)
-        if self.session.get_bind().dialect.name != "postgresql":
-            await self.session.execute(_INSERT_APPLICATION, application)
-            await self.session.execute(_INSERT_AUDIT, event)
+        if not one_statement_writes(await self.session.connection()):
+            stamps = {"created_at": now, "updated_at": now}
+            await self.session.execute(_INSERT_APPLICATION, application | stamps)
+            await self.session.execute(_INSERT_AUDIT, event | stamps)
             return number, due_on
-        now = datetime.datetime.now(datetime.UTC)
         params = {f"a_{k}": v for k, v in application.items()} | {f"e_{k}": v for k, v in event.items()}
         await self.session.execute(
             _SUBMIT, params | {"a_created_at": now, "a_updated_at": now, "e_created_at": now, "e_updated_at": now}
@@ -135,9 +137,9 @@ class ApplicationService:
         return list(await self.session.scalars(query.limit(limit)))
 
     async def decide(
-        self, actor: Principal, number: str, decision: Decision, today: datetime.date
+        self, actor: Principal, number: str, decision: Decision, now: datetime.datetime
     ) -> tuple[RegistrationApplication, str | None]:
-        """Approve or reject with a reason; returns the application and, on approval, a one-time password.
+        """Approve or reject with a reason at ``now``; returns the application and, on approval, a one-time password.
 
         Approval registers the taxpayer, issuing its tax code, and opens its e-filing login (username = tax code),
         all in this one transaction.
@@ -157,11 +159,11 @@ class ApplicationService:
             raise ValidationFailedError(
                 "A rejection needs a reason.", errors=[FieldError("reason", "required", "Say why it is rejected.")]
             )
-        app.decided_at = datetime.datetime.now(datetime.UTC)
+        app.decided_at = now
         app.decided_by = actor.username
         app.reason = decision.reason
         if decision.approve:
-            taxpayer = await self.taxpayers.register(actor, data, today)
+            taxpayer = await self.taxpayers.register(actor, data, hanoi_day(now))
             app.status = ApplicationStatus.APPROVED
             app.tax_code = taxpayer.tax_code
             password = new_password()

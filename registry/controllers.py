@@ -146,10 +146,10 @@ class RegistrationController(Controller):
         applications: NamedDependency[ApplicationService],
         calendar_service: NamedDependency[CalendarService],
         actor: NamedDependency[Principal],
-        today: NamedDependency[datetime.date],
+        now: NamedDependency[datetime.datetime],
     ) -> RegistrationReceipt:
         """Apply for a tax code; keep the number to follow the application."""
-        number, due_on = await applications.submit(actor, data, today, await calendar_service.calendar())
+        number, due_on = await applications.submit(actor, data, now, await calendar_service.calendar())
         return RegistrationReceipt(number=number, status="submitted", due_on=due_on)
 
     @get("/{number:str}", operation_id="getRegistration", exclude_from_auth=True)
@@ -188,10 +188,10 @@ class RegistrationController(Controller):
         data: JSONBody[Decision],
         applications: NamedDependency[ApplicationService],
         actor: NamedDependency[Principal],
-        today: NamedDependency[datetime.date],
+        now: NamedDependency[datetime.datetime],
     ) -> DecisionResult:
         """Approve (issuing the tax code and the taxpayer's login) or reject with a reason."""
-        app, password = await applications.decide(actor, number, data, today)
+        app, password = await applications.decide(actor, number, data, now)
         return DecisionResult(
             number=app.number,
             status=app.status,

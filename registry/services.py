@@ -245,8 +245,7 @@ class TaxpayerService:
         after = snapshot(taxpayer)
         changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
         if changed:
-            taxpayer.updated_at = datetime.datetime.now(datetime.UTC)
-            await self.session.flush()
+            await self.session.flush()  # the audit column ``updated_at`` is stamped by the flush
             await self._history(taxpayer, "updated", actor, None, None, changed)
             await audit.record(self.session, actor, "taxpayer.update", "taxpayer", taxpayer.tax_code, changed)
         return taxpayer
@@ -279,7 +278,6 @@ class TaxpayerService:
         taxpayer.status_reason = change.reason
         taxpayer.suspended_until = change.until
         taxpayer.status_public_on = calendar.add_working_days(today, 1) if new in PUBLISHED_NEXT_WORKING_DAY else today
-        taxpayer.updated_at = datetime.datetime.now(datetime.UTC)
         fields: dict[str, Any] = {"status": {"from": current.value, "to": new.value}}
         if change.until:
             fields["until"] = change.until.isoformat()

@@ -17,6 +17,7 @@ from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from taxoffice.arrears.controllers import ROUTES as ARREARS_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
+from taxoffice.clock import utc_now
 from taxoffice.config import Settings, get_settings, weak_secret_key
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.deps import DEPENDENCIES
@@ -37,11 +38,6 @@ from taxoffice.reports.controllers import ROUTES as REPORT_ROUTES
 from taxoffice.workdays.controllers import ROUTES as CALENDAR_ROUTES
 
 API_PREFIX = "/api/v1"
-
-
-def utc_now() -> datetime.datetime:
-    """The current instant, UTC (the app's clock; tests give a fixed one)."""
-    return datetime.datetime.now(datetime.UTC)
 
 
 def alchemy_config(

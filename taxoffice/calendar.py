@@ -1,6 +1,6 @@
 """Working days: Vietnam's public holidays (the ``holidays`` package) plus the office's overrides. Pure.
 
-"Today" is read here only (``today_vn``) and passed down as a date.
+"Today" is not read here: it comes from the one clock (``taxoffice.clock``) and is passed down as a date.
 """
 
 import datetime
@@ -12,9 +12,9 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SATURDAY = 5
 
 
-def today_vn() -> datetime.date:
-    """Today's date in Hanoi."""
-    return datetime.datetime.now(VN_TZ).date()
+def hanoi_day(instant: datetime.datetime) -> datetime.date:
+    """The date in Hanoi at ``instant`` (an aware instant)."""
+    return instant.astimezone(VN_TZ).date()
 
 
 class WorkingCalendar:

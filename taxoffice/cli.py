@@ -105,7 +105,7 @@ _AS_OF_HELP = "The day the demo is as of (default: today in Hanoi); every date i
 @click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help=_AS_OF_HELP)
 def demo_load(taxpayers: int, seed: int, as_of: datetime.datetime | None) -> None:
     """Load synthetic taxpayers and the demo users (officer, manager, bank, taxpayer); once per database."""
-    from taxoffice.calendar import today_vn  # noqa: PLC0415 - keeps `--help` fast
+    from taxoffice.clock import today_vn  # noqa: PLC0415 - keeps `--help` fast
     from taxoffice.commands import load_demo  # noqa: PLC0415 - keeps `--help` fast
 
     _run(load_demo(get_settings(), taxpayers, seed, as_of.date() if as_of else today_vn()))
@@ -118,7 +118,7 @@ def demo_load(taxpayers: int, seed: int, as_of: datetime.datetime | None) -> Non
 @click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help=_AS_OF_HELP)
 def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime | None) -> None:
     """File VAT returns and bank payments for demo enterprises, then run the nightly jobs; once per database."""
-    from taxoffice.calendar import today_vn  # noqa: PLC0415 - keeps `--help` fast
+    from taxoffice.clock import today_vn  # noqa: PLC0415 - keeps `--help` fast
     from taxoffice.demo_activity import load_activity  # noqa: PLC0415 - keeps `--help` fast
 
     today = as_of.date() if as_of else today_vn()

@@ -19,9 +19,10 @@ from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent, User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn, utc_now
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.fastpaths import driver, on_postgres
 
 BATCH = 50_000
 # Demo logins (documented in the README); created by `demo load` only.
@@ -103,10 +104,9 @@ def demo_batch(
 
 
 async def _write_rows(session: AsyncSession, rows: list[tuple[Any, ...]]) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        conn = await session.connection()
-        raw = await conn.get_raw_connection()
-        await raw.driver_connection.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))  # type: ignore[union-attr]
+    if on_postgres(session):
+        raw = await driver(await session.connection())
+        await raw.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))
     else:
         await session.execute(insert(Taxpayer), demo.as_dicts(rows))
 
@@ -184,8 +184,8 @@ async def insert_demo_taxpayers(
     the two, not their sum.
     """
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    stamps = (today or today_vn(), datetime.datetime.now(datetime.UTC))
-    on_postgres = session.get_bind().dialect.name == "postgresql"
+    stamps = (today or today_vn(), utc_now())
+    postgres = on_postgres(session)
     task = progress.add_task("taxpayers", total=count) if progress else None
     sizes = [min(BATCH, count - start) for start in range(0, count, BATCH)]
     loop = asyncio.get_running_loop()
@@ -194,7 +194,7 @@ async def insert_demo_taxpayers(
         async def start(size: int) -> asyncio.Future[list[tuple[Any, ...]]]:
             block, personal_start = await _reserve(session, settings, size)
             return loop.run_in_executor(
-                generator, demo_batch, rng, block, personal_start, on_postgres, stamps, home_office
+                generator, demo_batch, rng, block, personal_start, postgres, stamps, home_office
             )
 
         upcoming = [await start(sizes[0])] if sizes else []
@@ -215,7 +215,7 @@ async def _settle(engine: AsyncEngine) -> None:
     A words search's probe reads `ix_taxpayer_id_name` alone only where the visibility map says every row of a page
     is visible; autovacuum would get there too, later. VACUUM also merges the GIN indexes' pending entries.
     """
-    if engine.dialect.name != "postgresql":
+    if not on_postgres(engine):
         return
     async with engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -245,7 +245,7 @@ async def load_demo(settings: Settings, count: int, seed: int, today: datetime.d
             await audit.record(
                 session, Principal.system("demo"), "demo.load", "taxpayer", "*", {"count": written, "seed": seed}
             )
-            if engine.dialect.name == "postgresql":
+            if on_postgres(engine):
                 # VACUUM marks a page all-visible only once the commits of its rows are on disk: with the server's
                 # synchronous_commit off they may not be yet, and this commit waits for all of them.
                 await session.execute(text("SET LOCAL synchronous_commit = on"))

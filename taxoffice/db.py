@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from taxoffice.config import Settings
+from taxoffice.fastpaths import POSTGRESQL
 
 __all__ = [
     "Base",
@@ -142,9 +143,24 @@ async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """The ``insert`` of the session's dialect, which has ``on_conflict_do_nothing``/``_do_update``."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == POSTGRESQL:
         return pg_insert
     return sqlite_insert
+
+
+async def autocommit_when_free(session: AsyncSession) -> bool:
+    """The one switch to autocommit: on PostgreSQL, when ``session`` owns an idle connection; whether it switched.
+
+    Then each statement commits by itself, with no ``BEGIN``/``COMMIT`` round trips: right for reads and for
+    writes that are one statement (the filing receipt, ``AccountService.post_with``). The pool restores the
+    isolation level when the session releases the connection (``commit``, ``rollback``, ``close``), so what runs
+    after that is in a transaction again. A session joined to an outer transaction (a caller's, or a test's) and
+    SQLite sessions keep their transaction.
+    """
+    if not owns_idle_connection(session):
+        return False
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
 
 
 def owns_idle_connection(session: AsyncSession) -> bool:
@@ -154,7 +170,7 @@ def owns_idle_connection(session: AsyncSession) -> bool:
     round trips); a session joined to an outer transaction (a caller's, or a test's) keeps it.
     """
     bind = session.bind
-    return isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" and not session.in_transaction()
+    return isinstance(bind, AsyncEngine) and bind.dialect.name == POSTGRESQL and not session.in_transaction()
 
 
 async def read_before_work(session: AsyncSession, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
@@ -164,9 +180,9 @@ async def read_before_work(session: AsyncSession, statement: Executable, params:
     back, so the request's own work starts as if nothing had run (filing keeps its one-statement decisions);
     otherwise it runs in the session's transaction as usual.
     """
-    if not owns_idle_connection(session):
+    if not await autocommit_when_free(session):
         return (await session.execute(statement, params)).all()
-    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection = await session.connection()
     result = await connection.execute(statement, params)
     rows = result.all()
     await session.close()

@@ -146,7 +146,7 @@ async def _officer_queues(
         applicant = Principal.anonymous("demo")
         address = Address(street=f"{len(name)} {ward}", ward=ward)
         data = RegistrationCreate(kind=TaxpayerKind.ENTERPRISE, name=name, id_number=id_number, address=address)
-        await applications.submit(applicant, data, day, calendar)
+        await applications.submit(applicant, data, datetime.datetime.combine(day, datetime.time(9), VN_TZ), calendar)
     prefix = "79" if settings.tax_code_prefix != "79" else "48"  # codes of another province: never registered here
     unknown, _last = taxcode.codes_for_block(prefix, 0, len(plan.unmatched))
     payments = PaymentService(session)

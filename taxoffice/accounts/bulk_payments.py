@@ -6,12 +6,13 @@ payments whose reference is new (``ON CONFLICT DO NOTHING``), returning those re
 caller's, as on the generic path.
 """
 
-import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from taxoffice.fastpaths import driver
 
 if TYPE_CHECKING:
     from taxoffice.accounts.payments import PaymentRecord
@@ -27,7 +28,7 @@ _INSERT = text(
     " tax_office, source, status, unallocated, received_by, note, created_at, updated_at)"
     " SELECT s.bank_ref, s.tax_code, t.id, s.payer_name, s.amount, s.paid_on, s.period, s.sub_item, s.chapter,"
     " s.tax_office, :source, CASE WHEN t.id IS NULL THEN 'unmatched' ELSE 'unallocated' END, s.amount,"
-    " :received_by, '', :now, :now"
+    " :received_by, '', now(), now()"
     " FROM statement_batch s LEFT JOIN taxpayer t ON t.tax_code = s.tax_code"
     " ON CONFLICT (bank_ref) DO NOTHING RETURNING bank_ref, taxpayer_id IS NULL"
 )
@@ -40,9 +41,8 @@ async def insert_copied(
     await session.execute(_CREATE)
     await session.execute(_EMPTY)
     conn = await session.connection()
-    raw: Any = (await conn.get_raw_connection()).driver_connection
+    raw = await driver(conn)
     records = [tuple(getattr(item, name) for name in _COLUMNS) for item in items]
     await raw.copy_records_to_table("statement_batch", records=records, columns=list(_COLUMNS))
-    now = datetime.datetime.now(datetime.UTC)
-    rows = await session.execute(_INSERT, {"source": source, "received_by": received_by, "now": now})
+    rows = await session.execute(_INSERT, {"source": source, "received_by": received_by})
     return {row[0]: bool(row[1]) for row in rows}

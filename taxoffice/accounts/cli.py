@@ -7,7 +7,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Tr
 from taxoffice.accounts.imports import check_size, import_statement
 from taxoffice.accounts.payments import ImportOutcome
 from taxoffice.auth.roles import Principal
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 

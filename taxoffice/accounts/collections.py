@@ -6,13 +6,14 @@ millions of allocation lines. ``rebuild`` recomputes it from the ledger (after a
 """
 
 import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Subquery, delete, select, text, union_all
+from sqlalchemy import Subquery, Table, delete, select, text, union_all
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taxoffice.accounts.models import CollectionDay, CollectionDayDelta
+from taxoffice.fastpaths import copy_rows, on_postgres
 
 
 class DayKey(NamedTuple):
@@ -83,9 +84,8 @@ async def post(conn: AsyncConnection, days: CollectionDays) -> None:
     """
     if not days.sums:
         return
-    if conn.dialect.name == "postgresql":
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        await raw.copy_records_to_table("collection_day_delta", records=days.records(), columns=_DELTA_COLUMNS)
+    if on_postgres(conn):
+        await copy_rows(conn, cast("Table", CollectionDayDelta.__table__), _DELTA_COLUMNS, days.records())
         return
     rows = days.rows()
     statement = sqlite_insert(CollectionDay)
@@ -103,7 +103,7 @@ async def post(conn: AsyncConnection, days: CollectionDays) -> None:
 
 async def fold(session: AsyncSession) -> None:
     """Move the batches' sums into ``collection_day`` (PostgreSQL; nothing to do elsewhere). Caller commits."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgres(session):
         await session.execute(_FOLD)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, Payment
 from taxoffice.accounts.models import Enforcement as EnforcementRow
+from taxoffice.fastpaths import driver, on_postgres
 
 # Payments in these statuses may still hold money to apply.
 OPEN_STATUSES = ("unallocated", "credit")
@@ -67,8 +68,13 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
     through Core elsewhere, never through the ORM.
     """
     conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        return await _load_batch_raw(conn, ids, with_payments=with_payments)
+    if on_postgres(conn):
+        return await load_batch_fast(conn, ids, with_payments=with_payments)
+    return await load_batch_core(conn, ids, with_payments=with_payments)
+
+
+async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payments: bool) -> LedgerBatch:
+    """``load_batch`` through Core, on any database (the embedded path; the reference for ``load_batch_fast``)."""
     batch = LedgerBatch()
     dialect = conn.dialect.name
     charge_rows = await conn.execute(
@@ -108,15 +114,11 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
     return batch
 
 
-async def driver(conn: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
-    """The asyncpg connection under ``conn``."""
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None  # noqa: S101 - an open connection has its driver's connection
-    return raw
+async def load_batch_fast(conn: AsyncConnection, ids: list[int], *, with_payments: bool) -> LedgerBatch:
+    """``load_batch`` straight through asyncpg (PostgreSQL), in the transaction ``conn`` has open.
 
-
-async def _load_batch_raw(conn: AsyncConnection, ids: list[int], *, with_payments: bool) -> LedgerBatch:
-    """``load_batch`` on PostgreSQL, in the transaction ``conn`` has open."""
+    The same rows as ``load_batch_core``: ``tests/accounts/test_ledger_batch_properties.py`` holds them equal.
+    """
     batch = LedgerBatch()
     raw = await driver(conn)
     charge_rows = await raw.fetch(_CHARGES_SQL, ids)
@@ -157,10 +159,20 @@ def _add_rows(
 async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
     """Add payments ``payment_ids`` (applied or with money waiting) to ``batch``."""
     conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(SETTLED_STATUSES))
-        _add_rows(batch, (), (), rows)
+    if on_postgres(conn):
+        await load_payments_fast(conn, batch, payment_ids)
         return
+    await load_payments_core(conn, batch, payment_ids)
+
+
+async def load_payments_fast(conn: AsyncConnection, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
+    """``load_payments`` straight through asyncpg (PostgreSQL)."""
+    rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(SETTLED_STATUSES))
+    _add_rows(batch, (), (), rows)
+
+
+async def load_payments_core(conn: AsyncConnection, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
+    """``load_payments`` through Core, on any database."""
     where = (among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(SETTLED_STATUSES))
     await _load_payments(conn, batch, *where)
 

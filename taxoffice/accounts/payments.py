@@ -20,6 +20,7 @@ from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.fastpaths import on_postgres
 from taxoffice.validity import paid_on_problem, printable_problem
 
 # The fields that make two records with the same bank reference the same payment.
@@ -161,7 +162,7 @@ class PaymentService:
             return
         fresh, matches = await self._resolved(_first_of_each(rows, outcome), outcome)
         items = [item for _, item in fresh]
-        if self.session.get_bind().dialect.name == "postgresql":
+        if on_postgres(self.session):
             copied = await insert_copied(self.session, items, source="import", received_by=actor.username)
             inserted: set[str] = set(copied)
             outcome.unmatched += sum(copied.values())

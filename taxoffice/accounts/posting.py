@@ -1,15 +1,21 @@
-"""Charges as rows to insert, and (PostgreSQL) an insert of them that another statement can carry.
+"""A write and the charges posted with it, atomically: the statements of ``AccountService.post_with``.
 
-A caller that must write something else and post charges atomically in one round trip (accepting a return:
-the decision and its charge) builds ``insert_charges_after(step)`` once: ``WITH step AS (…) INSERT INTO
-account_charge … SELECT … FROM unnest(arrays) CROSS JOIN step``, one row per charge, written only when ``step``
-returns a row. Run on its own it needs no transaction: one statement is atomic.
+A caller that must write something else and post charges with it, both or neither (accepting a return: the
+decision and its charge), describes its write as an ``AtomicStep`` and calls ``AccountService.post_with``:
+
+- PostgreSQL: one statement built once by ``charges_after(step)``: ``WITH step AS (…), posted AS (INSERT INTO
+  account_charge … SELECT … FROM unnest(arrays) CROSS JOIN step) SELECT count(*) FROM step``, one charge row per
+  array element, written only when ``step`` returns a row. One statement is atomic, in autocommit or not.
+- elsewhere (SQLite): the step, then the charges, in the caller's transaction.
 """
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CTE, BigInteger, Date, Insert, String, Table, bindparam, func, insert, select, true
+from sqlalchemy import CTE, BigInteger, Date, Insert, Select, String, Table, bindparam, func, insert, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from taxoffice.accounts.models import Charge
 
@@ -30,8 +36,21 @@ COLUMNS = (
 _ARRAY_TYPES: dict[str, Any] = {"taxpayer_id": BigInteger, "amount": BigInteger, "due_on": Date, "interest_from": Date}
 
 
-def insert_charges_after(step: CTE) -> Insert:
-    """``WITH step INSERT INTO account_charge``: the charges in the array parameters ``c_<column>``, after ``step``."""
+@dataclass(frozen=True)
+class AtomicStep:
+    """A write that charges are posted with, both or neither (``AccountService.post_with``).
+
+    ``with_charges``: PostgreSQL, the write and the charges as one statement (``charges_after``), built once;
+    ``params``: its parameters but the charges'; ``apply``: elsewhere, the write alone, whether it applied.
+    """
+
+    with_charges: Select[Any]
+    params: dict[str, Any]
+    apply: Callable[[AsyncConnection], Awaitable[bool]]
+
+
+def _insert_charges_after(step: CTE) -> Insert:
+    """``INSERT INTO account_charge``: the charges in the array parameters ``c_<column>``, one copy a ``step`` row."""
     arrays = (
         func.unnest(*(bindparam(f"c_{name}", type_=ARRAY(_ARRAY_TYPES.get(name, String))) for name in COLUMNS))
         .table_valued(*COLUMNS)
@@ -39,9 +58,19 @@ def insert_charges_after(step: CTE) -> Insert:
     )
     now = func.now()
     rows = select(*(arrays.c[name] for name in COLUMNS), now, now).select_from(arrays.join(step, true()))
-    return insert(CHARGES).from_select([*COLUMNS, "created_at", "updated_at"], rows).add_cte(step)
+    return insert(CHARGES).from_select([*COLUMNS, "created_at", "updated_at"], rows)
+
+
+def charges_after(step: CTE, *others: CTE) -> Select[Any]:
+    """PostgreSQL: ``step``, the charges after it and ``others`` in one statement answering how many rows ``step`` wrote.
+
+    0 means ``step`` wrote nothing, and so no charge either (an empty charge list still answers the step's count).
+    """
+    posted = _insert_charges_after(step).cte("posted_charges")
+    statement = select(func.count()).select_from(step).add_cte(posted)
+    return statement.add_cte(*others) if others else statement
 
 
 def charge_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """The parameters of ``insert_charges_after``: one array per column, rows in order."""
+    """The charges' parameters of ``charges_after``: one array per column, rows in order."""
     return {f"c_{name}": [row[name] for row in rows] for name in COLUMNS}

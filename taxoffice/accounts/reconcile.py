@@ -9,16 +9,18 @@ import asyncio
 import contextlib
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.collections import CollectionDays, fold, post
 from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, driver, load_batch, load_payments
+from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.clock import Clock, utc_now
+from taxoffice.fastpaths import copy_rows, on_postgres
 from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
@@ -85,8 +87,10 @@ class Reconciler:
         *,
         batch_size: int = BATCH_TAXPAYERS,
         as_of: datetime.date | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.session_factory = session_factory
+        self.clock = clock  # stamps the rows each batch writes
         self.batch_size = batch_size
         # Payments dated after this day (or before 2000) are quarantined, not applied: intake refuses them.
         self.as_of = as_of or datetime.date.max
@@ -239,34 +243,25 @@ class Reconciler:
     async def _finish(self, session: AsyncSession, work: BatchWork, run_name: str) -> None:
         """Write the batch and commit it; the session is closed either way."""
         try:
-            await self._write(session, work.new, work.changed, work.collected, run_name)
-            await quarantine(session, work.quarantined)
+            now = self.clock()
+            await self._write(session, work, run_name, now)
+            await quarantine(session, work.quarantined, now)
             await session.commit()
         finally:
             await session.close()
 
     @staticmethod
-    async def _write(
-        session: AsyncSession,
-        new: list[tuple[int, NewAllocation]],
-        changed: dict[int, PaymentState],
-        collected: CollectionDays,
-        run_name: str,
-    ) -> None:
+    async def _write(session: AsyncSession, work: BatchWork, run_name: str, now: datetime.datetime) -> None:
         """New allocations (``COPY`` on PostgreSQL) and their daily sums, then the payments' rests and statuses."""
+        new, changed, collected = work.new, work.changed, work.collected
         conn = await session.connection()
-        postgres = conn.dialect.name == "postgresql"
-        now = datetime.datetime.now(datetime.UTC)
+        postgres = on_postgres(conn)
         if new:
             records = [
                 (a.payment_id, a.charge_id, taxpayer_id, a.component, a.amount, a.paid_on, run_name, now, now)
                 for taxpayer_id, a in new
             ]
-            if postgres:
-                raw = await driver(conn)
-                await raw.copy_records_to_table("payment_allocation", records=records, columns=ALLOCATION_COLUMNS)
-            else:
-                await conn.execute(insert(Allocation), [dict(zip(ALLOCATION_COLUMNS, r, strict=True)) for r in records])
+            await copy_rows(conn, cast("Table", Allocation.__table__), ALLOCATION_COLUMNS, records)
         await post(conn, collected)
         if not changed:
             return
@@ -290,7 +285,7 @@ class Reconciler:
         await session.execute(update(Payment), rows)  # ORM bulk UPDATE by primary key
 
 
-async def quarantine(session: AsyncSession, reasons: dict[int, str]) -> None:
+async def quarantine(session: AsyncSession, reasons: dict[int, str], now: datetime.datetime) -> None:
     """Set payments aside with the reason they cannot be processed: status ``quarantined``, the reason in the note.
 
     They leave the reconcile queue (its statuses are ``unallocated`` and ``credit``) and show to officers in
@@ -298,7 +293,6 @@ async def quarantine(session: AsyncSession, reasons: dict[int, str]) -> None:
     """
     if not reasons:
         return
-    now = datetime.datetime.now(datetime.UTC)
     notes: dict[int, str] = {
         row[0]: row[1] for row in await session.execute(select(Payment.id, Payment.note).where(Payment.id.in_(reasons)))
     }

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from registry.views import addressee
 from taxoffice.accounts.models import Charge, Enforcement
-from taxoffice.accounts.posting import COLUMNS
+from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.statement import Statement, account_statement
 from taxoffice.accounts.statement_print import account_print
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
 from taxoffice.errors import ResourceNotFoundError
+from taxoffice.fastpaths import one_statement_writes
 
 # Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
 FINE_SUB_ITEM = "4254"
@@ -60,6 +61,22 @@ class AccountService:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def post_with(self, step: AtomicStep, charges: list[NewCharge]) -> bool:
+        """Apply ``step`` and post ``charges`` atomically: both, or neither (False: the step wrote nothing).
+
+        The one owner of "accept the return and post its charge": on PostgreSQL one statement (``step.with_charges``),
+        atomic by itself, so it may run in autocommit (``taxoffice.db.autocommit_when_free``) or in the caller's
+        transaction; elsewhere the step and then the charges, in the caller's transaction.
+        """
+        connection = await self.session.connection()
+        if one_statement_writes(connection):
+            params = step.params | charge_arrays(charge_rows(charges))
+            return bool((await connection.execute(step.with_charges, params)).scalar_one())
+        if not await step.apply(connection):
+            return False
+        await self.post(charges)
+        return True
 
     async def post(self, charges: list[NewCharge]) -> None:
         """Post charges in the caller's transaction (zero amounts are skipped)."""

@@ -1,7 +1,6 @@
 """Bearer tokens (JWT): signed claims naming a user and its token version, checked on every request."""
 
 import datetime
-import time
 from collections.abc import Sequence
 from typing import Any, Self
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.db import read_before_work
 
@@ -51,7 +51,7 @@ class RememberedToken(Token):
             strict_audience,
         )
         hit = _verified.get(key)
-        if hit is not None and isinstance(hit, cls) and (not verify_exp or hit.exp.timestamp() > time.time()):
+        if hit is not None and isinstance(hit, cls) and (not verify_exp or hit.exp > utc_now()):
             return hit
         token = super().decode(
             encoded_token, secret, algorithm, audience, issuer, require_claims, verify_exp, verify_nbf, strict_audience

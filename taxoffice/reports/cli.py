@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taxoffice.auth.roles import Principal
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn, utc_now
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.reports.models import CollectionTarget
@@ -52,7 +52,7 @@ async def write_report(
                 query,
                 file_format,
                 Principal.system("report"),
-                datetime.datetime.now(datetime.UTC),
+                utc_now(),
                 options.section,
             )
     finally:
@@ -67,7 +67,12 @@ async def set_target(settings: Settings, target: TargetSet, actor: Principal) ->
     try:
         async with create_session_factory(engine)() as session:
             kept = await ReportService(session).set_target(
-                actor, year=target.year, tax_office=target.tax_office, tax_type=target.tax_type, amount=target.amount
+                actor,
+                year=target.year,
+                tax_office=target.tax_office,
+                tax_type=target.tax_type,
+                amount=target.amount,
+                now=utc_now(),
             )
             await session.commit()
             return kept

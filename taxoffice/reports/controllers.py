@@ -100,11 +100,15 @@ class TargetController(Controller):
 
     @put(operation_id="setCollectionTarget", guards=[MANAGERS])
     async def set_target(
-        self, data: JSONBody[TargetSet], reports: NamedDependency[ReportService], actor: NamedDependency[Principal]
+        self,
+        data: JSONBody[TargetSet],
+        reports: NamedDependency[ReportService],
+        actor: NamedDependency[Principal],
+        now: NamedDependency[datetime.datetime],
     ) -> TargetRead:
         """Set or change one target (the same year, office and tax type replace the amount)."""
         target = await reports.set_target(
-            actor, year=data.year, tax_office=data.tax_office, tax_type=data.tax_type, amount=data.amount
+            actor, year=data.year, tax_office=data.tax_office, tax_type=data.tax_type, amount=data.amount, now=now
         )
         return _target(target)
 

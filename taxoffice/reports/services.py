@@ -166,10 +166,9 @@ class ReportService:
         return list(rows)
 
     async def set_target(
-        self, actor: Principal, *, year: int, tax_office: str, tax_type: str, amount: int
+        self, actor: Principal, *, year: int, tax_office: str, tax_type: str, amount: int, now: datetime.datetime
     ) -> CollectionTarget:
-        """Set (or change) the target of ``year`` for ``tax_office`` and ``tax_type`` (``""``: all)."""
-        now = datetime.datetime.now(datetime.UTC)
+        """Set (or change) the target of ``year`` for ``tax_office`` and ``tax_type`` (``""``: all) at ``now``."""
         insert = dialect_insert(self.session)(CollectionTarget)
         values = {
             "year": year,

@@ -144,7 +144,7 @@ def _python_figures(
     return {**{name: sums[name] for name in FIGURES}, "oldest_due_on": oldest}
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # every example runs in its own savepoint
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # savepoint each
 @given(st.lists(charges, min_size=1, max_size=14), st.lists(allocations, max_size=10), dates)
 async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
     connection: AsyncConnection,

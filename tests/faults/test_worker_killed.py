@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from jobs.queue import ArqDispatcher
-from jobs.recording import utc_now
 from jobs.tasks import TASKS, flag_arrears, reconcile_payments
 from taxoffice.auth.roles import Principal
+from taxoffice.clock import utc_now
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings
 from taxoffice.jobruns.models import JobRun

@@ -20,6 +20,7 @@ from taxoffice.accounts.models import Charge
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
+from taxoffice.db import autocommit_when_free
 from taxoffice.migrations import upgrade_to_head
 from tests.filings.test_returns_api import vat_return, vat_values
 from tests.registry.helpers import register_enterprise
@@ -57,7 +58,7 @@ async def test_the_receipt_is_committed_before_the_decision_and_the_decision_wit
     calendar = WorkingCalendar({})
     async with sessions() as session, sessions() as observer:
         service = FilingService(session, AccountService(session))
-        await service._autocommit_when_free()  # as submit() does first
+        await autocommit_when_free(service.session)  # as submit() does first
         checked = await service.check(
             OFFICER,
             read_submission(_body(filer.tax_code, "2026-02"), "application/json", max_bytes=RETURN_MAX_BYTES),
@@ -70,7 +71,7 @@ async def test_the_receipt_is_committed_before_the_decision_and_the_decision_wit
         assert seen == "received"
         await observer.rollback()
 
-        decided = await service.decide(ret, checked, calendar)
+        decided = await service.decide(ret, checked, calendar, NOW)
         assert decided.status == "accepted"
         # One statement, committed by itself: another session sees the decision and the charge at once.
         assert await observer.scalar(select(TaxReturn.status).where(TaxReturn.id == ret.id)) == "accepted"
@@ -114,15 +115,15 @@ async def test_racing_originals_on_autocommit_one_accepted_one_rejected_with_not
         first, second = FilingService(one, AccountService(one)), FilingService(two, AccountService(two))
         checked = []
         for service in (first, second):
-            await service._autocommit_when_free()
+            await autocommit_when_free(service.session)
             body = read_submission(_body(filer.tax_code, "2026-01"), "application/json", max_bytes=RETURN_MAX_BYTES)
             checked.append(await service.check(OFFICER, body, NOW.date(), calendar))
         # Both were checked before either was decided: both look acceptable.
         assert all(c.acceptable for c in checked)
         won_receipt = await first.receive(OFFICER, checked[0], NOW, None)
         lost_receipt = await second.receive(OFFICER, checked[1], NOW, None)
-        won = await first.decide(won_receipt, checked[0], calendar)
-        lost = await second.decide(lost_receipt, checked[1], calendar)
+        won = await first.decide(won_receipt, checked[0], calendar, NOW)
+        lost = await second.decide(lost_receipt, checked[1], calendar, NOW)
         await one.commit()
         await two.commit()
     assert (won.status, lost.status) == ("accepted", "rejected")

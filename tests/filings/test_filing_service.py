@@ -39,9 +39,9 @@ async def test_the_second_of_two_racing_originals_is_rejected_and_kept(session: 
     second = await service.validate(OFFICER, _body(filer.tax_code, "2026-02"), "application/json", NOW, calendar)
     assert first.acceptable
     assert second.acceptable
-    won = await service.decide(await service.receive(OFFICER, first, NOW, None), first, calendar)
+    won = await service.decide(await service.receive(OFFICER, first, NOW, None), first, calendar, NOW)
     await session.commit()
-    lost = await service.decide(await service.receive(OFFICER, second, NOW, None), second, calendar)
+    lost = await service.decide(await service.receive(OFFICER, second, NOW, None), second, calendar, NOW)
     await session.commit()
     assert won.status == "accepted"
     assert lost.status == "rejected"

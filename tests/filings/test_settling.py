@@ -21,6 +21,7 @@ from taxoffice.accounts.models import Charge
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
+from taxoffice.db import autocommit_when_free
 from taxoffice.migrations import upgrade_to_head
 from tests.filings.test_returns_api import vat_return, vat_values
 from tests.registry.helpers import register_enterprise
@@ -57,7 +58,7 @@ async def _interrupted(sessions: Sessions, body: bytes, key: str | None) -> int:
     """Received and committed, then the process "died" before the decision: the receipt's id."""
     async with sessions() as session:
         service = FilingService(session, AccountService(session))
-        await service._autocommit_when_free()
+        await autocommit_when_free(service.session)
         envelope = read_submission(body, "application/json", max_bytes=RETURN_MAX_BYTES)
         checked = await service.check(OFFICER, envelope, NOW.date(), CALENDAR)
         ret = await service.receive(OFFICER, checked, NOW, key)

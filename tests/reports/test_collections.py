@@ -84,9 +84,9 @@ async def test_targets_progress_and_the_cache(session_factory: async_sessionmake
         first = await service.build("collections", query, MANAGER, NOW)
         assert first.section("targets").rows == []
         assert await service.build("collections", query, MANAGER, NOW) is first  # same data: the cached report
-        await service.set_target(MANAGER, year=2026, tax_office="", tax_type="", amount=100_000_000)
-        await service.set_target(MANAGER, year=2026, tax_office="10100", tax_type="VAT", amount=40_000_000)
-        await service.set_target(MANAGER, year=2026, tax_office="10100", tax_type="VAT", amount=50_000_000)
+        await service.set_target(MANAGER, year=2026, tax_office="", tax_type="", amount=100_000_000, now=NOW)
+        await service.set_target(MANAGER, year=2026, tax_office="10100", tax_type="VAT", amount=40_000_000, now=NOW)
+        await service.set_target(MANAGER, year=2026, tax_office="10100", tax_type="VAT", amount=50_000_000, now=NOW)
         await session.commit()
         report = await service.build("collections", query, MANAGER, NOW)
     assert report is not first

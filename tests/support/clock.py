@@ -3,6 +3,7 @@
 import datetime
 
 from taxoffice.calendar import VN_TZ
+from taxoffice.clock import utc_now
 
 
 class Clock:
@@ -17,4 +18,4 @@ class Clock:
 
     def __call__(self) -> datetime.datetime:
         """Now."""
-        return self.instant or datetime.datetime.now(datetime.UTC)
+        return self.instant or utc_now()

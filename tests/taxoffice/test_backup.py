@@ -19,7 +19,7 @@ from registry.models import Taxpayer
 from taxoffice.accounts.models import Charge, Payment
 from taxoffice.accounts.services import AccountService
 from taxoffice.backup import table_rows
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn
 from tests.support.cli import ok, run_cli
 from tests.support.servers import fresh_database
 

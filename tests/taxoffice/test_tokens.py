@@ -31,7 +31,7 @@ def test_a_remembered_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> No
     encoded = _encoded(exp)
     RememberedToken.decode(encoded, SECRET, "HS256")
     later = exp.timestamp() + 60
-    monkeypatch.setattr("time.time", lambda: later)
+    monkeypatch.setattr("taxoffice.auth.tokens.utc_now", lambda: datetime.datetime.fromtimestamp(later, datetime.UTC))
     monkeypatch.setattr("jwt.api_jwt.datetime", _FrozenDatetime(later))
     with pytest.raises(NotAuthorizedException):
         RememberedToken.decode(encoded, SECRET, "HS256")

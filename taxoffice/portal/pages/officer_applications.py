@@ -91,6 +91,7 @@ async def decide(
     applications: NamedDependency[ApplicationService],
     actor: NamedDependency[Principal],
     today: NamedDependency[datetime.date],
+    now: NamedDependency[datetime.datetime],
 ) -> Template | Redirect:
     """Approve (the tax code and the taxpayer's first login are issued) or reject with a reason."""
     try:
@@ -102,7 +103,7 @@ async def decide(
                 ],
             )
         decision = as_request(Decision, {"approve": data.decision == "approve", "reason": data.reason or None})
-        decided, password = await applications.decide(actor, number, decision, today)
+        decided, password = await applications.decide(actor, number, decision, now)
     except DomainError as exc:
         return await _application_page(
             request, applications, number, today, status_code=exc.status, form=data, **failure(exc)

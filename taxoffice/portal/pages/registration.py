@@ -76,12 +76,12 @@ async def submit_application(
     actor: NamedDependency[Principal],
     applications: NamedDependency[ApplicationService],
     calendar_service: NamedDependency[CalendarService],
-    today: NamedDependency[datetime.date],
+    now: NamedDependency[datetime.datetime],
 ) -> Template:
     """Store the application (the same checks as the API's) and show its receipt: the number to follow it by."""
     try:
         application = convert(data.as_request(), RegistrationCreate)
-        number, due_on = await applications.submit(actor, application, today, await calendar_service.calendar())
+        number, due_on = await applications.submit(actor, application, now, await calendar_service.calendar())
     except DomainError as exc:
         errors = field_errors(exc.errors) or {"form": exc.detail}
         return _form(request, data, errors, exc.status)
