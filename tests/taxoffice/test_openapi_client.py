@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from taxoffice.calendar import today_vn
+from taxoffice.clock import today_vn
 from tests.browser.live import LiveOffice, live_office
 from tests.filings.test_returns_api import vat_values
 
