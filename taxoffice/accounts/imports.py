@@ -8,7 +8,8 @@ from typing import BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.payments import ImportOutcome, PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import ImportOutcome, PaymentService
 from taxoffice.accounts.statements import (
     RowProblem,
     StatementLimits,

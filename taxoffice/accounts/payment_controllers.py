@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.services import parse_code, visible_code
 from taxoffice.accounts import views
 from taxoffice.accounts.imports import check_size, import_statement
-from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.schemas import (
     AccountRead,
     ImportResult,

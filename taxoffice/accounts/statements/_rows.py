@@ -3,8 +3,8 @@
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 
+import taxoffice.accounts.statements._fields as cell
 from taxoffice.accounts.order_reference import find_reference
-from taxoffice.accounts.statements import _fields as cell
 from taxoffice.accounts.statements._columns import locate
 from taxoffice.accounts.statements._model import (
     MAX_PAYER_NAME,
