@@ -1,5 +1,6 @@
 """The flag-arrears job (DOMAIN.md §8): arrears cases kept from the ledger, set-based and incremental."""
 
+from taxoffice.arrears.flagging._query import SPLIT_TAX_TYPES, overdue_rows
 from taxoffice.arrears.flagging._service import FlagCounts, Previous, flag_arrears, previous_run
 
-__all__ = ["FlagCounts", "Previous", "flag_arrears", "previous_run"]
+__all__ = ["SPLIT_TAX_TYPES", "FlagCounts", "Previous", "flag_arrears", "overdue_rows", "previous_run"]
