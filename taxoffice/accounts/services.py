@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from registry.views import addressee
+from taxoffice.accounts.account import Statement, account_statement
+from taxoffice.accounts.account_print import account_print
 from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.posting import COLUMNS
-from taxoffice.accounts.statement import Statement, account_statement
-from taxoffice.accounts.statement_print import account_print
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
 from taxoffice.errors import ResourceNotFoundError

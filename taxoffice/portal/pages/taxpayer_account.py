@@ -12,8 +12,8 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from taxoffice.accounts import views
+from taxoffice.accounts.account import running_balances
 from taxoffice.accounts.services import AccountService
-from taxoffice.accounts.statement import running_balances
 from taxoffice.accounts.workbook import account_workbook
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.auth.roles import Principal
