@@ -33,13 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bench._arrears_data import assign_officers, change_accounts, load
 from bench._common import database, log, percentile
 from jobs.recording import execute_run
-from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.ageing import Bucket
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.flagging import flag_arrears
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.schemas import SortOrder
-from taxoffice.arrears.services import WorklistService
+from taxoffice.arrears.services import WorklistQuery, WorklistService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory

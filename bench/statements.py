@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from taxoffice.accounts.statements import RowProblem, read_statement
+from taxoffice.accounts.bank_statements import RowProblem, read_statement
 from tests.support.statements import TODAY, payment_rows, peak_rss_kib, tax_codes, write_csv
 
 BAD_EVERY = 97  # one row in 97 is spoiled, one way or another

@@ -8,7 +8,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from filings import forms, views
+from filings import forms, mappers
 from filings.documents import ReturnDocuments
 from filings.export import XML_MEDIA_TYPE
 from filings.intake import file_media
@@ -80,7 +80,7 @@ class FormController(Controller):
     @get(operation_id="listForms", exclude_from_auth=True)
     async def list_forms(self) -> list[FormRead]:
         """Every form version (past, current and announced)."""
-        return [views.form_read(f) for f in forms.all_forms()]
+        return [mappers.form_read(f) for f in forms.all_forms()]
 
     @get("/{slug:str}", operation_id="getForm", exclude_from_auth=True)
     async def get_form(
@@ -89,7 +89,7 @@ class FormController(Controller):
         """One form, in the version in force on ``on`` (default: today)."""
         day = on or today
         try:
-            return views.form_read(forms.find_form(slug, day))
+            return mappers.form_read(forms.find_form(slug, day))
         except KeyError as exc:
             raise ResourceNotFoundError(f"No form {slug!r} in force on {day.isoformat()}.") from exc
 
@@ -143,7 +143,7 @@ class ReturnController(Controller):
             _now(request),
             await filing_service.working_calendar(),
         )
-        return Response(views.receipt(ret), status_code=201 if created else 200)
+        return Response(mappers.receipt(ret), status_code=201 if created else 200)
 
     @post(
         "/validate",
@@ -165,7 +165,7 @@ class ReturnController(Controller):
         """A dry run: the same checks and figures as filing, nothing stored."""
         body, media = await _submission(request)
         checked = await filing_service.validate(actor, body, media, now, await calendar_service.calendar())
-        return views.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
+        return mappers.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
 
     @get(
         "/{return_id:int}",
@@ -194,7 +194,7 @@ class ReturnController(Controller):
                 media_type=XML_MEDIA_TYPE,
                 headers={"Content-Disposition": f'attachment; filename="{filename}"'},
             )
-        return views.detail(await filing_service.get(actor, return_id))
+        return mappers.detail(await filing_service.get(actor, return_id))
 
     @get(
         "/{return_id:int}/receipt.pdf",
@@ -239,7 +239,7 @@ class ReturnController(Controller):
     ) -> list[ReturnReceipt]:
         """Returns, newest first."""
         rows = await filing_service.search(actor, tax_code=tax_code, form=form, period=period, status=status)
-        return [views.receipt(r) for r in rows]
+        return [mappers.receipt(r) for r in rows]
 
 
 ROUTES = [FormController, ObligationController, ReturnController]

@@ -12,8 +12,8 @@ from filings import forms
 from filings.models import TaxReturn
 from filings.queries import ReturnQueries
 from filings.receipts import ACCEPTED, RECEIVED
+from registry.mappers import addressee
 from registry.models import Taxpayer
-from registry.views import addressee
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import Addressee, Decision, FiledReturn, Reason
 from taxoffice.documents.returns import decision_pdf, receipt_pdf

@@ -140,10 +140,6 @@ class Period:
             return Period(self.year, self.kind, self.number + 1)
         return Period(self.year + 1, self.kind, 1)
 
-    def contains(self, day: datetime.date) -> bool:
-        """Whether ``day`` falls inside the period."""
-        return self.start <= day <= self.end
-
     def __str__(self) -> str:
         return self.label
 

@@ -6,7 +6,7 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from registry import views
+from registry import mappers
 from registry.applications import ApplicationService
 from registry.schemas import (
     ChangeRead,
@@ -47,7 +47,7 @@ class TaxpayerController(Controller):
         today: NamedDependency[datetime.date],
     ) -> TaxpayerRead:
         """Register a taxpayer directly and issue its tax code."""
-        return views.taxpayer_read(await taxpayers.register(actor, data, today))
+        return mappers.taxpayer_read(await taxpayers.register(actor, data, today))
 
     @get(operation_id="searchTaxpayers", guards=[STAFF_OR_TAXPAYER])
     async def search(
@@ -67,14 +67,14 @@ class TaxpayerController(Controller):
             q=q, match=match, status=status, kind=kind, tax_office=tax_office, cursor=cursor, limit=limit
         )
         rows, next_cursor = await taxpayers.search(actor, query)
-        return TaxpayerPage(items=[views.taxpayer_read(r) for r in rows], next_cursor=next_cursor)
+        return TaxpayerPage(items=[mappers.taxpayer_read(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{tax_code:str}", operation_id="getTaxpayer", guards=[STAFF_OR_TAXPAYER])
     async def get_one(
         self, tax_code: FromPath[str], taxpayers: NamedDependency[TaxpayerService], actor: NamedDependency[Principal]
     ) -> TaxpayerRead:
         """One taxpayer's record."""
-        return views.taxpayer_read(await taxpayers.get(actor, tax_code))
+        return mappers.taxpayer_read(await taxpayers.get(actor, tax_code))
 
     @patch("/{tax_code:str}", operation_id="updateTaxpayer", guards=[OFFICERS_OR_TAXPAYER])
     async def update(
@@ -85,7 +85,7 @@ class TaxpayerController(Controller):
         actor: NamedDependency[Principal],
     ) -> TaxpayerRead:
         """Change a record (taxpayers: their contacts and address only)."""
-        return views.taxpayer_read(await taxpayers.update(actor, tax_code, data))
+        return mappers.taxpayer_read(await taxpayers.update(actor, tax_code, data))
 
     @post(
         "/{tax_code:str}/status",
@@ -105,14 +105,14 @@ class TaxpayerController(Controller):
     ) -> TaxpayerRead:
         """Move a taxpayer to another registry status."""
         calendar = await calendar_service.calendar()
-        return views.taxpayer_read(await taxpayers.change_status(actor, tax_code, data, today, calendar))
+        return mappers.taxpayer_read(await taxpayers.change_status(actor, tax_code, data, today, calendar))
 
     @get("/{tax_code:str}/history", operation_id="taxpayerHistory", guards=[STAFF_OR_TAXPAYER])
     async def history(
         self, tax_code: FromPath[str], taxpayers: NamedDependency[TaxpayerService], actor: NamedDependency[Principal]
     ) -> list[ChangeRead]:
         """Every change to the record, oldest first."""
-        return [views.change_read(c) for c in await taxpayers.history(actor, tax_code)]
+        return [mappers.change_read(c) for c in await taxpayers.history(actor, tax_code)]
 
 
 class PublicController(Controller):
@@ -130,7 +130,7 @@ class PublicController(Controller):
     ) -> PublicTaxpayer:
         """Name, status and tax office of a tax code."""
         taxpayer, shown = await taxpayers.public(tax_code, today)
-        return views.public_read(taxpayer, shown)
+        return mappers.public_read(taxpayer, shown)
 
 
 class RegistrationController(Controller):
@@ -160,7 +160,7 @@ class RegistrationController(Controller):
         today: NamedDependency[datetime.date],
     ) -> RegistrationRead:
         """Where an application stands."""
-        return views.application_read(await applications.get(number), today)
+        return mappers.application_read(await applications.get(number), today)
 
     @get(operation_id="listRegistrations", guards=[STAFF_ONLY])
     async def list_open(
@@ -173,7 +173,7 @@ class RegistrationController(Controller):
     ) -> list[RegistrationRead]:
         """Applications, oldest due first; ``overdue=true`` for those past their due date."""
         apps = await applications.list(status=status, overdue_only=overdue, today=today, limit=limit)
-        return [views.application_read(a, today) for a in apps]
+        return [mappers.application_read(a, today) for a in apps]
 
     @post(
         "/{number:str}/decision",

@@ -3,7 +3,6 @@
 import re
 from bisect import bisect_left
 from functools import cache
-from typing import Literal
 
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 MODULUS = 11
@@ -68,18 +67,6 @@ def is_valid(raw: str) -> bool:
     except InvalidTaxCodeError:
         return False
     return True
-
-
-def kind_of(code: str) -> Literal["organisation", "branch", "personal_id"]:
-    """What a normalised code identifies."""
-    if len(code) == PERSONAL_ID_LENGTH and "-" not in code:
-        return "personal_id"
-    return "branch" if "-" in code else "organisation"
-
-
-def parent_of(code: str) -> str | None:
-    """The parent's code of a branch code, else None."""
-    return code[:ORGANISATION_LENGTH] if "-" in code else None
 
 
 def branch_code(parent: str, suffix: int) -> str:

@@ -28,11 +28,6 @@ class WorkingCalendar:
         self.overrides = dict(overrides or {})
         self._public = holidays.country_holidays("VN", years=[])
 
-    def holiday_name(self, day: datetime.date) -> str | None:
-        """The public holiday on ``day``, if any (overrides not considered)."""
-        name = self._public.get(day)
-        return str(name) if name else None
-
     def is_working_day(self, day: datetime.date) -> bool:
         """Whether offices work on ``day``."""
         forced = self.overrides.get(day)

@@ -63,7 +63,7 @@ class Settings:
     login_window_seconds: int = 3600
     sql_echo: bool = False
     # Bank statements (`POST /payments/import`, `taxoffice payments import`): bounds checked while the file is read,
-    # before the work they would cost (taxoffice/accounts/statements/_limits.py, docs/security.md).
+    # before the work they would cost (taxoffice/accounts/bank_statements/_limits.py, docs/security.md).
     statement_max_bytes: int = 256 * 1024 * 1024
     statement_max_rows: int = 1_048_576
     statement_max_cells: int = 33_554_432

@@ -29,7 +29,8 @@ from registry.applications import ApplicationService
 from registry.models import Taxpayer
 from registry.schemas import Address, RegistrationCreate, TaxpayerKind
 from registry.services import TaxpayerService
-from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth import audit
 from taxoffice.auth.models import User

@@ -7,15 +7,12 @@ caller's, as on the generic path.
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.fastpaths import driver
-
-if TYPE_CHECKING:
-    from taxoffice.accounts.payments import PaymentRecord
 
 _COLUMNS = ("bank_ref", "tax_code", "payer_name", "amount", "paid_on", "period", "sub_item", "chapter", "tax_office")
 _CREATE = text(
@@ -35,7 +32,7 @@ _INSERT = text(
 
 
 async def insert_copied(
-    session: AsyncSession, items: Sequence["PaymentRecord"], *, source: str, received_by: str
+    session: AsyncSession, items: Sequence[PaymentRecord], *, source: str, received_by: str
 ) -> dict[str, bool]:
     """Insert the payments of ``items`` whose reference is new: those references → whether unmatched."""
     await session.execute(_CREATE)

@@ -8,14 +8,15 @@ from typing import BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.payments import ImportOutcome, PaymentRecord, PaymentService
-from taxoffice.accounts.statements import (
+from taxoffice.accounts.bank_statements import (
     RowProblem,
     StatementLimits,
     StatementRow,
     StatementTooLargeError,
     read_statement,
 )
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import ImportOutcome, PaymentService
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.config import Settings

@@ -12,7 +12,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.accounts import order_reference
 from taxoffice.accounts.models import Charge, Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
-
-if TYPE_CHECKING:
-    from taxoffice.accounts.payments import PaymentRecord
+from taxoffice.accounts.payment_record import PaymentRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +33,8 @@ class OrderMatch:
 
 
 async def resolve(
-    session: AsyncSession, items: Sequence["PaymentRecord"]
-) -> tuple[list["PaymentRecord"], dict[str, OrderMatch]]:
+    session: AsyncSession, items: Sequence[PaymentRecord]
+) -> tuple[list[PaymentRecord], dict[str, OrderMatch]]:
     """``items`` with the order's tax code (and single named line) on those quoting a known order; matches by bank_ref.
 
     A reference that names no order leaves its record as it came (matched by its tax code, or not at all).

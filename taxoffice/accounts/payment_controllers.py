@@ -10,9 +10,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.services import parse_code, visible_code
-from taxoffice.accounts import views
+from taxoffice.accounts import mappers
 from taxoffice.accounts.imports import check_size, import_statement
-from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.schemas import (
     AccountRead,
     ImportResult,
@@ -89,7 +90,7 @@ class PaymentController(Controller):
             reference=data.reference,
         )
         payment, created = await payments.record(actor, item, today)
-        return Response(views.payment(payment), status_code=201 if created else 200)
+        return Response(mappers.payment(payment), status_code=201 if created else 200)
 
     @post(
         "/import",
@@ -140,13 +141,13 @@ class PaymentController(Controller):
         """Payments by status (``unmatched`` is the queue to resolve) and tax code, in keyset pages."""
         rows = await payments.search(status=status, tax_code=tax_code, after=cursor, limit=limit)
         return PaymentPage(
-            items=[views.payment(p) for p in rows], next_cursor=rows[-1].id if len(rows) >= limit else None
+            items=[mappers.payment(p) for p in rows], next_cursor=rows[-1].id if len(rows) >= limit else None
         )
 
     @get("/{payment_id:int}", operation_id="getPayment", guards=[STAFF_ONLY])
     async def get_payment(self, payment_id: FromPath[int], payments: NamedDependency[PaymentService]) -> PaymentRead:
         """One payment."""
-        return views.payment(await payments.get(payment_id))
+        return mappers.payment(await payments.get(payment_id))
 
     @post(
         "/{payment_id:int}/assign",
@@ -163,7 +164,7 @@ class PaymentController(Controller):
         actor: NamedDependency[Principal],
     ) -> PaymentRead:
         """Give an unmatched payment to the taxpayer it belongs to (audited)."""
-        return views.payment(await payments.assign(actor, payment_id, data.tax_code, data.note))
+        return mappers.payment(await payments.assign(actor, payment_id, data.tax_code, data.note))
 
     @post(
         "/{payment_id:int}/reversal",
@@ -180,7 +181,7 @@ class PaymentController(Controller):
         actor: NamedDependency[Principal],
     ) -> PaymentRead:
         """Cancel a payment the bank reversed; its allocations are undone."""
-        return views.payment(await payments.reverse(actor, payment_id, data.reason))
+        return mappers.payment(await payments.reverse(actor, payment_id, data.reason))
 
 
 class AccountController(Controller):
@@ -200,7 +201,7 @@ class AccountController(Controller):
     ) -> AccountRead:
         """The account on ``as_of`` (default today): interest as if paid that day."""
         code = visible_code(actor, tax_code)
-        return views.account(await accounts.statement(code, optional_date(as_of, "as_of") or today))
+        return mappers.account(await accounts.statement(code, optional_date(as_of, "as_of") or today))
 
     @get(
         "/account.pdf",

@@ -5,11 +5,11 @@ import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.accounts.account import account_statement
 from taxoffice.accounts.allocation import Tier
 from taxoffice.accounts.explain import ExplainedPart, explain
 from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
-from taxoffice.accounts.statement import account_statement
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ResourceNotFoundError
 

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from registry.services import require_office, visible_code
 from taxoffice.accounts import order_reference, vietqr
+from taxoffice.accounts.account import ItemLine, account_statement
 from taxoffice.accounts.models import Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_explanation import explain_payment
-from taxoffice.accounts.statement import ItemLine, account_statement
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ

@@ -15,6 +15,7 @@ from registry.services import parse_code
 from taxoffice.accounts import order_matching, order_reference
 from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.auth.audit import record
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
@@ -23,31 +24,8 @@ from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, V
 from taxoffice.fastpaths import on_postgres
 from taxoffice.validity import paid_on_problem, printable_problem
 
-# The fields that make two records with the same bank reference the same payment.
-_IDENTITY = ("tax_code", "amount", "paid_on", "period", "sub_item", "chapter")
 PAGE_MAX = 200
 PAYMENTS = cast("Table", Payment.__table__)
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentRecord:
-    """A payment as the bank reports it (tax code already normalised)."""
-
-    bank_ref: str
-    tax_code: str
-    amount: int
-    paid_on: datetime.date
-    period: str | None = None
-    sub_item: str | None = None
-    chapter: str | None = None
-    payer_name: str = ""
-    tax_office: str | None = None
-    # A payment-order reference the payer quoted (``order_matching``): its order's taxpayer gets the money.
-    reference: str | None = None
-
-    def same_as(self, payment: Payment) -> bool:
-        """Whether ``payment`` records this very payment."""
-        return all(getattr(self, name) == getattr(payment, name) for name in _IDENTITY)
 
 
 SHOWN_PROBLEMS = 100

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from taxoffice.accounts.statement import ItemLine, StatementLine
+from taxoffice.accounts.account import ItemLine, StatementLine
 
 
 class ChargeRead(Struct, kw_only=True):

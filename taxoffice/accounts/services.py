@@ -9,12 +9,12 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.mappers import addressee
 from registry.models import Taxpayer
-from registry.views import addressee
+from taxoffice.accounts.account import Statement, account_statement
+from taxoffice.accounts.account_print import account_print
 from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
-from taxoffice.accounts.statement import Statement, account_statement
-from taxoffice.accounts.statement_print import account_print
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
 from taxoffice.errors import ResourceNotFoundError

@@ -12,7 +12,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from taxoffice.accounts.statement import Statement, running_balances
+from taxoffice.accounts.account import Statement, running_balances
 from taxoffice.spreadsheet import inert_row
 
 MONEY = "#,##0"

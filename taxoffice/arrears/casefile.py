@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from taxoffice.accounts.statement import ItemLine, StatementLine
+from taxoffice.accounts.account import ItemLine, StatementLine
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.models import ArrearsAction, ArrearsCaseEvent
 from taxoffice.arrears.notices import NoticeSummary

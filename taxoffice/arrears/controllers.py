@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
 from registry.services import parse_code
-from taxoffice.arrears import views
+from taxoffice.arrears import mappers
 from taxoffice.arrears.ageing import Bucket
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListService, decode_after
@@ -85,7 +85,7 @@ class CaseController(Controller):
             limit=limit,
         )
         rows, next_cursor, cutoff = await worklist.search(actor, query, today)
-        return CasePage(items=[views.case_read(c, name, today, cutoff) for c, name in rows], next_cursor=next_cursor)
+        return CasePage(items=[mappers.case_read(c, name, today, cutoff) for c, name in rows], next_cursor=next_cursor)
 
     @get("/{case_id:int}", operation_id="getArrearsCase", guards=[STAFF_ONLY])
     async def get_case(
@@ -96,7 +96,7 @@ class CaseController(Controller):
         today: NamedDependency[datetime.date],
     ) -> CaseDetail:
         """One case: history, actions, plan, notices, and the ladder's proposals for today."""
-        return views.case_detail(await worklist.get(actor, case_id, today), today)
+        return mappers.case_detail(await worklist.get(actor, case_id, today), today)
 
     @post(
         "/{case_id:int}/actions",
@@ -114,8 +114,8 @@ class CaseController(Controller):
         today: NamedDependency[datetime.date],
     ) -> ActionResult:
         """Record an action taken today (reminder, warning letter, enforcement, plan, freeze, note …)."""
-        row, view = await worklist.record_action(actor, case_id, views.new_action(data), today)
-        return ActionResult(action=views.action(row), case=views.case_detail(view, today))
+        row, view = await worklist.record_action(actor, case_id, mappers.new_action(data), today)
+        return ActionResult(action=mappers.action(row), case=mappers.case_detail(view, today))
 
     @post(
         "/{case_id:int}/assign",
@@ -133,7 +133,7 @@ class CaseController(Controller):
         today: NamedDependency[datetime.date],
     ) -> CaseDetail:
         """Give the case to an officer of its tax office."""
-        return views.case_detail(await worklist.assign(actor, case_id, data.officer_id, today), today)
+        return mappers.case_detail(await worklist.assign(actor, case_id, data.officer_id, today), today)
 
     @post(
         "/{case_id:int}/notices",
@@ -151,7 +151,7 @@ class CaseController(Controller):
         now: NamedDependency[datetime.datetime],
     ) -> NoticeRead:
         """Issue a debt notice (01/TTN) as of today; the taxpayer finds it under its notices, and gets it by e-mail."""
-        return views.notice(await notices.issue(actor, case_id, today, now))
+        return mappers.notice(await notices.issue(actor, case_id, today, now))
 
 
 class AssignmentController(Controller):
@@ -195,7 +195,7 @@ class OversightController(Controller):
         """Per officer and per office: open cases, amounts held, stalled; collected and actions in the period."""
         end = optional_date(to_on, "to") or today
         start = optional_date(from_on, "from") or end.replace(day=1)
-        return views.oversight(await oversight.report(start, end, tax_office, today))
+        return mappers.oversight(await oversight.report(start, end, tax_office, today))
 
 
 class NoticeController(Controller):
@@ -211,7 +211,7 @@ class NoticeController(Controller):
         """The taxpayer's notices, newest first."""
         code = parse_code(tax_code)
         rows = await notices.notices_of(actor, code)
-        return NoticeList(tax_code=code, notices=[views.notice(n) for n in rows])
+        return NoticeList(tax_code=code, notices=[mappers.notice(n) for n in rows])
 
     @get(
         "/{notice_id:int}/file",
@@ -275,7 +275,7 @@ class PublicDebtorController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
         after = decode_after(cursor) if cursor is not None else None
-        return Response(views.debtors(await debtor_list.listing(today, limit=limit, after=after)))
+        return Response(mappers.debtors(await debtor_list.listing(today, limit=limit, after=after)))
 
 
 ROUTES = [CaseController, AssignmentController, OversightController, NoticeController, PublicDebtorController]

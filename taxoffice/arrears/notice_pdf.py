@@ -10,8 +10,8 @@ import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.mappers import addressee
 from registry.models import Taxpayer
-from registry.views import addressee
 from taxoffice.arrears.models import DebtNotice
 from taxoffice.documents.debt import debt_notice_pdf
 from taxoffice.documents.model import DebtLine, DebtNoticeData, HowToPay

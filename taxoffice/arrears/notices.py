@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from registry.models import Taxpayer
+from taxoffice.accounts.account import ItemLine, Statement
 from taxoffice.accounts.services import AccountService
-from taxoffice.accounts.statement import ItemLine, Statement
 from taxoffice.arrears._cases import load_case
 from taxoffice.arrears._proposals import refresh
 from taxoffice.arrears._search import may_see_office

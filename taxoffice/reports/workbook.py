@@ -13,9 +13,9 @@ from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from taxoffice.calendar import VN_TZ
-from taxoffice.reports import _workbook_styles as styles
-from taxoffice.reports._workbook_sheet import write_section
+from taxoffice.reports import workbook_styles as styles
 from taxoffice.reports.tables import Cell, Lang, Report
+from taxoffice.reports.workbook_sheet import write_section
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVER_LABELS: dict[Lang, dict[str, str]] = {

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from taxoffice.accounts.statements import RowProblem, StatementError, StatementRow, read_statement
+from taxoffice.accounts.bank_statements import RowProblem, StatementError, StatementRow, read_statement
 from tests.support.statements import TODAY, csv_bytes
 
 CODE = "0100000010"  # DOMAIN.md §1's worked example

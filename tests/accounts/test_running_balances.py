@@ -2,7 +2,7 @@
 
 import datetime
 
-from taxoffice.accounts.statement import StatementLine, running_balances
+from taxoffice.accounts.account import StatementLine, running_balances
 
 D = datetime.date(2026, 3, 1)
 

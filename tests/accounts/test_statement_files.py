@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from taxoffice.accounts.statements import StatementError, StatementRow, read_statement
+from taxoffice.accounts.bank_statements import StatementError, StatementRow, read_statement
 from tests.accounts.statement_reading import CODE, GOOD, REQUIRED_HEADER, Item, read, refusal
 from tests.support.statements import (
     HEADER,

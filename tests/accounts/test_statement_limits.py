@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from taxoffice.accounts.statements import (
+from taxoffice.accounts.bank_statements import (
     RowProblem,
     StatementError,
     StatementLimits,

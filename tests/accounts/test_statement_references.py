@@ -3,8 +3,8 @@
 import datetime
 import io
 
+from taxoffice.accounts.bank_statements import RowProblem, StatementRow, read_statement
 from taxoffice.accounts.order_reference import check_character
-from taxoffice.accounts.statements import RowProblem, StatementRow, read_statement
 
 TODAY = datetime.date(2026, 12, 2)
 REFERENCE = "NT7K3QX9M2" + check_character("7K3QX9M2")

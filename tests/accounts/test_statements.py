@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from taxoffice.accounts.statements import RowProblem, StatementRow, read_statement
+from taxoffice.accounts.bank_statements import RowProblem, StatementRow, read_statement
 from tests.accounts.statement_reading import (
     BRANCH,
     CODE,

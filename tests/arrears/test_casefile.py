@@ -2,7 +2,7 @@
 
 import datetime
 
-from taxoffice.accounts.statement import ItemLine, StatementLine
+from taxoffice.accounts.account import ItemLine, StatementLine
 from taxoffice.arrears.casefile import aged_debts, timeline
 from taxoffice.arrears.models import ArrearsAction, ArrearsCaseEvent
 from taxoffice.arrears.notices import NoticeSummary

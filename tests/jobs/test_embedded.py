@@ -54,19 +54,23 @@ async def test_post_runs_in_the_server_process_on_sqlite(tmp_path: Path) -> None
         await engine.dispose()
 
 
+def scheduler_tasks() -> list[asyncio.Task[object]]:
+    """The embedded scheduler's tasks running now (``JobsRuntime.startup`` names its task ``job-scheduler``)."""
+    return [task for task in asyncio.all_tasks() if task.get_name() == "job-scheduler"]
+
+
 async def test_lifespan_starts_and_stops_the_scheduler(tmp_path: Path) -> None:
     settings, engine = await _sqlite(tmp_path)
     app = create_app(settings, engine=engine)
     runtime: JobsRuntime = app.state.jobs
     try:
         async with app.lifespan():
-            task = runtime._scheduler_task
-            assert task is not None
+            [task] = scheduler_tasks()
             await asyncio.sleep(0.05)
             assert not task.done()
             assert runtime.scheduler is not None
             assert set(runtime.scheduler.next_at) == set(TASKS)
         assert task.cancelled()
-        assert runtime._scheduler_task is None
+        assert scheduler_tasks() == []
     finally:
         await engine.dispose()

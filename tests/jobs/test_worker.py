@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
 from litestar import Litestar
 from redis.asyncio import Redis
 from sqlalchemy import select, text
@@ -125,10 +127,9 @@ async def test_nightly_cron_job_runs_in_the_worker_and_is_recorded(
     assert WorkerSettings.timezone == HANOI
     # What arq's scheduler does at 00:30: enqueue the cron job under a key unique to that slot.
     assert e2e_settings.redis_url is not None
-    dispatcher = ArqDispatcher(e2e_settings.redis_url, factory)
-    pool = await dispatcher._connect()
+    pool = await create_pool(RedisSettings.from_dsn(e2e_settings.redis_url))
     await pool.enqueue_job("cron:resume-suspensions", _job_id="cron:resume-suspensions:1780335000123")
-    await dispatcher.close()
+    await pool.aclose()
     assert await _burst(e2e_settings) == 1
     async with factory() as session:
         [run] = await runs_of(session, "resume-suspensions")

@@ -59,12 +59,7 @@ def test_invalid(raw: str, rule: str) -> None:
     assert err.value.code == rule
 
 
-def test_kinds_and_branches() -> None:
-    assert taxcode.kind_of("0100109106") == "organisation"
-    assert taxcode.kind_of("0100109106-001") == "branch"
-    assert taxcode.kind_of("001090123456") == "personal_id"
-    assert taxcode.parent_of("0100109106-001") == "0100109106"
-    assert taxcode.parent_of("0100109106") is None
+def test_branch_codes() -> None:
     assert taxcode.branch_code("0100109106", 7) == "0100109106-007"
     with pytest.raises(ValueError, match="no free branch suffix"):
         taxcode.branch_code("0100109106", 1000)

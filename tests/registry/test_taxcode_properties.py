@@ -66,8 +66,6 @@ def test_normalising_drops_separators_and_is_idempotent(pair: tuple[str, str]) -
     code, written = pair
     assert taxcode.normalize(written) == code
     assert taxcode.normalize(taxcode.normalize(written)) == code
-    assert taxcode.kind_of(code) == "organisation"
-    assert taxcode.parent_of(code) is None
 
 
 @given(valid_codes(), st.integers(1, 999), st.data())
@@ -78,15 +76,12 @@ def test_branch_codes_are_thirteen_digits_after_their_parent(parent: str, suffix
     assert taxcode.normalize(branch) == branch
     assert taxcode.normalize(data.draw(with_separators(branch))) == branch
     assert taxcode.normalize(branch.replace("-", "")) == branch
-    assert taxcode.kind_of(branch) == "branch"
-    assert taxcode.parent_of(branch) == parent
     assert not taxcode.is_valid(f"{parent}000")
 
 
 @given(st.text(alphabet=DIGITS, min_size=12, max_size=12))
 def test_twelve_digits_are_a_personal_id_as_they_are(number: str) -> None:
     assert taxcode.normalize(number) == number
-    assert taxcode.kind_of(number) == "personal_id"
 
 
 @given(st.text(min_size=0, max_size=20))

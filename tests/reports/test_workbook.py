@@ -16,11 +16,11 @@ import pytest
 from defusedxml import ElementTree
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taxoffice.reports._workbook_sheet import CHART_MAX_ROWS
-from taxoffice.reports._workbook_styles import sheet_names
 from taxoffice.reports.formats import render_csv, render_json
 from taxoffice.reports.tables import Cell, Chart, Column, Kind, Report, Section, totals_row
 from taxoffice.reports.workbook import render_xlsx, write_xlsx
+from taxoffice.reports.workbook_sheet import CHART_MAX_ROWS
+from taxoffice.reports.workbook_styles import sheet_names
 from tests.reports.test_formats import sample_report
 
 CHART_NS = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"

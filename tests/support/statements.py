@@ -24,7 +24,7 @@ TODAY = datetime.date(2025, 2, 1)
 ROOT = Path(__file__).resolve().parents[2]
 _CHILD = """
 import datetime, sys
-from taxoffice.accounts.statements import RowProblem, read_statement
+from taxoffice.accounts.bank_statements import RowProblem, read_statement
 from tests.support.statements import peak_rss_kib
 before = peak_rss_kib()
 rows = problems = 0

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
 from registry.services import TaxpayerService
 from taxoffice.accounts.payment_orders import PaymentOrderService, Treasury
-from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, principal_of

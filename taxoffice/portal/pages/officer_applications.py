@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from registry import views
+from registry import mappers
 from registry.applications import ApplicationService, ApplicationStatus
 from registry.schemas import Decision
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY
@@ -43,7 +43,7 @@ async def queue(
     status = status if status in STATUSES else ApplicationStatus.SUBMITTED
     overdue = request.query_params.get("overdue") == "1"
     rows = await applications.list(status=status, overdue_only=overdue, today=today, limit=200)
-    items = [views.application_read(a, today) for a in rows]
+    items = [mappers.application_read(a, today) for a in rows]
     return page(request, "officer_applications.html", items=items, status=status, overdue=overdue)
 
 
@@ -61,7 +61,7 @@ async def _application_page(
         request,
         "officer_application.html",
         status_code=status_code,
-        application=views.application_read(found, today),
+        application=mappers.application_read(found, today),
         details=found.details,
         **{"errors": {}, "error": None, "form": DecisionForm(), "issued": None} | context,
     )

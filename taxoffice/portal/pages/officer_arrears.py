@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from taxoffice.accounts.services import AccountService
-from taxoffice.arrears import casefile, views
+from taxoffice.arrears import casefile, mappers
 from taxoffice.arrears.ageing import Bucket
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind
@@ -76,7 +76,7 @@ async def worklist_page(
     except DomainError as exc:
         return page(request, "officer_arrears.html", status_code=exc.status, **context | failure(exc))
     officers = await worklist.officers(actor.tax_office) if actor.tax_office else {}
-    items = [views.case_read(c, name, today, cutoff) for c, name in rows]
+    items = [mappers.case_read(c, name, today, cutoff) for c, name in rows]
     return page(
         request,
         "officer_arrears.html",
@@ -104,7 +104,7 @@ async def case_page(
         request,
         "officer_case.html",
         status_code=status_code,
-        detail=views.case_detail(view, today),
+        detail=mappers.case_detail(view, today),
         debts=casefile.aged_debts(statement.items, today),
         interest=statement.interest,
         # Payments since the oldest debt of the case fell due: what the taxpayer did about it.

@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from taxoffice.accounts.services import AccountService
-from taxoffice.arrears import views
+from taxoffice.arrears import mappers
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.arrears.schemas import ActionCreate, AssignCreate
 from taxoffice.arrears.services import WorklistService
@@ -101,7 +101,7 @@ async def _record(
     form: dict[str, str],
 ) -> Template | Redirect:
     try:
-        await worklist.record_action(actor, case_id, views.new_action(as_request(ActionCreate, body)), today)
+        await worklist.record_action(actor, case_id, mappers.new_action(as_request(ActionCreate, body)), today)
     except DomainError as exc:
         return await case_page(
             request,

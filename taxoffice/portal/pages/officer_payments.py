@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from taxoffice.accounts import views
+from taxoffice.accounts import mappers
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.schemas import PaymentAssign
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY
@@ -45,7 +45,7 @@ async def _queue(
         request,
         "officer_payments.html",
         status_code=status_code,
-        items=[views.payment(p) for p in rows],
+        items=[mappers.payment(p) for p in rows],
         next_after=rows[-1].id if len(rows) >= PAGE else None,
         assigned=request.query_params.get("assigned"),
         **defaults | context,

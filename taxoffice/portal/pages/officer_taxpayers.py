@@ -8,13 +8,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from filings import views as filing_views
+from filings import mappers as filing_mappers
 from filings.services import FilingService
-from registry import views
+from registry import mappers
 from registry.search import SearchQuery
 from registry.services import TaxpayerService
 from registry.statuses import LABELS
-from taxoffice.accounts import views as account_views
+from taxoffice.accounts import mappers as account_mappers
 from taxoffice.accounts.services import AccountService
 from taxoffice.arrears.services import WorklistService
 from taxoffice.auth.guards import STAFF_ONLY
@@ -39,7 +39,7 @@ async def search(
         request,
         "officer_taxpayers.html",
         q=q,
-        items=[views.taxpayer_read(r) for r in rows],
+        items=[mappers.taxpayer_read(r) for r in rows],
         next_cursor=next_cursor,
         status_labels=STATUS_LABELS,
     )
@@ -57,17 +57,17 @@ async def taxpayer(
     today: NamedDependency[datetime.date],
 ) -> Template:
     """The record, its status history, the returns filed, the account to the day, and the open arrears case."""
-    record = views.taxpayer_read(await taxpayers.get(actor, tax_code))
+    record = mappers.taxpayer_read(await taxpayers.get(actor, tax_code))
     code = record.tax_code
-    history = [views.change_read(c) for c in await taxpayers.history(actor, code)]
+    history = [mappers.change_read(c) for c in await taxpayers.history(actor, code)]
     returns = await filing_service.search(actor, tax_code=code, form=None, period=None, status=None, limit=50)
     return page(
         request,
         "officer_taxpayer.html",
         taxpayer=record,
         history=list(reversed(history)),
-        returns=[filing_views.receipt(r) for r in returns],
-        account=account_views.account(await accounts.statement(code, today)),
+        returns=[filing_mappers.receipt(r) for r in returns],
+        account=account_mappers.account(await accounts.statement(code, today)),
         case=await worklist.open_case_of(actor, code),
         status_labels=STATUS_LABELS,
     )

@@ -7,7 +7,7 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from registry import views
+from registry import mappers
 from registry.applications import ApplicationService
 from taxoffice.errors import ResourceNotFoundError
 from taxoffice.portal.pages.auth import PUBLIC
@@ -27,7 +27,7 @@ async def track_application(
     if not number:
         return page(request, "registration_track.html", number="", application=None)
     try:
-        application = views.application_read(await applications.get(number), today)
+        application = mappers.application_read(await applications.get(number), today)
     except ResourceNotFoundError:
         return page(request, "registration_track.html", status_code=404, number=number, application=None)
     return page(request, "registration_track.html", number=number, application=application)

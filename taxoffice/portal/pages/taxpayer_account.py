@@ -11,9 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from taxoffice.accounts import views
+from taxoffice.accounts import mappers
+from taxoffice.accounts.account import running_balances
 from taxoffice.accounts.services import AccountService
-from taxoffice.accounts.statement import running_balances
 from taxoffice.accounts.workbook import account_workbook
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.auth.roles import Principal
@@ -44,7 +44,7 @@ async def account(
     return page(
         request,
         "taxpayer_account.html",
-        account=views.account(statement),
+        account=mappers.account(statement),
         lines=list(zip(statement.lines, running_balances(statement.lines), strict=True)),
         notices=await notices.notices_of(actor, code),
     )

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from filings import views
+from filings import mappers
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
@@ -87,12 +87,12 @@ async def _dry_run(
     """The API's dry run (``POST /returns/validate``) of the page's entry."""
     body = submission(own_code(actor), form_for(period_of(entry.period)), entry)
     checked = await filings.validate(actor, body, JSON, now, calendar)
-    return views.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
+    return mappers.dry_run(checked, now, days_late(now.astimezone(VN_TZ).date(), checked.due_on))
 
 
 async def _amended(actor: Principal, return_id: int, filings: FilingService) -> tuple[ReturnDetail, Entry]:
     """An accepted 01/GTGT return, and a supplementary entry prefilled with its figures (404: not the actor's)."""
-    detail = views.detail(await filings.get(actor, return_id))
+    detail = mappers.detail(await filings.get(actor, return_id))
     form = form_for(period_of(detail.period))
     typed = {
         code: str(value)

@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from taxoffice.accounts import vietqr, views
+from taxoffice.accounts import mappers, vietqr
 from taxoffice.accounts.payment_orders import PaymentOrderService, effective_status, qr_payload
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
@@ -39,7 +39,7 @@ async def _pay_page(
         request,
         "taxpayer_pay.html",
         status_code=status_code,
-        account=views.account(statement),
+        account=mappers.account(statement),
         open_items=open_items,
         orders=made,
         error=error,

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from filings import forms, views
+from filings import forms, mappers
 from filings.documents import ReturnDocuments
 from filings.receipts import ACCEPTED
 from filings.services import FilingService
@@ -29,7 +29,7 @@ async def returns(
     rows = await filing_service.search(
         actor, tax_code=own_code(actor), form=None, period=None, status=None, limit=LISTED
     )
-    return page(request, "taxpayer_returns.html", returns=[views.receipt(r) for r in rows])
+    return page(request, "taxpayer_returns.html", returns=[mappers.receipt(r) for r in rows])
 
 
 @get("/taxpayer/returns/{return_id:int}", guards=GUARDS)
@@ -45,7 +45,7 @@ async def return_receipt(
     return page(
         request,
         "taxpayer_return.html",
-        ret=views.detail(ret),
+        ret=mappers.detail(ret),
         uploaded=ret.source_format == "xml",
         form=form,
         amendable=ret.status == ACCEPTED and ret.is_current,

@@ -16,7 +16,8 @@ from filings.demo import vat_values
 from filings.services import FilingService
 from jobs.recording import execute
 from registry.models import Taxpayer
-from taxoffice.accounts.payments import PaymentRecord, PaymentService
+from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import VN_TZ

@@ -11,7 +11,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from taxoffice.reports import _workbook_styles as styles
+from taxoffice.reports import workbook_styles as styles
 from taxoffice.reports.tables import Cell, Chart, Kind, Lang, Section
 from taxoffice.spreadsheet import inert_row
 

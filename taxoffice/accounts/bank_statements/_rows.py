@@ -3,16 +3,16 @@
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 
-from taxoffice.accounts.order_reference import find_reference
-from taxoffice.accounts.statements import _fields as cell
-from taxoffice.accounts.statements._columns import locate
-from taxoffice.accounts.statements._model import (
+import taxoffice.accounts.bank_statements._fields as cell
+from taxoffice.accounts.bank_statements._columns import locate
+from taxoffice.accounts.bank_statements._model import (
     MAX_PAYER_NAME,
     MAX_TAX_OFFICE,
     RowProblem,
     StatementError,
     StatementRow,
 )
+from taxoffice.accounts.order_reference import find_reference
 
 Records = Iterator[tuple[int, Sequence[object]]]
 """(row number as the user sees it, the row's cells) for every row of a file, blank ones included."""

@@ -6,8 +6,8 @@ parts of a workbook that no real statement comes near.
 
 from dataclasses import dataclass
 
-from taxoffice.accounts.statements._model import StatementTooLargeError
-from taxoffice.accounts.statements._rows import Records
+from taxoffice.accounts.bank_statements._model import StatementTooLargeError
+from taxoffice.accounts.bank_statements._rows import Records
 
 MIB = 1 << 20
 MAX_COLUMNS = 16_384  # Excel's own width: a wider row is not a statement

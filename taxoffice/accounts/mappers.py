@@ -1,8 +1,8 @@
 """Turning account rows into response types."""
 
+from taxoffice.accounts.account import Statement
 from taxoffice.accounts.models import Payment
 from taxoffice.accounts.schemas import AccountRead, PaymentRead
-from taxoffice.accounts.statement import Statement
 
 
 def payment(row: Payment) -> PaymentRead:

@@ -3,9 +3,9 @@
 Pure apart from reading the stream it is given (and, for a non-seekable XLSX stream, a temporary copy of it).
 """
 
-from taxoffice.accounts.statements._columns import ALIASES, COLUMNS, OPTIONAL, REQUIRED
-from taxoffice.accounts.statements._limits import StatementLimits
-from taxoffice.accounts.statements._model import (
+from taxoffice.accounts.bank_statements._columns import ALIASES, COLUMNS, OPTIONAL, REQUIRED
+from taxoffice.accounts.bank_statements._limits import StatementLimits
+from taxoffice.accounts.bank_statements._model import (
     EARLIEST_PAID_ON,
     MAX_AMOUNT,
     MAX_BANK_REF,
@@ -16,7 +16,7 @@ from taxoffice.accounts.statements._model import (
     StatementRow,
     StatementTooLargeError,
 )
-from taxoffice.accounts.statements._reader import read_statement
+from taxoffice.accounts.bank_statements._reader import read_statement
 
 __all__ = [
     "ALIASES",

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from registry.names import fold
-from taxoffice.accounts.statements._model import StatementError
+from taxoffice.accounts.bank_statements._model import StatementError
 from taxoffice.errors import FieldError
 
 REQUIRED = ("bank_ref", "tax_code", "amount", "paid_on")

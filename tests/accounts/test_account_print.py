@@ -2,8 +2,8 @@
 
 import datetime
 
-from taxoffice.accounts.statement import ItemLine, Statement, StatementLine
-from taxoffice.accounts.statement_print import account_print
+from taxoffice.accounts.account import ItemLine, Statement, StatementLine
+from taxoffice.accounts.account_print import account_print
 from taxoffice.documents.model import AccountCharge, AccountEntry
 
 AS_OF = datetime.date(2026, 3, 31)

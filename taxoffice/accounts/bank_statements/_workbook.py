@@ -17,7 +17,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-from taxoffice.accounts.statements._limits import (
+from taxoffice.accounts.bank_statements._limits import (
     MAX_DIRECTORY_BYTES,
     MAX_PARTS,
     RATIO_GRACE_BYTES,
@@ -25,7 +25,7 @@ from taxoffice.accounts.statements._limits import (
     WHOLE_PART_BYTES,
     StatementLimits,
 )
-from taxoffice.accounts.statements._model import StatementTooLargeError
+from taxoffice.accounts.bank_statements._model import StatementTooLargeError
 
 _END = struct.Struct("<4s4H2LH")  # end of central directory: signature, disks, entries, directory size, offset
 _END64 = struct.Struct("<4sQ2H2L4Q")  # its ZIP64 form, right before the 20-byte ZIP64 locator

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from registry.taxcode import InvalidTaxCodeError, normalize
-from taxoffice.accounts.statements._model import MAX_AMOUNT, MAX_BANK_REF
+from taxoffice.accounts.bank_statements._model import MAX_AMOUNT, MAX_BANK_REF
 from taxoffice.validity import nul_at, paid_on_problem, printable_problem
 
 _SHOWN = 40  # characters of an offending value quoted in a reason

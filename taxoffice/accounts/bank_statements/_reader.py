@@ -14,10 +14,10 @@ from xml.parsers.expat import ExpatError
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from taxoffice.accounts.statements._limits import StatementLimits, bounded
-from taxoffice.accounts.statements._model import RowProblem, StatementError, StatementRow
-from taxoffice.accounts.statements._rows import Records, statement_rows
-from taxoffice.accounts.statements._workbook import open_workbook
+from taxoffice.accounts.bank_statements._limits import StatementLimits, bounded
+from taxoffice.accounts.bank_statements._model import RowProblem, StatementError, StatementRow
+from taxoffice.accounts.bank_statements._rows import Records, statement_rows
+from taxoffice.accounts.bank_statements._workbook import open_workbook
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer

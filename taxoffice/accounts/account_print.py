@@ -2,7 +2,7 @@
 
 import datetime
 
-from taxoffice.accounts.statement import Statement, running_balances
+from taxoffice.accounts.account import Statement, running_balances
 from taxoffice.documents.model import AccountCharge, AccountEntry, AccountPrint
 
 
