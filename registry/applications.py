@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import RegistrationApplication
 from registry.schemas import Decision, RegistrationCreate, TaxpayerCreate
 from registry.services import TaxpayerService, parse_code, require_office
+from registry.vocabulary import ApplicationStatus
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal, Role
@@ -54,14 +55,6 @@ def _submit_statement() -> Insert:
 _SUBMIT = _submit_statement()
 _INSERT_APPLICATION = insert(_APPLICATIONS)
 _INSERT_AUDIT = insert(_AUDIT_EVENTS)
-
-
-class ApplicationStatus:
-    """Where an application stands."""
-
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 def new_number(today: datetime.date) -> str:

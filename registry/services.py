@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry import codes, search, taxcode, words
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
-from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
+from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerUpdate
 from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal
@@ -28,12 +29,17 @@ from taxoffice.errors import (
 )
 from taxoffice.validity import optional_date, require_date
 
-DEFAULT_CHAPTER = {"enterprise": "754", "branch": "754", "household": "757", "individual": "757"}
+DEFAULT_CHAPTER = {
+    TaxpayerKind.ENTERPRISE: "754",
+    TaxpayerKind.BRANCH: "754",
+    TaxpayerKind.HOUSEHOLD: "757",
+    TaxpayerKind.INDIVIDUAL: "757",
+}
 DEFAULT_TAX_TYPES = {
-    "enterprise": ["VAT", "CIT", "PIT"],
-    "branch": ["VAT", "PIT"],
-    "household": ["VAT", "PIT"],
-    "individual": ["PIT"],
+    TaxpayerKind.ENTERPRISE: ["VAT", "CIT", "PIT"],
+    TaxpayerKind.BRANCH: ["VAT", "PIT"],
+    TaxpayerKind.HOUSEHOLD: ["VAT", "PIT"],
+    TaxpayerKind.INDIVIDUAL: ["PIT"],
 }
 OFFICER_ONLY_FIELDS = frozenset({"name", "tax_office", "chapter", "vat_frequency", "tax_types"})
 
@@ -159,7 +165,7 @@ class TaxpayerService:
             select(Taxpayer.tax_code).where(
                 Taxpayer.id_number == data.id_number,
                 Taxpayer.status != TaxpayerStatus.CLOSED,
-                Taxpayer.kind != "branch",
+                Taxpayer.kind != TaxpayerKind.BRANCH,
             )
         )
         if clash is not None and data.kind is not TaxpayerKind.BRANCH:
@@ -183,12 +189,12 @@ class TaxpayerService:
             district=data.address.district,
             province=data.address.province,
             tax_office=office,
-            chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[kind]),
+            chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[data.kind]),
             email=data.email,
             phone=data.phone,
             registered_on=registered_on,
             vat_frequency=data.vat_frequency.value,
-            tax_types=[t.value for t in data.tax_types] if data.tax_types else DEFAULT_TAX_TYPES[kind],
+            tax_types=[t.value for t in data.tax_types] if data.tax_types else DEFAULT_TAX_TYPES[data.kind],
             status=TaxpayerStatus.ACTIVE.value,
             status_effective_on=registered_on,
         )

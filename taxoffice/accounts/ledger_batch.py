@@ -17,10 +17,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, Payment
 from taxoffice.accounts.models import Enforcement as EnforcementRow
+from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PAID_STATUSES
 
 # Payments in these statuses may still hold money to apply.
-OPEN_STATUSES = ("unallocated", "credit")
-SETTLED_STATUSES = ("unallocated", "credit", "allocated")
 
 
 @dataclass
@@ -103,7 +102,11 @@ async def load_batch(session: AsyncSession, ids: list[int], *, with_payments: bo
     )
     _add_enforcements(batch, enforcement_rows)
     if with_payments:
-        where = (among(Payment.taxpayer_id, ids, dialect), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES))
+        where = (
+            among(Payment.taxpayer_id, ids, dialect),
+            Payment.unallocated > 0,
+            Payment.status.in_(OPEN_PAYMENT_STATUSES),
+        )
         await _load_payments(conn, batch, *where)
     return batch
 
@@ -121,7 +124,7 @@ async def _load_batch_raw(conn: AsyncConnection, ids: list[int], *, with_payment
     raw = await driver(conn)
     charge_rows = await raw.fetch(_CHARGES_SQL, ids)
     allocation_rows = await raw.fetch(_ALLOCATIONS_SQL, ids)
-    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_STATUSES)) if with_payments else ()
+    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_PAYMENT_STATUSES)) if with_payments else ()
     _add_rows(batch, charge_rows, allocation_rows, payment_rows)
     _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
     return batch
@@ -158,10 +161,10 @@ async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: 
     """Add payments ``payment_ids`` (applied or with money waiting) to ``batch``."""
     conn = await session.connection()
     if conn.dialect.name == "postgresql":
-        rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(SETTLED_STATUSES))
+        rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(PAID_STATUSES))
         _add_rows(batch, (), (), rows)
         return
-    where = (among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(SETTLED_STATUSES))
+    where = (among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(PAID_STATUSES))
     await _load_payments(conn, batch, *where)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.accounts import order_reference
 from taxoffice.accounts.models import Charge, Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
+from taxoffice.accounts.vocabulary import OrderStatus
 
 if TYPE_CHECKING:
     from taxoffice.accounts.payments import PaymentRecord
@@ -117,9 +118,9 @@ async def link(
             .values(
                 paid=paid,
                 status=case(
-                    (PaymentOrder.status == "cancelled", PaymentOrder.status),
-                    (paid >= PaymentOrder.amount, "paid"),
-                    else_="partly_paid",
+                    (PaymentOrder.status == OrderStatus.CANCELLED, PaymentOrder.status),
+                    (paid >= PaymentOrder.amount, OrderStatus.PAID.value),
+                    else_=OrderStatus.PARTLY_PAID.value,
                 ),
             )
             .execution_options(synchronize_session=False)

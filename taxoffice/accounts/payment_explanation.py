@@ -10,6 +10,7 @@ from taxoffice.accounts.explain import ExplainedPart, explain
 from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
 from taxoffice.accounts.statement import account_statement
+from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ResourceNotFoundError
 
@@ -61,5 +62,5 @@ async def explain_payment(
         parts.append(
             ExplainedPart(amount, component, item.tax_type, item.sub_item, item.period, item.due_on, tier, named)
         )
-    credit = payment.amount - sum(part.amount for part in parts) if payment.status != "reversed" else 0
+    credit = payment.amount - sum(part.amount for part in parts) if payment.status != PaymentStatus.REVERSED else 0
     return explain(payment.amount, payment.paid_on, parts, credit, pending=pending)

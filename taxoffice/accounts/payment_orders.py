@@ -21,18 +21,16 @@ from taxoffice.accounts.models import Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_explanation import explain_payment
 from taxoffice.accounts.statement import ItemLine, account_statement
+from taxoffice.accounts.sub_items import INTEREST_SUB_ITEMS
+from taxoffice.accounts.vocabulary import OrderStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
 from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
 
-OPEN, PARTLY_PAID, PAID, EXPIRED, CANCELLED = "open", "partly_paid", "paid", "expired", "cancelled"
 VALID_DAYS = 2  # an order made today runs to the end of the day after tomorrow, Hanoi time
 LIST_MAX = 100
-# Budget sub-item of the late-payment interest on a tax, by the tax's sub-item (DOMAIN.md §9: 4931 for domestic
-# VAT). A tax not listed keeps its own sub-item on the interest line: confirm the code with the treasury.
-INTEREST_SUB_ITEMS: dict[str, str] = {"1701": "4931"}
 _COMPONENT_NAMES = {
     "tax": ("Thuế", "tax"),
     "interest": ("Tiền chậm nộp", "late-payment interest"),
@@ -62,8 +60,8 @@ def expiry(today: datetime.date) -> datetime.datetime:
 
 def effective_status(order: PaymentOrder, now: datetime.datetime) -> str:
     """The order's status at ``now``: an ``open`` order past its expiry is ``expired``."""
-    if order.status == OPEN and now >= order.expires_at:
-        return EXPIRED
+    if order.status == OrderStatus.OPEN and now >= order.expires_at:
+        return OrderStatus.EXPIRED
     return order.status
 
 
@@ -172,7 +170,7 @@ class PaymentOrderService:
             paid=0,
             as_of=today,
             expires_at=expiry(today),
-            status=OPEN,
+            status=OrderStatus.OPEN,
             created_by=actor.username,
         )
         self.session.add(order)
@@ -242,9 +240,9 @@ class PaymentOrderService:
         order = await self._visible(actor, reference, for_update=True)
         require_office(actor, order.tax_office, "payment orders")
         status = effective_status(order, now)
-        if status != OPEN:
+        if status != OrderStatus.OPEN:
             raise ConflictError(f"Payment order {order.reference} is {status}: only an open order can be cancelled.")
-        order.status = CANCELLED
+        order.status = OrderStatus.CANCELLED
         await record(self.session, actor, "payment_order.cancel", "payment_order", order.reference)
         await self.session.flush()
         return order, await self.lines(order.id)

@@ -15,6 +15,7 @@ from registry.services import parse_code
 from taxoffice.accounts import order_matching, order_reference
 from taxoffice.accounts.bulk_payments import insert_copied
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
@@ -229,7 +230,7 @@ class PaymentService:
                 "chapter": item.chapter,
                 "tax_office": item.tax_office,
                 "source": source,
-                "status": "unallocated" if item.tax_code in taxpayers else "unmatched",
+                "status": PaymentStatus.UNALLOCATED if item.tax_code in taxpayers else PaymentStatus.UNMATCHED,
                 "unallocated": item.amount,
                 "received_by": actor.username,
                 "note": "",
@@ -274,13 +275,13 @@ class PaymentService:
         """
         code = parse_code(tax_code)
         payment = await self._locked(payment_id)
-        if payment.status != "unmatched":
+        if payment.status != PaymentStatus.UNMATCHED:
             raise ConflictError(f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned.")
         taxpayer_id = (await self._taxpayer_ids([code])).get(code)
         if taxpayer_id is None:
             raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
         before = payment.tax_code
-        payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, "unallocated"
+        payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, PaymentStatus.UNALLOCATED
         payment.note = note
         await record(
             self.session, actor, "payment.assign", "payment", payment.id, {"from": before, "to": code, "note": note}
@@ -298,7 +299,7 @@ class PaymentService:
         payment = await self._locked(payment_id)
         if not await self._reported_by_own_bank(actor, payment):
             raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
-        if payment.status == "reversed":
+        if payment.status == PaymentStatus.REVERSED:
             raise ConflictError(f"Payment {payment_id} is already reversed.")
         if payment.taxpayer_id is not None:
             await self.session.execute(select(Taxpayer.id).where(Taxpayer.id == payment.taxpayer_id).with_for_update())
@@ -322,7 +323,7 @@ class PaymentService:
         ]
         if undo:
             await self.session.execute(dialect_insert(self.session)(Allocation), undo)
-        payment.status, payment.unallocated, payment.note = "reversed", 0, reason
+        payment.status, payment.unallocated, payment.note = PaymentStatus.REVERSED, 0, reason
         await record(
             self.session, actor, "payment.reverse", "payment", payment.id, {"reason": reason, "undone": len(undo)}
         )

@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, update
@@ -15,22 +14,13 @@ from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.posting import COLUMNS
 from taxoffice.accounts.statement import Statement, account_statement
 from taxoffice.accounts.statement_print import account_print
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
 from taxoffice.errors import ResourceNotFoundError
 
-# Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
-FINE_SUB_ITEM = "4254"
 # Built once: a Core insert on the table skips the ORM bulk machinery on the filing hot path.
 _INSERT_CHARGES = insert(cast("Table", Charge.__table__))
-
-
-class ChargeKind(StrEnum):
-    """What a charge is for; allocation pays tax, then interest, then fines."""
-
-    TAX = "tax"
-    INTEREST = "interest"
-    FINE = "fine"
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from taxoffice.arrears import ladder
 from taxoffice.arrears.models import ArrearsCase
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.errors import FieldError, ValidationFailedError
-from taxoffice.jobruns.models import JobRun
+from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.spreadsheet import inert_row
 
 MONEY = "#,##0"
@@ -87,7 +88,11 @@ class DebtorListService:
         over = ladder.rules_on(today).publish_over_days
         # days = today - oldest_due_on > over  ⇔  oldest_due_on < today - over (index on status, oldest_due_on).
         latest = today - datetime.timedelta(days=over)
-        return over, [ArrearsCase.status == "open", ArrearsCase.oldest_due_on < latest, ArrearsCase.overdue_total > 0]
+        return over, [
+            ArrearsCase.status == CaseStatus.OPEN,
+            ArrearsCase.oldest_due_on < latest,
+            ArrearsCase.overdue_total > 0,
+        ]
 
     async def listing(
         self, today: datetime.date, *, limit: int | None = None, after: tuple[int, str] | None = None
@@ -139,7 +144,7 @@ class DebtorListService:
             )
         ).one()
         run = await self.session.scalar(
-            select(func.max(JobRun.id)).where(JobRun.name == "flag-arrears", JobRun.status == "succeeded")
+            select(func.max(JobRun.id)).where(JobRun.name == "flag-arrears", JobRun.status == JobStatus.SUCCEEDED)
         )
         key = (today, run, int(size), int(amount))
         if key not in _WORKBOOKS:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from registry.models import Taxpayer
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.statement import ItemLine, Statement
+from taxoffice.accounts.sub_items import INTEREST_SUB_ITEMS_BY_TAX_TYPE
 from taxoffice.arrears._cases import load_case
 from taxoffice.arrears._proposals import refresh
 from taxoffice.arrears._search import may_see_office
@@ -27,6 +28,7 @@ from taxoffice.arrears.errors import CaseClosedError, NoticeNotFoundError
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, DebtNotice
 from taxoffice.arrears.notice_pdf import pdf_of, queue_mail
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import DebtLine
@@ -37,9 +39,6 @@ MONEY = "#,##0"
 DATE = "DD/MM/YYYY"
 # The State budget revenue account at the State Treasury (tài khoản thu ngân sách nhà nước).
 BUDGET_ACCOUNT = "7111"
-# Budget sub-items of late-payment interest by tax type (DOMAIN.md §9 gives 4931 for domestic VAT); a tax type
-# missing here is shown as "ask the tax office" rather than guessed.
-INTEREST_SUB_ITEMS = {"VAT": "4931"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -150,7 +149,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     sub_items = sorted({line.sub_item for line in lines if line.outstanding > 0})
     put(["Tiểu mục nộp nợ (sub-items)", ", ".join(sub_items)])
     interest_items = sorted(
-        {INTEREST_SUB_ITEMS.get(line.tax_type, "hỏi cơ quan thuế") for line in lines if line.interest > 0}
+        {INTEREST_SUB_ITEMS_BY_TAX_TYPE.get(line.tax_type, "hỏi cơ quan thuế") for line in lines if line.interest > 0}
     )
     put(["Tiểu mục tiền chậm nộp (interest sub-items)", ", ".join(interest_items)])
     put(["Mã tham chiếu (payment reference)", payment_reference(taxpayer.tax_code, number)])
@@ -199,7 +198,7 @@ class NoticeService:
             ConflictError: nothing is overdue on the account today.
         """
         case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
-        if case.status != "open":
+        if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
         lines = notice_lines(await self.accounts.statement(taxpayer.tax_code, today))
         if not lines:
@@ -221,7 +220,7 @@ class NoticeService:
                 today,
                 lines,
                 budget_account=BUDGET_ACCOUNT,
-                interest_sub_items=INTEREST_SUB_ITEMS,
+                interest_sub_items=INTEREST_SUB_ITEMS_BY_TAX_TYPE,
                 payment_reference=reference,
             ),
         )

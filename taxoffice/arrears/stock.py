@@ -28,8 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.arrears.models import ArrearsCase, ArrearsStock
+from taxoffice.arrears.vocabulary import CaseStatus
 
-OPEN = "open"
 OTHER = "OTH"
 ALL = "ALL"
 # The stock's tax types: the split columns of ``arrears_case``, the rest of the total, and every type together
@@ -56,7 +56,7 @@ def stock_insert(as_of: datetime.date) -> Insert:
         columns.append(func.count(case((owed, 1))).label(f"cases_{tax_type.lower()}"))
         columns.append(func.sum(case((owed, amount), else_=0)).label(f"amount_{tax_type.lower()}"))
     keys = (ArrearsCase.tax_office, ArrearsCase.bucket, ArrearsCase.category)
-    groups = select(*keys, *columns).where(ArrearsCase.status == OPEN).group_by(*keys).subquery("groups")
+    groups = select(*keys, *columns).where(ArrearsCase.status == CaseStatus.OPEN).group_by(*keys).subquery("groups")
     types = union_all(*(select(literal(tax_type).label("tax_type")) for tax_type in TAX_TYPES)).subquery("types")
 
     def picked(measure: str) -> ColumnElement[int]:

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
 from taxoffice.accounts.statement import Statement
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.arrears.stock import OTHER, SPLIT_TAX_TYPES
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from filings.models import TaxReturn
 from filings.obligations import FORM_BY_TAX_TYPE, Obligation, TaxpayerFacts, owed
 from filings.periods import MIN_YEAR
-from filings.receipts import ACCEPTED
+from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
 from registry.statuses import TaxpayerStatus
 from taxoffice.auth.models import User
@@ -189,7 +189,7 @@ async def filed_in(
         .select_from(TaxReturn)
         .outerjoin(User, User.username == TaxReturn.submitted_by)
         .where(
-            TaxReturn.status == ACCEPTED,
+            TaxReturn.status == ReturnStatus.ACCEPTED,
             TaxReturn.amendment_no == 0,
             TaxReturn.place == "",  # the return owed; a dependent unit's or another place's is an extra
             TaxReturn.form_code.in_(sorted({form for form, _ in owed_.periods})),

@@ -32,15 +32,14 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
+from taxoffice.accounts.vocabulary import PAID_STATUSES
 from taxoffice.arrears.ageing import BUCKETS
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
+from taxoffice.arrears.vocabulary import CaseStatus
 
-OPEN = "open"
 # Payments in these states are money the taxpayer really paid (a reversal cancels it).
-PAID_STATUSES = ("unallocated", "allocated", "credit")
-CLOSED = "closed"
 
 # The tax types a case's overdue total is split by (``arrears_case.overdue_<type>``); the rest is other types.
 SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
@@ -114,7 +113,7 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     )
     # One pass over the open cases for all of these.
     dated = select(ArrearsCase.taxpayer_id).where(
-        ArrearsCase.status == OPEN,
+        ArrearsCase.status == CaseStatus.OPEN,
         or_(*crossed, may_stall, ArrearsCase.category == Category.INSTALMENT.value, unsplit),
     )
     sources = union(
@@ -224,7 +223,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         .subquery("figures")
     )
     open_query = select(ArrearsCase.taxpayer_id, *(ArrearsCase.__table__.c[name] for name in CASE_COLUMNS)).where(
-        ArrearsCase.status == OPEN
+        ArrearsCase.status == CaseStatus.OPEN
     )
     if scoped:
         open_query = open_query.where(_in_scope(ArrearsCase.taxpayer_id))
