@@ -42,7 +42,7 @@ def form_for(period: Period) -> FormVersion:
         return forms.find_form(PAGE_FORM, period.end)
     except forms.UnknownFormError as exc:
         message = f"{PAGE_FORM} has no version for the period {period.label}."
-        raise ValidationFailedError(message, errors=[FieldError("period", "period.no-form", message)]) from exc
+        raise ValidationFailedError(message, errors=[FieldError("period", "period.no_form", message)]) from exc
 
 
 def period_of(text: str) -> Period:
