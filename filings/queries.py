@@ -8,6 +8,7 @@ from filings.export import as_htkk
 from filings.lookup import search_query
 from filings.models import TaxReturn
 from filings.vocabulary import ReturnStatus
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import visible_code
 from taxoffice.auth.roles import Principal
@@ -25,7 +26,7 @@ class ReturnQueries:
         code = visible_code(actor, raw_code)
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return taxpayer
 
     async def get(self, actor: Principal, return_id: int) -> TaxReturn:

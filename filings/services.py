@@ -37,6 +37,7 @@ from filings.receipts import (
 )
 from filings.settling import DecidedMeanwhileError, settle, stored
 from filings.vocabulary import ReturnKind, ReturnStatus
+from registry.errors import TaxpayerNotFoundError
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
 from registry.vocabulary import ORGANISATION_KINDS
@@ -47,7 +48,6 @@ from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.db import owns_idle_connection
-from taxoffice.errors import ResourceNotFoundError
 from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
@@ -68,7 +68,7 @@ class FilingService(ReturnQueries):
     async def _require_taxpayer(self, code: str) -> None:
         """A 404 for an unknown tax code, before any other refusal (as when the filer is read first)."""
         if await self.session.scalar(receipts.TAXPAYER_EXISTS, {"code": code}) is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
 
     async def _filer_and_history(
         self, code: str, form: FormVersion, period: Period, place: str
@@ -94,7 +94,7 @@ class FilingService(ReturnQueries):
             elif row.is_current and row.computed:
                 carried = {k: int(v) for k, v in row.computed.items()}
         if filer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return filer, standing, carried
 
     async def _form(self, envelope: Envelope, code: str) -> tuple[FormVersion, FormVersion | None]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import codes, search, taxcode, words
+from registry.errors import AlreadyRegisteredError, OtherOfficeError, StatusMoveError, TaxpayerNotFoundError
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
 from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerUpdate
@@ -22,8 +23,6 @@ from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import (
     ConflictError,
     FieldError,
-    ForbiddenError,
-    ResourceNotFoundError,
     RuleViolationError,
     ValidationFailedError,
 )
@@ -58,8 +57,7 @@ def visible_code(actor: Principal, raw: str) -> str:
     """The normalised tax code if ``actor`` may see it; otherwise a 404, as if it were not registered."""
     code = parse_code(raw)
     if not actor.may_see_taxpayer(code):
-        msg = f"No taxpayer is registered under {code}."
-        raise ResourceNotFoundError(msg)
+        raise TaxpayerNotFoundError(code)
     return code
 
 
@@ -69,8 +67,7 @@ def require_office(actor: Principal, tax_office: str | None, what: str) -> None:
     The record stays readable to staff (searches span offices), so the refusal says why rather than hiding it.
     """
     if not actor.may_act_for_office(tax_office):
-        msg = f"Officers act on {what} of their own tax office ({actor.tax_office}), not {tax_office}."
-        raise ForbiddenError(msg)
+        raise OtherOfficeError(what, actor.tax_office, tax_office)
 
 
 def snapshot(tp: Taxpayer) -> dict[str, Any]:
@@ -101,8 +98,7 @@ class TaxpayerService:
             query = query.with_for_update()
         taxpayer = await self.session.scalar(query)
         if taxpayer is None:
-            msg = f"No taxpayer is registered under {tax_code}."
-            raise ResourceNotFoundError(msg)
+            raise TaxpayerNotFoundError(tax_code)
         return taxpayer
 
     async def office_for(self, data: TaxpayerCreate) -> str:
@@ -170,7 +166,7 @@ class TaxpayerService:
         )
         if clash is not None and data.kind is not TaxpayerKind.BRANCH:
             msg = f"ID number {data.id_number} is already registered under tax code {clash}."
-            raise ConflictError(msg)
+            raise AlreadyRegisteredError(msg)
         tax_code, parent = await self._issue_code(data, registered_on)
         if parent is not None:
             require_office(actor, parent.tax_office, "the branches of taxpayers")
@@ -203,7 +199,7 @@ class TaxpayerService:
             await self.session.flush()
         except IntegrityError as exc:
             msg = f"Tax code {tax_code} or ID number {data.id_number} is already registered."
-            raise ConflictError(msg) from exc
+            raise AlreadyRegisteredError(msg) from exc
         await self._history(taxpayer, "registered", actor, registered_on, None, snapshot(taxpayer))
         await audit.record(self.session, actor, "taxpayer.register", "taxpayer", tax_code, {"kind": kind})
         return taxpayer
@@ -266,7 +262,7 @@ class TaxpayerService:
         require_office(actor, taxpayer.tax_office, "the statuses of taxpayers")
         current, new = TaxpayerStatus(taxpayer.status), TaxpayerStatus(change.status)
         if (problem := transition_problem(current, new)) is not None:
-            raise ConflictError(problem)
+            raise StatusMoveError(problem)
         effective_on = require_date(change.effective_on or today, "effective_on")
         optional_date(change.until, "until")
         if new is TaxpayerStatus.SUSPENDED:

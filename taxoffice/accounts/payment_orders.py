@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import require_office, visible_code
 from taxoffice.accounts import order_reference, vietqr
+from taxoffice.accounts.errors import NothingToPayError, OrderNotCancellableError, PaymentOrderNotFoundError
 from taxoffice.accounts.models import Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_explanation import explain_payment
@@ -27,7 +29,7 @@ from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
+from taxoffice.errors import FieldError, ValidationFailedError
 
 VALID_DAYS = 2  # an order made today runs to the end of the day after tomorrow, Hanoi time
 LIST_MAX = 100
@@ -152,7 +154,7 @@ class PaymentOrderService:
                 raise ValidationFailedError(msg, errors=[FieldError("charge_ids", "charge_ids.not_open", msg)])
         if not lines:
             msg = f"{code} has no overdue debt on {today.isoformat()}: nothing to pay."
-            raise RuleViolationError(msg)
+            raise NothingToPayError(msg)
         order = PaymentOrder(
             reference=await self._new_reference(),
             taxpayer_id=taxpayer.id,
@@ -241,7 +243,7 @@ class PaymentOrderService:
         require_office(actor, order.tax_office, "payment orders")
         status = effective_status(order, now)
         if status != OrderStatus.OPEN:
-            raise ConflictError(f"Payment order {order.reference} is {status}: only an open order can be cancelled.")
+            raise OrderNotCancellableError(order.reference, status)
         order.status = OrderStatus.CANCELLED
         await record(self.session, actor, "payment_order.cancel", "payment_order", order.reference)
         await self.session.flush()
@@ -252,13 +254,13 @@ class PaymentOrderService:
         query = select(PaymentOrder).where(PaymentOrder.reference == found)
         order = None if found is None else await self.session.scalar(query.with_for_update() if for_update else query)
         if order is None or not actor.may_see_taxpayer(order.tax_code):
-            raise ResourceNotFoundError(f"No payment order has the reference {reference[:40]}.")
+            raise PaymentOrderNotFoundError(reference)
         return order
 
     async def _taxpayer(self, code: str) -> Taxpayer:
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return taxpayer
 
     async def _new_reference(self) -> str:

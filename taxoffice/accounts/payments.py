@@ -10,17 +10,19 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import parse_code
 from taxoffice.accounts import order_matching, order_reference
 from taxoffice.accounts.bulk_payments import insert_copied
+from taxoffice.accounts.errors import BankRefReusedError, PaymentNotFoundError, PaymentStateError, TaxCodeRequiredError
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.errors import FieldError, ResourceNotFoundError, ValidationFailedError
 from taxoffice.validity import paid_on_problem, printable_problem
 
 # The fields that make two records with the same bank reference the same payment.
@@ -138,8 +140,7 @@ class PaymentService:
         resolved, matches = await order_matching.resolve(self.session, [item])
         item = resolved[0]
         if not item.tax_code:
-            msg = "The payment has no tax code and its reference names no payment order."
-            raise ValidationFailedError(msg, errors=[FieldError("tax_code", "tax_code.required", msg)])
+            raise TaxCodeRequiredError("The payment has no tax code and its reference names no payment order.")
         taxpayers = await self._taxpayer_ids([item.tax_code])
         inserted = await self._insert([item], taxpayers, actor, source="api")
         await order_matching.link(self.session, inserted, matches, {item.bank_ref: item.amount})
@@ -150,8 +151,7 @@ class PaymentService:
             await record(self.session, actor, "payment.record", "payment", payment.id, {"bank_ref": item.bank_ref})
             return payment, True
         if not await self._reported_by_own_bank(actor, payment) or not item.same_as(payment):
-            msg = f"The bank reference {item.bank_ref} was already used for a different payment."
-            raise ConflictError(msg)
+            raise BankRefReusedError(item.bank_ref)
         return payment, False
 
     async def import_batch(
@@ -252,7 +252,7 @@ class PaymentService:
         """
         payment = await self.session.get(Payment, payment_id)
         if payment is None:
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+            raise PaymentNotFoundError(payment_id)
         return payment
 
     async def search(self, *, status: str | None, tax_code: str | None, after: int | None, limit: int) -> list[Payment]:
@@ -276,10 +276,12 @@ class PaymentService:
         code = parse_code(tax_code)
         payment = await self._locked(payment_id)
         if payment.status != PaymentStatus.UNMATCHED:
-            raise ConflictError(f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned.")
+            raise PaymentStateError(
+                f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned."
+            )
         taxpayer_id = (await self._taxpayer_ids([code])).get(code)
         if taxpayer_id is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         before = payment.tax_code
         payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, PaymentStatus.UNALLOCATED
         payment.note = note
@@ -298,9 +300,9 @@ class PaymentService:
         """
         payment = await self._locked(payment_id)
         if not await self._reported_by_own_bank(actor, payment):
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+            raise PaymentNotFoundError(payment_id)
         if payment.status == PaymentStatus.REVERSED:
-            raise ConflictError(f"Payment {payment_id} is already reversed.")
+            raise PaymentStateError(f"Payment {payment_id} is already reversed.")
         if payment.taxpayer_id is not None:
             await self.session.execute(select(Taxpayer.id).where(Taxpayer.id == payment.taxpayer_id).with_for_update())
         applied = await self.session.execute(
@@ -351,5 +353,5 @@ class PaymentService:
     async def _locked(self, payment_id: int) -> Payment:
         payment = await self.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
         if payment is None:
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+            raise PaymentNotFoundError(payment_id)
         return payment

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.views import addressee
 from taxoffice.accounts.models import Charge, Enforcement
@@ -17,7 +18,6 @@ from taxoffice.accounts.statement_print import account_print
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
-from taxoffice.errors import ResourceNotFoundError
 
 # Built once: a Core insert on the table skips the ORM bulk machinery on the filing hot path.
 _INSERT_CHARGES = insert(cast("Table", Charge.__table__))
@@ -97,7 +97,7 @@ class AccountService:
         """
         taxpayer_id = await self.session.scalar(select(Taxpayer.id).where(Taxpayer.tax_code == tax_code))
         if taxpayer_id is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         return await account_statement(self.session, tax_code, taxpayer_id, as_of)
 
     async def statement_pdf(self, tax_code: str, as_of: datetime.date, today: datetime.date) -> tuple[str, bytes]:
@@ -108,7 +108,7 @@ class AccountService:
         """
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == tax_code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         statement = await account_statement(self.session, tax_code, taxpayer.id, as_of)
         pdf = account_pdf(addressee(taxpayer), account_print(statement, today))
         return f"tai-khoan-thue-{tax_code}-{as_of.isoformat()}.pdf", pdf

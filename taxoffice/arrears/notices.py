@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.statement import ItemLine, Statement
@@ -32,7 +33,7 @@ from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import DebtLine
-from taxoffice.errors import ConflictError, ResourceNotFoundError
+from taxoffice.errors import ConflictError
 from taxoffice.spreadsheet import inert_row
 
 MONEY = "#,##0"
@@ -250,7 +251,7 @@ class NoticeService:
             taxpayer is not None and actor.may_see_taxpayer(tax_code) and may_see_office(actor, taxpayer.tax_office)
         )
         if taxpayer is None or not visible:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         return taxpayer
 
     async def notices_of(self, actor: Principal, tax_code: str) -> list[NoticeSummary]:

@@ -20,9 +20,9 @@ from taxoffice.arrears.ageing import BUCKETS, Bucket
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import ALL
-from taxoffice.errors import RuleViolationError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
+from taxoffice.reports.errors import NoArrearsRunError
 from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.tables import (
     TAX_OFFICE,
@@ -68,13 +68,6 @@ MOVEMENT_COLUMNS = (
 )
 ARREARS_RATIO = Decimal("0.10")
 OLD_SHARE = Decimal("0.20")
-
-
-class NoArrearsRunError(RuleViolationError):
-    """No ``flag-arrears`` run on or before the day: there is no stock to report."""
-
-    def __init__(self, day: datetime.date) -> None:
-        super().__init__(f"No successful flag-arrears run on or before {day}; run it first (POST /jobs).")
 
 
 async def run_day(session: AsyncSession, on_or_before: datetime.date) -> datetime.date | None:

@@ -9,7 +9,12 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-APPLICATION = {"kind": "enterprise", "name": "Công ty Ràng Buộc", "id_number": "0109555111", "address": {"street": "1 Láng"}}
+APPLICATION = {
+    "kind": "enterprise",
+    "name": "Công ty Ràng Buộc",
+    "id_number": "0109555111",
+    "address": {"street": "1 Láng"},
+}
 PROBLEM = "application/problem+json"
 
 
@@ -30,7 +35,14 @@ async def test_a_stray_integrity_error_is_a_409_problem(client: httpx.AsyncClien
     assert problem["title"] == "Conflict"
     assert problem["instance"] == "/api/v1/registrations"
     assert "nothing was saved" in problem["detail"]
-    leaked = ("ix_test_one_application_per_id", "registration_application", "0109555111", "INSERT", "duplicate key", "constraint failed")
+    leaked = (
+        "ix_test_one_application_per_id",
+        "registration_application",
+        "0109555111",
+        "INSERT",
+        "duplicate key",
+        "constraint failed",
+    )
     assert not [word for word in leaked if word.lower() in second.text.lower()]
     # The failed change was rolled back: another application goes through, and only the first of the pair is kept.
     other = await client.post("/api/v1/registrations", json={**APPLICATION, "id_number": "0109555222"})
