@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.forms.catalogue import UnknownFormError, find_form
 from filings.models import TaxReturn
-from filings.obligations import CLOSED_STATUSES, FILERS, FORM_BY_TAX_TYPE, TaxpayerFacts, owes
+from filings.obligations import CLOSED_STATUSES, FILERS, FORM_BY_TAX_TYPE, TAX_TYPE_OF_FORM, TaxpayerFacts, owes
 from filings.periods import Period, PeriodError, effective_deadline, parse_period
 from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
@@ -22,7 +22,6 @@ from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import FieldError, ValidationFailedError
 
-TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 FORMS = tuple(FORM_BY_TAX_TYPE.values())
 PAGE_MAX = 200
 _BATCH = 500

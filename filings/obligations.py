@@ -12,6 +12,7 @@ from registry.vocabulary import TaxpayerKind
 
 # Forms each tax type brings, and which kinds of taxpayer file them.
 FORM_BY_TAX_TYPE = {"VAT": "01/GTGT", "PIT": "05/KK-TNCN", "CIT": "03/TNDN"}
+TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 FILERS = {
     "01/GTGT": frozenset({TaxpayerKind.ENTERPRISE, TaxpayerKind.BRANCH, TaxpayerKind.HOUSEHOLD}),
     "05/KK-TNCN": frozenset({TaxpayerKind.ENTERPRISE, TaxpayerKind.BRANCH, TaxpayerKind.HOUSEHOLD}),

@@ -19,12 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from taxoffice.arrears import ladder
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.arrears.vocabulary import CaseStatus
+from taxoffice.arrears.vocabulary import FLAG_JOB, CaseStatus
 from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.jobruns.models import JobRun, JobStatus
-from taxoffice.spreadsheet import inert_row
-
-MONEY = "#,##0"
+from taxoffice.spreadsheet import MONEY_FORMAT, inert_row
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,7 @@ class DebtorListService:
             )
         ).one()
         run = await self.session.scalar(
-            select(func.max(JobRun.id)).where(JobRun.name == "flag-arrears", JobRun.status == JobStatus.SUCCEEDED)
+            select(func.max(JobRun.id)).where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED)
         )
         key = (today, run, int(size), int(amount))
         if key not in _WORKBOOKS:
@@ -172,7 +170,7 @@ def debtors_workbook(listing: DebtorListing) -> bytes:
     sheet.append(header)
     for number, debtor in enumerate(listing.debtors, start=1):
         amount = WriteOnlyCell(sheet, debtor.amount_overdue)
-        amount.number_format = MONEY
+        amount.number_format = MONEY_FORMAT
         sheet.append(inert_row([number, debtor.tax_code, debtor.name, amount, debtor.days_overdue]))
     out = io.BytesIO()
     book.save(out)

@@ -34,10 +34,8 @@ from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import DebtLine
 from taxoffice.errors import ConflictError
-from taxoffice.spreadsheet import inert_row
+from taxoffice.spreadsheet import DATE_FORMAT, MONEY_FORMAT, inert_row
 
-MONEY = "#,##0"
-DATE = "DD/MM/YYYY"
 # The State budget revenue account at the State Treasury (tài khoản thu ngân sách nhà nước).
 BUDGET_ACCOUNT = "7111"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,7 +96,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     sheet["A1"].font = bold
     put(["Số thông báo (number)", number])
     put(["Ngày (issued on)", issued_on])
-    sheet["B3"].number_format = DATE
+    sheet["B3"].number_format = DATE_FORMAT
     put(["Cơ quan thuế (tax office)", taxpayer.tax_office])
     put(["Người nộp thuế (taxpayer)", taxpayer.name])
     put(["Mã số thuế (tax code)", taxpayer.tax_code])
@@ -131,9 +129,9 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
             ]
         )
         row = sheet.max_row
-        sheet.cell(row, 4).number_format = DATE
+        sheet.cell(row, 4).number_format = DATE_FORMAT
         for column in (6, 7, 8):
-            sheet.cell(row, column).number_format = MONEY
+            sheet.cell(row, column).number_format = MONEY_FORMAT
     outstanding = sum(line.outstanding for line in lines)
     interest = sum(line.interest for line in lines)
     put(["Tổng cộng (total)", None, None, None, None, outstanding, interest, outstanding + interest])
@@ -141,7 +139,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     for column in (1, 6, 7, 8):
         sheet.cell(total_row, column).font = bold
     for column in (6, 7, 8):
-        sheet.cell(total_row, column).number_format = MONEY
+        sheet.cell(total_row, column).number_format = MONEY_FORMAT
     put([])
     put(["Cách nộp (how to pay)"])
     sheet.cell(sheet.max_row, 1).font = bold

@@ -28,13 +28,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.arrears.models import ArrearsCase, ArrearsStock
-from taxoffice.arrears.vocabulary import CaseStatus
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
 
 OTHER = "OTH"
 ALL = "ALL"
 # The stock's tax types: the split columns of ``arrears_case``, the rest of the total, and every type together
 # (``ALL``: each case once, however many types it owes; reports that do not split by tax type read these rows).
-SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
 TAX_TYPES = (*SPLIT_TAX_TYPES, OTHER, ALL)
 _STOCK = cast("Table", ArrearsStock.__table__)
 

@@ -25,3 +25,9 @@ class EventKind(StrEnum):
     CATEGORY = "category"
     CLOSED = "closed"
     ASSIGNED = "assigned"  # written by an assignment, not by the flagging job
+
+
+# The job that keeps the cases from the ledger (its runs in ``job_run`` date the stock).
+FLAG_JOB = "flag-arrears"
+# The tax types a case's overdue total is split by (``arrears_case.overdue_<type>``); the rest is other types.
+SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")

@@ -17,7 +17,8 @@ from taxoffice.accounts.services import AccountService, NewCharge
 from taxoffice.accounts.statement import Statement
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.arrears.stock import OTHER, SPLIT_TAX_TYPES
+from taxoffice.arrears.stock import OTHER
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES
 
 
 def _owed_by_type(statement: Statement) -> dict[str, int]:

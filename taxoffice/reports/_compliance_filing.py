@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from filings.models import TaxReturn
-from filings.obligations import FORM_BY_TAX_TYPE, Obligation, TaxpayerFacts, owed
+from filings.obligations import TAX_TYPE_OF_FORM, Obligation, TaxpayerFacts, owed
 from filings.periods import MIN_YEAR
 from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
@@ -42,7 +42,6 @@ from taxoffice.calendar import VN_TZ
 from taxoffice.reports.params import Grain, period_label, period_labels
 from taxoffice.reports.tables import rate
 
-TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 # The groupings the filing section takes, among the report's.
 FILING_DIMENSIONS = ("form", "tax_type", "tax_period", "tax_office")
 # (form, tax period, tax office or None)

@@ -20,6 +20,7 @@ from taxoffice.arrears.ageing import BUCKETS, Bucket
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import ALL
+from taxoffice.arrears.vocabulary import FLAG_JOB
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
 from taxoffice.reports.errors import NoArrearsRunError
@@ -39,7 +40,6 @@ from taxoffice.reports.tables import (
 )
 
 NAME = "arrears"
-FLAG_JOB = "flag-arrears"
 DIMENSIONS: dict[str, Column] = {
     "bucket": Column("bucket", "Tuổi nợ (ngày)", "Days overdue"),
     "category": Column("category", "Phân loại", "Category"),

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from registry.models import Taxpayer
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
 from taxoffice.accounts.models import Allocation, Charge, Payment
-from taxoffice.arrears.flagging._query import SPLIT_TAX_TYPES, overdue_rows
+from taxoffice.arrears.flagging._query import overdue_rows
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES
 from tests.registry.helpers import register_enterprise
 
 SUB_ITEMS = {"VAT": "1701", "CIT": "1052", "PIT": "1001"}

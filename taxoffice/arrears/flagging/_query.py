@@ -37,12 +37,7 @@ from taxoffice.arrears.ageing import BUCKETS
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
-from taxoffice.arrears.vocabulary import CaseStatus
-
-# Payments in these states are money the taxpayer really paid (a reversal cancels it).
-
-# The tax types a case's overdue total is split by (``arrears_case.overdue_<type>``); the rest is other types.
-SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
 
 # The taxpayers an incremental run examines; a temporary table of this connection, filled by one INSERT … SELECT.
 SCOPE = Table(
