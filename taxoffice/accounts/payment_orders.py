@@ -24,7 +24,7 @@ from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_explanation import explain_payment
 from taxoffice.accounts.statement import ItemLine, account_statement
 from taxoffice.accounts.sub_items import INTEREST_SUB_ITEMS
-from taxoffice.accounts.vocabulary import OrderStatus
+from taxoffice.accounts.vocabulary import ChargeKind, OrderStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
@@ -33,10 +33,10 @@ from taxoffice.errors import FieldError, ValidationFailedError
 
 VALID_DAYS = 2  # an order made today runs to the end of the day after tomorrow, Hanoi time
 LIST_MAX = 100
-_COMPONENT_NAMES = {
-    "tax": ("Thuế", "tax"),
-    "interest": ("Tiền chậm nộp", "late-payment interest"),
-    "fine": ("Tiền phạt", "fine"),
+_COMPONENT_NAMES: dict[str, tuple[str, str]] = {
+    ChargeKind.TAX: ("Thuế", "tax"),
+    ChargeKind.INTEREST: ("Tiền chậm nộp", "late-payment interest"),
+    ChargeKind.FINE: ("Tiền phạt", "fine"),
 }
 
 
@@ -89,11 +89,13 @@ def slip_lines(items: Sequence[ItemLine], chosen: set[int] | None, as_of: dateti
         if (item.charge_id not in chosen) if chosen is not None else item.due_on >= as_of:
             continue
         parts = [(item.kind, item.sub_item, item.outstanding)]
-        parts.append(("interest", INTEREST_SUB_ITEMS.get(item.sub_item, item.sub_item), item.interest_outstanding))
+        parts.append(
+            (ChargeKind.INTEREST, INTEREST_SUB_ITEMS.get(item.sub_item, item.sub_item), item.interest_outstanding)
+        )
         for component, sub_item, amount in parts:
             if amount <= 0:
                 continue
-            vi, en = _COMPONENT_NAMES.get(component, _COMPONENT_NAMES["tax"])
+            vi, en = _COMPONENT_NAMES.get(component, _COMPONENT_NAMES[ChargeKind.TAX])
             lines.append(
                 PaymentOrderLine(
                     line_no=len(lines) + 1,

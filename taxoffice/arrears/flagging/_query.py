@@ -32,7 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
-from taxoffice.accounts.vocabulary import PAID_STATUSES
+from taxoffice.accounts.vocabulary import PAID_STATUSES, ChargeKind
 from taxoffice.arrears.ageing import BUCKETS
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
@@ -198,7 +198,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     )
     pc = per_charge.c
 
-    def by_kind(kind: str) -> ColumnElement[int]:
+    def by_kind(kind: ChargeKind) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((pc.kind == kind, pc.principal), else_=0)), 0)
 
     def by_tax_type(tax_type: str) -> ColumnElement[int]:
@@ -207,9 +207,9 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     figures = (
         select(
             pc.taxpayer_id,
-            by_kind("tax").label("overdue_tax"),
-            (by_kind("interest") + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
-            by_kind("fine").label("overdue_fines"),
+            by_kind(ChargeKind.TAX).label("overdue_tax"),
+            (by_kind(ChargeKind.INTEREST) + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
+            by_kind(ChargeKind.FINE).label("overdue_fines"),
             *(by_tax_type(name).label(f"overdue_{name.lower()}") for name in SPLIT_TAX_TYPES),
             func.min(case((pc.principal + pc.interest > 0, pc.due_on))).label("oldest_due_on"),
             func.max(pc.interest_as_of).label("interest_as_of"),
