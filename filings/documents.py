@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from filings import forms
 from filings.models import TaxReturn
 from filings.queries import ReturnQueries
-from filings.receipts import ACCEPTED, RECEIVED
+from filings.vocabulary import ReturnStatus
 from registry.mappers import addressee
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Principal
@@ -42,10 +42,10 @@ def filed(ret: TaxReturn) -> FiledReturn:
 
 def decision(ret: TaxReturn) -> Decision:
     """What the decision notice says: accepted with its figures, or not with the reasons; every finding listed."""
-    if ret.status == RECEIVED or ret.decided_at is None:
+    if ret.status == ReturnStatus.RECEIVED or ret.decided_at is None:
         raise ConflictError(f"Return {ret.id} is not decided yet: its notice follows the decision.")
     return Decision(
-        accepted=ret.status == ACCEPTED,
+        accepted=ret.status == ReturnStatus.ACCEPTED,
         decided_at=ret.decided_at,
         tax_payable=ret.tax_payable,
         posted_amount=ret.posted_amount,

@@ -6,7 +6,7 @@ from filings import forms
 from filings.htkk import Appendix, render_htkk
 from filings.models import TaxReturn
 from filings.periods import parse_period
-from filings.schemas import ReturnKind
+from filings.vocabulary import ReturnKind
 
 XML_MEDIA_TYPE = "application/xml"
 
@@ -33,7 +33,7 @@ def as_htkk(ret: TaxReturn, taxpayer_name: str) -> bytes:
             figures[indicator.code] = value
     return render_htkk(
         form.htkk_code,
-        "B" if ret.kind == ReturnKind.SUPPLEMENTARY.value else "C",
+        "B" if ret.kind == ReturnKind.SUPPLEMENTARY else "C",
         ret.amendment_no,
         parse_period(ret.period),
         ret.tax_code,

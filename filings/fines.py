@@ -72,6 +72,8 @@ class FineTable:
 
 
 M = 1_000_000
+# Working days a taxpayer has to pay a late-filing fine after the decision [open: configuration].
+FINE_PAYMENT_WORKING_DAYS = 10
 
 DECREE_125_2020 = FineTable(
     valid_from=datetime.date(2020, 12, 5),

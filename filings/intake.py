@@ -10,7 +10,8 @@ import msgspec
 from filings.forms import CATALOGUE
 from filings.htkk import Appendix, HtkkError, HtkkReturn, parse_htkk, repeated_error
 from filings.periods import Period, PeriodError, parse_period
-from filings.schemas import ReturnKind, ReturnSubmission
+from filings.schemas import ReturnSubmission
+from filings.vocabulary import ReturnKind
 from taxoffice.errors import (
     DomainError,
     FieldError,

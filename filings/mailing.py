@@ -17,7 +17,8 @@ from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, cast, liter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from filings.models import TaxReturn
-from filings.receipts import ACCEPTED, DECISION_COLUMNS, NUMBERED_RECEIPT, RETURNS, STORE_DECISION, TAXPAYERS
+from filings.receipts import DECISION_COLUMNS, NUMBERED_RECEIPT, RETURNS, STORE_DECISION, TAXPAYERS
+from filings.vocabulary import ReturnStatus
 from taxoffice.accounts.posting import AtomicStep, charges_after
 from taxoffice.calendar import VN_TZ
 from taxoffice.fastpaths import one_statement_writes
@@ -129,7 +130,7 @@ def receipt_params(ret: TaxReturn) -> dict[str, Any]:
 
 def decision_params(ret: TaxReturn) -> dict[str, Any]:
     """The decision message's parameters (``m_*``): accepted with the tax payable, or not with the reasons."""
-    accepted = ret.status == ACCEPTED
+    accepted = ret.status == ReturnStatus.ACCEPTED
     tax_code, form_code, period, findings = ret.tax_code, ret.form_code, ret.period, ret.findings
     verdict = "chấp nhận" if accepted else "không chấp nhận"
     lines = [

@@ -7,6 +7,7 @@ from filings.forms import FormVersion
 from filings.models import TaxReturn
 from filings.receipts import Checked, findings_json
 from filings.schemas import DifferenceRead, FindingRead, FormRead, IndicatorRead, ReturnDetail, ReturnReceipt, RuleRead
+from filings.vocabulary import ReturnStatus
 
 
 def _finding(f: dict[str, Any]) -> FindingRead:
@@ -71,7 +72,7 @@ def dry_run(checked: Checked, now: datetime.datetime, days_late: int) -> ReturnD
         id=None,
         transaction_code=None,
         received_at=now,
-        status="accepted" if checked.acceptable else "rejected",
+        status=ReturnStatus.ACCEPTED if checked.acceptable else ReturnStatus.REJECTED,
         errors=[_finding(f) for f in findings_json(checked.findings)],
         tax_payable=checked.assessment.tax_payable,
         due_on=checked.due_on,

@@ -14,15 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.forms.catalogue import UnknownFormError, find_form
 from filings.models import TaxReturn
-from filings.obligations import CLOSED_STATUSES, FILERS, FORM_BY_TAX_TYPE, TaxpayerFacts, owes
+from filings.obligations import CLOSED_STATUSES, FILERS, FORM_BY_TAX_TYPE, TAX_TYPE_OF_FORM, TaxpayerFacts, owes
 from filings.periods import Period, PeriodError, effective_deadline, parse_period
-from filings.receipts import ACCEPTED
+from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import FieldError, ValidationFailedError
 
-TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 FORMS = tuple(FORM_BY_TAX_TYPE.values())
 PAGE_MAX = 200
 _BATCH = 500
@@ -147,7 +146,7 @@ def _candidates(form: str, period: Period, office: str | None, after: str) -> Se
         TaxReturn.tax_code == Taxpayer.tax_code,
         TaxReturn.form_code == form,
         TaxReturn.period == period.label,
-        TaxReturn.status == ACCEPTED,
+        TaxReturn.status == ReturnStatus.ACCEPTED,
         TaxReturn.amendment_no == 0,
         TaxReturn.place == "",
     )

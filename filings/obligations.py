@@ -6,15 +6,19 @@ from dataclasses import dataclass
 
 from filings import forms
 from filings.periods import Period, PeriodKind, effective_deadline, nominal_deadline, periods_in_year
+from filings.vocabulary import ObligationStatus
+from registry.statuses import TaxpayerStatus
+from registry.vocabulary import TaxpayerKind
 
 # Forms each tax type brings, and which kinds of taxpayer file them.
 FORM_BY_TAX_TYPE = {"VAT": "01/GTGT", "PIT": "05/KK-TNCN", "CIT": "03/TNDN"}
+TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 FILERS = {
-    "01/GTGT": frozenset({"enterprise", "branch", "household"}),
-    "05/KK-TNCN": frozenset({"enterprise", "branch", "household"}),
-    "03/TNDN": frozenset({"enterprise"}),
+    "01/GTGT": frozenset({TaxpayerKind.ENTERPRISE, TaxpayerKind.BRANCH, TaxpayerKind.HOUSEHOLD}),
+    "05/KK-TNCN": frozenset({TaxpayerKind.ENTERPRISE, TaxpayerKind.BRANCH, TaxpayerKind.HOUSEHOLD}),
+    "03/TNDN": frozenset({TaxpayerKind.ENTERPRISE}),
 }
-CLOSED_STATUSES = frozenset({"01"})
+CLOSED_STATUSES = frozenset({TaxpayerStatus.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def _period_kind(form: forms.FormVersion, facts: TaxpayerFacts) -> PeriodKind:
 
 
 def _suspended_throughout(facts: TaxpayerFacts, period: Period) -> bool:
-    if facts.status != "05" or facts.suspended_until is None:
+    if facts.status != TaxpayerStatus.SUSPENDED or facts.suspended_until is None:
         return False
     return facts.status_effective_on <= period.start and period.end <= facts.suspended_until
 
@@ -88,13 +92,13 @@ def owed(facts: TaxpayerFacts, year: int, is_working_day: Callable[[datetime.dat
     return sorted(result, key=lambda o: (o.due_on, o.form))
 
 
-def status_of(obligation: Obligation, today: datetime.date, filed_on: datetime.date | None) -> str:
+def status_of(obligation: Obligation, today: datetime.date, filed_on: datetime.date | None) -> ObligationStatus:
     """``upcoming`` (period not ended), ``due`` (ended, deadline not passed), ``overdue``, ``filed``, ``filed_late``."""
     if filed_on is not None:
-        return "filed" if filed_on <= obligation.due_on else "filed_late"
+        return ObligationStatus.FILED if filed_on <= obligation.due_on else ObligationStatus.FILED_LATE
     if today <= obligation.period.end:
-        return "upcoming"
-    return "due" if today <= obligation.due_on else "overdue"
+        return ObligationStatus.UPCOMING
+    return ObligationStatus.DUE if today <= obligation.due_on else ObligationStatus.OVERDUE
 
 
 def owes(

@@ -7,7 +7,8 @@ from filings.errors import NotExportableError
 from filings.export import as_htkk
 from filings.lookup import search_query
 from filings.models import TaxReturn
-from filings.receipts import ACCEPTED
+from filings.vocabulary import ReturnStatus
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import visible_code
 from taxoffice.auth.roles import Principal
@@ -25,7 +26,7 @@ class ReturnQueries:
         code = visible_code(actor, raw_code)
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return taxpayer
 
     async def get(self, actor: Principal, return_id: int) -> TaxReturn:
@@ -53,7 +54,7 @@ class ReturnQueries:
         """The current accepted returns of a taxpayer whose period lies in ``year``."""
         query = select(TaxReturn).where(
             TaxReturn.tax_code == tax_code,
-            TaxReturn.status == ACCEPTED,
+            TaxReturn.status == ReturnStatus.ACCEPTED,
             TaxReturn.amendment_no == 0,
             TaxReturn.place == "",
             func.substr(TaxReturn.period, 1, 4) == str(year),
@@ -70,7 +71,7 @@ class ReturnQueries:
         ret = await self.get(actor, return_id)
         if ret.source_format == "xml":
             return ret, ret.document
-        if ret.status != ACCEPTED:
+        if ret.status != ReturnStatus.ACCEPTED:
             raise NotExportableError(
                 f"Return {return_id} was sent as JSON and {ret.status}: only accepted returns are exported as XML."
             )

@@ -15,9 +15,9 @@ from filings.forms import Assessment, Finding, FormVersion, Severity
 from filings.intake import Envelope
 from filings.models import TaxReturn
 from filings.periods import Period
+from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
 
-ACCEPTED, REJECTED, RECEIVED = "accepted", "rejected", "received"
 # What a receipt writes, and what the decision adds to it.
 RECEIPT_COLUMNS = (
     "taxpayer_id",
@@ -72,7 +72,7 @@ FILER_AND_HISTORY = (
                 RETURNS.c.form_code == bindparam("form_code"),
                 RETURNS.c.period.in_([bindparam("p0"), bindparam("p1")]),
                 RETURNS.c.place == bindparam("place"),
-                RETURNS.c.status == ACCEPTED,
+                RETURNS.c.status == ReturnStatus.ACCEPTED,
             ),
         )
     )
@@ -112,7 +112,7 @@ DECISION_COLUMNS = (
 # ``onupdate`` is not applied.
 STORE_DECISION = (
     update(RETURNS)
-    .where(RETURNS.c.id == bindparam("b_id"), RETURNS.c.status == RECEIVED)
+    .where(RETURNS.c.id == bindparam("b_id"), RETURNS.c.status == ReturnStatus.RECEIVED)
     .values({**{column: bindparam(f"b_{column}") for column in DECISION_COLUMNS}, "updated_at": func.now()})
 )
 

@@ -1,17 +1,11 @@
 """Request and response types of the e-filing API."""
 
 import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
-
-class ReturnKind(StrEnum):
-    """Original (HTKK ``C``) or supplementary (``B``, amendment 1…n)."""
-
-    ORIGINAL = "original"
-    SUPPLEMENTARY = "supplementary"
+from filings.vocabulary import ReturnKind
 
 
 class ReturnSubmission(Struct, forbid_unknown_fields=True, kw_only=True):

@@ -17,7 +17,7 @@ from filings.errors import (
     UnknownFormError,
     WrongPeriodKindError,
 )
-from filings.fines import late_filing_fine
+from filings.fines import FINE_PAYMENT_WORKING_DAYS, late_filing_fine
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
 from filings.models import TaxReturn
@@ -25,10 +25,7 @@ from filings.parameters import return_parameters
 from filings.periods import Period, days_late, effective_deadline
 from filings.queries import ReturnQueries
 from filings.receipts import (
-    ACCEPTED,
     RECEIPT_COLUMNS,
-    RECEIVED,
-    REJECTED,
     STAMPED_COLUMNS,
     Checked,
     Filer,
@@ -37,23 +34,23 @@ from filings.receipts import (
     form_version_finding,
     office_finding,
 )
-from filings.schemas import ReturnKind
 from filings.settling import DecidedMeanwhileError, settle, stored
+from filings.vocabulary import ReturnKind, ReturnStatus
+from registry.errors import TaxpayerNotFoundError
 from registry.services import visible_code
 from registry.statuses import CANNOT_FILE
-from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge
+from registry.vocabulary import ORGANISATION_KINDS
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.sub_items import FINE_SUB_ITEM
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.db import autocommit_when_free
-from taxoffice.errors import ResourceNotFoundError
 from taxoffice.fastpaths import one_statement_writes
 from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
 RETURN_MAX_BYTES = 2_000_000
-ORGANISATION_KINDS = frozenset({"enterprise", "branch"})
-# Working days a taxpayer has to pay a late-filing fine after the decision [open: configuration].
-FINE_PAYMENT_WORKING_DAYS = 10
 
 
 class FilingService(ReturnQueries):
@@ -70,7 +67,7 @@ class FilingService(ReturnQueries):
     async def _require_taxpayer(self, code: str) -> None:
         """A 404 for an unknown tax code, before any other refusal (as when the filer is read first)."""
         if await self.session.scalar(receipts.TAXPAYER_EXISTS, {"code": code}) is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
 
     async def _filer_and_history(
         self, code: str, form: FormVersion, period: Period, place: str
@@ -96,7 +93,7 @@ class FilingService(ReturnQueries):
             elif row.is_current and row.computed:
                 carried = {k: int(v) for k, v in row.computed.items()}
         if filer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return filer, standing, carried
 
     async def _form(self, envelope: Envelope, code: str) -> tuple[FormVersion, FormVersion | None]:
@@ -201,7 +198,7 @@ class FilingService(ReturnQueries):
             period=env.period.label,
             kind=env.kind.value,
             amendment_no=checked.amendment_no,
-            status=RECEIVED,
+            status=ReturnStatus.RECEIVED,
             is_current=False,
             received_at=received_at,
             source_format=env.source_format,
@@ -275,11 +272,11 @@ class FilingService(ReturnQueries):
                         "Another return for this period was accepted meanwhile.",
                     ),
                 ]
-                ret.status, ret.is_current, ret.posted_amount, ret.fine = REJECTED, False, None, None
+                ret.status, ret.is_current, ret.posted_amount, ret.fine = ReturnStatus.REJECTED, False, None, None
             else:
                 return ret
         else:
-            ret.status = REJECTED
+            ret.status = ReturnStatus.REJECTED
         ret.findings = findings_json(findings)
         await self._store_decision(ret)
         return ret
@@ -293,7 +290,7 @@ class FilingService(ReturnQueries):
         previous_payable = checked.previous.tax_payable or 0 if checked.previous is not None else 0
         if checked.previous is not None:
             await (await self.session.connection()).execute(receipts.NOT_CURRENT, {"b_id": checked.previous.id})
-        ret.status = ACCEPTED
+        ret.status = ReturnStatus.ACCEPTED
         ret.is_current = True
         ret.posted_amount = payable - previous_payable
         ret.findings = findings_json(checked.findings)

@@ -19,7 +19,8 @@ from filings import mailing
 from filings.errors import AlreadyFiledError, NothingToAmendError
 from filings.intake import Envelope, read_submission
 from filings.models import TaxReturn
-from filings.receipts import RECEIVED, REJECTED, Checked, findings_json, office_finding
+from filings.receipts import Checked, findings_json, office_finding
+from filings.vocabulary import ReturnStatus
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 
@@ -75,7 +76,7 @@ async def settle(
     ``actor`` sent the return (a replay) or is the sweeper. When another return for the period was accepted since,
     this one is rejected as the original decision would have rejected it then.
     """
-    if ret.status != RECEIVED:
+    if ret.status != ReturnStatus.RECEIVED:
         return ret
     received_on = ret.received_at.astimezone(VN_TZ).date()
     try:
@@ -84,7 +85,11 @@ async def settle(
         checked = None  # accepted meanwhile: this very return (by a concurrent decision), or another one
     if checked is None or checked.amendment_no != ret.amendment_no:
         current = await stored(filings.session, ret.id)
-        return current if current.status != RECEIVED else await _reject_as_duplicate(filings.session, current, now)
+        return (
+            current
+            if current.status != ReturnStatus.RECEIVED
+            else await _reject_as_duplicate(filings.session, current, now)
+        )
     # End the reads' transaction: the decision opens its own (or none, when it is one statement).
     await filings.session.commit()
     return await filings.decide(ret, checked, calendar, now)
@@ -98,7 +103,7 @@ async def _reject_as_duplicate(session: AsyncSession, ret: TaxReturn, now: datet
         "Kỳ này vừa được chấp nhận một tờ khai khác.",
         "Another return for this period was accepted meanwhile.",
     )
-    ret.status, ret.is_current, ret.posted_amount, ret.fine = REJECTED, False, None, None
+    ret.status, ret.is_current, ret.posted_amount, ret.fine = ReturnStatus.REJECTED, False, None, None
     ret.findings = findings_json([finding])
     ret.decided_at = now
     return_id = ret.id

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from filings.models import TaxReturn
-from filings.receipts import ACCEPTED, RECEIVED
 from filings.services import FilingService
 from filings.settling import settle, stored
+from filings.vocabulary import ReturnStatus
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import DomainError
@@ -57,7 +57,7 @@ async def decide_received(
     async with factory() as session:
         query = (
             select(TaxReturn.id)
-            .where(TaxReturn.status == RECEIVED, TaxReturn.received_at < now - grace)
+            .where(TaxReturn.status == ReturnStatus.RECEIVED, TaxReturn.received_at < now - grace)
             .order_by(TaxReturn.id)
             .limit(limit)
         )
@@ -77,8 +77,8 @@ async def decide_received(
                 counts.failed += 1
                 continue
             await session.commit()
-        if ret.status == ACCEPTED:
+        if ret.status == ReturnStatus.ACCEPTED:
             counts.accepted += 1
-        elif ret.status != RECEIVED:
+        elif ret.status != ReturnStatus.RECEIVED:
             counts.rejected += 1
     return counts

@@ -8,15 +8,17 @@ import msgspec
 from sqlalchemy import BindParameter, Insert, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import ApplicationDecidedError, ApplicationNotFoundError
 from registry.models import RegistrationApplication
 from registry.schemas import Decision, RegistrationCreate, TaxpayerCreate
 from registry.services import TaxpayerService, parse_code, require_office
+from registry.vocabulary import ApplicationStatus
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, new_password
 from taxoffice.calendar import WorkingCalendar, hanoi_day
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.fastpaths import one_statement_writes
 
 # Applications are decided within this many working days (DOMAIN.md §2).
@@ -55,14 +57,6 @@ def _submit_statement() -> Insert:
 _SUBMIT = _submit_statement()
 _INSERT_APPLICATION = insert(_APPLICATIONS)
 _INSERT_AUDIT = insert(_AUDIT_EVENTS)
-
-
-class ApplicationStatus:
-    """Where an application stands."""
-
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 def new_number(today: datetime.date) -> str:
@@ -119,8 +113,7 @@ class ApplicationService:
         """An application by its number."""
         app = await self.session.scalar(select(RegistrationApplication).where(RegistrationApplication.number == number))
         if app is None:
-            msg = f"No application has the number {number}."
-            raise ResourceNotFoundError(msg)
+            raise ApplicationNotFoundError(number)
         return app
 
     async def list(
@@ -148,13 +141,11 @@ class ApplicationService:
             select(RegistrationApplication).where(RegistrationApplication.number == number).with_for_update()
         )
         if app is None:
-            msg = f"No application has the number {number}."
-            raise ResourceNotFoundError(msg)
+            raise ApplicationNotFoundError(number)
         data = msgspec.convert(app.details, TaxpayerCreate)
         require_office(actor, await self.taxpayers.office_for(data), "the registration applications")
         if app.status != ApplicationStatus.SUBMITTED:
-            msg = f"Application {number} was already {app.status}."
-            raise ConflictError(msg)
+            raise ApplicationDecidedError(number, app.status)
         if not decision.approve and not decision.reason:
             raise ValidationFailedError(
                 "A rejection needs a reason.", errors=[FieldError("reason", "required", "Say why it is rejected.")]

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import taxcode
 from registry.models import TaxCodeCounter, Taxpayer
+from registry.vocabulary import PERSON_KINDS
 from taxoffice.db import dialect_insert
 
 # From 1 Jul 2025 an individual's or household's tax code is its 12-digit personal ID number (DOMAIN.md §1).
@@ -58,7 +59,7 @@ async def next_branch_code(session: AsyncSession, parent: Taxpayer) -> str:
 
 def personal_code(kind: str, id_number: str, registered_on: datetime.date) -> str | None:
     """The tax code a person gets from its 12-digit ID number, when the rule in force allows it."""
-    person = kind in {"individual", "household"} and registered_on >= PERSONAL_ID_AS_TAX_CODE_FROM
+    person = kind in PERSON_KINDS and registered_on >= PERSONAL_ID_AS_TAX_CODE_FROM
     if person and len(id_number) == taxcode.PERSONAL_ID_LENGTH and id_number.isdigit():
         return id_number
     return None

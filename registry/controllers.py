@@ -18,13 +18,13 @@ from registry.schemas import (
     RegistrationReceipt,
     StatusChange,
     TaxpayerCreate,
-    TaxpayerKind,
     TaxpayerPage,
     TaxpayerRead,
     TaxpayerUpdate,
 )
 from registry.search import Match, SearchQuery
 from registry.services import TaxpayerService
+from registry.vocabulary import ApplicationStatus, TaxpayerKind
 from taxoffice.auth.guards import OFFICERS, OFFICERS_OR_TAXPAYER, STAFF_ONLY, STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.openapi import problems
@@ -150,7 +150,7 @@ class RegistrationController(Controller):
     ) -> RegistrationReceipt:
         """Apply for a tax code; keep the number to follow the application."""
         number, due_on = await applications.submit(actor, data, now, await calendar_service.calendar())
-        return RegistrationReceipt(number=number, status="submitted", due_on=due_on)
+        return RegistrationReceipt(number=number, status=ApplicationStatus.SUBMITTED, due_on=due_on)
 
     @get("/{number:str}", operation_id="getRegistration", exclude_from_auth=True)
     async def status(

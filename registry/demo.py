@@ -10,6 +10,8 @@ from typing import Any
 
 from registry import taxcode
 from registry.names import fold
+from registry.statuses import TaxpayerStatus as S
+from registry.vocabulary import ORGANISATION_KINDS, PERSON_KINDS, TaxpayerKind
 
 SURNAMES = (
     ["Nguyễn"] * 8
@@ -139,8 +141,21 @@ STREETS = [
     "Hàng Bài",
 ]
 # Shares of kinds and of statuses among demo taxpayers.
-KINDS = [("enterprise", 30), ("branch", 5), ("household", 25), ("individual", 40)]
-STATUSES = [("00", 900), ("01", 30), ("03", 20), ("05", 20), ("06", 20), ("07", 5), ("04", 5)]
+KINDS: list[tuple[str, int]] = [
+    (TaxpayerKind.ENTERPRISE, 30),
+    (TaxpayerKind.BRANCH, 5),
+    (TaxpayerKind.HOUSEHOLD, 25),
+    (TaxpayerKind.INDIVIDUAL, 40),
+]
+STATUSES: list[tuple[str, int]] = [
+    (S.ACTIVE, 900),
+    (S.CLOSED, 30),
+    (S.CEASING, 20),
+    (S.SUSPENDED, 20),
+    (S.NOT_AT_ADDRESS, 20),
+    (S.AWAITING_BANKRUPTCY, 5),
+    (S.INCOMPLETE, 5),
+]
 FIRST_YEAR = 2015
 COLUMNS = (
     "tax_code",
@@ -212,36 +227,40 @@ def generate(
         office = home_office if home_office and district == home_district else office
         registered_on = _registered_on(rng, today)
         parent = None
-        if kind == "branch" and parents:
+        if kind == TaxpayerKind.BRANCH and parents:
             slot = rng.randrange(len(parents))
             p_code, office, p_name, suffix = parents[slot]
             if suffix > 999:  # noqa: PLR2004 - the last branch suffix
-                kind = "enterprise"
+                kind = TaxpayerKind.ENTERPRISE
             else:
                 parents[slot] = (p_code, office, p_name, suffix + 1)
                 parent = p_code
                 code = taxcode.branch_code(p_code, suffix)
                 name = f"Chi nhánh {district} - {p_name}"
                 id_number = p_code
-        elif kind == "branch":
-            kind = "enterprise"
-        if kind == "enterprise":
+        elif kind == TaxpayerKind.BRANCH:
+            kind = TaxpayerKind.ENTERPRISE
+        if kind == TaxpayerKind.ENTERPRISE:
             code = next(code_iter)
             name = f"{rng.choice(FORMS)} {rng.choice(TRADES)} {rng.choice(BRANDS)}"
             id_number = code
             parents.append((code, office, name, 1))
             if len(parents) > 2000:  # noqa: PLR2004 - keep branch parents recent and the list small
                 parents.pop(0)
-        elif kind in {"household", "individual"}:
+        elif kind in PERSON_KINDS:
             personal = f"{personal_start + i:012d}"
             id_number = personal
             code = personal if registered_on >= datetime.date(2025, 7, 1) else next(code_iter)
             person = _person(rng)
-            name = f"Hộ kinh doanh {person}" if kind == "household" else person
-        if status == "04" and kind not in {"household", "individual"}:
-            status = "00"
+            name = f"Hộ kinh doanh {person}" if kind == TaxpayerKind.HOUSEHOLD else person
+        if status == S.INCOMPLETE and kind not in PERSON_KINDS:
+            status = S.ACTIVE
         tax_types = (
-            ["VAT", "CIT", "PIT"] if kind == "enterprise" else ["PIT"] if kind == "individual" else ["VAT", "PIT"]
+            ["VAT", "CIT", "PIT"]
+            if kind == TaxpayerKind.ENTERPRISE
+            else ["PIT"]
+            if kind == TaxpayerKind.INDIVIDUAL
+            else ["VAT", "PIT"]
         )
         changed_on = registered_on + datetime.timedelta(days=rng.randrange(30, 900))
         changed_on = min(changed_on, today)
@@ -257,17 +276,17 @@ def generate(
             district,
             "Hà Nội",
             office,
-            "754" if kind in {"enterprise", "branch"} else "757",
+            "754" if kind in ORGANISATION_KINDS else "757",
             # Enterprises' accountants get the office's mail; the domain is reserved for examples (RFC 2606).
-            f"ketoan.{code}@demo.example" if kind in {"enterprise", "branch"} else None,
+            f"ketoan.{code}@demo.example" if kind in ORGANISATION_KINDS else None,
             f"09{rng.randrange(10**8):08d}",
             registered_on,
             "quarterly" if rng.random() < 0.3 else "monthly",  # noqa: PLR2004
             tax_types,
             status,
-            registered_on if status == "00" else changed_on,
-            None if status == "00" else "Demo data",
-            changed_on + datetime.timedelta(days=180) if status == "05" else None,
+            registered_on if status == S.ACTIVE else changed_on,
+            None if status == S.ACTIVE else "Demo data",
+            changed_on + datetime.timedelta(days=180) if status == S.SUSPENDED else None,
             None,
             None,
             now,

@@ -7,6 +7,8 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.statuses import TaxpayerStatus
+from registry.vocabulary import ApplicationStatus
 from taxoffice.db import Base, JsonB, Model, code_string
 
 
@@ -45,7 +47,7 @@ class Taxpayer(Model):
     registered_on: Mapped[datetime.date] = mapped_column(Date)
     vat_frequency: Mapped[str] = mapped_column(String(10), default="monthly")
     tax_types: Mapped[list[str]] = mapped_column(JsonB, default=list)
-    status: Mapped[str] = mapped_column(String(2), default="00")
+    status: Mapped[str] = mapped_column(String(2), default=TaxpayerStatus.ACTIVE.value)
     status_effective_on: Mapped[datetime.date] = mapped_column(Date)
     status_reason: Mapped[str | None] = mapped_column(String(500))
     suspended_until: Mapped[datetime.date | None] = mapped_column(Date)
@@ -79,7 +81,7 @@ class RegistrationApplication(Model):
     __table_args__ = (Index("ix_registration_open_due", "status", "due_on"),)
 
     number: Mapped[str] = mapped_column(code_string(20), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    status: Mapped[str] = mapped_column(String(10), default=ApplicationStatus.SUBMITTED.value)
     submitted_on: Mapped[datetime.date] = mapped_column(Date)
     due_on: Mapped[datetime.date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(12))

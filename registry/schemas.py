@@ -7,6 +7,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from registry.vocabulary import TaxpayerKind
+
 Name = Annotated[str, Meta(min_length=2, max_length=300)]
 IdNumber = Annotated[
     str, Meta(pattern=r"^[0-9A-Za-z]{6,20}$", description="Business registration or personal ID number")
@@ -17,15 +19,6 @@ Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 .-]{6,20}$")]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 Short = Annotated[str, Meta(max_length=200)]
-
-
-class TaxpayerKind(StrEnum):
-    """Kinds of taxpayer."""
-
-    ENTERPRISE = "enterprise"
-    BRANCH = "branch"
-    HOUSEHOLD = "household"
-    INDIVIDUAL = "individual"
 
 
 class TaxType(StrEnum):

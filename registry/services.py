@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import codes, search, taxcode, words
+from registry.errors import AlreadyRegisteredError, OtherOfficeError, StatusMoveError, TaxpayerNotFoundError
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
-from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
+from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerUpdate
 from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Principal
@@ -21,19 +23,22 @@ from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import (
     ConflictError,
     FieldError,
-    ForbiddenError,
-    ResourceNotFoundError,
     RuleViolationError,
     ValidationFailedError,
 )
 from taxoffice.validity import optional_date, require_date
 
-DEFAULT_CHAPTER = {"enterprise": "754", "branch": "754", "household": "757", "individual": "757"}
+DEFAULT_CHAPTER = {
+    TaxpayerKind.ENTERPRISE: "754",
+    TaxpayerKind.BRANCH: "754",
+    TaxpayerKind.HOUSEHOLD: "757",
+    TaxpayerKind.INDIVIDUAL: "757",
+}
 DEFAULT_TAX_TYPES = {
-    "enterprise": ["VAT", "CIT", "PIT"],
-    "branch": ["VAT", "PIT"],
-    "household": ["VAT", "PIT"],
-    "individual": ["PIT"],
+    TaxpayerKind.ENTERPRISE: ["VAT", "CIT", "PIT"],
+    TaxpayerKind.BRANCH: ["VAT", "PIT"],
+    TaxpayerKind.HOUSEHOLD: ["VAT", "PIT"],
+    TaxpayerKind.INDIVIDUAL: ["PIT"],
 }
 OFFICER_ONLY_FIELDS = frozenset({"name", "tax_office", "chapter", "vat_frequency", "tax_types"})
 
@@ -52,8 +57,7 @@ def visible_code(actor: Principal, raw: str) -> str:
     """The normalised tax code if ``actor`` may see it; otherwise a 404, as if it were not registered."""
     code = parse_code(raw)
     if not actor.may_see_taxpayer(code):
-        msg = f"No taxpayer is registered under {code}."
-        raise ResourceNotFoundError(msg)
+        raise TaxpayerNotFoundError(code)
     return code
 
 
@@ -63,8 +67,7 @@ def require_office(actor: Principal, tax_office: str | None, what: str) -> None:
     The record stays readable to staff (searches span offices), so the refusal says why rather than hiding it.
     """
     if not actor.may_act_for_office(tax_office):
-        msg = f"Officers act on {what} of their own tax office ({actor.tax_office}), not {tax_office}."
-        raise ForbiddenError(msg)
+        raise OtherOfficeError(what, actor.tax_office, tax_office)
 
 
 def snapshot(tp: Taxpayer) -> dict[str, Any]:
@@ -95,8 +98,7 @@ class TaxpayerService:
             query = query.with_for_update()
         taxpayer = await self.session.scalar(query)
         if taxpayer is None:
-            msg = f"No taxpayer is registered under {tax_code}."
-            raise ResourceNotFoundError(msg)
+            raise TaxpayerNotFoundError(tax_code)
         return taxpayer
 
     async def office_for(self, data: TaxpayerCreate) -> str:
@@ -159,12 +161,12 @@ class TaxpayerService:
             select(Taxpayer.tax_code).where(
                 Taxpayer.id_number == data.id_number,
                 Taxpayer.status != TaxpayerStatus.CLOSED,
-                Taxpayer.kind != "branch",
+                Taxpayer.kind != TaxpayerKind.BRANCH,
             )
         )
         if clash is not None and data.kind is not TaxpayerKind.BRANCH:
             msg = f"ID number {data.id_number} is already registered under tax code {clash}."
-            raise ConflictError(msg)
+            raise AlreadyRegisteredError(msg)
         tax_code, parent = await self._issue_code(data, registered_on)
         if parent is not None:
             require_office(actor, parent.tax_office, "the branches of taxpayers")
@@ -183,12 +185,12 @@ class TaxpayerService:
             district=data.address.district,
             province=data.address.province,
             tax_office=office,
-            chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[kind]),
+            chapter=data.chapter or (parent.chapter if parent else DEFAULT_CHAPTER[data.kind]),
             email=data.email,
             phone=data.phone,
             registered_on=registered_on,
             vat_frequency=data.vat_frequency.value,
-            tax_types=[t.value for t in data.tax_types] if data.tax_types else DEFAULT_TAX_TYPES[kind],
+            tax_types=[t.value for t in data.tax_types] if data.tax_types else DEFAULT_TAX_TYPES[data.kind],
             status=TaxpayerStatus.ACTIVE.value,
             status_effective_on=registered_on,
         )
@@ -197,7 +199,7 @@ class TaxpayerService:
             await self.session.flush()
         except IntegrityError as exc:
             msg = f"Tax code {tax_code} or ID number {data.id_number} is already registered."
-            raise ConflictError(msg) from exc
+            raise AlreadyRegisteredError(msg) from exc
         await self._history(taxpayer, "registered", actor, registered_on, None, snapshot(taxpayer))
         await audit.record(self.session, actor, "taxpayer.register", "taxpayer", tax_code, {"kind": kind})
         return taxpayer
@@ -259,7 +261,7 @@ class TaxpayerService:
         require_office(actor, taxpayer.tax_office, "the statuses of taxpayers")
         current, new = TaxpayerStatus(taxpayer.status), TaxpayerStatus(change.status)
         if (problem := transition_problem(current, new)) is not None:
-            raise ConflictError(problem)
+            raise StatusMoveError(problem)
         effective_on = require_date(change.effective_on or today, "effective_on")
         optional_date(change.until, "until")
         if new is TaxpayerStatus.SUSPENDED:

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from registry import codes, demo
 from registry.models import Taxpayer
+from registry.statuses import TaxpayerStatus
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent, User
 from taxoffice.auth.roles import Principal, Role
@@ -129,8 +131,8 @@ async def demo_taxpayer(session: AsyncSession, home_office: str, today: datetime
     rows = await session.scalars(
         select(Taxpayer)
         .where(
-            Taxpayer.kind == "enterprise",
-            Taxpayer.status == "00",
+            Taxpayer.kind == TaxpayerKind.ENTERPRISE,
+            Taxpayer.status == TaxpayerStatus.ACTIVE,
             Taxpayer.vat_frequency == "monthly",
             Taxpayer.tax_office == home_office,
             Taxpayer.registered_on < today - datetime.timedelta(days=DEMO_HISTORY_DAYS),

@@ -23,12 +23,15 @@ from filings.errors import AlreadyFiledError
 from filings.forms import find_form
 from filings.periods import parse_period
 from filings.services import FilingService
+from filings.vocabulary import ReturnStatus
 from jobs.runner import run_job_now
 from registry import taxcode
 from registry.applications import ApplicationService
 from registry.models import Taxpayer
-from registry.schemas import Address, RegistrationCreate, TaxpayerKind
+from registry.schemas import Address, RegistrationCreate
 from registry.services import TaxpayerService
+from registry.statuses import TaxpayerStatus
+from registry.vocabulary import TaxpayerKind
 from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
@@ -80,8 +83,8 @@ async def _filers(session: AsyncSession, count: int, first_day: datetime.date, h
     rows = await session.scalars(
         select(Taxpayer)
         .where(
-            Taxpayer.kind == "enterprise",
-            Taxpayer.status == "00",
+            Taxpayer.kind == TaxpayerKind.ENTERPRISE,
+            Taxpayer.status == TaxpayerStatus.ACTIVE,
             Taxpayer.vat_frequency == "monthly",
             Taxpayer.registered_on < first_day,
         )
@@ -120,7 +123,7 @@ async def _file_and_pay(
     await session.commit()
     counts.returns += 1
     counts.late_returns += ret.days_late > 0
-    if ret.status != "accepted" or not ret.tax_payable or planned.paid_on is None:
+    if ret.status != ReturnStatus.ACCEPTED or not ret.tax_payable or planned.paid_on is None:
         return
     payment = PaymentRecord(
         bank_ref=f"DEMO-{ret.transaction_code}",

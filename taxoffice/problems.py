@@ -5,9 +5,10 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from sqlalchemy.exc import IntegrityError
 
-from taxoffice.errors import DomainError
+from taxoffice.errors import ConflictError, DomainError
 from taxoffice.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 logger = logging.getLogger("taxoffice")
@@ -96,8 +97,27 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
     )
 
 
+def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    """A constraint of the database refused the change (a race a service did not settle): a 409, nothing saved.
+
+    The driver's message names the constraint, the statement and its values (taxpayers' data): it goes to the log
+    only, its first line, and the answer says no more than what happened.
+    """
+    reason = f"{type(exc.orig).__name__}: {str(exc.orig).splitlines()[0] if str(exc.orig) else ''}"[:300]
+    logger.warning("integrity error on %s %s: %s", request.method, request.url.path, reason)
+    return problem(
+        HTTP_409_CONFLICT,
+        ConflictError.code,
+        ConflictError.title,
+        "The change conflicts with data stored meanwhile (a value that must be unique, or a record it refers to); "
+        "nothing was saved. Read the current state and send the request again if it still applies.",
+        instance=request.url.path,
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
+    IntegrityError: integrity_error,
     HTTPException: http_error,
     Exception: unexpected_error,
 }

@@ -11,6 +11,9 @@ and never evaluates. Numbers and dates are left alone: only text can carry a for
 from collections.abc import Iterable
 from typing import TypeVar, cast
 
+# Number formats of the office's cells: integer đồng (and counts) with thousands separators; dates day first.
+MONEY_FORMAT = "#,##0"
+DATE_FORMAT = "dd/mm/yyyy"
 # What a spreadsheet may take as the start of a formula (or to hide one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.allocation import ItemKind
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.ledger_batch import OPEN_STATUSES
 from taxoffice.accounts.models import Allocation, Charge, Enforcement, Payment
+from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, ChargeKind, PaymentStatus
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
     pending = [
         PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item)
         for p in payments
-        if p.status in OPEN_STATUSES and p.unallocated > 0
+        if p.status in OPEN_PAYMENT_STATUSES and p.unallocated > 0
     ]
     released = ledger.releases()
     by_payment = {p.id: p for p in pending}
@@ -125,7 +124,7 @@ def _items(statement: Statement, ledger: Ledger) -> None:
         kind = row.kind
         paid = state.paid.get(kind, 0)
         accrued = state.interest_accrued(statement.as_of)
-        interest_paid = state.paid[ItemKind.INTEREST]
+        interest_paid = state.paid[ChargeKind.INTEREST]
         outstanding = max(state.amount - paid, 0)
         line = ItemLine(
             charge_id=row.id,
@@ -143,7 +142,7 @@ def _items(statement: Statement, ledger: Ledger) -> None:
             days_overdue=max((statement.as_of - row.due_on).days, 0) if outstanding else 0,
         )
         statement.items.append(line)
-        if kind == ItemKind.FINE:
+        if kind == ChargeKind.FINE:
             statement.fines += outstanding
         else:
             statement.outstanding += outstanding
@@ -185,7 +184,7 @@ def _lines(
 
 
 # Payments that never reduced what is owed: cancelled by the bank, or set aside by the reconcile job.
-_NOT_PAID = frozenset({"reversed", "quarantined"})
+_NOT_PAID = frozenset({PaymentStatus.REVERSED, PaymentStatus.QUARANTINED})
 
 
 def running_balances(lines: list[StatementLine]) -> list[int]:
@@ -203,7 +202,7 @@ def running_balances(lines: list[StatementLine]) -> list[int]:
             balance += line.amount
         elif line.entry == "payment" and line.detail not in _NOT_PAID:
             balance -= line.amount
-        elif line.entry == f"applied:{ItemKind.INTEREST}":
+        elif line.entry == f"applied:{ChargeKind.INTEREST}":
             balance += line.amount
         balances.append(balance)
     return balances

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.allocation import ItemKind
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
 from taxoffice.accounts.ledger_batch import load_batch
 from taxoffice.accounts.models import Charge, InterestAccrual
 from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, SETTLING_ERRORS
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _accruals(charges: list[ChargeRow], allocations: list[AllocationRow], as_of:
     for state in Ledger.build(charges, allocations).charges:
         if state.bears_interest:
             accrued = state.interest_accrued(as_of)
-            outstanding = max(accrued - state.paid[ItemKind.INTEREST], 0)
+            outstanding = max(accrued - state.paid[ChargeKind.INTEREST], 0)
             rows.append({"charge_id": state.row.id, "as_of": as_of, "accrued": accrued, "outstanding": outstanding})
     return rows
 
@@ -57,7 +57,7 @@ async def accrue_interest(
             ids = list(
                 await session.scalars(
                     select(Charge.taxpayer_id)
-                    .where(Charge.kind == ItemKind.TAX.value, Charge.taxpayer_id > after)
+                    .where(Charge.kind == ChargeKind.TAX.value, Charge.taxpayer_id > after)
                     .distinct()
                     .order_by(Charge.taxpayer_id)
                     .limit(batch_size)

@@ -19,13 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-
-class ItemKind(StrEnum):
-    """What an open item is."""
-
-    TAX = "tax"
-    INTEREST = "interest"
-    FINE = "fine"
+from taxoffice.accounts.vocabulary import ChargeKind
 
 
 class Tier(StrEnum):
@@ -52,7 +46,7 @@ class OpenItem(NamedTuple):
 
     key: int
     charge_key: int
-    kind: ItemKind
+    kind: ChargeKind
     amount: int
     due_on: datetime.date
     period: str
@@ -67,7 +61,7 @@ class AllocationRules:
     Attributes:
         valid_from: the first payment date the order applies to.
         tiers: every ``Tier``, most urgent first.
-        kind_order: every ``ItemKind``, in the order they are paid inside a tier.
+        kind_order: every ``ChargeKind``, in the order they are paid inside a tier.
         legal_basis: where the order comes from.
         ranks: (tier, kind) → position in the order, derived from ``tiers`` and ``kind_order``.
 
@@ -77,12 +71,12 @@ class AllocationRules:
 
     valid_from: datetime.date
     tiers: tuple[Tier, ...]
-    kind_order: tuple[ItemKind, ...]
+    kind_order: tuple[ChargeKind, ...]
     legal_basis: str = ""
-    ranks: Mapping[tuple[Tier, ItemKind], int] = field(init=False, repr=False, compare=False)
+    ranks: Mapping[tuple[Tier, ChargeKind], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if sorted(self.tiers) != sorted(Tier) or sorted(self.kind_order) != sorted(ItemKind):
+        if sorted(self.tiers) != sorted(Tier) or sorted(self.kind_order) != sorted(ChargeKind):
             raise ValueError(f"allocation rules from {self.valid_from}: list every tier and every kind once")
         ranks = {
             (tier, kind): tier_rank * len(self.kind_order) + kind_rank
@@ -97,7 +91,7 @@ RULES: tuple[AllocationRules, ...] = (
     AllocationRules(
         valid_from=datetime.date(2020, 7, 1),
         tiers=(Tier.ENFORCED_OVERDUE, Tier.OVERDUE, Tier.NOT_YET_DUE),
-        kind_order=(ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE),
+        kind_order=(ChargeKind.TAX, ChargeKind.INTEREST, ChargeKind.FINE),
         legal_basis="Luật Quản lý thuế 38/2019/QH14, Điều 57",
     ),
 )

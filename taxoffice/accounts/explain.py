@@ -10,14 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taxoffice.accounts.allocation import Tier, rules_on
+from taxoffice.accounts.vocabulary import ChargeKind
 
 _TIER = {
     Tier.ENFORCED_OVERDUE: ("quá hạn, đang bị cưỡng chế", "overdue, under enforcement"),
     Tier.OVERDUE: ("quá hạn", "overdue"),
     Tier.NOT_YET_DUE: ("chưa đến hạn", "not yet due"),
 }
-_WHAT = {"tax": ("khoản thuế", "the tax debt"), "interest": ("tiền chậm nộp của", "the late-payment interest on"),
-         "fine": ("khoản tiền phạt", "the fine")}  # fmt: skip
+_WHAT: dict[str, tuple[str, str]] = {
+    ChargeKind.TAX: ("khoản thuế", "the tax debt"),
+    ChargeKind.INTEREST: ("tiền chậm nộp của", "the late-payment interest on"),
+    ChargeKind.FINE: ("khoản tiền phạt", "the fine"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,7 @@ def money(amount: int) -> str:
 
 
 def _part(part: ExplainedPart, lang: int) -> str:
-    what = _WHAT.get(part.component, _WHAT["tax"])[lang]
+    what = _WHAT.get(part.component, _WHAT[ChargeKind.TAX])[lang]
     tier = _TIER[part.tier][lang]
     due = part.due_on.strftime("%d/%m/%Y")
     if lang == 0:

@@ -10,15 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from taxoffice.accounts.allocation import ItemKind, OpenItem, Tier, rules_on
+from taxoffice.accounts.allocation import OpenItem, Tier, rules_on
 from taxoffice.accounts.interest import ONE_DAY, RATES, interest, interest_on_balance
+from taxoffice.accounts.vocabulary import ChargeKind
 
-_KINDS = (ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE)
+_KINDS = (ChargeKind.TAX, ChargeKind.INTEREST, ChargeKind.FINE)
 _KIND_INDEX = {kind: index for index, kind in enumerate(_KINDS)}
 _WIDTH = len(_KINDS)  # an open item's key is charge id * _WIDTH + the index of its kind
-_INTEREST_INDEX = _KIND_INDEX[ItemKind.INTEREST]
+_INTEREST_INDEX = _KIND_INDEX[ChargeKind.INTEREST]
 # A charge's principal kind by its ``kind`` column (anything unknown is tax).
-_PRINCIPAL: dict[str, ItemKind] = {kind.value: kind for kind in _KINDS}
+_PRINCIPAL: dict[str, ChargeKind] = {kind.value: kind for kind in _KINDS}
 _NOTHING_PAID: dict[str, int] = dict.fromkeys(_KINDS, 0)
 
 
@@ -71,7 +72,7 @@ class ChargeState:
     @property
     def bears_interest(self) -> bool:
         """Only tax bears late-payment interest."""
-        return self.row.kind == ItemKind.TAX
+        return self.row.kind == ChargeKind.TAX
 
     def interest_accrued(self, as_of: datetime.date) -> int:
         """Interest on the unpaid tax for the days before ``as_of``."""
@@ -83,7 +84,7 @@ class ChargeState:
         """Record money applied to (or, negative, taken back from) a component."""
         self.paid[component] += amount
         self.parts.append((payment_id, component, amount, paid_on))
-        if component == ItemKind.TAX:
+        if component == ChargeKind.TAX:
             self.schedule.append((paid_on, amount))
 
 
@@ -170,7 +171,7 @@ class Ledger:
         """
         result: list[NewAllocation] = []
         for state in self.charges:
-            for component in (ItemKind.TAX, ItemKind.FINE):
+            for component in (ChargeKind.TAX, ChargeKind.FINE):
                 over = state.paid[component] - (state.amount if state.row.kind == component else 0)
                 if over <= 0:
                     continue
@@ -199,21 +200,23 @@ class Ledger:
         items: list[OpenItem] = []
         for state in self.charges:
             row = state.row
-            principal = _PRINCIPAL.get(row.kind, ItemKind.TAX)
+            principal = _PRINCIPAL.get(row.kind, ChargeKind.TAX)
             key = row.id * _WIDTH + _KIND_INDEX[principal]
             owed = state.amount - state.paid[principal]
             enforced = bool(self.enforcements) and under_enforcement(row.due_on, as_of, self.enforcements)
             if owed > 0:
                 items.append(_item(made, key, row, principal, owed, enforced))
             # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
-            if row.kind == ItemKind.TAX and state.amount > 0 and as_of > row.interest_from + ONE_DAY:
+            if row.kind == ChargeKind.TAX and state.amount > 0 and as_of > row.interest_from + ONE_DAY:
                 if state.schedule:
                     accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
                 else:  # the same figure, without sorting an empty schedule
                     accrued = interest(state.amount, row.interest_from, as_of)
-                owed = accrued - state.paid[ItemKind.INTEREST]
+                owed = accrued - state.paid[ChargeKind.INTEREST]
                 if owed > 0:
-                    items.append(_item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ItemKind.INTEREST, owed, enforced))
+                    items.append(
+                        _item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ChargeKind.INTEREST, owed, enforced)
+                    )
         return items
 
     def settle(self, payments: Sequence[PaymentState]) -> list[NewAllocation]:
@@ -243,7 +246,7 @@ class _Line(NamedTuple):
     """What settling needs of a charge, worked out once per ``settle``."""
 
     state: ChargeState
-    principal: ItemKind
+    principal: ChargeKind
     key: int
     interest_key: int
     bears_interest: bool
@@ -253,8 +256,8 @@ class _Line(NamedTuple):
     @classmethod
     def of(cls, state: ChargeState) -> "_Line":
         row = state.row
-        principal = _PRINCIPAL.get(row.kind, ItemKind.TAX)
-        bears = row.kind == ItemKind.TAX
+        principal = _PRINCIPAL.get(row.kind, ChargeKind.TAX)
+        bears = row.kind == ChargeKind.TAX
         return cls(
             state,
             principal,
@@ -276,7 +279,7 @@ def _accrued_unpaid(state: ChargeState, as_of: datetime.date) -> int:
         accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
     else:  # the same figure, without sorting an empty schedule
         accrued = interest(state.amount, row.interest_from, as_of)
-    return accrued - state.paid[ItemKind.INTEREST]
+    return accrued - state.paid[ChargeKind.INTEREST]
 
 
 def _payment_parts(
@@ -332,7 +335,7 @@ def _candidates(lines: list[_Line], as_of: datetime.date) -> list[tuple[_Line, i
 def _queue(
     payment: PaymentState,
     candidates: list[tuple[_Line, int, bool]],
-    ranks: Mapping[tuple[Tier, ItemKind], int],
+    ranks: Mapping[tuple[Tier, ChargeKind], int],
     enforcements: Sequence[Enforcement],
 ) -> list[_Entry]:
     """The entries in ``allocate``'s order, each ``(elsewhere, rank, due_on, key, amount, charge)``.
@@ -354,7 +357,7 @@ def _queue(
         if owed > 0:
             queue.append((elsewhere, ranks[tier, line.principal], row.due_on, line.key, owed, line.state))
         if bears:
-            queue.append((elsewhere, ranks[tier, ItemKind.INTEREST], row.due_on, line.interest_key, None, line.state))
+            queue.append((elsewhere, ranks[tier, ChargeKind.INTEREST], row.due_on, line.interest_key, None, line.state))
     queue.sort()
     return queue
 
@@ -371,7 +374,7 @@ def _payment_order(payment: PaymentState) -> tuple[datetime.date, int]:
     return payment.paid_on, payment.id
 
 
-def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ItemKind, owed: int, enforced: bool) -> OpenItem:
+def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ChargeKind, owed: int, enforced: bool) -> OpenItem:
     """The open item ``key`` owing ``owed``: the one made before if it is the same, else a new one."""
     item = made.get(key)
     if item is None or item.amount != owed or item.under_enforcement != enforced:

@@ -17,11 +17,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, Payment
 from taxoffice.accounts.models import Enforcement as EnforcementRow
+from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PAID_STATUSES
 from taxoffice.fastpaths import driver, on_postgres
 
 # Payments in these statuses may still hold money to apply.
-OPEN_STATUSES = ("unallocated", "credit")
-SETTLED_STATUSES = ("unallocated", "credit", "allocated")
 
 
 @dataclass
@@ -109,7 +108,11 @@ async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payment
     )
     _add_enforcements(batch, enforcement_rows)
     if with_payments:
-        where = (among(Payment.taxpayer_id, ids, dialect), Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES))
+        where = (
+            among(Payment.taxpayer_id, ids, dialect),
+            Payment.unallocated > 0,
+            Payment.status.in_(OPEN_PAYMENT_STATUSES),
+        )
         await _load_payments(conn, batch, *where)
     return batch
 
@@ -123,7 +126,7 @@ async def load_batch_fast(conn: AsyncConnection, ids: list[int], *, with_payment
     raw = await driver(conn)
     charge_rows = await raw.fetch(_CHARGES_SQL, ids)
     allocation_rows = await raw.fetch(_ALLOCATIONS_SQL, ids)
-    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_STATUSES)) if with_payments else ()
+    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_PAYMENT_STATUSES)) if with_payments else ()
     _add_rows(batch, charge_rows, allocation_rows, payment_rows)
     _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
     return batch
@@ -167,13 +170,13 @@ async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: 
 
 async def load_payments_fast(conn: AsyncConnection, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
     """``load_payments`` straight through asyncpg (PostgreSQL)."""
-    rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(SETTLED_STATUSES))
+    rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(PAID_STATUSES))
     _add_rows(batch, (), (), rows)
 
 
 async def load_payments_core(conn: AsyncConnection, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
     """``load_payments`` through Core, on any database."""
-    where = (among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(SETTLED_STATUSES))
+    where = (among(Payment.id, list(payment_ids), conn.dialect.name), Payment.status.in_(PAID_STATUSES))
     await _load_payments(conn, batch, *where)
 
 

@@ -21,6 +21,7 @@ from taxoffice.accounts import order_reference
 from taxoffice.accounts.models import Charge, Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.vocabulary import OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +116,9 @@ async def link(
             .values(
                 paid=paid,
                 status=case(
-                    (PaymentOrder.status == "cancelled", PaymentOrder.status),
-                    (paid >= PaymentOrder.amount, "paid"),
-                    else_="partly_paid",
+                    (PaymentOrder.status == OrderStatus.CANCELLED, PaymentOrder.status),
+                    (paid >= PaymentOrder.amount, OrderStatus.PAID.value),
+                    else_=OrderStatus.PARTLY_PAID.value,
                 ),
             )
             .execution_options(synchronize_session=False)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.services import parse_code, visible_code
 from taxoffice.accounts import mappers
+from taxoffice.accounts.errors import TaxCodeRequiredError
 from taxoffice.accounts.imports import check_size, import_statement
 from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.accounts.payments import PaymentService
@@ -29,7 +30,7 @@ from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requi
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 from taxoffice.documents.sheet import PDF
-from taxoffice.errors import FieldError, ValidationFailedError
+from taxoffice.errors import ValidationFailedError
 from taxoffice.openapi import BINARY, XLSX, described, problems, replayed
 from taxoffice.params import Cursor, PageLimit
 from taxoffice.validity import optional_date
@@ -53,8 +54,7 @@ def payer_code(raw: str | None, reference: str | None) -> str:
         except ValidationFailedError:
             return ""  # the order's taxpayer is used; the payment's note keeps nothing of a code that is not one
     if not raw:
-        msg = "A payment without a payment-order reference needs its tax code."
-        raise ValidationFailedError(msg, errors=[FieldError("tax_code", "tax_code.required", msg)])
+        raise TaxCodeRequiredError
     return parse_code(raw)
 
 

@@ -7,11 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.account import account_statement
 from taxoffice.accounts.allocation import Tier
+from taxoffice.accounts.errors import PaymentNotFoundError
 from taxoffice.accounts.explain import ExplainedPart, explain
 from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
+from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.roles import Principal
-from taxoffice.errors import ResourceNotFoundError
 
 
 async def explain_payment(
@@ -27,7 +28,7 @@ async def explain_payment(
     """
     payment = await session.get(Payment, payment_id)
     if payment is None or payment.taxpayer_id is None or not actor.may_see_taxpayer(payment.tax_code):
-        raise ResourceNotFoundError(f"No payment with a taxpayer has the id {payment_id}.")
+        raise PaymentNotFoundError(payment_id, with_taxpayer=True)
     statement = await account_statement(session, payment.tax_code, payment.taxpayer_id, max(today, payment.paid_on))
     enforcements = [
         (row.started_on, row.ended_on)
@@ -61,5 +62,5 @@ async def explain_payment(
         parts.append(
             ExplainedPart(amount, component, item.tax_type, item.sub_item, item.period, item.due_on, tier, named)
         )
-    credit = payment.amount - sum(part.amount for part in parts) if payment.status != "reversed" else 0
+    credit = payment.amount - sum(part.amount for part in parts) if payment.status != PaymentStatus.REVERSED else 0
     return explain(payment.amount, payment.paid_on, parts, credit, pending=pending)

@@ -14,29 +14,29 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import require_office, visible_code
 from taxoffice.accounts import order_reference, vietqr
 from taxoffice.accounts.account import ItemLine, account_statement
+from taxoffice.accounts.errors import NothingToPayError, OrderNotCancellableError, PaymentOrderNotFoundError
 from taxoffice.accounts.models import Payment
 from taxoffice.accounts.order_models import PaymentOrder, PaymentOrderLine
 from taxoffice.accounts.payment_explanation import explain_payment
+from taxoffice.accounts.sub_items import INTEREST_SUB_ITEMS
+from taxoffice.accounts.vocabulary import ChargeKind, OrderStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
 from taxoffice.config import Settings
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, RuleViolationError, ValidationFailedError
+from taxoffice.errors import FieldError, ValidationFailedError
 
-OPEN, PARTLY_PAID, PAID, EXPIRED, CANCELLED = "open", "partly_paid", "paid", "expired", "cancelled"
 VALID_DAYS = 2  # an order made today runs to the end of the day after tomorrow, Hanoi time
 LIST_MAX = 100
-# Budget sub-item of the late-payment interest on a tax, by the tax's sub-item (DOMAIN.md §9: 4931 for domestic
-# VAT). A tax not listed keeps its own sub-item on the interest line: confirm the code with the treasury.
-INTEREST_SUB_ITEMS: dict[str, str] = {"1701": "4931"}
-_COMPONENT_NAMES = {
-    "tax": ("Thuế", "tax"),
-    "interest": ("Tiền chậm nộp", "late-payment interest"),
-    "fine": ("Tiền phạt", "fine"),
+_COMPONENT_NAMES: dict[str, tuple[str, str]] = {
+    ChargeKind.TAX: ("Thuế", "tax"),
+    ChargeKind.INTEREST: ("Tiền chậm nộp", "late-payment interest"),
+    ChargeKind.FINE: ("Tiền phạt", "fine"),
 }
 
 
@@ -62,8 +62,8 @@ def expiry(today: datetime.date) -> datetime.datetime:
 
 def effective_status(order: PaymentOrder, now: datetime.datetime) -> str:
     """The order's status at ``now``: an ``open`` order past its expiry is ``expired``."""
-    if order.status == OPEN and now >= order.expires_at:
-        return EXPIRED
+    if order.status == OrderStatus.OPEN and now >= order.expires_at:
+        return OrderStatus.EXPIRED
     return order.status
 
 
@@ -89,11 +89,13 @@ def slip_lines(items: Sequence[ItemLine], chosen: set[int] | None, as_of: dateti
         if (item.charge_id not in chosen) if chosen is not None else item.due_on >= as_of:
             continue
         parts = [(item.kind, item.sub_item, item.outstanding)]
-        parts.append(("interest", INTEREST_SUB_ITEMS.get(item.sub_item, item.sub_item), item.interest_outstanding))
+        parts.append(
+            (ChargeKind.INTEREST, INTEREST_SUB_ITEMS.get(item.sub_item, item.sub_item), item.interest_outstanding)
+        )
         for component, sub_item, amount in parts:
             if amount <= 0:
                 continue
-            vi, en = _COMPONENT_NAMES.get(component, _COMPONENT_NAMES["tax"])
+            vi, en = _COMPONENT_NAMES.get(component, _COMPONENT_NAMES[ChargeKind.TAX])
             lines.append(
                 PaymentOrderLine(
                     line_no=len(lines) + 1,
@@ -154,7 +156,7 @@ class PaymentOrderService:
                 raise ValidationFailedError(msg, errors=[FieldError("charge_ids", "charge_ids.not_open", msg)])
         if not lines:
             msg = f"{code} has no overdue debt on {today.isoformat()}: nothing to pay."
-            raise RuleViolationError(msg)
+            raise NothingToPayError(msg)
         order = PaymentOrder(
             reference=await self._new_reference(),
             taxpayer_id=taxpayer.id,
@@ -172,7 +174,7 @@ class PaymentOrderService:
             paid=0,
             as_of=today,
             expires_at=expiry(today),
-            status=OPEN,
+            status=OrderStatus.OPEN,
             created_by=actor.username,
         )
         self.session.add(order)
@@ -242,9 +244,9 @@ class PaymentOrderService:
         order = await self._visible(actor, reference, for_update=True)
         require_office(actor, order.tax_office, "payment orders")
         status = effective_status(order, now)
-        if status != OPEN:
-            raise ConflictError(f"Payment order {order.reference} is {status}: only an open order can be cancelled.")
-        order.status = CANCELLED
+        if status != OrderStatus.OPEN:
+            raise OrderNotCancellableError(order.reference, status)
+        order.status = OrderStatus.CANCELLED
         await record(self.session, actor, "payment_order.cancel", "payment_order", order.reference)
         await self.session.flush()
         return order, await self.lines(order.id)
@@ -254,13 +256,13 @@ class PaymentOrderService:
         query = select(PaymentOrder).where(PaymentOrder.reference == found)
         order = None if found is None else await self.session.scalar(query.with_for_update() if for_update else query)
         if order is None or not actor.may_see_taxpayer(order.tax_code):
-            raise ResourceNotFoundError(f"No payment order has the reference {reference[:40]}.")
+            raise PaymentOrderNotFoundError(reference)
         return order
 
     async def _taxpayer(self, code: str) -> Taxpayer:
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         return taxpayer
 
     async def _new_reference(self) -> str:

@@ -10,17 +10,20 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from registry.services import parse_code
 from taxoffice.accounts import order_matching, order_reference
 from taxoffice.accounts.bulk_payments import insert_copied
+from taxoffice.accounts.errors import BankRefReusedError, PaymentNotFoundError, PaymentStateError, TaxCodeRequiredError
 from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.accounts.payment_record import PaymentRecord
+from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.audit import record
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert
-from taxoffice.errors import ConflictError, FieldError, ResourceNotFoundError, ValidationFailedError
+from taxoffice.errors import FieldError, ResourceNotFoundError, ValidationFailedError
 from taxoffice.fastpaths import on_postgres
 from taxoffice.validity import paid_on_problem, printable_problem
 
@@ -116,8 +119,7 @@ class PaymentService:
         resolved, matches = await order_matching.resolve(self.session, [item])
         item = resolved[0]
         if not item.tax_code:
-            msg = "The payment has no tax code and its reference names no payment order."
-            raise ValidationFailedError(msg, errors=[FieldError("tax_code", "tax_code.required", msg)])
+            raise TaxCodeRequiredError("The payment has no tax code and its reference names no payment order.")
         taxpayers = await self._taxpayer_ids([item.tax_code])
         inserted = await self._insert([item], taxpayers, actor, source="api")
         await order_matching.link(self.session, inserted, matches, {item.bank_ref: item.amount})
@@ -128,8 +130,7 @@ class PaymentService:
             await record(self.session, actor, "payment.record", "payment", payment.id, {"bank_ref": item.bank_ref})
             return payment, True
         if not await self._reported_by_own_bank(actor, payment) or not item.same_as(payment):
-            msg = f"The bank reference {item.bank_ref} was already used for a different payment."
-            raise ConflictError(msg)
+            raise BankRefReusedError(item.bank_ref)
         return payment, False
 
     async def import_batch(
@@ -208,7 +209,7 @@ class PaymentService:
                 "chapter": item.chapter,
                 "tax_office": item.tax_office,
                 "source": source,
-                "status": "unallocated" if item.tax_code in taxpayers else "unmatched",
+                "status": PaymentStatus.UNALLOCATED if item.tax_code in taxpayers else PaymentStatus.UNMATCHED,
                 "unallocated": item.amount,
                 "received_by": actor.username,
                 "note": "",
@@ -230,7 +231,7 @@ class PaymentService:
         """
         payment = await self.session.get(Payment, payment_id)
         if payment is None:
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+            raise PaymentNotFoundError(payment_id)
         return payment
 
     async def search(self, *, status: str | None, tax_code: str | None, after: int | None, limit: int) -> list[Payment]:
@@ -253,13 +254,15 @@ class PaymentService:
         """
         code = parse_code(tax_code)
         payment = await self._locked(payment_id)
-        if payment.status != "unmatched":
-            raise ConflictError(f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned.")
+        if payment.status != PaymentStatus.UNMATCHED:
+            raise PaymentStateError(
+                f"Payment {payment_id} is {payment.status}, not unmatched: it cannot be reassigned."
+            )
         taxpayer_id = (await self._taxpayer_ids([code])).get(code)
         if taxpayer_id is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {code}.")
+            raise TaxpayerNotFoundError(code)
         before = payment.tax_code
-        payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, "unallocated"
+        payment.tax_code, payment.taxpayer_id, payment.status = code, taxpayer_id, PaymentStatus.UNALLOCATED
         payment.note = note
         await record(
             self.session, actor, "payment.assign", "payment", payment.id, {"from": before, "to": code, "note": note}
@@ -276,9 +279,9 @@ class PaymentService:
         """
         payment = await self._locked(payment_id)
         if not await self._reported_by_own_bank(actor, payment):
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
-        if payment.status == "reversed":
-            raise ConflictError(f"Payment {payment_id} is already reversed.")
+            raise PaymentNotFoundError(payment_id)
+        if payment.status == PaymentStatus.REVERSED:
+            raise PaymentStateError(f"Payment {payment_id} is already reversed.")
         if payment.taxpayer_id is not None:
             await self.session.execute(select(Taxpayer.id).where(Taxpayer.id == payment.taxpayer_id).with_for_update())
         applied = await self.session.execute(
@@ -301,7 +304,7 @@ class PaymentService:
         ]
         if undo:
             await self.session.execute(dialect_insert(self.session)(Allocation), undo)
-        payment.status, payment.unallocated, payment.note = "reversed", 0, reason
+        payment.status, payment.unallocated, payment.note = PaymentStatus.REVERSED, 0, reason
         await record(
             self.session, actor, "payment.reverse", "payment", payment.id, {"reason": reason, "undone": len(undo)}
         )
@@ -329,5 +332,5 @@ class PaymentService:
     async def _locked(self, payment_id: int) -> Payment:
         payment = await self.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
         if payment is None:
-            raise ResourceNotFoundError(f"No payment has the id {payment_id}.")
+            raise PaymentNotFoundError(payment_id)
         return payment

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from registry.models import Taxpayer
 from taxoffice.accounts.collections import CollectionDays, fold, post
 from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.ledger_batch import OPEN_STATUSES, LedgerBatch, among, load_batch, load_payments
+from taxoffice.accounts.ledger_batch import LedgerBatch, among, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PaymentStatus
 from taxoffice.clock import Clock, utc_now
 from taxoffice.fastpaths import copy_rows, on_postgres
 from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
-QUARANTINED = "quarantined"
 # What settling one taxpayer's ledger raises on legacy data it cannot process (a date before any known interest rate,
 # an amount out of range …): that taxpayer is set aside and the run goes on (reconcile, accrue-interest).
 SETTLING_ERRORS = (LookupError, ArithmeticError, ValueError, KeyError)
@@ -146,7 +146,7 @@ class Reconciler:
         """The next taxpayers (by id, after ``after``) with money waiting."""
         query = (
             select(Payment.taxpayer_id)
-            .where(Payment.unallocated > 0, Payment.status.in_(OPEN_STATUSES), Payment.taxpayer_id > after)
+            .where(Payment.unallocated > 0, Payment.status.in_(OPEN_PAYMENT_STATUSES), Payment.taxpayer_id > after)
             .distinct()
             .order_by(Payment.taxpayer_id)
             .limit(self.batch_size)
@@ -236,7 +236,7 @@ class Reconciler:
         counts.released += -sum(r.amount for r in releases)
         counts.allocated += sum(a.amount for a in allocations)
         for payment in payments:
-            status = "allocated" if payment.unallocated == 0 else "credit"
+            status = PaymentStatus.ALLOCATED if payment.unallocated == 0 else PaymentStatus.CREDIT
             if payment.unallocated != before[payment.id] or status != statuses[payment.id]:
                 work.changed[payment.id] = payment
 
@@ -267,7 +267,7 @@ class Reconciler:
             return
         ids = list(changed)
         amounts = [changed[i].unallocated for i in ids]
-        statuses = ["allocated" if changed[i].unallocated == 0 else "credit" for i in ids]
+        statuses = [PaymentStatus.ALLOCATED if changed[i].unallocated == 0 else PaymentStatus.CREDIT for i in ids]
         if postgres:
             await conn.execute(
                 text(
@@ -299,7 +299,7 @@ async def quarantine(session: AsyncSession, reasons: dict[int, str], now: dateti
     rows: list[dict[str, Any]] = [
         {
             "id": payment_id,
-            "status": QUARANTINED,
+            "status": PaymentStatus.QUARANTINED,
             "note": " | ".join(filter(None, [reason, notes.get(payment_id, "")]))[:NOTE_MAX],
             "updated_at": now,
         }

@@ -3,35 +3,25 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.errors import TaxpayerNotFoundError
 from registry.mappers import addressee
 from registry.models import Taxpayer
 from taxoffice.accounts.account import Statement, account_statement
 from taxoffice.accounts.account_print import account_print
 from taxoffice.accounts.models import Charge, Enforcement
 from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
-from taxoffice.errors import ResourceNotFoundError
 from taxoffice.fastpaths import one_statement_writes
 
-# Budget sub-item (tiểu mục) of late-filing fines on domestic taxes (DOMAIN.md §9 lists the tax ones).
-FINE_SUB_ITEM = "4254"
 # Built once: a Core insert on the table skips the ORM bulk machinery on the filing hot path.
 _INSERT_CHARGES = insert(cast("Table", Charge.__table__))
-
-
-class ChargeKind(StrEnum):
-    """What a charge is for; allocation pays tax, then interest, then fines."""
-
-    TAX = "tax"
-    INTEREST = "interest"
-    FINE = "fine"
 
 
 @dataclass(frozen=True)
@@ -124,7 +114,7 @@ class AccountService:
         """
         taxpayer_id = await self.session.scalar(select(Taxpayer.id).where(Taxpayer.tax_code == tax_code))
         if taxpayer_id is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         return await account_statement(self.session, tax_code, taxpayer_id, as_of)
 
     async def statement_pdf(self, tax_code: str, as_of: datetime.date, today: datetime.date) -> tuple[str, bytes]:
@@ -135,7 +125,7 @@ class AccountService:
         """
         taxpayer = await self.session.scalar(select(Taxpayer).where(Taxpayer.tax_code == tax_code))
         if taxpayer is None:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         statement = await account_statement(self.session, tax_code, taxpayer.id, as_of)
         pdf = account_pdf(addressee(taxpayer), account_print(statement, today))
         return f"tai-khoan-thue-{tax_code}-{as_of.isoformat()}.pdf", pdf

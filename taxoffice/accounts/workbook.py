@@ -13,10 +13,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from taxoffice.accounts.account import Statement, running_balances
-from taxoffice.spreadsheet import inert_row
+from taxoffice.spreadsheet import DATE_FORMAT, MONEY_FORMAT, inert_row
 
-MONEY = "#,##0"
-DAY = "dd/mm/yyyy"
 ITEM_HEADER = (
     "Loại thuế (tax)",
     "Tiểu mục (sub-item)",
@@ -64,25 +62,32 @@ def account_workbook(statement: Statement) -> bytes:
         ("Tổng phải nộp (total due)", statement.total_due),
         ("Số nộp thừa (credit)", statement.credit),
     ):
-        summary.append(inert_row([label, _formatted(summary, amount, MONEY)]))
+        summary.append(inert_row([label, _formatted(summary, amount, MONEY_FORMAT)]))
     items = book.create_sheet("Khoản phải nộp")
     items.append([_bold(items, heading) for heading in ITEM_HEADER])
     for item in statement.items:
-        money = [_formatted(items, v, MONEY) for v in (item.amount, item.paid, item.outstanding)]
-        row = [item.tax_type, item.sub_item, item.period, item.kind, _formatted(items, item.due_on, DAY), *money]
-        items.append(inert_row([*row, _formatted(items, item.interest_outstanding, MONEY), item.days_overdue]))
+        money = [_formatted(items, v, MONEY_FORMAT) for v in (item.amount, item.paid, item.outstanding)]
+        row = [
+            item.tax_type,
+            item.sub_item,
+            item.period,
+            item.kind,
+            _formatted(items, item.due_on, DATE_FORMAT),
+            *money,
+        ]
+        items.append(inert_row([*row, _formatted(items, item.interest_outstanding, MONEY_FORMAT), item.days_overdue]))
     lines = book.create_sheet("Sổ chi tiết")
     lines.append([_bold(lines, heading) for heading in LINE_HEADER])
     for line, balance in zip(statement.lines, running_balances(statement.lines), strict=True):
         lines.append(
             inert_row(
                 [
-                    _formatted(lines, line.on, DAY),
+                    _formatted(lines, line.on, DATE_FORMAT),
                     line.entry + (" (pending)" if line.pending else ""),
-                    _formatted(lines, line.amount, MONEY),
+                    _formatted(lines, line.amount, MONEY_FORMAT),
                     line.reference,
                     line.detail,
-                    _formatted(lines, balance, MONEY),
+                    _formatted(lines, balance, MONEY_FORMAT),
                 ]
             )
         )

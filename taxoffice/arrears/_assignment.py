@@ -16,6 +16,7 @@ from taxoffice.arrears._cases import event_row, load_case
 from taxoffice.arrears._search import may_see_office
 from taxoffice.arrears.errors import CaseClosedError, NoOfficersError, OfficerNotInOfficeError
 from taxoffice.arrears.models import ArrearsCase, ArrearsCaseEvent
+from taxoffice.arrears.vocabulary import CaseStatus, EventKind
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent, User
 from taxoffice.auth.roles import Principal, Role
@@ -79,14 +80,16 @@ class AssignmentService:
             OfficerNotInOfficeError: the user is not an active officer of the case's tax office.
         """
         case, _ = await load_case(self.session, actor, case_id, for_update=True)
-        if case.status != "open":
+        if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
         if officer_id not in await self.officers(case.tax_office):
             raise OfficerNotInOfficeError(officer_id, case.tax_office)
         if case.officer_id == officer_id:
             return case
         old = None if case.officer_id is None else str(case.officer_id)
-        self.session.add(ArrearsCaseEvent(**event_row(case, today, "assigned", old, str(officer_id), actor.username)))
+        self.session.add(
+            ArrearsCaseEvent(**event_row(case, today, EventKind.ASSIGNED, old, str(officer_id), actor.username))
+        )
         case.officer_id = officer_id
         await audit.record(
             self.session, actor, "arrears.assign", "arrears_case", case.id, {"from": old, "to": officer_id}
@@ -113,7 +116,7 @@ class AssignmentService:
         counts = dict.fromkeys(officers, 0)
         rows = await self.session.execute(
             select(ArrearsCase.officer_id, func.count(), func.coalesce(func.sum(ArrearsCase.overdue_total), 0))
-            .where(ArrearsCase.status == "open", ArrearsCase.officer_id.in_(officers))
+            .where(ArrearsCase.status == CaseStatus.OPEN, ArrearsCase.officer_id.in_(officers))
             .group_by(ArrearsCase.officer_id)
         )
         for officer_id, count, amount in rows:
@@ -123,7 +126,9 @@ class AssignmentService:
             await self.session.execute(
                 select(ArrearsCase.id, ArrearsCase.overdue_total)
                 .where(
-                    ArrearsCase.status == "open", ArrearsCase.tax_office == tax_office, ArrearsCase.officer_id.is_(None)
+                    ArrearsCase.status == CaseStatus.OPEN,
+                    ArrearsCase.tax_office == tax_office,
+                    ArrearsCase.officer_id.is_(None),
                 )
                 .with_for_update(skip_locked=True)
             )
@@ -138,7 +143,7 @@ class AssignmentService:
                 {
                     "case_id": case_id,
                     "event_on": today,
-                    "kind": "assigned",
+                    "kind": EventKind.ASSIGNED,
                     "from_value": None,
                     "to_value": str(officer),
                     "overdue_total": amounts[case_id],

@@ -8,15 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.statuses import TaxpayerStatus
 from taxoffice.accounts.models import Payment
+from taxoffice.accounts.vocabulary import PAID_STATUSES
 from taxoffice.arrears import ladder
 from taxoffice.arrears.categories import Category, category_of, escalates
 from taxoffice.arrears.instalments import Instalment, PlanState, PlanStatus, plan_state_on
 from taxoffice.arrears.ladder import ActionKind, Proposal, TakenAction
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.workdays.services import CalendarService
 
 # Payments in these states are money the taxpayer really paid (a reversal cancels it).
-_PAID = ("unallocated", "allocated", "credit")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ async def plan_state(
             Payment.taxpayer_id == case.taxpayer_id,
             Payment.paid_on >= plan.agreed_on,
             Payment.paid_on <= today,
-            Payment.status.in_(_PAID),
+            Payment.status.in_(PAID_STATUSES),
         )
     )
     return plan_state_on(schedule_of(plan), [(paid_on, amount) for paid_on, amount in rows], today)
@@ -87,7 +88,7 @@ async def outlook(
     days = max((today - case.oldest_due_on).days, 0)
     plan = await active_plan(session, case.id)
     state = await plan_state(session, case, plan, today)
-    if case.status != "open" or not escalates(Category(case.category)):
+    if case.status != CaseStatus.OPEN or not escalates(Category(case.category)):
         return CaseOutlook(days, (), is_stalled=False, plan=plan, plan_state=state)
     taken = [TakenAction(ActionKind(a.kind), a.taken_on) for a in actions]
     proposals = ladder.due_actions(days, today, taken, not_before=_not_before(actions, state))

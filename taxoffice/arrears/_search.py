@@ -11,7 +11,6 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, UnaryExpression, and_, false, tuple_
@@ -23,16 +22,10 @@ from taxoffice.arrears.errors import bad_query
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.arrears.schemas import SortOrder
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth.roles import Principal, Role
 
 MAX_LIMIT = 200
-
-
-class CaseStatus(StrEnum):
-    """Which cases a search covers."""
-
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from taxoffice.accounts.account import ItemLine, StatementLine
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.models import ArrearsAction, ArrearsCaseEvent
 from taxoffice.arrears.notices import NoticeSummary
+from taxoffice.arrears.vocabulary import EventKind
 
 # Order of entries on the same day: what happened to the debt first, then what the office did about it.
 _SOURCE_ORDER = {"payment": 0, "move": 1, "action": 2, "notice": 3}
@@ -62,7 +63,7 @@ def aged_debts(items: Iterable[ItemLine], today: datetime.date) -> list[AgedDebt
 
 def _move(event: ArrearsCaseEvent, officers: Mapping[int, str]) -> TimelineEntry:
     ends = [event.from_value, event.to_value]
-    if event.kind == "assigned":  # officers are stored by id
+    if event.kind == EventKind.ASSIGNED:  # officers are stored by id
         ends = [officers.get(int(e), e) if e and e.isdigit() else e for e in ends]
     change = f"{ends[0] or '—'} → {ends[1] or '—'}"
     return TimelineEntry(event.event_on, "move", event.kind, change, event.overdue_total, event.actor)

@@ -30,15 +30,15 @@ from taxoffice.arrears.schemas import (
     OversightRead,
     SortOrder,
 )
-from taxoffice.arrears.services import CaseStatus, WorklistQuery, WorklistService
-from taxoffice.auth.guards import OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER, requires
-from taxoffice.auth.roles import Principal, Role
+from taxoffice.arrears.services import WorklistQuery, WorklistService
+from taxoffice.arrears.vocabulary import CaseStatus
+from taxoffice.auth.guards import MANAGERS, OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER
+from taxoffice.auth.roles import Principal
 from taxoffice.documents.sheet import PDF
 from taxoffice.openapi import BINARY, described, problems
 from taxoffice.params import IdFilter, PageLimit
 from taxoffice.validity import optional_date
 
-MANAGERS = requires(Role.ADMIN, Role.MANAGER)
 AmountQuery = Annotated[int | None, Parameter(ge=0, le=10**15)]
 
 

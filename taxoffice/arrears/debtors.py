@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.models import Taxpayer
 from taxoffice.arrears import ladder
 from taxoffice.arrears.models import ArrearsCase
+from taxoffice.arrears.vocabulary import FLAG_JOB, CaseStatus
 from taxoffice.errors import FieldError, ValidationFailedError
-from taxoffice.jobruns.models import JobRun
-from taxoffice.spreadsheet import inert_row
-
-MONEY = "#,##0"
+from taxoffice.jobruns.models import JobRun, JobStatus
+from taxoffice.spreadsheet import MONEY_FORMAT, inert_row
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,11 @@ class DebtorListService:
         over = ladder.rules_on(today).publish_over_days
         # days = today - oldest_due_on > over  ⇔  oldest_due_on < today - over (index on status, oldest_due_on).
         latest = today - datetime.timedelta(days=over)
-        return over, [ArrearsCase.status == "open", ArrearsCase.oldest_due_on < latest, ArrearsCase.overdue_total > 0]
+        return over, [
+            ArrearsCase.status == CaseStatus.OPEN,
+            ArrearsCase.oldest_due_on < latest,
+            ArrearsCase.overdue_total > 0,
+        ]
 
     async def listing(
         self, today: datetime.date, *, limit: int | None = None, after: tuple[int, str] | None = None
@@ -139,7 +142,7 @@ class DebtorListService:
             )
         ).one()
         run = await self.session.scalar(
-            select(func.max(JobRun.id)).where(JobRun.name == "flag-arrears", JobRun.status == "succeeded")
+            select(func.max(JobRun.id)).where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED)
         )
         key = (today, run, int(size), int(amount))
         if key not in _WORKBOOKS:
@@ -167,7 +170,7 @@ def debtors_workbook(listing: DebtorListing) -> bytes:
     sheet.append(header)
     for number, debtor in enumerate(listing.debtors, start=1):
         amount = WriteOnlyCell(sheet, debtor.amount_overdue)
-        amount.number_format = MONEY
+        amount.number_format = MONEY_FORMAT
         sheet.append(inert_row([number, debtor.tax_code, debtor.name, amount, debtor.days_overdue]))
     out = io.BytesIO()
     book.save(out)

@@ -26,13 +26,14 @@ from taxoffice.arrears.schemas import (
     ProposalRead,
 )
 from taxoffice.arrears.services import CaseView, NewAction
+from taxoffice.arrears.vocabulary import CaseStatus
 
 
 def case_read(
     row: ArrearsCase, name: str, today: datetime.date, cutoff: datetime.date, seen: CaseOutlook | None = None
 ) -> CaseRead:
     """A case with its days, bucket and stage for today; next action and stalled from ``seen`` when given."""
-    days = max((today - row.oldest_due_on).days, 0) if row.status == "open" else 0
+    days = max((today - row.oldest_due_on).days, 0) if row.status == CaseStatus.OPEN else 0
     stage = ladder.stage_of(days, today) if days else None
     bucket = bucket_of(days)
     if seen is not None:
@@ -43,7 +44,7 @@ def case_read(
     else:
         next_kind, next_on = row.next_action, row.next_action_due_on
         stalled = (
-            row.status == "open"
+            row.status == CaseStatus.OPEN
             and row.category == Category.COLLECTIBLE.value
             and next_on is not None
             and next_on < cutoff

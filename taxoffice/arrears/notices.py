@@ -17,9 +17,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from registry.errors import TaxpayerNotFoundError
 from registry.models import Taxpayer
 from taxoffice.accounts.account import ItemLine, Statement
 from taxoffice.accounts.services import AccountService
+from taxoffice.accounts.sub_items import INTEREST_SUB_ITEMS_BY_TAX_TYPE
 from taxoffice.arrears._cases import load_case
 from taxoffice.arrears._proposals import refresh
 from taxoffice.arrears._search import may_see_office
@@ -27,19 +29,15 @@ from taxoffice.arrears.errors import CaseClosedError, NoticeNotFoundError
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, DebtNotice
 from taxoffice.arrears.notice_pdf import pdf_of, queue_mail
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.model import DebtLine
-from taxoffice.errors import ConflictError, ResourceNotFoundError
-from taxoffice.spreadsheet import inert_row
+from taxoffice.errors import ConflictError
+from taxoffice.spreadsheet import DATE_FORMAT, MONEY_FORMAT, inert_row
 
-MONEY = "#,##0"
-DATE = "DD/MM/YYYY"
 # The State budget revenue account at the State Treasury (tài khoản thu ngân sách nhà nước).
 BUDGET_ACCOUNT = "7111"
-# Budget sub-items of late-payment interest by tax type (DOMAIN.md §9 gives 4931 for domestic VAT); a tax type
-# missing here is shown as "ask the tax office" rather than guessed.
-INTEREST_SUB_ITEMS = {"VAT": "4931"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -98,7 +96,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     sheet["A1"].font = bold
     put(["Số thông báo (number)", number])
     put(["Ngày (issued on)", issued_on])
-    sheet["B3"].number_format = DATE
+    sheet["B3"].number_format = DATE_FORMAT
     put(["Cơ quan thuế (tax office)", taxpayer.tax_office])
     put(["Người nộp thuế (taxpayer)", taxpayer.name])
     put(["Mã số thuế (tax code)", taxpayer.tax_code])
@@ -131,9 +129,9 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
             ]
         )
         row = sheet.max_row
-        sheet.cell(row, 4).number_format = DATE
+        sheet.cell(row, 4).number_format = DATE_FORMAT
         for column in (6, 7, 8):
-            sheet.cell(row, column).number_format = MONEY
+            sheet.cell(row, column).number_format = MONEY_FORMAT
     outstanding = sum(line.outstanding for line in lines)
     interest = sum(line.interest for line in lines)
     put(["Tổng cộng (total)", None, None, None, None, outstanding, interest, outstanding + interest])
@@ -141,7 +139,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     for column in (1, 6, 7, 8):
         sheet.cell(total_row, column).font = bold
     for column in (6, 7, 8):
-        sheet.cell(total_row, column).number_format = MONEY
+        sheet.cell(total_row, column).number_format = MONEY_FORMAT
     put([])
     put(["Cách nộp (how to pay)"])
     sheet.cell(sheet.max_row, 1).font = bold
@@ -150,7 +148,7 @@ def notice_workbook(taxpayer: Taxpayer, number: str, issued_on: datetime.date, l
     sub_items = sorted({line.sub_item for line in lines if line.outstanding > 0})
     put(["Tiểu mục nộp nợ (sub-items)", ", ".join(sub_items)])
     interest_items = sorted(
-        {INTEREST_SUB_ITEMS.get(line.tax_type, "hỏi cơ quan thuế") for line in lines if line.interest > 0}
+        {INTEREST_SUB_ITEMS_BY_TAX_TYPE.get(line.tax_type, "hỏi cơ quan thuế") for line in lines if line.interest > 0}
     )
     put(["Tiểu mục tiền chậm nộp (interest sub-items)", ", ".join(interest_items)])
     put(["Mã tham chiếu (payment reference)", payment_reference(taxpayer.tax_code, number)])
@@ -199,7 +197,7 @@ class NoticeService:
             ConflictError: nothing is overdue on the account today.
         """
         case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
-        if case.status != "open":
+        if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
         lines = notice_lines(await self.accounts.statement(taxpayer.tax_code, today))
         if not lines:
@@ -221,7 +219,7 @@ class NoticeService:
                 today,
                 lines,
                 budget_account=BUDGET_ACCOUNT,
-                interest_sub_items=INTEREST_SUB_ITEMS,
+                interest_sub_items=INTEREST_SUB_ITEMS_BY_TAX_TYPE,
                 payment_reference=reference,
             ),
         )
@@ -251,7 +249,7 @@ class NoticeService:
             taxpayer is not None and actor.may_see_taxpayer(tax_code) and may_see_office(actor, taxpayer.tax_office)
         )
         if taxpayer is None or not visible:
-            raise ResourceNotFoundError(f"No taxpayer is registered under {tax_code}.")
+            raise TaxpayerNotFoundError(tax_code)
         return taxpayer
 
     async def notices_of(self, actor: Principal, tax_code: str) -> list[NoticeSummary]:

@@ -18,6 +18,7 @@ from taxoffice.accounts.models import Allocation
 from taxoffice.arrears._search import stall_cutoff, stalled_condition
 from taxoffice.arrears.errors import bad_query
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Role
 from taxoffice.workdays.services import CalendarService
@@ -91,7 +92,7 @@ class OversightService:
             ArrearsCase.tax_office, ArrearsCase.officer_id, func.count(), func.sum(ArrearsCase.overdue_total), stalled
         )
         for office_code, officer_id, count, amount, stuck in await self._rows(
-            held.where(ArrearsCase.status == "open", *office)
+            held.where(ArrearsCase.status == CaseStatus.OPEN, *office)
         ):
             figures = at((office_code, officer_id))
             figures.open_cases, figures.amount_held, figures.stalled_cases = (

@@ -25,12 +25,13 @@ from taxoffice.arrears._proposals import (
     plan_state,
     refresh,
 )
-from taxoffice.arrears._search import CaseStatus, WorklistQuery
+from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
 from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
 from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
+from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.arrears.writeoff import write_off
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
@@ -171,7 +172,7 @@ class WorklistService:
             ConflictError: freezing a frozen case, or unfreezing one that is not frozen.
         """
         case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
-        if case.status != CaseStatus.OPEN.value:
+        if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
         problems = _problems(action, today, case.overdue_total)
         if problems:
@@ -265,7 +266,7 @@ class WorklistService:
 
     async def open_case_of(self, actor: Principal, tax_code: str) -> ArrearsCase | None:
         """The taxpayer's open case, if there is one ``actor`` may see (an officer: of its own office)."""
-        query = select(ArrearsCase).where(ArrearsCase.tax_code == tax_code, ArrearsCase.status == CaseStatus.OPEN.value)
+        query = select(ArrearsCase).where(ArrearsCase.tax_code == tax_code, ArrearsCase.status == CaseStatus.OPEN)
         if (office := _search.office_condition(actor)) is not None:
             query = query.where(office)
         return await self.session.scalar(query.limit(1))

@@ -29,13 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.arrears.models import ArrearsCase, ArrearsStock
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
 
-OPEN = "open"
 OTHER = "OTH"
 ALL = "ALL"
 # The stock's tax types: the split columns of ``arrears_case``, the rest of the total, and every type together
 # (``ALL``: each case once, however many types it owes; reports that do not split by tax type read these rows).
-SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
 TAX_TYPES = (*SPLIT_TAX_TYPES, OTHER, ALL)
 _STOCK = cast("Table", ArrearsStock.__table__)
 
@@ -58,7 +57,7 @@ def stock_insert(as_of: datetime.date) -> Insert:
         columns.append(func.sum(case((owed, amount), else_=0)).label(f"amount_{tax_type.lower()}"))
     keys = (ArrearsCase.tax_office, ArrearsCase.bucket, ArrearsCase.category)
     columns.append(func.sum(ArrearsCase.overdue_over_year).label("over_year"))
-    groups = select(*keys, *columns).where(ArrearsCase.status == OPEN).group_by(*keys).subquery("groups")
+    groups = select(*keys, *columns).where(ArrearsCase.status == CaseStatus.OPEN).group_by(*keys).subquery("groups")
     types = union_all(*(select(literal(tax_type).label("tax_type")) for tax_type in TAX_TYPES)).subquery("types")
 
     def picked(measure: str) -> ColumnElement[int]:

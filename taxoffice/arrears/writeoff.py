@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.account import Statement
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.arrears.stock import OTHER, SPLIT_TAX_TYPES
+from taxoffice.arrears.stock import OTHER
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES
 
 
 def _owed_by_type(statement: Statement) -> dict[str, int]:

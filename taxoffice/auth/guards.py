@@ -32,6 +32,8 @@ def requires(*roles: Role) -> Guard:
 
 STAFF_ONLY = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER)
 OFFICERS = requires(Role.ADMIN, Role.OFFICER)
+# Oversight of the office: workloads, targets, report files.
+MANAGERS = requires(Role.ADMIN, Role.MANAGER)
 # Who may change a taxpayer's record: officers (of its office, checked by the service) and the taxpayer itself.
 OFFICERS_OR_TAXPAYER = requires(Role.ADMIN, Role.OFFICER, Role.TAXPAYER)
 STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)

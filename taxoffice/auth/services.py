@@ -7,16 +7,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth import audit, throttle
+from taxoffice.auth.errors import (
+    AdminNeededError,
+    UsernameTakenError,
+    UserNotFoundError,
+    WeakPasswordError,
+    WrongCredentialsError,
+)
 from taxoffice.auth.models import User
 from taxoffice.auth.password_policy import password_problems
 from taxoffice.auth.passwords import DUMMY_HASH, hash_in_thread, verify_in_thread
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.config import Settings
 from taxoffice.errors import (
-    AuthenticationError,
-    ConflictError,
     FieldError,
-    ResourceNotFoundError,
     ValidationFailedError,
 )
 
@@ -41,7 +45,7 @@ def new_password() -> str:
 
 def _check_password_rules(password: str, username: str, field: str = "password") -> None:
     if problems := password_problems(password, username, field=field):
-        raise ValidationFailedError("The password is too weak.", errors=problems)
+        raise WeakPasswordError(problems)
 
 
 def _check_role_needs(role: Role, tax_code: str | None) -> None:
@@ -77,7 +81,7 @@ class UserService:
         _check_role_needs(role, tax_code)
         exists = await self.session.scalar(select(User.id).where(User.username == username))
         if exists is not None:
-            raise ConflictError(f"The username {username!r} is taken.")
+            raise UsernameTakenError(username)
         user = User(
             username=username,
             password_hash=await hash_in_thread(password, self.settings.password_hash),
@@ -103,9 +107,9 @@ class UserService:
         await self.session.commit()
         if user is None or not user.is_active:
             await verify_in_thread(DUMMY_HASH, password)  # the same time as a wrong password
-            raise AuthenticationError(_WRONG)
+            raise WrongCredentialsError(_WRONG)
         if not await verify_in_thread(user.password_hash, password):
-            raise AuthenticationError(_WRONG)
+            raise WrongCredentialsError(_WRONG)
         await throttle.forgive(self.session, self.settings, username=username, address=address)
         return user
 
@@ -150,7 +154,7 @@ class UserService:
     async def _get(self, username: str) -> User:
         user = await self.session.scalar(select(User).where(User.username == username).with_for_update())
         if user is None:
-            raise ResourceNotFoundError(f"No user {username!r}.")
+            raise UserNotFoundError(username)
         return user
 
     async def _keep_an_admin(self, actor: Principal, user: User) -> None:
@@ -158,14 +162,14 @@ class UserService:
         if user.role != Role.ADMIN.value or not user.is_active:
             return
         if actor.user_id == user.id:
-            raise ConflictError("An admin cannot disable or demote itself: another admin must.")
+            raise AdminNeededError("An admin cannot disable or demote itself: another admin must.")
         others = await self.session.scalar(
             select(func.count())
             .select_from(User)
             .where(User.role == Role.ADMIN.value, User.is_active, User.id != user.id)
         )
         if not others:
-            raise ConflictError("This is the last active admin.")
+            raise AdminNeededError("This is the last active admin.")
 
     async def list_users(self, role: Role | None = None, limit: int = 100) -> list[User]:
         """Users, newest first."""

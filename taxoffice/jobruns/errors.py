@@ -15,7 +15,7 @@ class UnknownJobError(ResourceNotFoundError):
         names = ", ".join(sorted(known))
         super().__init__(
             f"No job is called {name!r}; known jobs: {names}.",
-            errors=[FieldError("name", "unknown-job", f"Known jobs: {names}.")],
+            errors=[FieldError("name", "job.unknown", f"Known jobs: {names}.")],
         )
         self.known = sorted(known)
 

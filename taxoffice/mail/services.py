@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.errors import ResourceNotFoundError
+from taxoffice.mail.errors import MessageNotFoundError
 from taxoffice.mail.models import MailMessage, MailStatus
 
 
@@ -28,5 +28,5 @@ class MailService:
         """
         message = await self.session.get(MailMessage, message_id)
         if message is None:
-            raise ResourceNotFoundError(f"No message {message_id} in the outbox.")
+            raise MessageNotFoundError(message_id)
         return message

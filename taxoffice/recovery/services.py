@@ -15,27 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from taxoffice.auth import audit, throttle
+from taxoffice.auth.errors import WeakPasswordError
 from taxoffice.auth.models import User
 from taxoffice.auth.password_policy import password_problems
 from taxoffice.auth.passwords import hash_in_thread
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import principal_of
 from taxoffice.config import Settings
-from taxoffice.errors import DomainError, ValidationFailedError
 from taxoffice.mail import outbox
+from taxoffice.recovery.errors import InvalidResetTokenError
 from taxoffice.recovery.models import PasswordReset
 
 TOKEN_LIFETIME = datetime.timedelta(hours=1)
 RESET_MAIL = "password-reset"
 RESET_PATH = "/password/reset"
-
-
-class InvalidResetTokenError(DomainError):
-    """The token is unknown, used already, or expired (one answer for all three)."""
-
-    status = 400
-    code = "invalid-reset-token"
-    title = "Invalid or expired reset link"
 
 
 def token_hash(token: str) -> str:
@@ -115,7 +108,7 @@ class PasswordResetService:
         if reset.used_at is not None or reset.expires_at <= now or not user.is_active:
             raise InvalidResetTokenError("This reset link is used or expired: ask for a new one.")
         if problems := password_problems(new_password, user.username, field="new_password"):
-            raise ValidationFailedError("The password is too weak.", errors=problems)
+            raise WeakPasswordError(problems)
         # Spent by one statement: of two uses at once, one finds it spent.
         spent = await self.session.execute(
             update(PasswordReset)

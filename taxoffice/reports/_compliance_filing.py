@@ -32,9 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from filings.models import TaxReturn
-from filings.obligations import FORM_BY_TAX_TYPE, Obligation, TaxpayerFacts, owed
+from filings.obligations import TAX_TYPE_OF_FORM, Obligation, TaxpayerFacts, owed
 from filings.periods import MIN_YEAR
-from filings.receipts import ACCEPTED
+from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
 from registry.statuses import TaxpayerStatus
 from taxoffice.auth.models import User
@@ -43,7 +43,6 @@ from taxoffice.calendar import VN_TZ
 from taxoffice.reports.params import Grain, period_label, period_labels
 from taxoffice.reports.tables import rate
 
-TAX_TYPE_OF_FORM = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
 # The groupings the filing section takes, among the report's.
 FILING_DIMENSIONS = ("form", "tax_type", "tax_period", "tax_office")
 # Taxpayers expected to file no return for periods after these statuses took effect: the code closed (01), or
@@ -193,7 +192,7 @@ async def filed_in(
         .select_from(TaxReturn)
         .outerjoin(User, User.username == TaxReturn.submitted_by)
         .where(
-            TaxReturn.status == ACCEPTED,
+            TaxReturn.status == ReturnStatus.ACCEPTED,
             TaxReturn.amendment_no == 0,
             TaxReturn.place == "",  # the return owed; a dependent unit's or another place's is an extra
             TaxReturn.form_code.in_(sorted({form for form, _ in owed_.periods})),

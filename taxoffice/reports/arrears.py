@@ -25,9 +25,10 @@ from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import ALL
-from taxoffice.errors import RuleViolationError
+from taxoffice.arrears.vocabulary import FLAG_JOB
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.reports._frames import cells
+from taxoffice.reports.errors import NoArrearsRunError
 from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.tables import (
     TAX_OFFICE,
@@ -44,7 +45,6 @@ from taxoffice.reports.tables import (
 )
 
 NAME = "arrears"
-FLAG_JOB = "flag-arrears"
 DIMENSIONS: dict[str, Column] = {
     "bucket": Column("bucket", "Tuổi nợ (ngày)", "Days overdue"),
     "category": Column("category", "Phân loại", "Category"),
@@ -73,15 +73,6 @@ MOVEMENT_COLUMNS = (
 )
 ARREARS_RATIO = Decimal("0.10")
 OLD_SHARE = Decimal("0.20")
-
-
-class NoArrearsRunError(RuleViolationError):
-    """No ``flag-arrears`` run on or before the day: there is no stock to report."""
-
-    def __init__(self, day: datetime.date) -> None:
-        super().__init__(
-            f"No successful flag-arrears run on or before {day}: there is no arrears stock kept for that day."
-        )
 
 
 async def run_day(session: AsyncSession, on_or_before: datetime.date) -> datetime.date | None:

@@ -27,9 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import RegistrationApplication, Taxpayer
-from taxoffice.accounts.allocation import ItemKind
 from taxoffice.accounts.models import Allocation, Charge
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.calendar import VN_TZ
 from taxoffice.reports._compliance_filing import FILING_DIMENSIONS, Window, filed_in, filing_rows, owed_in
 from taxoffice.reports._frames import cells, year_month
@@ -110,7 +109,7 @@ async def payment_rows(
         select(Allocation.charge_id.label("charge_id"), func.sum(Allocation.amount).label("paid"))
         .join(charged, charged.id == Allocation.charge_id)
         .where(
-            Allocation.component == ItemKind.TAX.value,
+            Allocation.component == ChargeKind.TAX.value,
             Allocation.paid_on <= charged.due_on,
             charged.kind == ChargeKind.TAX.value,
             charged.amount > 0,

@@ -7,8 +7,8 @@ from litestar import Controller, Response, get, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
-from taxoffice.auth.guards import STAFF_ONLY, requires
-from taxoffice.auth.roles import Principal, Role
+from taxoffice.auth.guards import MANAGERS, STAFF_ONLY
+from taxoffice.auth.roles import Principal
 from taxoffice.openapi import BINARY, described
 from taxoffice.params import Year
 from taxoffice.reports.catalogue import REPORTS
@@ -17,7 +17,6 @@ from taxoffice.reports.params import Grain, check_query
 from taxoffice.reports.schemas import ReportFileRead, ReportInfo, TargetRead, TargetSet
 from taxoffice.reports.services import MEDIA_TYPES, FileFormat, ReportService, spec_of
 
-MANAGERS = requires(Role.ADMIN, Role.MANAGER)
 API_FILES = "/api/v1/reports/files"
 # A report, or a kept file, in each format: JSON (the report document), CSV, XLSX.
 REPORT_ANSWERS = described(

@@ -5,7 +5,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from taxoffice.errors import FieldError, ValidationFailedError
+from taxoffice.errors import FieldError
+from taxoffice.reports.errors import ReportParameterError
 from taxoffice.reports.tables import Lang
 from taxoffice.validity import date_code, date_problem
 
@@ -19,13 +20,6 @@ class Grain(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
-
-
-class ReportParameterError(ValidationFailedError):
-    """Parameters that do not make a report: a reversed range, an unknown grouping …."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(error.message for error in errors), errors=errors)
 
 
 @dataclass(frozen=True)

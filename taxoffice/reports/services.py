@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.db import dialect_insert, replica_lag
-from taxoffice.errors import FieldError, ForbiddenError, ResourceNotFoundError
+from taxoffice.errors import FieldError, ForbiddenError
 from taxoffice.reports.catalogue import REPORTS, ReportSpec, data_version
+from taxoffice.reports.errors import ReportFileNotFoundError, ReportParameterError, UnknownReportError
 from taxoffice.reports.formats import render_csv, render_json
 from taxoffice.reports.models import CollectionTarget, ReportFile
-from taxoffice.reports.params import ReportParameterError, ReportQuery
+from taxoffice.reports.params import ReportQuery
 from taxoffice.reports.tables import Report
 from taxoffice.reports.workbook import XLSX_MEDIA_TYPE, render_xlsx
 
@@ -46,20 +47,6 @@ class Rendered:
     content: bytes
     media_type: str
     filename: str
-
-
-class UnknownReportError(ResourceNotFoundError):
-    """No report by that name."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"No report '{name}'; reports: {', '.join(REPORTS)}.")
-
-
-class ReportFileNotFoundError(ResourceNotFoundError):
-    """No kept report file with that id."""
-
-    def __init__(self, file_id: int) -> None:
-        super().__init__(f"No report file {file_id}.")
 
 
 class ReportCache:
@@ -104,7 +91,7 @@ def spec_of(name: str) -> ReportSpec:
     """The report ``name``, or ``UnknownReportError``."""
     spec = REPORTS.get(name)
     if spec is None:
-        raise UnknownReportError(name)
+        raise UnknownReportError(name, REPORTS)
     return spec
 
 

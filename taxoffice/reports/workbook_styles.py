@@ -22,12 +22,10 @@ from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
 from taxoffice.reports.tables import Cell, Column, Kind, Lang
-from taxoffice.spreadsheet import inert
+from taxoffice.spreadsheet import DATE_FORMAT, MONEY_FORMAT, inert
 
-MONEY_FORMAT = "#,##0"  # integer đồng with thousands separators
-COUNT_FORMAT = "#,##0"
+COUNT_FORMAT = MONEY_FORMAT
 PERCENT_FORMAT = "0.00%"
-DATE_FORMAT = "dd/mm/yyyy"
 FORMATS = {Kind.COUNT: COUNT_FORMAT, Kind.MONEY: MONEY_FORMAT, Kind.PERCENT: PERCENT_FORMAT, Kind.DATE: DATE_FORMAT}
 # Shown on the cover: a local time, with its offset written out (Excel cells have no time zone).
 GENERATED_AT_FORMAT = 'dd/mm/yyyy hh:mm:ss "(GMT+7)"'

@@ -10,7 +10,7 @@ from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.db import dialect_insert
-from taxoffice.errors import ResourceNotFoundError
+from taxoffice.workdays.errors import OverrideNotFoundError
 from taxoffice.workdays.models import HolidayOverride
 
 # Overrides change a few times a year; every process re-reads them at most this often.
@@ -75,7 +75,6 @@ class CalendarService:
         """Return ``day`` to the published calendar."""
         result = await self.session.execute(delete(HolidayOverride).where(HolidayOverride.day == day))
         if not result.rowcount:  # type: ignore[attr-defined]
-            msg = f"No override for {day.isoformat()}."
-            raise ResourceNotFoundError(msg)
+            raise OverrideNotFoundError(day)
         await audit.record(self.session, actor, "calendar.override_removed", "holiday_override", day.isoformat())
         forget_cached_calendars()

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.models import Taxpayer
 from taxoffice.accounts import vietqr
 from taxoffice.accounts.reconcile import Reconciler
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise
 from tests.support.clock import Clock

@@ -9,19 +9,19 @@ from taxoffice.accounts.allocation import (
     RULES,
     Allocation,
     AllocationRules,
-    ItemKind,
     OpenItem,
     Tier,
     allocate,
     rules_on,
     tier_of,
 )
+from taxoffice.accounts.vocabulary import ChargeKind
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
 M = 1_000_000
 PAID_ON = D(2025, 6, 10)
-TAX, INTEREST, FINE = ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE
+TAX, INTEREST, FINE = ChargeKind.TAX, ChargeKind.INTEREST, ChargeKind.FINE
 
 # DOMAIN.md §7: (a) CIT + interest, 100 days overdue, under enforcement; (b) VAT + interest, 20 days overdue;
 # (c) VAT not yet due. Sub-items 1052 (CIT) and 1701 (VAT) as in DOMAIN.md §9; 4931 is interest on VAT; the
@@ -208,7 +208,7 @@ def test_random_payments_keep_the_books_balanced() -> None:
             OpenItem(
                 key=key,
                 charge_key=key // 2,
-                kind=rng.choice(list(ItemKind)),
+                kind=rng.choice(list(ChargeKind)),
                 amount=rng.choice([0, rng.randint(1, 1_000), rng.randint(1, 50 * M)]),
                 due_on=PAID_ON + rng.randint(-400, 60) * DAY,
                 period=rng.choice(["2024", "2025-03", "2025-04"]),

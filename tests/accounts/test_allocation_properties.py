@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taxoffice.accounts.allocation import Allocation, ItemKind, OpenItem, allocate, rules_on, tier_of
+from taxoffice.accounts.allocation import Allocation, OpenItem, allocate, rules_on, tier_of
+from taxoffice.accounts.vocabulary import ChargeKind
 
 PERIODS = ("2024-12", "2025-01", "2025-Q1", "2025")
 SUB_ITEMS = ("1701", "1052", "4931", "4254")
@@ -21,7 +22,7 @@ def open_items(draw: st.DrawFn) -> list[OpenItem]:
         OpenItem(
             key=key,
             charge_key=draw(st.integers(1, 5)),
-            kind=draw(st.sampled_from(ItemKind)),
+            kind=draw(st.sampled_from(ChargeKind)),
             amount=draw(st.integers(-1_000, 10**10)),
             due_on=draw(dates),
             period=draw(st.sampled_from(PERIODS)),

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.ledger import ChargeRow, Ledger, NewAllocation, PaymentState, under_enforcement
 from taxoffice.accounts.models import Allocation, Enforcement
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role

@@ -12,7 +12,8 @@ from jobs.tasks import accrue_interest, reconcile_payments
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Allocation, InterestAccrual, Payment
 from taxoffice.accounts.reconcile import Reconciler
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise

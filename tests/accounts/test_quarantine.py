@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.tasks import reconcile_payments
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Payment
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise
 from tests.support.clock import Clock

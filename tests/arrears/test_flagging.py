@@ -11,7 +11,8 @@ from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
 from taxoffice.accounts.models import Payment
 from taxoffice.accounts.reconcile import Reconciler
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import FlagCounts, Previous, flag_arrears
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, InstalmentPlan
 from tests.registry.helpers import register_enterprise

@@ -9,7 +9,7 @@ import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import Previous
 from taxoffice.arrears.models import ArrearsStock
 from tests.arrears.test_flagging import M, flag, open_case, post_typed

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from jobs.recording import execute_run
 from jobs.spec import Daily
 from jobs.tasks import TASKS
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import EarlierDayError, FlagCounts, Previous, flag_arrears, previous_run
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent
 from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay, post

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
 from taxoffice.accounts.models import Payment
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import FlagCounts, Previous
 from taxoffice.arrears.models import ArrearsCase, ArrearsStock
 from taxoffice.arrears.stock import write_stock

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import Previous
 from taxoffice.arrears.models import ArrearsCase
 from tests.arrears.test_flagging import DUE, M, flag, open_case, pay

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.flagging import FlagCounts, Previous
 from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay
 

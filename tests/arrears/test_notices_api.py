@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, DebtNotice
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Role

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.models import Charge
-from taxoffice.accounts.services import AccountService, ChargeKind
+from taxoffice.accounts.services import AccountService
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.errors import ActionInvalidError
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.services import NewAction, WorklistService

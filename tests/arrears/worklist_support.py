@@ -7,7 +7,8 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears import ladder
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.models import ArrearsCase

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry import taxcode
 from registry.models import Taxpayer
 from taxoffice.accounts.reconcile import Reconciler
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Role
 from taxoffice.commands import insert_demo_taxpayers
 from taxoffice.config import Settings

@@ -5,8 +5,9 @@ import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
+from registry.schemas import Address, TaxpayerCreate
 from registry.services import TaxpayerService
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth.roles import Principal, Role
 
 SYSTEM = Principal(user_id=None, username="tests", role=Role.OFFICER, tax_office="HNI")

@@ -6,8 +6,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.applications import ApplicationService
-from registry.schemas import Address, RegistrationCreate, TaxpayerKind
+from registry.schemas import Address, RegistrationCreate
 from registry.services import TaxpayerService
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ, WorkingCalendar

@@ -3,7 +3,7 @@
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.schemas import TaxpayerKind
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise
 from tests.support.users import Login

@@ -7,8 +7,9 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
+from registry.schemas import Address, TaxpayerCreate
 from registry.services import TaxpayerService
+from registry.vocabulary import TaxpayerKind
 from taxoffice.accounts.models import CollectionDay
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.reports.params import ReportQuery, check_query

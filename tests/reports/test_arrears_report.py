@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsStock
 from taxoffice.jobruns.models import JobRun
-from taxoffice.reports.arrears import NoArrearsRunError, arrears_report
+from taxoffice.reports.arrears import arrears_report
+from taxoffice.reports.errors import NoArrearsRunError
 from taxoffice.reports.params import ReportQuery, check_query
 from tests.reports.helpers import NOW, Day, collected, query, taxpayer
 

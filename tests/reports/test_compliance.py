@@ -17,7 +17,8 @@ from registry.models import RegistrationApplication, Taxpayer
 from taxoffice.accounts.models import Allocation, Charge, Payment
 from taxoffice.auth.models import User
 from taxoffice.reports import compliance
-from taxoffice.reports.params import Grain, ReportParameterError, ReportQuery, check_query
+from taxoffice.reports.errors import ReportParameterError
+from taxoffice.reports.params import Grain, ReportQuery, check_query
 from taxoffice.reports.tables import Cell, Report, Section
 from taxoffice.workdays.models import HolidayOverride
 

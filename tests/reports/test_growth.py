@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from registry.schemas import TaxpayerKind
+from registry.vocabulary import TaxpayerKind
 from taxoffice.reports.growth import taxpayer_growth
 from taxoffice.reports.params import ReportQuery
 from tests.reports.helpers import NOW, query, taxpayer

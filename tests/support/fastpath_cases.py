@@ -20,7 +20,8 @@ from filings.models import TaxReturn
 from filings.receipts import Checked
 from filings.services import RETURN_MAX_BYTES, FilingService
 from taxoffice.accounts.models import Charge, CollectionDayDelta
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.fastpaths import copy_rows

@@ -7,7 +7,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.models import Payment
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 
 D = datetime.date
 CHARGE = 3_000_000

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.schemas import Address, TaxpayerCreate, TaxpayerKind
+from registry.schemas import Address, TaxpayerCreate
 from registry.services import TaxpayerService
+from registry.vocabulary import TaxpayerKind
 from taxoffice.accounts.payment_orders import PaymentOrderService, Treasury
 from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.accounts.payments import PaymentService
-from taxoffice.accounts.services import AccountService, ChargeKind, NewCharge
+from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.auth.services import UserService, principal_of
 from taxoffice.auth.tokens import issue_token

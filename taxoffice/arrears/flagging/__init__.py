@@ -1,6 +1,6 @@
 """The flag-arrears job (DOMAIN.md §8): arrears cases kept from the ledger, set-based and incremental."""
 
-from taxoffice.arrears.flagging._query import SPLIT_TAX_TYPES, overdue_rows
+from taxoffice.arrears.flagging._query import overdue_rows
 from taxoffice.arrears.flagging._service import (
     EarlierDayError,
     FlagCounts,
@@ -9,6 +9,7 @@ from taxoffice.arrears.flagging._service import (
     latest_day,
     previous_run,
 )
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES
 
 __all__ = [
     "SPLIT_TAX_TYPES",

@@ -15,17 +15,7 @@ from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import category_of, escalates
 from taxoffice.arrears.instalments import Instalment, PlanState, PlanStatus, plan_state_on
 from taxoffice.arrears.ladder import TakenAction, is_stalled, next_action, stage_of
-
-
-class EventKind:
-    """The kinds of ``arrears_case_event`` rows the job writes (plain strings, stored as they are)."""
-
-    OPENED = "opened"
-    AMOUNTS = "amounts"
-    BUCKET = "bucket"
-    STAGE = "stage"
-    CATEGORY = "category"
-    CLOSED = "closed"
+from taxoffice.arrears.vocabulary import EventKind
 
 
 @dataclass(frozen=True, slots=True)

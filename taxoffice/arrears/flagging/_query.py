@@ -32,18 +32,12 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
 from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
+from taxoffice.accounts.vocabulary import PAID_STATUSES, ChargeKind
 from taxoffice.arrears.ageing import BUCKETS, OVER_YEAR_DAYS
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
-
-OPEN = "open"
-# Payments in these states are money the taxpayer really paid (a reversal cancels it).
-PAID_STATUSES = ("unallocated", "allocated", "credit")
-CLOSED = "closed"
-
-# The tax types a case's overdue total is split by (``arrears_case.overdue_<type>``); the rest is other types.
-SPLIT_TAX_TYPES = ("VAT", "CIT", "PIT")
+from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
 
 # The taxpayers an incremental run examines; a temporary table of this connection, filled by one INSERT … SELECT.
 SCOPE = Table(
@@ -121,11 +115,11 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     aged = select(Charge.taxpayer_id).where(
         Charge.due_on > previous_as_of - year,
         Charge.due_on <= as_of - year,
-        Charge.taxpayer_id.in_(select(ArrearsCase.taxpayer_id).where(ArrearsCase.status == OPEN)),
+        Charge.taxpayer_id.in_(select(ArrearsCase.taxpayer_id).where(ArrearsCase.status == CaseStatus.OPEN)),
     )
     # One pass over the open cases for all of these.
     dated = select(ArrearsCase.taxpayer_id).where(
-        ArrearsCase.status == OPEN,
+        ArrearsCase.status == CaseStatus.OPEN,
         or_(*crossed, may_stall, ArrearsCase.category == Category.INSTALMENT.value, unsplit),
     )
     sources = union(
@@ -218,7 +212,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     pc = per_charge.c
     over_year = datetime.timedelta(days=OVER_YEAR_DAYS)
 
-    def by_kind(kind: str) -> ColumnElement[int]:
+    def by_kind(kind: ChargeKind) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((pc.kind == kind, pc.principal), else_=0)), 0)
 
     def by_tax_type(tax_type: str) -> ColumnElement[int]:
@@ -227,9 +221,9 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     figures = (
         select(
             pc.taxpayer_id,
-            by_kind("tax").label("overdue_tax"),
-            (by_kind("interest") + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
-            by_kind("fine").label("overdue_fines"),
+            by_kind(ChargeKind.TAX).label("overdue_tax"),
+            (by_kind(ChargeKind.INTEREST) + func.coalesce(func.sum(pc.interest), 0)).label("overdue_interest"),
+            by_kind(ChargeKind.FINE).label("overdue_fines"),
             *(by_tax_type(name).label(f"overdue_{name.lower()}") for name in SPLIT_TAX_TYPES),
             func.coalesce(
                 func.sum(case((pc.due_on <= as_of - over_year, pc.principal + pc.interest), else_=0)), 0
@@ -241,7 +235,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         .subquery("figures")
     )
     open_query = select(ArrearsCase.taxpayer_id, *(ArrearsCase.__table__.c[name] for name in CASE_COLUMNS)).where(
-        ArrearsCase.status == OPEN
+        ArrearsCase.status == CaseStatus.OPEN
     )
     if scoped:
         open_query = open_query.where(_in_scope(ArrearsCase.taxpayer_id))

@@ -28,13 +28,13 @@ from taxoffice.arrears.flagging._query import SCOPE, actions_of, overdue_rows, p
 from taxoffice.arrears.flagging._writes import Batch, NewCase
 from taxoffice.arrears.ladder import ActionKind, TakenAction, rules_on
 from taxoffice.arrears.stock import write_stock
+from taxoffice.arrears.vocabulary import FLAG_JOB
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError
 from taxoffice.jobruns.models import JobRun, JobStatus
 from taxoffice.workdays.services import CalendarService
 
-JOB_NAME = "flag-arrears"
 BATCH_ROWS = 5_000
 # Changes committed this long after the previous run started are still found (a transaction open across it).
 OVERLAP = datetime.timedelta(minutes=10)
@@ -76,7 +76,7 @@ async def previous_run(session: AsyncSession, *, overlap: datetime.timedelta = O
     row = (
         await session.execute(
             select(JobRun.as_of, JobRun.started_at)
-            .where(JobRun.name == JOB_NAME, JobRun.status == JobStatus.SUCCEEDED.value)
+            .where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value)
             .where(JobRun.started_at.is_not(None))
             .order_by(JobRun.finished_at.desc(), JobRun.id.desc())
             .limit(1)
@@ -100,7 +100,7 @@ class EarlierDayError(ConflictError):
 async def latest_day(session: AsyncSession) -> datetime.date | None:
     """The latest day a successful ``flag-arrears`` run flagged."""
     return await session.scalar(
-        select(func.max(JobRun.as_of)).where(JobRun.name == JOB_NAME, JobRun.status == JobStatus.SUCCEEDED.value)
+        select(func.max(JobRun.as_of)).where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value)
     )
 
 
@@ -259,7 +259,7 @@ async def flag_arrears(
             await session.execute(delete(SCOPE))
         counts.stock_rows = await write_stock(session, as_of)
         await audit.record(
-            session, Principal.system(JOB_NAME), "arrears.flagged", "arrears_case", as_of.isoformat(), counts.as_dict()
+            session, Principal.system(FLAG_JOB), "arrears.flagged", "arrears_case", as_of.isoformat(), counts.as_dict()
         )
         await session.commit()
     return counts

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.services import AccountService
 from taxoffice.arrears.flagging._compute import CaseValues, Move
-from taxoffice.arrears.flagging._query import CLOSED, OPEN
 from taxoffice.arrears.models import ArrearsCase, ArrearsCaseEvent, InstalmentPlan
+from taxoffice.arrears.vocabulary import CaseStatus
 
 ACTOR = "system:flag-arrears"
 _CASE = cast("Table", ArrearsCase.__table__)
@@ -33,9 +33,9 @@ _UPDATE_CASES = (
 )
 _CLOSE_CASES = (
     update(_CASE)
-    .where(_CASE.c.id == bindparam("case_id"), _CASE.c.status == OPEN)
+    .where(_CASE.c.id == bindparam("case_id"), _CASE.c.status == CaseStatus.OPEN)
     .values(
-        status=CLOSED,
+        status=CaseStatus.CLOSED,
         closed_on=bindparam("v_closed_on"),
         as_of=bindparam("v_closed_on"),
         overdue_tax=0,
@@ -124,7 +124,7 @@ class Batch:
                     "tax_code": new.tax_code,
                     "tax_office": new.tax_office,
                     "officer_id": None,
-                    "status": OPEN,
+                    "status": CaseStatus.OPEN,
                     "opened_on": self.as_of,
                     "closed_on": None,
                     "as_of": self.as_of,

@@ -24,7 +24,7 @@ from taxoffice.portal.pages.manager_panels import GROUPING, build_reports, dashb
 from taxoffice.portal.pages.manager_view import Period, asked, period_of
 from taxoffice.portal.rendering import page
 from taxoffice.reports.charts import Lang
-from taxoffice.reports.params import ReportParameterError
+from taxoffice.reports.errors import ReportParameterError
 from taxoffice.reports.services import FileFormat, ReportService
 
 OptionalMonth = Annotated[int | None, Parameter(ge=1, le=12)]

@@ -28,6 +28,7 @@ from taxoffice.portal.pages.manager_view import (
 )
 from taxoffice.reports import arrears, collections, compliance, growth
 from taxoffice.reports.charts import ChartText, Lang, Series, Unit, bar_chart, line_chart
+from taxoffice.reports.errors import NoArrearsRunError
 from taxoffice.reports.params import ReportQuery, check_query
 from taxoffice.reports.services import ReportService, spec_of
 from taxoffice.reports.tables import Cell, Report, Section
@@ -72,7 +73,7 @@ async def build_reports(
     for name in GROUPING:
         try:
             built[name] = await reports.build(name, dashboard_query(name, period, lang), actor, now)
-        except arrears.NoArrearsRunError as exc:
+        except NoArrearsRunError as exc:
             missing[name] = exc.detail
     return Built(built, missing)
 

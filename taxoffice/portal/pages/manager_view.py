@@ -13,7 +13,8 @@ from decimal import Decimal
 from taxoffice.errors import FieldError
 from taxoffice.portal import formatting
 from taxoffice.reports.charts import DASH, Lang, percent, short_count
-from taxoffice.reports.params import Grain, ReportParameterError, period_labels
+from taxoffice.reports.errors import ReportParameterError
+from taxoffice.reports.params import Grain, period_labels
 from taxoffice.reports.tables import Cell, Column, Kind, Section
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -10,8 +10,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from registry import mappers
-from registry.applications import ApplicationService, ApplicationStatus
+from registry.applications import ApplicationService
 from registry.schemas import Decision
+from registry.vocabulary import ApplicationStatus
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import DomainError, FieldError, ValidationFailedError

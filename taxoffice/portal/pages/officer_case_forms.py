@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from taxoffice.accounts.services import AccountService
 from taxoffice.arrears import mappers
+from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.arrears.schemas import ActionCreate, AssignCreate
 from taxoffice.arrears.services import WorklistService
@@ -77,7 +78,7 @@ def _action_body(data: ActionForm) -> dict[str, Any]:
         body["follow_up_on"] = data.follow_up_on
     if data.decision.strip():
         body["details"] = {"decision": data.decision.strip()}
-    if data.kind == "freeze":
+    if data.kind == ActionKind.FREEZE:
         body["frozen"] = not data.unfreeze
     return body
 

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from taxoffice.accounts import mappers
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.schemas import PaymentAssign
+from taxoffice.accounts.vocabulary import PaymentStatus
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import DomainError
@@ -38,7 +39,10 @@ async def _queue(
 ) -> Template:
     after = request.query_params.get("after")
     rows = await payments.search(
-        status="unmatched", tax_code=None, after=int(after) if after and after.isdigit() else None, limit=PAGE
+        status=PaymentStatus.UNMATCHED,
+        tax_code=None,
+        after=int(after) if after and after.isdigit() else None,
+        limit=PAGE,
     )
     defaults: dict[str, Any] = {"failed": None, "form": AssignPaymentForm(), "errors": {}, "error": None}
     return page(

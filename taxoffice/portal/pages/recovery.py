@@ -13,7 +13,8 @@ from taxoffice.errors import DomainError
 from taxoffice.portal.forms import Form, field_errors
 from taxoffice.portal.pages.auth import PUBLIC
 from taxoffice.portal.rendering import page
-from taxoffice.recovery.services import InvalidResetTokenError, PasswordResetService
+from taxoffice.recovery.errors import InvalidResetTokenError
+from taxoffice.recovery.services import PasswordResetService
 
 TOKEN_MAX = 100
 

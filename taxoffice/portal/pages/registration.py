@@ -9,7 +9,8 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from registry.applications import ApplicationService
-from registry.schemas import RegistrationCreate, TaxpayerKind, VatFrequency
+from registry.schemas import RegistrationCreate, VatFrequency
+from registry.vocabulary import TaxpayerKind
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import DomainError
 from taxoffice.portal.forms import Form, convert, field_errors

@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from filings.obligation_service import ObligationService
+from filings.vocabulary import ObligationStatus
 from taxoffice.auth.guards import TAXPAYERS
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ForbiddenError
@@ -46,7 +47,7 @@ async def obligations(
         request,
         "taxpayer_obligations.html",
         obligations=rows,
-        overdue=[row for row in rows if row.status == "overdue"],
+        overdue=[row for row in rows if row.status == ObligationStatus.OVERDUE],
         year=chosen,
         years=range(today.year, today.year - YEARS_BACK, -1),
     )

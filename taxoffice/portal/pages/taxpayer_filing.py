@@ -15,9 +15,9 @@ from filings import mappers
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
-from filings.receipts import ACCEPTED
-from filings.schemas import ReturnDetail, ReturnKind
+from filings.schemas import ReturnDetail
 from filings.services import RETURN_MAX_BYTES, FilingService
+from filings.vocabulary import ReturnKind, ReturnStatus
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.errors import DomainError
@@ -138,7 +138,7 @@ async def new_return(
     calendar = await calendar_service.calendar()
     if amend is not None:
         amends, entry = await _amended(actor, amend, filing_service)
-        if amends.status != ACCEPTED or amends.form != PAGE_FORM:
+        if amends.status != ReturnStatus.ACCEPTED or amends.form != PAGE_FORM:
             return _render(request, Shown(amends=amends, error="not-amendable"), 409)
         checked = await _dry_run(actor, entry, filing_service, now, calendar)
         return _render(request, Shown(amends.period, (amends.period,), entry, checked, amends))
@@ -192,7 +192,7 @@ async def file_return(
     try:
         entry = await _entry_of(request)
         checked = await _dry_run(actor, entry, filing_service, now, calendar)
-        if checked.status != ACCEPTED:
+        if checked.status != ReturnStatus.ACCEPTED:
             return _render(request, Shown(entry.period, (entry.period,), entry, checked, error="rejected"), 422)
         key = str(fields.get("idempotency_key") or "") or None
         body = submission(own_code(actor), form_for(period_of(entry.period)), entry)

@@ -16,7 +16,8 @@ from filings import forms
 from filings.forms import FormVersion, IndicatorType
 from filings.obligation_service import ObligationService
 from filings.periods import Period, PeriodError, parse_period
-from filings.schemas import FindingRead, ReturnDetail, ReturnKind, ReturnSubmission
+from filings.schemas import FindingRead, ReturnDetail, ReturnSubmission
+from filings.vocabulary import OPEN_OBLIGATIONS, ReturnKind
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import WorkingCalendar
 from taxoffice.errors import FieldError, ValidationFailedError
@@ -24,7 +25,6 @@ from taxoffice.errors import FieldError, ValidationFailedError
 # The form filed on the page; every other form is filed by uploading its HTKK file.
 PAGE_FORM = "01/GTGT"
 # Statuses of an obligation that can be filed now.
-OPEN = frozenset({"due", "overdue"})
 # A whole number as people write it: ``1234567``, or grouped by thousands with dots, commas or spaces.
 _WHOLE = re.compile(r"-?(\d+|\d{1,3}([., \u00a0]\d{3})+)")
 _SEPARATORS = str.maketrans("", "", "., \u00a0")
@@ -42,7 +42,7 @@ def form_for(period: Period) -> FormVersion:
         return forms.find_form(PAGE_FORM, period.end)
     except forms.UnknownFormError as exc:
         message = f"{PAGE_FORM} has no version for the period {period.label}."
-        raise ValidationFailedError(message, errors=[FieldError("period", "period.no-form", message)]) from exc
+        raise ValidationFailedError(message, errors=[FieldError("period", "period.no_form", message)]) from exc
 
 
 def period_of(text: str) -> Period:
@@ -119,4 +119,4 @@ async def open_periods(
         for year in (today.year - 1, today.year)
         for row in await obligations.for_year(actor, tax_code, year, today, calendar)
     ]
-    return [row.period for row in rows if row.form == PAGE_FORM and row.status in OPEN]
+    return [row.period for row in rows if row.form == PAGE_FORM and row.status in OPEN_OBLIGATIONS]

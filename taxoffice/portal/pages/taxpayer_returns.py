@@ -9,8 +9,8 @@ from litestar.response import Template
 
 from filings import forms, mappers
 from filings.documents import ReturnDocuments
-from filings.receipts import ACCEPTED
 from filings.services import FilingService
+from filings.vocabulary import ReturnStatus
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.sheet import PDF
 from taxoffice.portal.pages.taxpayer import GUARDS, own_code
@@ -48,7 +48,7 @@ async def return_receipt(
         ret=mappers.detail(ret),
         uploaded=ret.source_format == "xml",
         form=form,
-        amendable=ret.status == ACCEPTED and ret.is_current,
+        amendable=ret.status == ReturnStatus.ACCEPTED and ret.is_current,
         on_page_form=ret.form_code == PAGE_FORM,
     )
 

@@ -6,7 +6,7 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
-from taxoffice.accounts.services import ChargeKind
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.auth.roles import Role
 from taxoffice.money import format_dong
