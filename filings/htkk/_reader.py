@@ -71,8 +71,30 @@ def _leaves(reader: Reader, top: Element, query: etree.XPath = _FILLED_LEAVES) -
     return found
 
 
+def _row_total(reader: Reader, main: Element, name: str) -> int | None:
+    """The total of a box written once per row of a list; None when it is repeated otherwise.
+
+    E.g. 03/TNDN's exempt income by kind, ``dsThMienThue/thMienThue/ctC2_soThuNhap`` (a row is an element with an
+    ``id`` inside a list element). None too when a row's figure is not a whole number.
+    """
+    total = 0
+    for element in main.iter(reader.prefix + name):
+        row = element.getparent()
+        listing = row.getparent() if row is not None else None
+        if row is None or "id" not in row.attrib or listing is None or listing is main:
+            return None
+        figure = _number_or_text((element.text or "").strip() or "0")
+        if not isinstance(figure, int):
+            return None
+        total += figure
+    return total
+
+
 def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[str, str], tuple[str, ...]]:
-    """The indicators, the other filled elements, and the indicators that appear more than once (first kept)."""
+    """The indicators, the other filled elements, and the indicators that appear more than once (first kept).
+
+    A box repeated in the rows of a list is read as the rows' total (:func:`_row_total`), not as repeated.
+    """
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
     repeated: list[str] = []
@@ -83,6 +105,11 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
             repeated.append(name)
         else:
             values[name] = _number_or_text(text)
+    for name in dict.fromkeys(repeated):  # rare: only files with a list in CTieuTKhaiChinh, or broken ones
+        total = _row_total(reader, main, name)
+        if total is not None:
+            values[name] = total
+            repeated = [r for r in repeated if r != name]
     return values, details, tuple(dict.fromkeys(repeated))
 
 
