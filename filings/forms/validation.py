@@ -11,7 +11,6 @@ rules keep their own codes (``GTGT-040B``).
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from filings.expressions import compile_expression
 from filings.forms.model import RULE_PARAMETERS, FormDefinitionError, FormVersion, Indicator, IndicatorType, Severity
 
 # The largest amount accepted in one indicator (đồng): fifteen digits, far above any real return, and far enough
@@ -239,19 +238,19 @@ class _Assessor:
 
     def recompute(self) -> dict[str, int]:
         form = self.form
-        scope: dict[str, int] = {i.code: self.values.get(i.code, 0) for i in form.indicators if i.is_numeric}
+        # Every numeric box (0 when not filed; ``values`` holds numeric boxes only), then the parameters.
+        scope: dict[str, int] = dict.fromkeys(form.numeric_codes, 0)
+        scope.update(self.values)
         scope.update(self.parameters)
         computed: dict[str, int] = {}
-        for indicator in form.formula_order:
-            formula = compile_expression(indicator.formula or "0")
+        unusable = self.unusable
+        for code, formula in form.formulas:
             result = formula.evaluate(scope)
-            if isinstance(result, bool) or not isinstance(result, int):
-                raise FormDefinitionError(
-                    f"{form.code}: the formula of {indicator.code} gave {result!r}, not a whole number"
-                )
-            computed[indicator.code] = scope[indicator.code] = result
-            if formula.names & self.unusable:
-                self.unusable.add(indicator.code)
+            if type(result) is not int:  # neither a bool nor a Fraction
+                raise FormDefinitionError(f"{form.code}: the formula of {code} gave {result!r}, not a whole number")
+            computed[code] = scope[code] = result
+            if unusable and not unusable.isdisjoint(formula.names):
+                unusable.add(code)
         for code, filed in self.filed_computed.items():
             office = computed[code]
             if filed != office and code not in self.unusable:
@@ -270,9 +269,9 @@ class _Assessor:
 
     def check_rules(self, scope: dict[str, int]) -> None:
         form = self.form
-        for rule in form.rules:
-            check = compile_expression(rule.check)
-            if check.names & self.unusable or check.evaluate(scope):
+        unusable = self.unusable
+        for rule, check in form.checks:
+            if (unusable and not unusable.isdisjoint(check.names)) or check.evaluate(scope):
                 continue
             figures_vi = {k: _vi(v) for k, v in scope.items()}
             figures_en = {k: _en(v) for k, v in scope.items()}

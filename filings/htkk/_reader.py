@@ -17,6 +17,7 @@ Optional elements may be missing: no ``loaiTKhai`` is an original, no (or an emp
 ``kieuKy`` is read from the period's first and last days. Pure.
 """
 
+import functools
 import re
 from collections.abc import Collection
 from typing import cast
@@ -44,6 +45,8 @@ _BOOLEANS = {"true": 1, "false": 0}
 
 
 def _number_or_text(text: str) -> int | str:
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most boxes: a plain whole number
+        return int(text)
     digits = text[1:] if text[:1] in "+-" else text
     # ASCII digits only (str.isdigit alone takes other scripts' digits, which int() would read too).
     if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
@@ -51,24 +54,48 @@ def _number_or_text(text: str) -> int | str:
     return _BOOLEANS.get(text.lower(), text)
 
 
-# Elements without child elements and with some text: the filled boxes, found in one pass of libxml2's XPath.
-_FILLED_LEAVES = etree.XPath(".//*[not(*)][normalize-space(text())]")
+# XML's white space (what XPath's normalize-space strips): a box holding only these is empty.
+_XML_SPACE = " \t\r\n"
 # An appendix's totals: its filled boxes one or two levels down (``ChenhLech/ct9``, ``HH_DV_BanRaTrongKy/tongCong…``);
 # its lists' rows are the elements two levels down that hold boxes of their own (``…/BangKeTenHHDV``).
 _APPENDIX_TOTALS = etree.XPath("./*[not(*)][normalize-space(text())] | ./*/*[not(*)][normalize-space(text())]")
 _APPENDIX_ROWS = etree.XPath("count(./*/*[*])")
 
 
-def _leaves(reader: Reader, top: Element, query: etree.XPath = _FILLED_LEAVES) -> list[tuple[str, str]]:
+def _filled_leaves(reader: Reader, top: Element) -> list[tuple[str, str]]:
+    """``(local name, stripped text)`` of the filled boxes under ``top``, in document order.
+
+    A filled box is an element of the document's namespace without child elements whose text is not only XML white
+    space (as XPath's ``.//*[not(*)][normalize-space(text())]``). One walk of lxml's tree iterator restricted to the document's namespace (in C: no comment, processing
+    instruction or other namespace's element reaches Python); this loop is the reader's hottest.
+    """
+    cut = len(reader.prefix)
+    found: list[tuple[str, str]] = []
+    for element in top.iter(reader.prefix + "*" if cut else "{}*"):
+        # A comment or processing instruction inside a box does not make it a group (as XPath's not(*)).
+        if len(element) and next(element.iterchildren(etree.Element), None) is not None:
+            continue
+        text = element.text
+        if text and text.strip(_XML_SPACE):
+            found.append((element.tag[cut:], text.strip()))
+    return found
+
+
+def _leaves(reader: Reader, top: Element, query: etree.XPath) -> list[tuple[str, str]]:
     """``(local name, stripped text)`` of the filled leaf elements ``query`` finds, in the document's namespace."""
     prefix, cut = reader.prefix, len(reader.prefix)
     found: list[tuple[str, str]] = []
     for element in cast("list[Element]", query(top)):  # an element-set XPath gives elements
         tag = element.tag  # an element's, never a comment's: the XPath selects elements only
-        # The document's namespace only (as Reader.local, inlined: this loop is the reader's hottest).
         if tag.startswith(prefix) if cut else not tag.startswith("{"):
             found.append((tag[cut:], (element.text or "").strip()))
     return found
+
+
+@functools.lru_cache(maxsize=4_096)  # the same few hundred names in every file; bounded against odd ones
+def _is_indicator(name: str) -> bool:
+    """Whether an element of ``CTieuTKhaiChinh`` is a box (``ct…``) rather than another detail."""
+    return name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
 
 
 def _row_total(reader: Reader, main: Element, name: str) -> int | None:
@@ -98,8 +125,8 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
     repeated: list[str] = []
-    for name, text in _leaves(reader, main):
-        if not (name.startswith("ct") and INDICATOR_TAG.fullmatch(name)):
+    for name, text in _filled_leaves(reader, main):
+        if not _is_indicator(name):
             details.setdefault(name, text)
         elif name in values:
             repeated.append(name)
