@@ -62,25 +62,6 @@ _APPENDIX_TOTALS = etree.XPath("./*[not(*)][normalize-space(text())] | ./*/*[not
 _APPENDIX_ROWS = etree.XPath("count(./*/*[*])")
 
 
-def _filled_leaves(reader: Reader, top: Element) -> list[tuple[str, str]]:
-    """``(local name, stripped text)`` of the filled boxes under ``top``, in document order.
-
-    A filled box is an element of the document's namespace without child elements whose text is not only XML white
-    space (as XPath's ``.//*[not(*)][normalize-space(text())]``). One walk of lxml's tree iterator restricted to the document's namespace (in C: no comment, processing
-    instruction or other namespace's element reaches Python); this loop is the reader's hottest.
-    """
-    cut = len(reader.prefix)
-    found: list[tuple[str, str]] = []
-    for element in top.iter(reader.prefix + "*" if cut else "{}*"):
-        # A comment or processing instruction inside a box does not make it a group (as XPath's not(*)).
-        if len(element) and next(element.iterchildren(etree.Element), None) is not None:
-            continue
-        text = element.text
-        if text and text.strip(_XML_SPACE):
-            found.append((element.tag[cut:], text.strip()))
-    return found
-
-
 def _leaves(reader: Reader, top: Element, query: etree.XPath) -> list[tuple[str, str]]:
     """``(local name, stripped text)`` of the filled leaf elements ``query`` finds, in the document's namespace."""
     prefix, cut = reader.prefix, len(reader.prefix)
@@ -120,16 +101,30 @@ def _row_total(reader: Reader, main: Element, name: str) -> int | None:
 def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[str, str], tuple[str, ...]]:
     """The indicators, the other filled elements, and the indicators that appear more than once (first kept).
 
-    A box repeated in the rows of a list is read as the rows' total (:func:`_row_total`), not as repeated.
+    The filled elements are those of the document's namespace without child elements whose text is not only XML
+    white space (as XPath's ``.//*[not(*)][normalize-space(text())]``), found in one walk of lxml's tree iterator
+    restricted to the namespace (in C: no comment, processing instruction or other namespace's element reaches
+    Python); this loop is the reader's hottest. A box repeated in the rows of a list is read as the rows' total
+    (:func:`_row_total`), not as repeated.
     """
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
     repeated: list[str] = []
-    for name, text in _filled_leaves(reader, main):
+    cut = len(reader.prefix)
+    for element in main.iter(reader.prefix + "*" if cut else "{}*"):
+        # A comment or processing instruction inside a box does not make it a group (as XPath's not(*)).
+        if len(element) and next(element.iterchildren(etree.Element), None) is not None:
+            continue
+        text = element.text
+        if not (text and text.strip(_XML_SPACE)):
+            continue
+        name, text = element.tag[cut:], text.strip()
         if not _is_indicator(name):
             details.setdefault(name, text)
         elif name in values:
             repeated.append(name)
+        elif text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most boxes: a plain whole number
+            values[name] = int(text)
         else:
             values[name] = _number_or_text(text)
     for name in dict.fromkeys(repeated):  # rare: only files with a list in CTieuTKhaiChinh, or broken ones
