@@ -41,7 +41,7 @@ def round_half_up(value: Value) -> int:
 
 
 def _normalise(value: Value) -> Value:
-    if isinstance(value, Fraction) and value.denominator == 1:
+    if type(value) is Fraction and value.denominator == 1:  # only the Fractions of ``_divide``, never a subclass
         return int(value.numerator)
     return value
 
@@ -208,6 +208,9 @@ class _Compiler:
             functions.append(function)
         first = self.compile(node.left)
         rest = [self.compile(c) for c in node.comparators]
+        if len(functions) == 1:  # the usual ``a <= b``
+            compare, second = functions[0], rest[0]
+            return lambda values: compare(first(values), second(values))
         steps = list(zip(functions, rest, strict=True))
 
         def run(values: Mapping[str, Number]) -> bool:
@@ -239,6 +242,12 @@ class _Compiler:
             expected = str(fewest) if most == fewest else f"at least {fewest}"
             raise self.refuse(node, f"calling {name} with {len(node.args)} arguments (it takes {expected})")
         arguments = [self.compile(a) for a in node.args]
+        if len(arguments) == 1:
+            only = arguments[0]
+            return lambda values: function(only(values))
+        if len(arguments) == 2:  # noqa: PLR2004 - max(a, b), min(a, b)
+            first, second = arguments
+            return lambda values: function(first(values), second(values))
         return lambda values: function(*(a(values) for a in arguments))
 
 
@@ -266,7 +275,8 @@ class Expression:
             KeyError: a name the expression reads is missing from ``values``.
             ExpressionError: a division by zero.
         """
-        return _normalise(self._run(values))
+        result = self._run(values)
+        return result if type(result) is not Fraction else _normalise(result)
 
 
 @functools.lru_cache(maxsize=4_096)

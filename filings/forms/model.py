@@ -113,6 +113,10 @@ class FormVersion:
     """Each computed indicator's code and compiled formula, in :attr:`formula_order`."""
     checks: tuple[tuple[Rule, Expression], ...] = field(init=False, repr=False, compare=False)
     """Each rule with its compiled check, in the form's order."""
+    codes: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The codes of every indicator."""
+    reading: tuple[tuple[Indicator, str, bool, bool], ...] = field(init=False, repr=False, compare=False)
+    """Each indicator with its code, whether it is numeric and whether it is computed (what reading a return asks)."""
 
     def __post_init__(self) -> None:
         by_code: dict[str, Indicator] = {}
@@ -127,6 +131,9 @@ class FormVersion:
         compiled = tuple((i.code, compile_expression(i.formula or "0")) for i in self._formula_order)
         object.__setattr__(self, "formulas", compiled)
         object.__setattr__(self, "checks", tuple((r, compile_expression(r.check)) for r in self.rules))
+        object.__setattr__(self, "codes", frozenset(by_code))
+        reading = tuple((i, i.code, i.is_numeric, i.formula is not None) for i in self.indicators)
+        object.__setattr__(self, "reading", reading)
 
     def __hash__(self) -> int:
         return hash((self.code, self.valid_from))

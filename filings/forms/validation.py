@@ -111,7 +111,8 @@ class _Assessor:
 
     def read(self, raw_values: Mapping[str, object]) -> None:
         form = self.form
-        unknown = [key for key in raw_values if not form.has_indicator(key)]
+        # Most returns name only the form's boxes: one set comparison, in C, before looking at any key.
+        unknown = [] if raw_values.keys() <= form.codes else [k for k in raw_values if not form.has_indicator(k)]
         for key in unknown[:MAX_UNKNOWN_FINDINGS]:
             name = _text(key)
             self.findings.append(
@@ -134,13 +135,14 @@ class _Assessor:
                     f"{_en(more)} more indicators are not on form {form.code}.",
                 )
             )
-        for indicator in form.indicators:
-            raw = raw_values.get(indicator.code)
-            if type(raw) is int and 0 <= raw <= MAX_AMOUNT and indicator.type is not IndicatorType.TEXT:
+        values, filed_computed = self.values, self.filed_computed
+        for indicator, code, numeric, computed in form.reading:
+            raw = raw_values.get(code)
+            if type(raw) is int and 0 <= raw <= MAX_AMOUNT and numeric:
                 # The common case, read without the checks it cannot fail (a whole, in range, not negative number).
-                if indicator.formula is not None:
-                    self.filed_computed[indicator.code] = raw
-                self.values[indicator.code] = raw
+                if computed:
+                    filed_computed[code] = raw
+                values[code] = raw
             else:
                 self.read_one(indicator, raw)
 
