@@ -8,9 +8,9 @@
    ``filings.forms.assess``) and the service's dry run (``FilingService.validate`` on a real session, which also
    reads the taxpayer, the period's accepted returns and the previous period's figures): target at least 2,000 a
    second, judged on the service path.
-3. The corpus of real returns (``tests/fixtures/htkk/real``: files written by HTKK and the eTax portal) read and
-   decided as filing does, in one process without a database (parse, the form version for the period, the
-   parameters from the appendices, every check): target at least 5,000 files a second.
+3. The corpus of real returns (``tests/fixtures/htkk/real``: files written by HTKK, the eTax portal and an accounting
+   program) read and decided as filing does, in one process without a database (parse, the form version for the
+   period, the parameters from the appendices, every check): target at least 5,000 files a second.
 
 Usage: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/filings.py [--seconds S] [--clients N]
 [--warmup S] [--taxpayers N] [--format json|xml] [--db-pool-size N] [--database-url URL] [--skip-http] [--skip-xml]``.

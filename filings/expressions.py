@@ -41,7 +41,7 @@ def round_half_up(value: Value) -> int:
 
 
 def _normalise(value: Value) -> Value:
-    if isinstance(value, Fraction) and value.denominator == 1:
+    if type(value) is Fraction and value.denominator == 1:  # only the Fractions of ``_divide``, never a subclass
         return int(value.numerator)
     return value
 
@@ -144,8 +144,52 @@ class _Compiler:
         function = _BINARY.get(type(node.op))
         if function is None:
             raise self.refuse(node, f"the operator {type(node.op).__name__}")
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return self.sum(node)
         left, right = self.compile(node.left), self.compile(node.right)
         return lambda values: function(left(values), right(values))
+
+    def sum(self, node: ast.BinOp) -> _Node:
+        """A chain of ``+`` and ``-`` (``ct23 + ct24 - ct25``) as one closure.
+
+        The arithmetic is exact (integers and fractions), so adding the terms by sign gives what adding them left
+        to right does; the names are read in one ``itemgetter`` call.
+        """
+        added: list[ast.expr] = []
+        taken: list[ast.expr] = []
+        _terms(node, added, taken, negative=False)
+        if len(added) + len(taken) == 2:  # noqa: PLR2004 - a plain ``a + b`` or ``a - b``
+            left, right = self.compile(node.left), self.compile(node.right)
+            function = operator.add if isinstance(node.op, ast.Add) else operator.sub
+            return lambda values: function(left(values), right(values))
+        plus, minus = self.addends(added), self.addends(taken)
+        return lambda values: plus(values) - minus(values)
+
+    def addends(self, terms: list[ast.expr]) -> _Node:
+        """The sum of ``terms``: the names fetched together, the other terms each evaluated."""
+        names = [t.id for t in terms if isinstance(t, ast.Name)]
+        others = [self.compile(t) for t in terms if not isinstance(t, ast.Name)]
+        for term in terms:
+            if isinstance(term, ast.Name):
+                self.name(term)  # checked and recorded as the other names are
+        if not others:
+            if not names:
+                return lambda _values: 0
+            if len(names) == 1:
+                only = names[0]
+                return lambda values: values[only]
+            fetch = operator.itemgetter(*names)
+            return lambda values: sum(fetch(values))
+        fetch_all = operator.itemgetter(*names) if len(names) > 1 else None
+        single = names[0] if len(names) == 1 else None
+
+        def total(values: Mapping[str, Number]) -> Value:
+            result: Value = sum(fetch_all(values)) if fetch_all else values[single] if single else 0
+            for other in others:
+                result = result + other(values)
+            return result
+
+        return total
 
     def unary(self, node: ast.UnaryOp) -> _Node:
         operand = self.compile(node.operand)
@@ -164,6 +208,9 @@ class _Compiler:
             functions.append(function)
         first = self.compile(node.left)
         rest = [self.compile(c) for c in node.comparators]
+        if len(functions) == 1:  # the usual ``a <= b``
+            compare, second = functions[0], rest[0]
+            return lambda values: compare(first(values), second(values))
         steps = list(zip(functions, rest, strict=True))
 
         def run(values: Mapping[str, Number]) -> bool:
@@ -195,7 +242,22 @@ class _Compiler:
             expected = str(fewest) if most == fewest else f"at least {fewest}"
             raise self.refuse(node, f"calling {name} with {len(node.args)} arguments (it takes {expected})")
         arguments = [self.compile(a) for a in node.args]
+        if len(arguments) == 1:
+            only = arguments[0]
+            return lambda values: function(only(values))
+        if len(arguments) == 2:  # noqa: PLR2004 - max(a, b), min(a, b)
+            first, second = arguments
+            return lambda values: function(first(values), second(values))
         return lambda values: function(*(a(values) for a in arguments))
+
+
+def _terms(node: ast.expr, added: list[ast.expr], taken: list[ast.expr], *, negative: bool) -> None:
+    """The operands of a chain of ``+`` and ``-`` into ``added`` and ``taken`` by their sign in the whole."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+        _terms(node.left, added, taken, negative=negative)
+        _terms(node.right, added, taken, negative=negative != isinstance(node.op, ast.Sub))
+    else:
+        (taken if negative else added).append(node)
 
 
 @dataclass(frozen=True)
@@ -213,7 +275,8 @@ class Expression:
             KeyError: a name the expression reads is missing from ``values``.
             ExpressionError: a division by zero.
         """
-        return _normalise(self._run(values))
+        result = self._run(values)
+        return result if type(result) is not Fraction else _normalise(result)
 
 
 @functools.lru_cache(maxsize=4_096)

@@ -39,6 +39,7 @@ class PeriodKind(StrEnum):
 
 
 _LAST_NUMBER = {PeriodKind.MONTH: MONTHS_IN_YEAR, PeriodKind.QUARTER: QUARTERS_IN_YEAR, PeriodKind.YEAR: 1}
+_KINDS = {k.value: k for k in PeriodKind}
 _KIND_NAMES = {PeriodKind.MONTH: "month", PeriodKind.QUARTER: "quarter", PeriodKind.YEAR: "year"}
 
 
@@ -168,11 +169,10 @@ def parse_htkk_period(kieu_ky: str, ky_kkhai: str) -> Period:
     Raises:
         PeriodError: when the pair does not name an existing period.
     """
-    kind_text = (kieu_ky or "").strip().upper()
+    kind = _KINDS.get((kieu_ky or "").strip().upper())
     text = (ky_kkhai or "").strip()
-    if kind_text not in {k.value for k in PeriodKind}:
+    if kind is None:
         raise PeriodError(f"kieuKy {kieu_ky[:20]!r} is not a period kind: use M, Q or Y")
-    kind = PeriodKind(kind_text)
     if kind is PeriodKind.YEAR:
         if not _YEAR.fullmatch(text):
             raise PeriodError(f"kyKKhai {ky_kkhai[:40]!r} is not a year (YYYY)")

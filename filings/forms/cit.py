@@ -24,6 +24,23 @@ def _sum(parts: str) -> str:
     return " + ".join(f"ct{p}" for p in parts.split())
 
 
+# The header's filled boxes, as HTKK writes them in ``CTieuTKhaiChinh/Header``: [04] the trade with the largest share
+# of revenue (its code and name) and [05] that share in per cent, written with two decimals (``100.00``).
+_HEADER = (
+    Indicator(
+        "ct04_ma",
+        "Ngành nghề có tỷ lệ doanh thu cao nhất (mã)",
+        "Trade with the largest share of revenue (code)",
+        type=IndicatorType.TEXT,
+    ),
+    Indicator(
+        "ct04_ten",
+        "Ngành nghề có tỷ lệ doanh thu cao nhất (tên)",
+        "Trade with the largest share of revenue (name)",
+        type=IndicatorType.TEXT,
+    ),
+    Indicator("ct05", "Tỷ lệ (%)", "Its share of revenue (%)", type=IndicatorType.TEXT),
+)
 _A_B = (
     money("A1", "Tổng lợi nhuận kế toán trước thuế thu nhập doanh nghiệp", "Accounting profit before CIT", signed=True),
     money(
@@ -57,6 +74,8 @@ _A_B = (
 _C_TO_C6 = (
     money("C1", "Thu nhập chịu thuế", "Taxable income", "ctB14", signed=True),
     money("C2", "Thu nhập miễn thuế", "Exempt income"),
+    # HTKK's list of [C2] by kind of exempt income (``dsThMienThue/thMienThue``), read as the rows' total.
+    money("C2_soThuNhap", "Thu nhập miễn thuế theo loại thu nhập", "Exempt income by kind (the list's total)"),
     money("C3", "Chuyển lỗ và bù trừ lãi, lỗ", "Losses carried forward and offset", _sum("C3a C3b")),
     money("C3a", "Lỗ từ hoạt động sản xuất kinh doanh được chuyển trong kỳ", "Business losses carried forward"),
     money(
@@ -157,6 +176,7 @@ _E_TO_I = (
         "Thuế TNDN đã tạm nộp của chuyển nhượng cơ sở hạ tầng, nhà có thu tiền theo tiến độ",
         "Provisional CIT on staged sales",
     ),
+    money("H", "Chênh lệch giữa số thuế phải nộp và số thuế đã tạm nộp", "Difference payable less paid", signed=True),
     money(
         "H1",
         "Chênh lệch số thuế phải nộp và đã tạm nộp của hoạt động sản xuất kinh doanh",
@@ -253,7 +273,7 @@ def cit_version(
         deadline_rules=MappingProxyType({PeriodKind.YEAR: DeadlineRule.YEAR_END_OF_THIRD_MONTH}),
         valid_from=valid_from,
         valid_to=valid_to,
-        indicators=(*_A_B, *_C_TO_C6, *c7, *_c8_to_c17(c9_formula), *_D, *_E_TO_I),
+        indicators=(*_HEADER, *_A_B, *_C_TO_C6, *c7, *_c8_to_c17(c9_formula), *_D, *_E_TO_I),
         rules=(*rules, *_rules(c7[0].code)),
         payable_indicator="ctI",
         sub_item="1052",

@@ -107,6 +107,16 @@ class FormVersion:
     """The legal text that sets out the form, e.g. ``Thông tư 80/2021/TT-BTC, Phụ lục II``."""
     _by_code: dict[str, Indicator] = field(init=False, repr=False, compare=False)
     _formula_order: tuple[Indicator, ...] = field(init=False, repr=False, compare=False)
+    numeric_codes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The codes of the numeric indicators, in the form's order."""
+    formulas: tuple[tuple[str, Expression], ...] = field(init=False, repr=False, compare=False)
+    """Each computed indicator's code and compiled formula, in :attr:`formula_order`."""
+    checks: tuple[tuple[Rule, Expression], ...] = field(init=False, repr=False, compare=False)
+    """Each rule with its compiled check, in the form's order."""
+    codes: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The codes of every indicator."""
+    reading: tuple[tuple[Indicator, str, bool, bool], ...] = field(init=False, repr=False, compare=False)
+    """Each indicator with its code, whether it is numeric and whether it is computed (what reading a return asks)."""
 
     def __post_init__(self) -> None:
         by_code: dict[str, Indicator] = {}
@@ -117,6 +127,13 @@ class FormVersion:
         object.__setattr__(self, "_by_code", by_code)
         self._check_references()
         object.__setattr__(self, "_formula_order", self._order_formulas())
+        object.__setattr__(self, "numeric_codes", tuple(i.code for i in self.indicators if i.is_numeric))
+        compiled = tuple((i.code, compile_expression(i.formula or "0")) for i in self._formula_order)
+        object.__setattr__(self, "formulas", compiled)
+        object.__setattr__(self, "checks", tuple((r, compile_expression(r.check)) for r in self.rules))
+        object.__setattr__(self, "codes", frozenset(by_code))
+        reading = tuple((i, i.code, i.is_numeric, i.formula is not None) for i in self.indicators)
+        object.__setattr__(self, "reading", reading)
 
     def __hash__(self) -> int:
         return hash((self.code, self.valid_from))

@@ -11,7 +11,6 @@ rules keep their own codes (``GTGT-040B``).
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from filings.expressions import compile_expression
 from filings.forms.model import RULE_PARAMETERS, FormDefinitionError, FormVersion, Indicator, IndicatorType, Severity
 
 # The largest amount accepted in one indicator (đồng): fifteen digits, far above any real return, and far enough
@@ -112,7 +111,8 @@ class _Assessor:
 
     def read(self, raw_values: Mapping[str, object]) -> None:
         form = self.form
-        unknown = [key for key in raw_values if not form.has_indicator(key)]
+        # Most returns name only the form's boxes: one set comparison, in C, before looking at any key.
+        unknown = [] if raw_values.keys() <= form.codes else [k for k in raw_values if not form.has_indicator(k)]
         for key in unknown[:MAX_UNKNOWN_FINDINGS]:
             name = _text(key)
             self.findings.append(
@@ -135,13 +135,14 @@ class _Assessor:
                     f"{_en(more)} more indicators are not on form {form.code}.",
                 )
             )
-        for indicator in form.indicators:
-            raw = raw_values.get(indicator.code)
-            if type(raw) is int and 0 <= raw <= MAX_AMOUNT and indicator.type is not IndicatorType.TEXT:
+        values, filed_computed = self.values, self.filed_computed
+        for indicator, code, numeric, computed in form.reading:
+            raw = raw_values.get(code)
+            if type(raw) is int and 0 <= raw <= MAX_AMOUNT and numeric:
                 # The common case, read without the checks it cannot fail (a whole, in range, not negative number).
-                if indicator.formula is not None:
-                    self.filed_computed[indicator.code] = raw
-                self.values[indicator.code] = raw
+                if computed:
+                    filed_computed[code] = raw
+                values[code] = raw
             else:
                 self.read_one(indicator, raw)
 
@@ -239,19 +240,19 @@ class _Assessor:
 
     def recompute(self) -> dict[str, int]:
         form = self.form
-        scope: dict[str, int] = {i.code: self.values.get(i.code, 0) for i in form.indicators if i.is_numeric}
+        # Every numeric box (0 when not filed; ``values`` holds numeric boxes only), then the parameters.
+        scope: dict[str, int] = dict.fromkeys(form.numeric_codes, 0)
+        scope.update(self.values)
         scope.update(self.parameters)
         computed: dict[str, int] = {}
-        for indicator in form.formula_order:
-            formula = compile_expression(indicator.formula or "0")
+        unusable = self.unusable
+        for code, formula in form.formulas:
             result = formula.evaluate(scope)
-            if isinstance(result, bool) or not isinstance(result, int):
-                raise FormDefinitionError(
-                    f"{form.code}: the formula of {indicator.code} gave {result!r}, not a whole number"
-                )
-            computed[indicator.code] = scope[indicator.code] = result
-            if formula.names & self.unusable:
-                self.unusable.add(indicator.code)
+            if type(result) is not int:  # neither a bool nor a Fraction
+                raise FormDefinitionError(f"{form.code}: the formula of {code} gave {result!r}, not a whole number")
+            computed[code] = scope[code] = result
+            if unusable and not unusable.isdisjoint(formula.names):
+                unusable.add(code)
         for code, filed in self.filed_computed.items():
             office = computed[code]
             if filed != office and code not in self.unusable:
@@ -270,9 +271,9 @@ class _Assessor:
 
     def check_rules(self, scope: dict[str, int]) -> None:
         form = self.form
-        for rule in form.rules:
-            check = compile_expression(rule.check)
-            if check.names & self.unusable or check.evaluate(scope):
+        unusable = self.unusable
+        for rule, check in form.checks:
+            if (unusable and not unusable.isdisjoint(check.names)) or check.evaluate(scope):
                 continue
             figures_vi = {k: _vi(v) for k, v in scope.items()}
             figures_en = {k: _en(v) for k, v in scope.items()}

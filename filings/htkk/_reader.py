@@ -17,6 +17,7 @@ Optional elements may be missing: no ``loaiTKhai`` is an original, no (or an emp
 ``kieuKy`` is read from the period's first and last days. Pure.
 """
 
+import functools
 import re
 from collections.abc import Collection
 from typing import cast
@@ -44,6 +45,8 @@ _BOOLEANS = {"true": 1, "false": 0}
 
 
 def _number_or_text(text: str) -> int | str:
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most boxes: a plain whole number
+        return int(text)
     digits = text[1:] if text[:1] in "+-" else text
     # ASCII digits only (str.isdigit alone takes other scripts' digits, which int() would read too).
     if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
@@ -51,38 +54,84 @@ def _number_or_text(text: str) -> int | str:
     return _BOOLEANS.get(text.lower(), text)
 
 
-# Elements without child elements and with some text: the filled boxes, found in one pass of libxml2's XPath.
-_FILLED_LEAVES = etree.XPath(".//*[not(*)][normalize-space(text())]")
+# XML's white space (what XPath's normalize-space strips): a box holding only these is empty.
+_XML_SPACE = " \t\r\n"
 # An appendix's totals: its filled boxes one or two levels down (``ChenhLech/ct9``, ``HH_DV_BanRaTrongKy/tongCong…``);
 # its lists' rows are the elements two levels down that hold boxes of their own (``…/BangKeTenHHDV``).
 _APPENDIX_TOTALS = etree.XPath("./*[not(*)][normalize-space(text())] | ./*/*[not(*)][normalize-space(text())]")
 _APPENDIX_ROWS = etree.XPath("count(./*/*[*])")
 
 
-def _leaves(reader: Reader, top: Element, query: etree.XPath = _FILLED_LEAVES) -> list[tuple[str, str]]:
+def _leaves(reader: Reader, top: Element, query: etree.XPath) -> list[tuple[str, str]]:
     """``(local name, stripped text)`` of the filled leaf elements ``query`` finds, in the document's namespace."""
     prefix, cut = reader.prefix, len(reader.prefix)
     found: list[tuple[str, str]] = []
     for element in cast("list[Element]", query(top)):  # an element-set XPath gives elements
         tag = element.tag  # an element's, never a comment's: the XPath selects elements only
-        # The document's namespace only (as Reader.local, inlined: this loop is the reader's hottest).
         if tag.startswith(prefix) if cut else not tag.startswith("{"):
             found.append((tag[cut:], (element.text or "").strip()))
     return found
 
 
+@functools.lru_cache(maxsize=4_096)  # the same few hundred names in every file; bounded against odd ones
+def _is_indicator(name: str) -> bool:
+    """Whether an element of ``CTieuTKhaiChinh`` is a box (``ct…``) rather than another detail."""
+    return name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
+
+
+def _row_total(reader: Reader, main: Element, name: str) -> int | None:
+    """The total of a box written once per row of a list; None when it is repeated otherwise.
+
+    E.g. 03/TNDN's exempt income by kind, ``dsThMienThue/thMienThue/ctC2_soThuNhap`` (a row is an element with an
+    ``id`` inside a list element). None too when a row's figure is not a whole number.
+    """
+    total = 0
+    for element in main.iter(reader.prefix + name):
+        row = element.getparent()
+        listing = row.getparent() if row is not None else None
+        if row is None or "id" not in row.attrib or listing is None or listing is main:
+            return None
+        figure = _number_or_text((element.text or "").strip() or "0")
+        if not isinstance(figure, int):
+            return None
+        total += figure
+    return total
+
+
 def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[str, str], tuple[str, ...]]:
-    """The indicators, the other filled elements, and the indicators that appear more than once (first kept)."""
+    """The indicators, the other filled elements, and the indicators that appear more than once (first kept).
+
+    The filled elements are those of the document's namespace without child elements whose text is not only XML
+    white space (as XPath's ``.//*[not(*)][normalize-space(text())]``), found in one walk of lxml's tree iterator
+    restricted to the namespace (in C: no comment, processing instruction or other namespace's element reaches
+    Python); this loop is the reader's hottest. A box repeated in the rows of a list is read as the rows' total
+    (:func:`_row_total`), not as repeated.
+    """
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
     repeated: list[str] = []
-    for name, text in _leaves(reader, main):
-        if not (name.startswith("ct") and INDICATOR_TAG.fullmatch(name)):
+    cut = len(reader.prefix)
+    for element in main.iter(reader.prefix + "*" if cut else "{}*"):
+        # A comment or processing instruction inside a box does not make it a group (as XPath's not(*)).
+        if len(element) and next(element.iterchildren(etree.Element), None) is not None:
+            continue
+        text = element.text
+        if not (text and text.strip(_XML_SPACE)):
+            continue
+        name, text = element.tag[cut:], text.strip()
+        if not _is_indicator(name):
             details.setdefault(name, text)
         elif name in values:
             repeated.append(name)
+        elif text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most boxes: a plain whole number
+            values[name] = int(text)
         else:
             values[name] = _number_or_text(text)
+    for name in dict.fromkeys(repeated):  # rare: only files with a list in CTieuTKhaiChinh, or broken ones
+        total = _row_total(reader, main, name)
+        if total is not None:
+            values[name] = total
+            repeated = [r for r in repeated if r != name]
     return values, details, tuple(dict.fromkeys(repeated))
 
 

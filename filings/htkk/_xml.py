@@ -160,12 +160,11 @@ class Reader:
         """The stripped text of each child element of ``parent`` by local name (the first of a repeated name)."""
         found: dict[str, str] = {}
         if parent is not None:
-            prefix, cut = self.prefix, len(self.prefix)
-            for child in parent:
-                tag: object = child.tag  # a comment's or processing instruction's is a function, whatever the stubs say
-                # As ``local``, inlined: every header is read this way.
-                if isinstance(tag, str) and (tag.startswith(prefix) if cut else not tag.startswith("{")):
-                    found.setdefault(tag[cut:], (child.text or "").strip())
+            cut = len(self.prefix)
+            # The document's namespace's elements only, chosen in C (no comment, processing instruction or other
+            # namespace's element reaches Python): every header is read this way.
+            for child in parent.iterchildren(self.prefix + "*" if cut else "{}*"):
+                found.setdefault(child.tag[cut:], (child.text or "").strip())
         return found
 
     def optional_text(self, parent: Element | None, path: str, where: str) -> str:

@@ -3,6 +3,8 @@
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from filings.expressions import ExpressionError, compile_expression, round_half_up
 
@@ -148,3 +150,29 @@ def test_never_evaluates_source_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtins, "eval", refuse)
     monkeypatch.setattr(builtins, "exec", refuse)
     assert compile_expression("ct1 * 3 - 4 >= 2").evaluate({"ct1": 2}) is True
+
+
+# A term of a sum and its value: a name, a whole number, a fraction or a bracketed difference.
+_TERMS = st.sampled_from(
+    [("ct1", 7), ("ct2", -3), ("ct3", 0), ("5", 5), ("ct1 / 3", Fraction(7, 3)), ("(ct1 - ct2)", 10), ("-ct2", 3)]
+)
+
+
+@given(st.lists(st.tuples(st.booleans(), _TERMS), min_size=1, max_size=8))
+def test_sums_and_differences_are_exact_whatever_their_length(terms: list[tuple[bool, tuple[str, Fraction]]]) -> None:
+    # ``+``/``-`` chains are evaluated as one closure: the same value as adding left to right.
+    text = " ".join(f"{'-' if minus else '+'} {term}" for minus, (term, _v) in terms).removeprefix("+ ")
+    expected = sum(((-value if minus else value) for minus, (_t, value) in terms), Fraction(0))
+    if text.startswith("- "):  # a leading minus is the unary one: the first term negated
+        text = "0 " + text
+    result = compile_expression(text).evaluate({"ct1": 7, "ct2": -3, "ct3": 0})
+    assert result == expected
+    assert type(result) is (int if expected.denominator == 1 else Fraction)
+    assert compile_expression(text).names <= {"ct1", "ct2", "ct3"}
+
+
+def test_a_long_sum_still_needs_every_name() -> None:
+    with pytest.raises(KeyError):
+        compile_expression("ct1 + ct2 + ct9").evaluate({"ct1": 1, "ct2": 2})
+    with pytest.raises(ExpressionError, match="the name '_x'"):
+        compile_expression("ct1 + ct2 - _x")

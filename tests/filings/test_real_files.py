@@ -1,6 +1,7 @@
 """Returns written by others: the real HTKK and eTax files of tests/fixtures/htkk/real (SOURCES.md says where each
 came from), read and decided as the tax authority would, first by the rules alone, then over HTTP on PostgreSQL."""
 
+import datetime
 import hashlib
 import re
 from pathlib import Path
@@ -19,9 +20,13 @@ from tests.support.clock import Clock
 from tests.support.users import Login
 
 FILES = sorted(REAL.glob("*.xml"))
-# Documents the office does not take as tax returns: financial statements (HTKK codes 683, 402).
-NOT_RETURNS = {p.name for p in FILES if p.name.startswith("BCTC_")}
-RETURNS = [p for p in FILES if p.name not in NOT_RETURNS]
+# Documents on forms the office does not take: financial statements (HTKK codes 683, 402) and the annual PIT
+# finalisation 05/QTT-TNCN (953).
+NOT_RETURNS = {p.name for p in FILES if p.name.startswith(("BCTC_", "05QTTTNCN_"))}
+# Circular 26's 01/GTGT (code 01) for periods from 2022, written by an accounting program on HTKK 4.1.9's layout:
+# the authority rejects them for the form version, naming Circular 80's form (code 842).
+WRONG_GENERATION = {p.name for p in FILES if p.name.startswith("01GTGT_tt26_") and "_app_" in p.name}
+RETURNS = [p for p in FILES if p.name not in NOT_RETURNS | WRONG_GENERATION]
 
 
 def _ids(path: Path) -> str:
@@ -29,7 +34,7 @@ def _ids(path: Path) -> str:
 
 
 def test_the_corpus_is_there() -> None:
-    assert len(FILES) >= 14
+    assert len(FILES) >= 20
     sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
     assert [p.name for p in FILES if f"| {p.name} |" not in sources] == []
     producers = {parse_htkk(p.read_bytes()).producer for p in FILES}
@@ -50,10 +55,24 @@ def test_each_return_is_decided_as_the_authority_would(path: Path) -> None:
     assert result.tax_payable == max(int(document.values.get(form.payable_indicator, 0)), 0)
 
 
-@pytest.mark.parametrize("path", [REAL / n for n in sorted(NOT_RETURNS)], ids=_ids)
-def test_financial_statements_are_not_returns(path: Path) -> None:
+@pytest.mark.parametrize("path", [REAL / n for n in sorted(WRONG_GENERATION)], ids=_ids)
+def test_a_superseded_form_is_rejected_for_its_version(path: Path) -> None:
     document = parse_htkk(path.read_bytes())
-    assert document.repeated  # a column of the same indicators per year
+    assert document.period.end >= datetime.date(2022, 1, 1)
+    form, in_force = forms.find_filed_version(document.htkk_code, document.period.end)
+    assert (form.htkk_code, form.valid_to) == ("01", datetime.date(2021, 12, 31))
+    assert in_force is not None
+    assert in_force.htkk_code == "842"
+    # Its figures alone break no rule (a nil return): the form version is the whole reason.
+    result = assess(form, document.values, parameters=return_parameters(form, document.period, document.appendices))
+    assert [f.rule for f in result.findings if f.severity is Severity.REJECT] == []
+
+
+@pytest.mark.parametrize("path", [REAL / n for n in sorted(NOT_RETURNS)], ids=_ids)
+def test_documents_on_forms_the_office_does_not_take(path: Path) -> None:
+    document = parse_htkk(path.read_bytes())
+    if path.name.startswith("BCTC_"):
+        assert document.repeated  # a column of the same indicators per year
     with pytest.raises(forms.UnknownFormError, match=f"no form '{document.htkk_code}'"):
         forms.find_filed_version(document.htkk_code, document.period.end)
 
@@ -139,6 +158,23 @@ async def test_a_circular_26_form_for_2024_is_rejected_by_rule(
     accepted = (await file_return(client, me, data)).json()
     assert accepted["status"] == "accepted", accepted["errors"]
     assert accepted["form"] == "01/GTGT"
+
+
+async def test_a_program_still_writing_circular_26_is_rejected_by_rule(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
+) -> None:
+    # Q4/2025 as an accounting program wrote it on HTKK 4.1.9's Circular 26 layout (period " 4/2025", dd-mm-yyyy).
+    data, _, me = await filer_of("01GTGT_tt26_Q_nil_app_2025_3.xml", session, login)
+    response = await file_return(client, me, data, upload=True)
+    assert response.status_code == 201
+    receipt = response.json()
+    assert receipt["status"] == "rejected"
+    assert [e["rule"] for e in receipt["errors"]] == ["FORM-VERSION"]
+    assert "does not apply to the period" in receipt["errors"][0]["message_en"]
+    assert "(code 842)" in receipt["errors"][0]["message_en"]
+    # Kept with its notice: the office gives back the bytes it received.
+    original = await client.get(f"/api/v1/returns/{receipt['id']}", params={"format": "xml"}, headers=me)
+    assert original.content == data
 
 
 async def test_a_financial_statement_is_not_a_return(
