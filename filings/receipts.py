@@ -56,6 +56,8 @@ FILER_AND_HISTORY = (
         TAXPAYERS.c.kind,
         TAXPAYERS.c.status,
         TAXPAYERS.c.tax_types,
+        TAXPAYERS.c.registered_on,
+        TAXPAYERS.c.vat_frequency,
         RETURNS.c.id.label("return_id"),
         RETURNS.c.period,
         RETURNS.c.transaction_code,
@@ -148,6 +150,8 @@ class Filer(NamedTuple):
     kind: str
     status: str
     tax_types: list[str]
+    registered_on: datetime.date
+    vat_frequency: str
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from filings.errors import (
 from filings.fines import late_filing_fine
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
+from filings.integrity import registry_findings
 from filings.models import TaxReturn
 from filings.parameters import return_parameters
 from filings.periods import Period, days_late, effective_deadline
@@ -41,7 +42,6 @@ from filings.receipts import (
 from filings.schemas import ReturnKind
 from filings.settling import DecidedMeanwhileError, settle, stored
 from registry.services import visible_code
-from registry.statuses import CANNOT_FILE
 from taxoffice.accounts.posting import charge_arrays
 from taxoffice.accounts.services import FINE_SUB_ITEM, AccountService, ChargeKind, NewCharge, charge_rows
 from taxoffice.auth.roles import Principal
@@ -88,7 +88,9 @@ class FilingService(ReturnQueries):
         connection = await self.session.connection()
         for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
             if filer is None:
-                filer = Filer(row.id, row.tax_code, row.kind, row.status, row.tax_types)
+                filer = Filer(
+                    row.id, row.tax_code, row.kind, row.status, row.tax_types, row.registered_on, row.vat_frequency
+                )
             if row.return_id is None:
                 continue
             if row.period == period.label:
@@ -156,26 +158,7 @@ class FilingService(ReturnQueries):
                     f"The amendment number must be {amendment_no}.",
                 )
             )
-        if taxpayer.status in CANNOT_FILE:
-            checked.extra.append(
-                office_finding(
-                    "TAXPAYER-STATUS",
-                    (),
-                    taxpayer.status,
-                    "Mã số thuế đã chấm dứt hiệu lực, không thể nộp tờ khai.",
-                    "The tax code is closed: it cannot file returns.",
-                )
-            )
-        if form.tax_type not in taxpayer.tax_types:
-            checked.extra.append(
-                office_finding(
-                    "NOT-OWED",
-                    (),
-                    form.tax_type,
-                    f"Người nộp thuế không đăng ký loại thuế {form.tax_type}.",
-                    f"The taxpayer is not registered for {form.tax_type}.",
-                )
-            )
+        checked.extra.extend(registry_findings(taxpayer, form, period))
         return checked
 
     async def find_by_key(self, actor: Principal, key: str) -> TaxReturn | None:

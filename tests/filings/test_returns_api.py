@@ -126,8 +126,9 @@ async def test_obligations_follow_the_filings(client: httpx.AsyncClient, login: 
     assert by_key[("01/GTGT", "2026-02")]["status"] == "filed"
     assert by_key[("01/GTGT", "2026-02")]["return_id"] is not None
     assert by_key[("01/GTGT", "2026-03")]["status"] == "upcoming"
-    assert by_key[("05/KK-TNCN", "2026-01")]["status"] == "overdue"
-    assert by_key[("05/KK-TNCN", "2026-02")]["status"] == "due"
+    # 05/KK-TNCN is owed only where tax was withheld (Decree 126/2020 Art. 8(1)(b)): unfiled, it is not overdue.
+    assert by_key[("05/KK-TNCN", "2026-01")]["status"] == "if_withheld"
+    assert by_key[("05/KK-TNCN", "2026-02")]["status"] == "if_withheld"
     assert by_key[("05/KK-TNCN", "2026-02")]["due_on"] == "2026-03-20"
     assert by_key[("03/TNDN", "2026")]["due_on"] == "2027-03-31"
     assert len([o for o in obligations if o["form"] == "01/GTGT"]) == 12
