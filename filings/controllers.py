@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from filings import forms, views
 from filings.documents import ReturnDocuments
 from filings.export import XML_MEDIA_TYPE
+from filings.fine_controllers import FineController
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
@@ -238,4 +239,4 @@ class ReturnController(Controller):
         return [views.receipt(r) for r in rows]
 
 
-ROUTES = [FormController, ObligationController, ReturnController]
+ROUTES = [FormController, ObligationController, ReturnController, FineController]

@@ -42,6 +42,7 @@ RECEIPT_COLUMNS = (
     "days_late",
     "submitted_by",
     "idempotency_key",
+    "late_from_return_id",
 )
 RETURNS = cast("Table", TaxReturn.__table__)
 TAXPAYERS = cast("Table", Taxpayer.__table__)
@@ -176,6 +177,8 @@ class Checked:
     previous: Standing | None
     assessment: Assessment
     extra: list[Finding] = field(default_factory=list)
+    # The first receipt of the same figures, rejected wrongly: lateness counts from it (filings/lateness.py).
+    late_from: tuple[int, datetime.datetime] | None = None
 
     @property
     def findings(self) -> list[Finding]:
