@@ -40,7 +40,7 @@ async def _fines(
 ) -> Template:
     drafts = [fine_read(f) for f in await fine_service.search(actor, status=DRAFT, tax_code=None)]
     decided = [fine_read(f) for f in await fine_service.search(actor, status=CONFIRMED, tax_code=None, limit=20)]
-    context = {
+    context: dict[str, Any] = {
         "drafts": drafts,
         "decided": decided,
         "failed": None,
