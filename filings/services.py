@@ -330,7 +330,7 @@ class FilingService(ReturnQueries):
         await self.accounts.post(charges)
         if late:  # a fine is decided by an officer: only its draft is written, with the acceptance
             self.session.add(draft_for(ret, is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS))
-            await self.session.flush()
+            await self.session.commit()  # as the one-statement decision does: no lock held past the decision
 
     async def submit(
         self,
