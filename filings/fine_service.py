@@ -1,4 +1,4 @@
-"""Late-filing fines by decision (Decree 125/2020 Art. 13 and Art. 17; Law 38/2019 Art. 142).
+"""Late-filing fines by decision (Decree 125/2020 Art. 13 and Art. 17).
 
 Accepting a late original return proposes a draft at once (``draft_for``, in the acceptance's transaction); nothing is
 charged. An officer confirms it, as proposed or with the circumstances found (mitigating, aggravating, whether the

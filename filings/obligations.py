@@ -16,7 +16,8 @@ FILERS = {
 }
 CLOSED_STATUSES = frozenset({"01"})
 # Returns owed only for the periods in which tax was withheld: an income payer declares PIT withheld monthly or
-# quarterly only when withholding arose (Decree 126/2020 Art. 8(1)(b)), so an unfiled period is not overdue.
+# quarterly only when withholding arose (Decree 126/2020 Art. 8(1)(b) [open: wording not re-read]), so an unfiled
+# period is not overdue.
 ONLY_WHEN_WITHHELD = frozenset({"05/KK-TNCN"})
 
 
