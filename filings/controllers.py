@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from filings import forms, mappers
 from filings.documents import ReturnDocuments
 from filings.export import XML_MEDIA_TYPE
+from filings.fine_controllers import FineController
 from filings.intake import file_media
 from filings.obligation_service import ObligationService
 from filings.periods import days_late
@@ -242,4 +243,4 @@ class ReturnController(Controller):
         return [mappers.receipt(r) for r in rows]
 
 
-ROUTES = [FormController, ObligationController, ReturnController]
+ROUTES = [FormController, ObligationController, ReturnController, FineController]

@@ -49,7 +49,8 @@ def decision(ret: TaxReturn) -> Decision:
         decided_at=ret.decided_at,
         tax_payable=ret.tax_payable,
         posted_amount=ret.posted_amount,
-        fine=ret.fine,
+        # A late original's fine is decided apart by an officer (None: "by a separate decision"); else there is none.
+        fine=None if ret.amendment_no == 0 and ret.days_late > 0 else (ret.fine or 0),
         reasons=[Reason(f["rule"], f["severity"], f["message_vi"], f["message_en"]) for f in ret.findings],
     )
 

@@ -1,9 +1,13 @@
 """Fines for filing a return late, Decree 125/2020 Art. 13 as amended (DOMAIN.md §6). Pure.
 
-The bands are data, in tables dated by ``valid_from``/``valid_to``; the table in force on the day the fine is
-decided applies. The amounts are an organisation's; individuals and households pay half.
+The bands are data, in tables dated by ``valid_from``/``valid_to``; the table in force on the day of the violation
+(the day the late return was filed, Decree 125/2020 Art. 8(2)(a)) applies. The amounts are an organisation's;
+individuals and households pay half (Art. 5(5), Art. 7(4)(a)). Over 90 days late with tax payable, Art. 13(5) applies
+only when the tax and its interest were paid before the office's record; otherwise the act is tax evasion, fined a
+multiple of the tax (Art. 17(1)(a)): ``propose`` says which, with its clause.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from fractions import Fraction
@@ -75,23 +79,37 @@ M = 1_000_000
 # Working days a taxpayer has to pay a late-filing fine after the decision [open: configuration].
 FINE_PAYMENT_WORKING_DAYS = 10
 
+_BANDS_125 = (
+    FineBand(1, 30, 2 * M, 5 * M, None),
+    FineBand(31, 60, 5 * M, 8 * M, None),
+    FineBand(61, 90, 8 * M, 15 * M, None),
+    FineBand(91, None, 8 * M, 15 * M, needs_tax_payable=False),
+    FineBand(91, None, 15 * M, 25 * M, needs_tax_payable=True),
+)
+# Decree 125/2020 in force from 5 December 2020; Decree 310/2025/NĐ-CP (2 December 2025) amends it from 16 January
+# 2026. The amendments found in the material at hand (invoices, Resolution 107's top-up tax, false information) do not
+# touch Art. 13's bands, so the second table repeats them under its own legal basis [open: Art. 13 as amended to be
+# read in the gazette text].
 DECREE_125_2020 = FineTable(
     valid_from=datetime.date(2020, 12, 5),
-    valid_to=None,
+    valid_to=datetime.date(2026, 1, 15),
     legal_basis="Nghị định 125/2020/NĐ-CP, Điều 13",
-    bands=(
-        FineBand(1, 30, 2 * M, 5 * M, None),
-        FineBand(31, 60, 5 * M, 8 * M, None),
-        FineBand(61, 90, 8 * M, 15 * M, None),
-        FineBand(91, None, 8 * M, 15 * M, needs_tax_payable=False),
-        FineBand(91, None, 15 * M, 25 * M, needs_tax_payable=True),
-    ),
+    bands=_BANDS_125,
     warning_max_days=5,
     step=Fraction(1, 10),
     individual_share=Fraction(1, 2),
 )
+DECREE_310_2025 = dataclasses.replace(
+    DECREE_125_2020,
+    valid_from=datetime.date(2026, 1, 16),
+    valid_to=None,
+    legal_basis="Nghị định 125/2020/NĐ-CP, Điều 13, sửa đổi bởi Nghị định 310/2025/NĐ-CP",
+)
 
-FINE_TABLES: tuple[FineTable, ...] = (DECREE_125_2020,)
+FINE_TABLES: tuple[FineTable, ...] = (DECREE_125_2020, DECREE_310_2025)
+# Decree 125/2020 Art. 17(1)-(5): tax evasion is fined 1 x the tax evaded with at least one mitigating circumstance,
+# 1.5 x with none, 2 x, 2.5 x and 3 x with one, two, three or more aggravating ones.
+EVASION_MULTIPLES = (Fraction(1), Fraction(3, 2), Fraction(2), Fraction(5, 2), Fraction(3))
 
 
 def fine_table(on: datetime.date, tables: tuple[FineTable, ...] = FINE_TABLES) -> FineTable:
@@ -138,8 +156,8 @@ def late_filing_fine(
         tax_payable: the tax payable on the late return (đồng); decides the band over 90 days and caps it.
         on: the day the fine is decided; picks the table in force.
         aggravating: the number of aggravating circumstances.
-        mitigating: the number of mitigating circumstances; net of aggravating ones, one or more makes a return
-            at most ``warning_max_days`` late a warning (fine 0).
+        mitigating: the number of mitigating circumstances; one or more makes a return at most
+            ``warning_max_days`` late a warning (fine 0), as Art. 13(1) says.
         tables: the dated fine tables.
 
     Returns:
@@ -156,9 +174,79 @@ def late_filing_fine(
         return 0
     table = fine_table(on, tables)
     net_aggravating = aggravating - mitigating
-    if days_late <= table.warning_max_days and net_aggravating < 0:
+    # Art. 13(1): a warning for 1-5 days late with a mitigating circumstance.
+    if days_late <= table.warning_max_days and mitigating > 0:
         return 0
     amount = _organisation_fine(table, days_late, max(tax_payable, 0), net_aggravating)
     if not is_organisation:
         amount *= table.individual_share
     return round_half_up(amount)
+
+
+@dataclass(frozen=True)
+class FineProposal:
+    """The fine the text sets for a late return, and why.
+
+    ``clause``: ``13.1`` (a warning, amount 0), ``13.2``-``13.5`` (the band of Art. 13), ``17.1a`` (over 90 days with
+    tax payable not paid before the office's record: tax evasion, a multiple of the tax).
+    """
+
+    amount: int
+    clause: str
+    legal_basis: str
+    warning: bool
+
+
+def _evasion_multiple(aggravating: int, mitigating: int) -> Fraction:
+    if aggravating == 0:
+        return EVASION_MULTIPLES[0] if mitigating > 0 else EVASION_MULTIPLES[1]
+    return EVASION_MULTIPLES[min(aggravating, 3) + 1]
+
+
+def propose(
+    days_late: int,
+    *,
+    is_organisation: bool,
+    tax_payable: int,
+    on: datetime.date,
+    aggravating: int = 0,
+    mitigating: int = 0,
+    paid_before_record: bool = True,
+    tables: tuple[FineTable, ...] = FINE_TABLES,
+) -> FineProposal:
+    """The fine for a return ``days_late`` (≥ 1) days late, with its clause and legal basis.
+
+    ``paid_before_record``: over 90 days late with tax payable, whether the tax and its interest were paid before the
+    office's record or inspection decision (Art. 13(5)); when not, Art. 17(1)(a) applies, a multiple of the tax
+    payable (the same for organisations and individuals).
+
+    Raises:
+        ValueError: ``days_late`` below 1, or negative circumstances.
+        LookupError: no table is in force on ``on``.
+    """
+    if days_late < 1:
+        raise ValueError("only a late return is fined")
+    table = fine_table(on, tables)
+    has_tax = tax_payable > 0
+    if days_late > _LAST_BAND_DAYS and has_tax and not paid_before_record:
+        amount = round_half_up(Fraction(tax_payable) * _evasion_multiple(aggravating, mitigating))
+        basis = table.legal_basis.replace("Điều 13", "Điều 17 khoản 1 điểm a")
+        return FineProposal(amount, "17.1a", basis, warning=False)
+    amount = late_filing_fine(
+        days_late,
+        is_organisation=is_organisation,
+        tax_payable=tax_payable,
+        on=on,
+        aggravating=aggravating,
+        mitigating=mitigating,
+        tables=tables,
+    )
+    if amount == 0:
+        return FineProposal(0, "13.1", table.legal_basis, warning=True)
+    band = table.band(days_late, has_tax_payable=has_tax)
+    clause = "13." + str(2 + table.bands.index(band) if band.max_days is not None else (5 if has_tax else 4))
+    return FineProposal(amount, clause, table.legal_basis, warning=False)
+
+
+# Art. 13(2)-(4a) cover up to 90 days; beyond, the clause depends on the tax payable.
+_LAST_BAND_DAYS = 90

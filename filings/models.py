@@ -74,3 +74,41 @@ class TaxReturn(Model):
     days_late: Mapped[int] = mapped_column(Integer, default=0)
     submitted_by: Mapped[str] = mapped_column(String(80))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # When an earlier receipt of the same figures was rejected and this one accepted (the office's rejection was
+    # wrong), lateness counts from that first receipt: its id (``days_late`` is counted from its ``received_at``).
+    late_from_return_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tax_return.id"))
+
+
+class FineDecision(Model):
+    """A late-filing fine: proposed (``draft``) when a late return is accepted, charged only once an officer confirms.
+
+    ``clause`` and ``legal_basis`` say which provision sets it (``filings.fines.propose``); ``amount`` 0 with
+    ``warning`` is a warning (Decree 125/2020 Art. 13(1)). Confirming may change the circumstances (amending the
+    draft); the confirmed figures replace the proposed ones, which stay in ``proposed_amount`` and the audit trail.
+    """
+
+    __tablename__ = "fine_decision"
+    __table_args__ = (Index("ix_fine_decision_status", "status", "id"),)
+
+    return_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tax_return.id"), unique=True)
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    tax_code: Mapped[str] = mapped_column(code_string(14), index=True)
+    form_code: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(8))
+    is_organisation: Mapped[bool] = mapped_column(Boolean)
+    days_late: Mapped[int] = mapped_column(Integer)
+    tax_payable: Mapped[int] = mapped_column(BigInteger)
+    violated_on: Mapped[datetime.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    proposed_amount: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    warning: Mapped[bool] = mapped_column(Boolean)
+    clause: Mapped[str] = mapped_column(String(8))
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    mitigating: Mapped[int] = mapped_column(Integer, default=0)
+    aggravating: Mapped[int] = mapped_column(Integer, default=0)
+    paid_before_record: Mapped[bool] = mapped_column(Boolean, default=True)
+    circumstances: Mapped[str] = mapped_column(String(1000), default="")
+    decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    due_on: Mapped[datetime.date | None] = mapped_column(Date)

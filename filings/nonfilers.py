@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.forms.catalogue import UnknownFormError, find_form
 from filings.models import TaxReturn
-from filings.obligations import CLOSED_STATUSES, FILERS, FORM_BY_TAX_TYPE, TAX_TYPE_OF_FORM, TaxpayerFacts, owes
+from filings.obligations import (
+    CLOSED_STATUSES,
+    FILERS,
+    FORM_BY_TAX_TYPE,
+    ONLY_WHEN_WITHHELD,
+    TAX_TYPE_OF_FORM,
+    TaxpayerFacts,
+    owes,
+)
 from filings.periods import Period, PeriodError, effective_deadline, parse_period
 from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer
@@ -108,6 +116,8 @@ class NonFilerService:
         due_on = _deadline(code, parsed, calendar)
         if today <= due_on:
             return NonFilerPage(code, parsed.label, due_on, False, [], None)
+        if code in ONLY_WHEN_WITHHELD:  # owed only where tax was withheld: nobody is a non-filer by default
+            return NonFilerPage(code, parsed.label, due_on, True, [], None)
         office = actor.tax_office if actor.role is Role.OFFICER else tax_office
         limit = max(1, min(limit, PAGE_MAX))
         found: list[NonFiler] = []

@@ -19,6 +19,10 @@ FILERS = {
     "03/TNDN": frozenset({TaxpayerKind.ENTERPRISE}),
 }
 CLOSED_STATUSES = frozenset({TaxpayerStatus.CLOSED})
+# Returns owed only for the periods in which tax was withheld: an income payer declares PIT withheld monthly or
+# quarterly only when withholding arose (Decree 126/2020 Art. 8(1)(b) [open: wording not re-read]), so an unfiled
+# period is not overdue.
+ONLY_WHEN_WITHHELD = frozenset({"05/KK-TNCN"})
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,19 @@ class Obligation:
     due_on: datetime.date
     nominal_due_on: datetime.date
     """The deadline the law sets; ``due_on`` is later when that day is a weekend or holiday."""
+    only_when_withheld: bool = False
+    """Owed only if tax was withheld in the period (05/KK-TNCN): unfiled, it is ``if_withheld``, not overdue."""
+
+
+def vat_period_kind(vat_frequency: str) -> PeriodKind:
+    """The periods of a taxpayer's monthly or quarterly returns (Decree 126/2020 Art. 8(1)(a), Art. 9)."""
+    return PeriodKind.QUARTER if vat_frequency == "quarterly" else PeriodKind.MONTH
 
 
 def _period_kind(form: forms.FormVersion, facts: TaxpayerFacts) -> PeriodKind:
     if PeriodKind.YEAR in form.period_kinds and len(form.period_kinds) == 1:
         return PeriodKind.YEAR
-    return PeriodKind.QUARTER if facts.vat_frequency == "quarterly" else PeriodKind.MONTH
+    return vat_period_kind(facts.vat_frequency)
 
 
 def _suspended_throughout(facts: TaxpayerFacts, period: Period) -> bool:
@@ -87,17 +98,29 @@ def owed(facts: TaxpayerFacts, year: int, is_working_day: Callable[[datetime.dat
             rule = form.deadline_rules[period.kind]
             due = effective_deadline(rule, period, is_working_day)
             result.append(
-                Obligation(form=form.code, period=period, due_on=due, nominal_due_on=nominal_deadline(rule, period))
+                Obligation(
+                    form=form.code,
+                    period=period,
+                    due_on=due,
+                    nominal_due_on=nominal_deadline(rule, period),
+                    only_when_withheld=form.code in ONLY_WHEN_WITHHELD,
+                )
             )
     return sorted(result, key=lambda o: (o.due_on, o.form))
 
 
 def status_of(obligation: Obligation, today: datetime.date, filed_on: datetime.date | None) -> ObligationStatus:
-    """``upcoming`` (period not ended), ``due`` (ended, deadline not passed), ``overdue``, ``filed``, ``filed_late``."""
+    """``upcoming`` (period not ended), ``due`` (ended, deadline not passed), ``overdue``, ``filed``, ``filed_late``.
+
+    A return owed only when tax was withheld (``only_when_withheld``) and not filed is ``if_withheld`` once its period
+    has ended: the office cannot tell a period without withholding from a missing return.
+    """
     if filed_on is not None:
         return ObligationStatus.FILED if filed_on <= obligation.due_on else ObligationStatus.FILED_LATE
     if today <= obligation.period.end:
         return ObligationStatus.UPCOMING
+    if obligation.only_when_withheld:
+        return ObligationStatus.IF_WITHHELD
     return ObligationStatus.DUE if today <= obligation.due_on else ObligationStatus.OVERDUE
 
 

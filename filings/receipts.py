@@ -42,6 +42,7 @@ RECEIPT_COLUMNS = (
     "days_late",
     "submitted_by",
     "idempotency_key",
+    "late_from_return_id",
 )
 RETURNS = cast("Table", TaxReturn.__table__)
 TAXPAYERS = cast("Table", Taxpayer.__table__)
@@ -56,6 +57,8 @@ FILER_AND_HISTORY = (
         TAXPAYERS.c.kind,
         TAXPAYERS.c.status,
         TAXPAYERS.c.tax_types,
+        TAXPAYERS.c.registered_on,
+        TAXPAYERS.c.vat_frequency,
         RETURNS.c.id.label("return_id"),
         RETURNS.c.period,
         RETURNS.c.transaction_code,
@@ -148,6 +151,8 @@ class Filer(NamedTuple):
     kind: str
     status: str
     tax_types: list[str]
+    registered_on: datetime.date
+    vat_frequency: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,8 @@ class Checked:
     previous: Standing | None
     assessment: Assessment
     extra: list[Finding] = field(default_factory=list)
+    # The first receipt of the same figures, rejected wrongly: lateness counts from it (filings/lateness.py).
+    late_from: tuple[int, datetime.datetime] | None = None
 
     @property
     def findings(self) -> list[Finding]:

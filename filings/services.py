@@ -17,12 +17,15 @@ from filings.errors import (
     UnknownFormError,
     WrongPeriodKindError,
 )
-from filings.fines import FINE_PAYMENT_WORKING_DAYS, late_filing_fine
+from filings.fine_service import draft_for
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
+from filings.integrity import registry_findings
+from filings.lateness import first_rejected_receipt
 from filings.models import TaxReturn
 from filings.parameters import return_parameters
 from filings.periods import Period, days_late, effective_deadline
+from filings.provisional import provisional_charges, split_final
 from filings.queries import ReturnQueries
 from filings.receipts import (
     RECEIPT_COLUMNS,
@@ -38,10 +41,8 @@ from filings.settling import DecidedMeanwhileError, settle, stored
 from filings.vocabulary import ReturnKind, ReturnStatus
 from registry.errors import TaxpayerNotFoundError
 from registry.services import visible_code
-from registry.statuses import CANNOT_FILE
 from registry.vocabulary import ORGANISATION_KINDS
 from taxoffice.accounts.services import AccountService, NewCharge
-from taxoffice.accounts.sub_items import FINE_SUB_ITEM
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
@@ -51,6 +52,11 @@ from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
 RETURN_MAX_BYTES = 2_000_000
+
+
+def _form_values(form: FormVersion, envelope: Envelope) -> dict[str, object]:
+    """The form's own figures; any other box is refused (UNKNOWN-INDICATOR, counted) and stays in ``document``."""
+    return {code: value for code, value in envelope.values.items() if form.has_indicator(code)}
 
 
 class FilingService(ReturnQueries):
@@ -84,7 +90,9 @@ class FilingService(ReturnQueries):
         connection = await self.session.connection()
         for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
             if filer is None:
-                filer = Filer(row.id, row.tax_code, row.kind, row.status, row.tax_types)
+                filer = Filer(
+                    row.id, row.tax_code, row.kind, row.status, row.tax_types, row.registered_on, row.vat_frequency
+                )
             if row.return_id is None:
                 continue
             if row.period == period.label:
@@ -152,25 +160,16 @@ class FilingService(ReturnQueries):
                     f"The amendment number must be {amendment_no}.",
                 )
             )
-        if taxpayer.status in CANNOT_FILE:
-            checked.extra.append(
-                office_finding(
-                    "TAXPAYER-STATUS",
-                    (),
-                    taxpayer.status,
-                    "Mã số thuế đã chấm dứt hiệu lực, không thể nộp tờ khai.",
-                    "The tax code is closed: it cannot file returns.",
-                )
-            )
-        if form.tax_type not in taxpayer.tax_types:
-            checked.extra.append(
-                office_finding(
-                    "NOT-OWED",
-                    (),
-                    form.tax_type,
-                    f"Người nộp thuế không đăng ký loại thuế {form.tax_type}.",
-                    f"The taxpayer is not registered for {form.tax_type}.",
-                )
+        checked.extra.extend(registry_findings(taxpayer, form, period))
+        if envelope.kind is ReturnKind.ORIGINAL and received_on > due_on:
+            checked.late_from = await first_rejected_receipt(
+                self.session,
+                tax_code=taxpayer.tax_code,
+                form_code=form.code,
+                form_valid_from=form.valid_from,
+                period=period.label,
+                place=envelope.place,
+                values=_form_values(form, envelope),
             )
         return checked
 
@@ -190,6 +189,7 @@ class FilingService(ReturnQueries):
         of that id; elsewhere the row, then its transaction code.
         """
         env = checked.envelope
+        first_received = checked.late_from[1] if checked.late_from else received_at
         ret = TaxReturn(
             taxpayer_id=checked.taxpayer.id,
             tax_code=checked.taxpayer.tax_code,
@@ -206,14 +206,14 @@ class FilingService(ReturnQueries):
             document_sha256=env.sha256,
             source=env.source,
             place=env.place,
-            # The form's own figures; any other box is refused (UNKNOWN-INDICATOR, counted) and stays in `document`.
-            values={code: value for code, value in env.values.items() if checked.form.has_indicator(code)},
+            values=_form_values(checked.form, env),
             computed={},
             findings=[],
             due_on=checked.due_on,
-            days_late=days_late(received_at.astimezone(VN_TZ).date(), checked.due_on),
+            days_late=days_late(first_received.astimezone(VN_TZ).date(), checked.due_on),
             submitted_by=actor.username,
             idempotency_key=idempotency_key,
+            late_from_return_id=checked.late_from[0] if checked.late_from else None,
         )
         day = f"{received_at.astimezone(VN_TZ):%y%m%d}"
         connection = await self.session.connection()
@@ -235,7 +235,7 @@ class FilingService(ReturnQueries):
     async def decide(
         self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar, now: datetime.datetime
     ) -> TaxReturn:
-        """Accept (posting the charge, and any late-filing fine, in the same transaction) or reject with reasons.
+        """Accept (posting the charge and, for a late original, the draft of its fine, in one transaction) or reject.
 
         The receipt is committed already: when another return for the period was accepted meanwhile, the
         acceptance is rolled back as a whole and the receipt is rejected instead. When this return itself was
@@ -255,7 +255,7 @@ class FilingService(ReturnQueries):
         ret.tax_payable = assessment.tax_payable
         ret.decided_at = now
         findings = checked.findings
-        if checked.previous is None:
+        if checked.previous is None and not (ret.amendment_no == 0 and ret.days_late > 0):
             await autocommit_when_free(self.session)  # the decision is one statement: atomic without a transaction
         if checked.acceptable:
             try:
@@ -294,7 +294,6 @@ class FilingService(ReturnQueries):
         ret.is_current = True
         ret.posted_amount = payable - previous_payable
         ret.findings = findings_json(checked.findings)
-        received_on = ret.received_at.astimezone(VN_TZ).date()
         charges = [
             NewCharge(
                 taxpayer_id=ret.taxpayer_id,
@@ -310,32 +309,21 @@ class FilingService(ReturnQueries):
                 note=f"{form.code} {ret.period}" + (f" bổ sung lần {ret.amendment_no}" if ret.amendment_no else ""),
             )
         ]
-        if ret.amendment_no == 0 and ret.days_late > 0:
-            ret.fine = late_filing_fine(
-                ret.days_late,
-                is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS,
-                tax_payable=payable,
-                on=received_on,
-            )
-            charges.append(
-                NewCharge(
-                    taxpayer_id=ret.taxpayer_id,
-                    tax_code=ret.tax_code,
-                    tax_type=form.tax_type,
-                    sub_item=FINE_SUB_ITEM,
-                    period=ret.period,
-                    kind=ChargeKind.FINE,
-                    amount=ret.fine,
-                    due_on=calendar.add_working_days(received_on, FINE_PAYMENT_WORKING_DAYS),
-                    interest_from=calendar.add_working_days(received_on, FINE_PAYMENT_WORKING_DAYS),
-                    source=f"return:{ret.id}",
-                    note=f"Phạt chậm nộp tờ khai {ret.days_late} ngày",
-                )
+        if form.tax_type == "CIT" and ret.amendment_no == 0:
+            year = int(ret.period[:4])
+            figures = {**ret.values, **ret.computed}
+            charges = split_final(charges[0], figures, year, calendar.is_working_day)
+            charges += await provisional_charges(
+                self.session, ret.taxpayer_id, ret.tax_code, year, calendar.is_working_day
             )
         # The unique index on accepted returns settles a race with another acceptance of the period here.
         # The acceptance and its charges: both or neither, owned by the ledger (one statement on PostgreSQL).
         if not await self.accounts.post_with(mailing.acceptance(ret), charges):
             raise DecidedMeanwhileError(ret.id)  # decided meanwhile: no charge was posted either
+        if ret.amendment_no == 0 and ret.days_late > 0:
+            # A fine is decided by an officer: only its draft is written, in the acceptance's transaction.
+            self.session.add(draft_for(ret, is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS))
+            await self.session.commit()  # as the one-statement decision does: no lock held past the decision
 
     async def submit(
         self,

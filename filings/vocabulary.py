@@ -27,9 +27,10 @@ class ObligationStatus(StrEnum):
     UPCOMING = "upcoming"  # the period has not ended
     DUE = "due"  # ended, deadline not passed
     OVERDUE = "overdue"
+    IF_WITHHELD = "if_withheld"  # ended, owed only if tax was withheld in the period (05/KK-TNCN): never overdue
     FILED = "filed"
     FILED_LATE = "filed_late"
 
 
 # Obligations a return may still be filed for.
-OPEN_OBLIGATIONS = frozenset({ObligationStatus.DUE, ObligationStatus.OVERDUE})
+OPEN_OBLIGATIONS = frozenset({ObligationStatus.DUE, ObligationStatus.OVERDUE, ObligationStatus.IF_WITHHELD})

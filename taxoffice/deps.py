@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from filings.documents import ReturnDocuments
+from filings.fine_service import FineService
 from filings.nonfilers import NonFilerService
 from filings.obligation_service import ObligationService
 from filings.services import FilingService
@@ -133,6 +134,11 @@ def provide_obligations(
     return ObligationService(db_session, filing_service)
 
 
+def provide_fines(db_session: NamedDependency[AsyncSession], accounts: NamedDependency[AccountService]) -> FineService:
+    """Late-filing fines by decision."""
+    return FineService(db_session, accounts)
+
+
 def provide_non_filers(db_session: NamedDependency[AsyncSession]) -> NonFilerService:
     """Who has not filed a return owed."""
     return NonFilerService(db_session)
@@ -206,6 +212,7 @@ DEPENDENCIES = {
     "mail": Provide(provide_mail, sync_to_thread=False),
     "password_resets": Provide(provide_password_resets, sync_to_thread=False),
     "non_filers": Provide(provide_non_filers, sync_to_thread=False),
+    "fine_service": Provide(provide_fines, sync_to_thread=False),
     "job_runs": Provide(provide_job_runs, sync_to_thread=False),
     "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
     "worklist": Provide(provide_worklist, sync_to_thread=False),

@@ -15,6 +15,10 @@ _AUTOMATIC = (
 )
 
 
+# A late return's fine is an officer's decision, notified on its own (filings/fine_service.py).
+_FINE_APART = "theo quyết định riêng của cơ quan thuế (by a separate decision of the office)"
+
+
 def _kind(amendment_no: int) -> str:
     return "Chính thức (original)" if amendment_no == 0 else f"Bổ sung lần {amendment_no} (supplementary)"
 
@@ -87,7 +91,10 @@ def decision_pdf(to: Addressee, filed: FiledReturn, decision: Decision) -> bytes
             [
                 ("Số thuế phải nộp (tax payable)", dong(decision.tax_payable)),
                 ("Số ghi vào tài khoản (posted)", dong(decision.posted_amount)),
-                ("Tiền phạt nộp chậm tờ khai (late-filing fine)", dong(decision.fine or 0)),
+                (
+                    "Tiền phạt nộp chậm tờ khai (late-filing fine)",
+                    dong(decision.fine) if decision.fine is not None else _FINE_APART,
+                ),
             ]
         )
     else:

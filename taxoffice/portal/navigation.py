@@ -27,6 +27,7 @@ OFFICER = (
     MenuItem("/officer/arrears", "Nợ thuế", "Arrears"),
     MenuItem("/officer/payments", "Khoản nộp chưa khớp", "Unmatched payments"),
     MenuItem("/officer/non-filers", "Chưa nộp tờ khai", "Non-filers"),
+    MenuItem("/officer/fines", "Phạt chậm nộp", "Late-filing fines"),
 )
 MANAGER = (MenuItem("/manager", "Tổng quan", "Dashboard"),)
 ADMIN = (MenuItem("/admin/outbox", "Thư đi", "Outbox"),)

@@ -1,5 +1,6 @@
 """Real HTKK files over HTTP: the company of a file on the register, its login, and filing the file."""
 
+import datetime
 from pathlib import Path
 
 import httpx
@@ -7,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.htkk import HtkkReturn, parse_htkk
+from filings.periods import PeriodKind
 from registry.models import Taxpayer
 from taxoffice.auth.roles import Role
 from tests.registry.helpers import register_enterprise
@@ -15,10 +17,18 @@ from tests.support.users import Login
 REAL = Path(__file__).parent.parent / "fixtures" / "htkk" / "real"
 
 
-async def registered(session: AsyncSession, tax_code: str, name: str) -> Taxpayer:
-    """The company of a file, on the register under its own tax code (registered long ago, as real ones are)."""
+async def registered(session: AsyncSession, tax_code: str, name: str, vat_frequency: str = "quarterly") -> Taxpayer:
+    """The company of a file, on the register under its own tax code (registered long ago, as real ones are).
+
+    The real 01/GTGT files are quarterly returns, so their companies file VAT quarterly.
+    """
     taxpayer = await register_enterprise(session, f"9{tax_code[1:10]}", name)
-    await session.execute(update(Taxpayer).where(Taxpayer.id == taxpayer.id).values(tax_code=tax_code))
+    long_ago = datetime.date(2015, 1, 1)
+    await session.execute(
+        update(Taxpayer)
+        .where(Taxpayer.id == taxpayer.id)
+        .values(tax_code=tax_code, registered_on=long_ago, vat_frequency=vat_frequency)
+    )
     await session.commit()
     await session.refresh(taxpayer)
     return taxpayer
@@ -28,7 +38,8 @@ async def filer_of(name: str, session: AsyncSession, login: Login) -> tuple[byte
     """A real file, what it declares, and its company's login (the company registered under the file's code)."""
     data = (REAL / name).read_bytes()
     document = parse_htkk(data)
-    filer = await registered(session, document.tax_code, document.taxpayer_name)
+    frequency = "monthly" if document.period.kind is PeriodKind.MONTH else "quarterly"
+    filer = await registered(session, document.tax_code, document.taxpayer_name, frequency)
     return data, document, await login(Role.TAXPAYER, tax_code=filer.tax_code)
 
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from filings.fines import DECREE_125_2020, FINE_TABLES, FineBand, fine_table, late_filing_fine
+from filings.fines import DECREE_125_2020, DECREE_310_2025, FINE_TABLES, FineBand, fine_table, late_filing_fine, propose
 
 M = 1_000_000
 ON = datetime.date(2026, 3, 10)
@@ -116,9 +116,13 @@ def test_warning_for_up_to_5_days_with_a_mitigating_circumstance(days: int, fine
     assert person(days, mitigating=1) == fine // 2
 
 
-def test_warning_needs_a_net_mitigating_circumstance() -> None:
-    assert org(3, aggravating=1, mitigating=1) == 3_500_000
-    assert org(3, aggravating=1, mitigating=2) == 0
+def test_a_warning_needs_a_mitigating_circumstance_as_art_13_1_says() -> None:
+    # Art. 13(1): 1-5 days late "with a mitigating circumstance" is a warning, whatever else is found.
+    assert org(3) == 3_500_000
+    assert org(3, aggravating=1, mitigating=1) == 0
+    assert org(5, mitigating=1) == 0
+    # Day 6: the band's midpoint less 10 % of it for the circumstance, 3,150,000.
+    assert org(6, mitigating=1) == 3_150_000
 
 
 def test_bad_input() -> None:
@@ -132,12 +136,15 @@ def test_bad_input() -> None:
 
 def test_tables_are_dated_data() -> None:
     assert fine_table(datetime.date(2020, 12, 5)) is DECREE_125_2020
-    assert fine_table(datetime.date(2030, 1, 1)) is DECREE_125_2020
-    assert FINE_TABLES == (DECREE_125_2020,)
+    assert fine_table(datetime.date(2026, 1, 15)) is DECREE_125_2020
+    # Decree 310/2025/NĐ-CP amends Decree 125 from 16 January 2026.
+    assert fine_table(datetime.date(2026, 1, 16)) is DECREE_310_2025
+    assert fine_table(datetime.date(2030, 1, 1)) is DECREE_310_2025
+    assert FINE_TABLES == (DECREE_125_2020, DECREE_310_2025)
     # A later table takes over from its first day.
-    old = dataclasses.replace(DECREE_125_2020, valid_to=datetime.date(2027, 12, 31))
+    old = dataclasses.replace(DECREE_310_2025, valid_to=datetime.date(2027, 12, 31))
     doubled = dataclasses.replace(
-        DECREE_125_2020,
+        DECREE_310_2025,
         valid_from=datetime.date(2028, 1, 1),
         bands=tuple(
             dataclasses.replace(b, min_amount=2 * b.min_amount, max_amount=2 * b.max_amount)
@@ -161,3 +168,40 @@ def test_bands() -> None:
     gap = dataclasses.replace(DECREE_125_2020, bands=DECREE_125_2020.bands[:1])
     with pytest.raises(LookupError, match="no band for 31 days late"):
         gap.band(31, has_tax_payable=True)
+
+
+def test_proposals_name_their_clause_and_basis() -> None:
+    def clause(days: int, tax: int = 20 * M, **kw: int | bool) -> tuple[int, str]:
+        proposal = propose(days, is_organisation=True, tax_payable=tax, on=ON, **kw)  # type: ignore[arg-type]
+        return proposal.amount, proposal.clause
+
+    assert clause(3, mitigating=1) == (0, "13.1")
+    assert clause(10) == (3_500_000, "13.2")
+    assert clause(45) == (6_500_000, "13.3")
+    assert clause(75) == (11_500_000, "13.4")
+    assert clause(120, tax=0) == (11_500_000, "13.4")
+    assert clause(120) == (20_000_000, "13.5")
+    assert propose(10, is_organisation=True, tax_payable=0, on=ON).legal_basis.endswith("Nghị định 310/2025/NĐ-CP")
+    before = propose(10, is_organisation=True, tax_payable=0, on=datetime.date(2025, 6, 1))
+    assert before.legal_basis == "Nghị định 125/2020/NĐ-CP, Điều 13"
+
+
+@pytest.mark.parametrize(
+    ("aggravating", "mitigating", "fine"),
+    [(0, 1, 40 * M), (0, 0, 60 * M), (1, 0, 80 * M), (2, 0, 100 * M), (3, 0, 120 * M), (4, 1, 120 * M)],
+)
+def test_over_90_days_with_tax_unpaid_is_art_17(aggravating: int, mitigating: int, fine: int) -> None:
+    # 120 days late, 40 million of tax payable not paid before the office's record: Art. 13(5) does not apply; the act
+    # is tax evasion (Art. 17(1)(a)), fined 1, 1.5, 2, 2.5 or 3 times the tax by the circumstances.
+    for organisation in (True, False):
+        proposal = propose(
+            120,
+            is_organisation=organisation,
+            tax_payable=40 * M,
+            on=ON,
+            aggravating=aggravating,
+            mitigating=mitigating,
+            paid_before_record=False,
+        )
+        assert (proposal.amount, proposal.clause) == (fine, "17.1a")
+        assert "Điều 17" in proposal.legal_basis

@@ -2,6 +2,7 @@
 periods up to 12/2021): every formula with hand-computed figures, every rule passing and failing, and a file on the
 wrong generation received and rejected with FORM-VERSION naming the version to use."""
 
+import datetime
 from collections.abc import Mapping
 
 import httpx
@@ -138,7 +139,9 @@ def test_pit_tt92_needs_its_employees() -> None:
 @pytest.fixture
 async def company(session: AsyncSession, clock: Clock) -> Taxpayer:
     clock.set(2026, 11, 30)
-    return await register_enterprise(session, "0109555002", "Công ty TNHH Quyết Toán")
+    return await register_enterprise(
+        session, "0109555002", "Công ty TNHH Quyết Toán", registered_on=datetime.date(2020, 6, 1)
+    )
 
 
 async def _file(

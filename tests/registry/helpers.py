@@ -18,9 +18,13 @@ async def register_enterprise(
     id_number: str,
     name: str = "Công ty TNHH Kiểm Thử",
     kind: TaxpayerKind = TaxpayerKind.ENTERPRISE,
+    *,
+    registered_on: datetime.date | None = None,
 ) -> Taxpayer:
-    """A new active taxpayer, committed (to the test's savepoint)."""
-    data = TaxpayerCreate(kind=kind, name=name, id_number=id_number, address=Address(street="1 Láng"))
+    """A new active taxpayer, committed (to the test's savepoint); registered on 5 January 2026 unless told."""
+    data = TaxpayerCreate(
+        kind=kind, name=name, id_number=id_number, address=Address(street="1 Láng"), registered_on=registered_on
+    )
     taxpayer = await TaxpayerService(session).register(SYSTEM, data, datetime.date(2026, 1, 5))
     await session.commit()
     return taxpayer

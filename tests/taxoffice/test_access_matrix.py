@@ -72,6 +72,9 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/returns"): "401 200 200 403 403 200 200 200 200",
     ("POST", "/api/v1/returns"): "401 400 400 403 403 400 400 400 400",
     ("POST", "/api/v1/returns/validate"): "401 400 400 403 403 400 400 400 400",
+    ("GET", "/api/v1/fines"): "401 200 200 403 403 200 200 200 200",
+    ("GET", "/api/v1/fines/{fine_id:int}"): "401 404 404 403 403 404 404 404 404",
+    ("POST", "/api/v1/fines/{fine_id:int}/confirm"): "401 403 403 403 403 404 404 403 404",
     ("GET", "/api/v1/returns/{return_id:int}"): "401 404 404 403 403 404 404 404 404",
     ("GET", "/api/v1/returns/{return_id:int}/notice.pdf"): "401 404 404 403 403 404 404 404 404",
     ("GET", "/api/v1/returns/{return_id:int}/receipt.pdf"): "401 404 404 403 403 404 404 404 404",
@@ -141,7 +144,15 @@ def _concrete(path: str, world: World) -> str:
     }
     for placeholder, value in values.items():
         path = path.replace(placeholder, value)
-    ids = ("{case_id:int}", "{run_id:int}", "{file_id:int}", "{return_id:int}", "{notice_id:int}", "{message_id:int}")
+    ids = (
+        "{case_id:int}",
+        "{run_id:int}",
+        "{file_id:int}",
+        "{return_id:int}",
+        "{notice_id:int}",
+        "{message_id:int}",
+        "{fine_id:int}",
+    )
     for placeholder in ids:
         path = path.replace(placeholder, str(MISSING))
     return path

@@ -31,6 +31,8 @@ INT_ROUTES = {
     ("GET", "/api/v1/reports/files/{file_id:int}"): None,
     ("GET", "/api/v1/jobs/{run_id:int}"): None,
     ("GET", "/api/v1/returns/{return_id:int}"): None,
+    ("GET", "/api/v1/fines/{fine_id:int}"): None,
+    ("POST", "/api/v1/fines/{fine_id:int}/confirm"): {},
 }
 # Pages with an integer path parameter, and the role they are for: opened (forms posted empty) by a browser logged
 # in with that role, answered by the 404 page.
@@ -44,6 +46,7 @@ PAGE_INT_ROUTES = {
     ("POST", "/officer/arrears/{case_id:int}/assign"): Role.OFFICER,
     ("POST", "/officer/arrears/{case_id:int}/notices"): Role.OFFICER,
     ("POST", "/officer/payments/{payment_id:int}/assign"): Role.OFFICER,
+    ("POST", "/officer/fines/{fine_id:int}/confirm"): Role.OFFICER,
     ("GET", "/admin/outbox/{message_id:int}"): Role.ADMIN,
 }
 

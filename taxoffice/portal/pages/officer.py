@@ -4,6 +4,7 @@ from taxoffice.portal.pages import (
     officer_applications,
     officer_arrears,
     officer_case_forms,
+    officer_fines,
     officer_nonfilers,
     officer_payments,
     officer_taxpayers,
@@ -16,4 +17,5 @@ ROUTES = [
     *officer_case_forms.ROUTES,
     *officer_payments.ROUTES,
     *officer_nonfilers.ROUTES,
+    *officer_fines.ROUTES,
 ]

@@ -24,7 +24,6 @@ from taxoffice.errors import FieldError, ValidationFailedError
 
 # The form filed on the page; every other form is filed by uploading its HTKK file.
 PAGE_FORM = "01/GTGT"
-# Statuses of an obligation that can be filed now.
 # A whole number as people write it: ``1234567``, or grouped by thousands with dots, commas or spaces.
 _WHOLE = re.compile(r"-?(\d+|\d{1,3}([., \u00a0]\d{3})+)")
 _SEPARATORS = str.maketrans("", "", "., \u00a0")

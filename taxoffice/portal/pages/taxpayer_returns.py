@@ -9,6 +9,8 @@ from litestar.response import Template
 
 from filings import forms, mappers
 from filings.documents import ReturnDocuments
+from filings.fine_schemas import fine_read
+from filings.fine_service import FineService
 from filings.services import FilingService
 from filings.vocabulary import ReturnStatus
 from taxoffice.auth.roles import Principal
@@ -38,9 +40,11 @@ async def return_receipt(
     return_id: FromPath[int],
     actor: NamedDependency[Principal],
     filing_service: NamedDependency[FilingService],
+    fine_service: NamedDependency[FineService],
 ) -> Template:
-    """The receipt (transaction code, time, the document's SHA-256) and the notice with its reasons."""
+    """The receipt (transaction code, time, the document's SHA-256), the notice with its reasons, any fine decided."""
     ret = await filing_service.get(actor, return_id)  # another taxpayer's return is not found (404)
+    fine = await fine_service.for_return(actor, ret.id)
     form = forms.find_form(ret.form_code, ret.form_valid_from)
     return page(
         request,
@@ -50,6 +54,7 @@ async def return_receipt(
         form=form,
         amendable=ret.status == ReturnStatus.ACCEPTED and ret.is_current,
         on_page_form=ret.form_code == PAGE_FORM,
+        fine=fine_read(fine) if fine is not None else None,
     )
 
 

@@ -76,6 +76,9 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/officer/payments"): "303 403 403 403 403 200 200 200 200",
     ("POST", "/officer/payments/{payment_id:int}/assign"): "303 403 403 403 403 422 422 403 422",
     ("GET", "/officer/non-filers"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/officer/fines"): "303 403 403 403 403 200 200 200 200",
+    # An officer's empty form reaches the service: no such fine (404).
+    ("POST", "/officer/fines/{fine_id:int}/confirm"): "303 403 403 403 403 404 404 403 404",
 }
 
 
@@ -105,6 +108,7 @@ def _concrete(path: str, world: World) -> str:
         "{payment_id:int}",
         "{notice_id:int}",
         "{message_id:int}",
+        "{fine_id:int}",
     ):
         path = path.replace(placeholder, str(MISSING))
     return path

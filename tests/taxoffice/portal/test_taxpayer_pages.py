@@ -68,6 +68,10 @@ async def test_the_account_shows_the_figures_the_api_gives_and_downloads_them(
         "/api/v1/returns", json=vat_return(filer.tax_code, "2026-01", vat_values()), headers=token
     )
     assert filed.json()["status"] == "accepted"
+    # 15 days late: an officer confirms the draft fine as proposed (3,500,000), which charges it.
+    officer = await login(Role.OFFICER, username="o-account-page", tax_office="HNI")
+    (draft,) = (await client.get("/api/v1/fines", params={"status": "draft"}, headers=officer)).json()
+    assert (await client.post(f"/api/v1/fines/{draft['id']}/confirm", json={}, headers=officer)).status_code == 201
     bank = await login(Role.BANK)
     paid = {"bank_ref": "VCB-PORTAL-1", "tax_code": filer.tax_code, "amount": 5 * M, "paid_on": "2026-03-05"}
     assert (await client.post("/api/v1/payments", json=paid, headers=bank)).status_code == 201
