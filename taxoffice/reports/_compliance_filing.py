@@ -14,6 +14,10 @@ period, so they keep their days. Registrations before the first year whose perio
 (the year before its start) all behave alike and are counted as of that year's first month; closures and
 suspensions that cannot touch those periods are dropped or ignored in SQL, which keeps the groups few.
 
+A return owed only for periods with withholding (05/KK-TNCN: ``Obligation.only_when_withheld``) is expected only
+from those who filed it: the office cannot tell a period without withholding from a missing return, so such
+returns count as due when filed, and only their timeliness is measured.
+
 Filed returns are the accepted originals (amendment 0) of the owed (form, period) pairs, counted in SQL by
 lateness and by who sent them: the taxpayer's own login (role ``taxpayer``: itself, or its parent enterprise for
 a branch; or a sender named by the return's tax code, as e-filing logins are) or an officer on its behalf. A return is counted for its (form, period) whether or not the rules say
@@ -164,8 +168,9 @@ async def owed_in(
             found = [o for y in years for o in owed(facts, y, is_working_day) if window.start <= o.due_on <= window.end]
             memo[facts] = found
         for obligation in found:
-            counts[obligation.form, obligation.period.label, office] += count
             periods[obligation.form, obligation.period.label] = obligation
+            if not obligation.only_when_withheld:  # expected only from those who withheld: counted when filed
+                counts[obligation.form, obligation.period.label, office] += count
     return Owed(counts, periods)
 
 
@@ -224,8 +229,8 @@ def filing_rows(
     for key in set(owed_.counts) | set(filed):
         form, label, office = key
         due_on = owed_.periods[form, label].due_on
-        due = owed_.counts[key]
         on_time, late, own = filed.get(key, (0, 0, 0))
+        due = on_time + late if owed_.periods[form, label].only_when_withheld else owed_.counts[key]
         values = {"form": form, "tax_type": TAX_TYPE_OF_FORM.get(form, ""), "tax_period": label, "tax_office": office}
         row = sums[(period_label(due_on.year, due_on.month, grain), *(values[name] for name in names))]
         for index, value in enumerate((due, on_time, late, max(due - on_time - late, 0), own)):
