@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from taxoffice.accounts.interest import ONE_DAY, Pause
+from taxoffice.accounts.ledger import ChargeRow
 
 
 class Beneficiary(StrEnum):
@@ -242,3 +243,14 @@ def pause_of(due_on: datetime.date, extended_to: datetime.date) -> Pause:
     The day after the deadline to the extended date, both included.
     """
     return Pause(due_on + ONE_DAY, extended_to + ONE_DAY)
+
+
+def extended_row(row: ChargeRow, extended_to: datetime.date | None) -> ChargeRow:
+    """``row`` as the ledger must read it under a standing extension to ``extended_to`` (None: no extension).
+
+    The deadline becomes the extended date and interest runs from the day after it (``interest_from`` moves there
+    unless it is already later); an extended date not after the deadline changes nothing.
+    """
+    if extended_to is None or extended_to <= row.due_on:
+        return row
+    return row._replace(due_on=extended_to, interest_from=max(row.interest_from, extended_to), extended=True)

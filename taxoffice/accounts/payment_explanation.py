@@ -5,7 +5,7 @@ import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.allocation import Tier
+from taxoffice.accounts.allocation import ItemKind, Tier, enforceable
 from taxoffice.accounts.explain import ExplainedPart, explain
 from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
@@ -51,7 +51,9 @@ async def explain_payment(
             continue
         if item.due_on >= payment.paid_on:
             tier = Tier.NOT_YET_DUE
-        elif under_enforcement(item.due_on, payment.paid_on, enforcements):
+        elif under_enforcement(item.due_on, payment.paid_on, enforcements) or enforceable(
+            ItemKind(component), item.due_on, payment.paid_on
+        ):
             tier = Tier.ENFORCED_OVERDUE
         else:
             tier = Tier.OVERDUE
