@@ -145,6 +145,19 @@ def rules_on(day: datetime.date, rules: Sequence[AllocationRules] = RULES) -> Al
     return rules[index]
 
 
+# An enforcement period of a taxpayer: (started on, ended on or None while it runs).
+Enforcement = tuple[datetime.date, datetime.date | None]
+
+
+def under_enforcement(due_on: datetime.date, paid_on: datetime.date, enforcements: Sequence[Enforcement]) -> bool:
+    """Whether a debt due ``due_on`` is under enforcement for a payment made on ``paid_on``.
+
+    Enforcement covers the debts already overdue when it started (``due_on < started``), for payments made while
+    it runs (``started <= paid_on <= ended``). DOMAIN.md §7: such debts are paid first.
+    """
+    return any(due_on < started <= paid_on and (ended is None or paid_on <= ended) for started, ended in enforcements)
+
+
 # Law 38/2019/QH14 Art. 124.1: enforcement applies to tax owed more than 90 days after the deadline.
 ENFORCEABLE_AFTER_DAYS = 90
 

@@ -10,7 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from taxoffice.accounts.allocation import ItemKind, OpenItem, Tier, enforceable, rules_on
+from taxoffice.accounts.allocation import (
+    Enforcement,
+    ItemKind,
+    OpenItem,
+    Tier,
+    enforceable,
+    rules_on,
+    under_enforcement,
+)
 from taxoffice.accounts.interest import ONE_DAY, RATES, Pause, interest, interest_on_balance
 
 _KINDS = (ItemKind.TAX, ItemKind.INTEREST, ItemKind.FINE)
@@ -103,19 +111,6 @@ class NewAllocation(NamedTuple):
     component: str
     amount: int
     paid_on: datetime.date
-
-
-# An enforcement period of a taxpayer: (started on, ended on or None while it runs).
-Enforcement = tuple[datetime.date, datetime.date | None]
-
-
-def under_enforcement(due_on: datetime.date, paid_on: datetime.date, enforcements: Sequence[Enforcement]) -> bool:
-    """Whether a debt due ``due_on`` is under enforcement for a payment made on ``paid_on``.
-
-    Enforcement covers the debts already overdue when it started (``due_on < started``), for payments made while
-    it runs (``started <= paid_on <= ended``). DOMAIN.md §7: such debts are paid first.
-    """
-    return any(due_on < started <= paid_on and (ended is None or paid_on <= ended) for started, ended in enforcements)
 
 
 @dataclass

@@ -17,9 +17,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from taxoffice.accounts.allocation import Enforcement
 from taxoffice.accounts.extensions import extended_row
 from taxoffice.accounts.interest import Pause
-from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
+from taxoffice.accounts.ledger import AllocationRow, ChargeRow, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, InterestPause, Payment, PaymentExtension
 from taxoffice.accounts.models import Enforcement as EnforcementRow
 

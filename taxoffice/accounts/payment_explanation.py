@@ -5,9 +5,8 @@ import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taxoffice.accounts.allocation import ItemKind, Tier, enforceable
+from taxoffice.accounts.allocation import ItemKind, Tier, enforceable, under_enforcement
 from taxoffice.accounts.explain import ExplainedPart, explain
-from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
 from taxoffice.accounts.statement import account_statement
 from taxoffice.auth.roles import Principal

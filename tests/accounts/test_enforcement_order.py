@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.ledger import ChargeRow, Ledger, NewAllocation, PaymentState, under_enforcement
+from taxoffice.accounts.allocation import under_enforcement
+from taxoffice.accounts.ledger import ChargeRow, Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.models import Allocation, Enforcement
 from taxoffice.accounts.services import ChargeKind
 from taxoffice.arrears.ladder import ActionKind
