@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.accounts.extensions import extended_row
+from taxoffice.accounts.interest import Pause
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, Enforcement, Payment
+from taxoffice.accounts.models import Allocation, Charge, Enforcement, InterestPause, Payment, PaymentExtension
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, ChargeKind, PaymentStatus
 
 
@@ -87,9 +89,22 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
             .order_by(Allocation.id)
         )
     )
+    standing = select(PaymentExtension.charge_id, PaymentExtension.extended_to).where(
+        PaymentExtension.taxpayer_id == taxpayer_id, PaymentExtension.revoked_on.is_(None)
+    )
+    extended: dict[int, datetime.date] = {row[0]: row[1] for row in await session.execute(standing)}
+    pauses = [
+        Pause(started_on, ended_on)
+        for started_on, ended_on in await session.execute(
+            select(InterestPause.started_on, InterestPause.ended_on).where(InterestPause.taxpayer_id == taxpayer_id)
+        )
+    ]
     ledger = Ledger.build(
         [
-            ChargeRow(c.id, c.kind, c.tax_type, c.sub_item, c.period, c.amount, c.due_on, c.interest_from)
+            extended_row(
+                ChargeRow(c.id, c.kind, c.tax_type, c.sub_item, c.period, c.amount, c.due_on, c.interest_from),
+                extended.get(c.id),
+            )
             for c in charges
         ],
         [AllocationRow(a.payment_id, a.charge_id, a.component, a.amount, a.paid_on) for a in allocations],
@@ -99,6 +114,7 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
                 select(Enforcement.started_on, Enforcement.ended_on).where(Enforcement.taxpayer_id == taxpayer_id)
             )
         ],
+        pauses,
     )
     pending = [
         PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item)

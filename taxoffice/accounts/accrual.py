@@ -5,12 +5,14 @@ Set-based in batches of taxpayers; running it again for the same day rewrites th
 
 import datetime
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taxoffice.accounts.interest import Pause
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
 from taxoffice.accounts.ledger_batch import load_batch
 from taxoffice.accounts.models import Charge, InterestAccrual
@@ -35,10 +37,12 @@ class AccrualCounts:
         return dict(vars(self))
 
 
-def _accruals(charges: list[ChargeRow], allocations: list[AllocationRow], as_of: datetime.date) -> list[dict[str, Any]]:
+def _accruals(
+    charges: list[ChargeRow], allocations: list[AllocationRow], pauses: Sequence[Pause], as_of: datetime.date
+) -> list[dict[str, Any]]:
     """One taxpayer's interest rows (without its id): accrued, and still unpaid, on each charge bearing interest."""
     rows: list[dict[str, Any]] = []
-    for state in Ledger.build(charges, allocations).charges:
+    for state in Ledger.build(charges, allocations, pauses=pauses).charges:
         if state.bears_interest:
             accrued = state.interest_accrued(as_of)
             outstanding = max(accrued - state.paid[ChargeKind.INTEREST], 0)
@@ -70,7 +74,12 @@ async def accrue_interest(
             rows: list[dict[str, Any]] = []
             for taxpayer_id in ids:
                 try:
-                    own = _accruals(batch.charges.get(taxpayer_id, []), batch.allocations.get(taxpayer_id, []), as_of)
+                    own = _accruals(
+                        batch.charges.get(taxpayer_id, []),
+                        batch.allocations.get(taxpayer_id, []),
+                        batch.pauses.get(taxpayer_id, ()),
+                        as_of,
+                    )
                 except SETTLING_ERRORS as exc:
                     # Legacy data the ledger cannot settle (a charge older than any known rate …): this taxpayer is
                     # set aside, with its reason in the log and the count in the run's result; the rest go on.

@@ -5,8 +5,11 @@ statutory order by default, and the rules in force on the payment date apply. A 
 
 1. first to the open items that match the period and/or budget sub-item the payment names (those alone, in the
    normal order among themselves);
-2. then by tier: overdue and under enforcement, other overdue, not yet due (overdue: ``due_on < paid_on``);
-3. inside a tier by kind (tax, late-payment interest, fines), then oldest ``due_on``, then ``key``.
+2. then by tier (Art. 57.2): overdue and enforceable, other overdue, not yet due (overdue: ``due_on < paid_on``).
+   Enforceable (Art. 124.1, .2, .4): more than 90 days past the deadline, past an extended deadline, a fine past
+   the deadline of its decision, or covered by a recorded enforcement measure;
+3. inside a tier the earliest deadline first (Art. 57.1: "theo thời hạn trước, sau"), then by kind (tax,
+   late-payment interest, fines: the text gives no order between kinds that fall due together), then ``key``.
 
 Each item takes at most its amount; what is left is a credit. Lean on purpose: the reconcile job calls
 ``allocate`` for every payment, so the rule lookup is one bisect and the items are sorted once.
@@ -41,7 +44,9 @@ class OpenItem(NamedTuple):
         due_on: the effective deadline.
         period: the tax period, e.g. ``2024-07``.
         sub_item: the budget sub-item (tiểu mục), e.g. ``1701``.
-        under_enforcement: whether enforcement has started for it.
+        under_enforcement: whether a recorded enforcement measure covers it.
+        extended: whether ``due_on`` is an extended deadline (Art. 62 or a decree): enforceable once passed.
+        exempt: not enforceable whatever its age (Art. 124.5: frozen, not bearing interest, in instalments).
     """
 
     key: int
@@ -52,6 +57,8 @@ class OpenItem(NamedTuple):
     period: str
     sub_item: str
     under_enforcement: bool = False
+    extended: bool = False
+    exempt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,7 @@ class AllocationRules:
         kind_order: every ``ChargeKind``, in the order they are paid inside a tier.
         legal_basis: where the order comes from.
         ranks: (tier, kind) → position in the order, derived from ``tiers`` and ``kind_order``.
+        tier_ranks, kind_ranks: the position of each tier, and of each kind inside a tier.
 
     Raises:
         ValueError: ``tiers`` or ``kind_order`` is not an ordering of all the members of its enum.
@@ -74,6 +82,8 @@ class AllocationRules:
     kind_order: tuple[ChargeKind, ...]
     legal_basis: str = ""
     ranks: Mapping[tuple[Tier, ChargeKind], int] = field(init=False, repr=False, compare=False)
+    tier_ranks: Mapping[Tier, int] = field(init=False, repr=False, compare=False)
+    kind_ranks: Mapping[ChargeKind, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if sorted(self.tiers) != sorted(Tier) or sorted(self.kind_order) != sorted(ChargeKind):
@@ -84,9 +94,12 @@ class AllocationRules:
             for kind_rank, kind in enumerate(self.kind_order)
         }
         object.__setattr__(self, "ranks", ranks)
+        object.__setattr__(self, "tier_ranks", {tier: rank for rank, tier in enumerate(self.tiers)})
+        object.__setattr__(self, "kind_ranks", {kind: rank for rank, kind in enumerate(self.kind_order)})
 
 
-# Sorted by valid_from; before the first entry no order is known and asking raises LookupError.
+# Sorted by valid_from; before the first entry no order is known and asking raises LookupError. The kind order is
+# the tie-break between items of one tier due the same day.
 RULES: tuple[AllocationRules, ...] = (
     AllocationRules(
         valid_from=datetime.date(2020, 7, 1),
@@ -126,10 +139,44 @@ def rules_on(day: datetime.date, rules: Sequence[AllocationRules] = RULES) -> Al
     return rules[index]
 
 
+# An enforcement period of a taxpayer: (started on, ended on or None while it runs).
+Enforcement = tuple[datetime.date, datetime.date | None]
+
+
+def under_enforcement(due_on: datetime.date, paid_on: datetime.date, enforcements: Sequence[Enforcement]) -> bool:
+    """Whether a debt due ``due_on`` is under enforcement for a payment made on ``paid_on``.
+
+    Enforcement covers the debts already overdue when it started (``due_on < started``), for payments made while
+    it runs (``started <= paid_on <= ended``). DOMAIN.md §7: such debts are paid first.
+    """
+    return any(due_on < started <= paid_on and (ended is None or paid_on <= ended) for started, ended in enforcements)
+
+
+# Law 38/2019/QH14 Art. 124.1: enforcement applies to tax owed more than 90 days after the deadline.
+ENFORCEABLE_AFTER_DAYS = 90
+
+
+def enforceable(kind: ChargeKind, due_on: datetime.date, paid_on: datetime.date, *, extended: bool = False) -> bool:
+    """Whether an item due ``due_on`` is subject to enforcement on ``paid_on`` by its age (Art. 124).
+
+    Tax and its interest more than 90 days after the deadline (124.1: due 20 Jan, enforceable from 21 Apr in a
+    common year), anything after an extended deadline (124.2), a fine after the deadline of its decision (124.4).
+    """
+    if due_on >= paid_on:
+        return False
+    if extended or kind is ChargeKind.FINE:
+        return True
+    return (paid_on - due_on).days > ENFORCEABLE_AFTER_DAYS
+
+
 def tier_of(item: OpenItem, paid_on: datetime.date) -> Tier:
     """The tier of ``item`` for a payment made on ``paid_on``: overdue means ``due_on < paid_on``."""
     if item.due_on < paid_on:
-        return Tier.ENFORCED_OVERDUE if item.under_enforcement else Tier.OVERDUE
+        if item.under_enforcement or (
+            not item.exempt and enforceable(item.kind, item.due_on, paid_on, extended=item.extended)
+        ):
+            return Tier.ENFORCED_OVERDUE
+        return Tier.OVERDUE
     return Tier.NOT_YET_DUE
 
 
@@ -163,26 +210,24 @@ def allocate(
         raise ValueError(f"a payment cannot be negative: {amount}")
     if amount == 0 or not items:
         return Allocation((), amount)
-    ranks = rules_on(paid_on, rules).ranks
+    in_force = rules_on(paid_on, rules)
+    tier_ranks, kind_ranks = in_force.tier_ranks, in_force.kind_ranks
     named = period is not None or sub_item is not None
-    queue: list[tuple[bool, int, datetime.date, int, int]] = []
+    queue: list[tuple[bool, int, datetime.date, int, int, int]] = []
     append = queue.append
     for item in items:
         if item.amount <= 0:
             continue
-        if item.due_on < paid_on:
-            tier = Tier.ENFORCED_OVERDUE if item.under_enforcement else Tier.OVERDUE
-        else:
-            tier = Tier.NOT_YET_DUE
         # False sorts first: items matching the named period and/or sub-item come before all others.
         elsewhere = not (
             named and (period is None or item.period == period) and (sub_item is None or item.sub_item == sub_item)
         )
-        append((elsewhere, ranks[tier, item.kind], item.due_on, item.key, item.amount))
+        rank = tier_ranks[tier_of(item, paid_on)]
+        append((elsewhere, rank, item.due_on, kind_ranks[item.kind], item.key, item.amount))
     queue.sort()
     parts: list[tuple[int, int]] = []
     left = amount
-    for _, _, _, key, owed in queue:
+    for _, _, _, _, key, owed in queue:
         if owed >= left:
             parts.append((key, left))
             return Allocation(tuple(parts), 0)

@@ -5,6 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from registry.services import visible_code
+from taxoffice.accounts.extension_controllers import ROUTES as EXTENSION_ROUTES
 from taxoffice.accounts.order_controllers import ROUTES as ORDER_ROUTES
 from taxoffice.accounts.payment_controllers import ROUTES as PAYMENT_ROUTES
 from taxoffice.accounts.schemas import ChargeRead, ChargesRead
@@ -52,4 +53,4 @@ class ChargeController(Controller):
         )
 
 
-ROUTES = [ChargeController, *PAYMENT_ROUTES, *ORDER_ROUTES]
+ROUTES = [ChargeController, *PAYMENT_ROUTES, *ORDER_ROUTES, *EXTENSION_ROUTES]

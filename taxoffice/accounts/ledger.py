@@ -10,8 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from taxoffice.accounts.allocation import OpenItem, Tier, rules_on
-from taxoffice.accounts.interest import ONE_DAY, RATES, interest, interest_on_balance
+from taxoffice.accounts.allocation import (
+    Enforcement,
+    OpenItem,
+    Tier,
+    enforceable,
+    rules_on,
+    under_enforcement,
+)
+from taxoffice.accounts.interest import ONE_DAY, RATES, Pause, interest, interest_on_balance
 from taxoffice.accounts.vocabulary import ChargeKind
 
 _KINDS = (ChargeKind.TAX, ChargeKind.INTEREST, ChargeKind.FINE)
@@ -34,6 +41,8 @@ class ChargeRow(NamedTuple):
     amount: int
     due_on: datetime.date
     interest_from: datetime.date
+    # ``due_on`` is an extended deadline (Art. 62 or a decree; ``due_on`` and ``interest_from`` already moved).
+    extended: bool = False
 
 
 class AllocationRow(NamedTuple):
@@ -68,6 +77,8 @@ class ChargeState:
     schedule: list[tuple[datetime.date, int]] = field(default_factory=list)
     # (payment_id, component, amount, paid_on) applied, oldest first, for releases
     parts: list[tuple[int, str, int, datetime.date]] = field(default_factory=list)
+    # Days that bear no interest (the taxpayer's frozen spans, Art. 59.6)
+    pauses: tuple[Pause, ...] = ()
 
     @property
     def bears_interest(self) -> bool:
@@ -78,7 +89,11 @@ class ChargeState:
         """Interest on the unpaid tax for the days before ``as_of``."""
         if not self.bears_interest or self.amount <= 0:
             return 0
-        return interest_on_balance(self.amount, self.row.interest_from, self.schedule, as_of)
+        return interest_on_balance(self.amount, self.row.interest_from, self.schedule, as_of, pauses=self.pauses)
+
+    def paused_on(self, day: datetime.date) -> bool:
+        """Whether ``day`` is in one of the charge's pauses (a frozen debt is not enforceable, Art. 124.5)."""
+        return any(pause.start <= day and (pause.end is None or day < pause.end) for pause in self.pauses)
 
     def apply(self, payment_id: int, component: str, amount: int, paid_on: datetime.date) -> None:
         """Record money applied to (or, negative, taken back from) a component."""
@@ -98,24 +113,12 @@ class NewAllocation(NamedTuple):
     paid_on: datetime.date
 
 
-# An enforcement period of a taxpayer: (started on, ended on or None while it runs).
-Enforcement = tuple[datetime.date, datetime.date | None]
-
-
-def under_enforcement(due_on: datetime.date, paid_on: datetime.date, enforcements: Sequence[Enforcement]) -> bool:
-    """Whether a debt due ``due_on`` is under enforcement for a payment made on ``paid_on``.
-
-    Enforcement covers the debts already overdue when it started (``due_on < started``), for payments made while
-    it runs (``started <= paid_on <= ended``). DOMAIN.md §7: such debts are paid first.
-    """
-    return any(due_on < started <= paid_on and (ended is None or paid_on <= ended) for started, ended in enforcements)
-
-
 @dataclass
 class Ledger:
     """A taxpayer's charges after reductions; ``excess_reduction`` is what reductions left over (a credit).
 
     ``enforcements``: the taxpayer's enforcement periods, which put the debts they cover first (DOMAIN.md §7).
+    Debts enforceable by age (``allocation.enforceable``) go first as well, unless frozen on the payment day.
     """
 
     charges: list[ChargeState]
@@ -128,18 +131,21 @@ class Ledger:
         charges: Iterable[ChargeRow],
         allocations: Iterable[AllocationRow],
         enforcements: Iterable[Enforcement] = (),
+        pauses: Iterable[Pause] = (),
     ) -> "Ledger":
         """Net reductions against the positive charges of the same line, newest first, then apply allocations.
 
         A reduction (a supplementary return lowering tax) means the tax was never owed: it lowers the latest
         positive charge of the same tax type, sub-item, period and kind, so interest is computed on the lower
-        figure from the start. What no charge can absorb is ``excess_reduction``.
+        figure from the start. What no charge can absorb is ``excess_reduction``. ``pauses`` (the taxpayer's frozen
+        spans) bear no interest on any charge.
         """
         states: list[ChargeState] = []
         reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)
+        frozen = tuple(pauses)
         for row in sorted(charges, key=_by_id):
             if row.amount >= 0:
-                states.append(ChargeState(row, row.amount))
+                states.append(ChargeState(row, row.amount, pauses=frozen))
             else:
                 reductions[row.kind, row.tax_type, row.sub_item, row.period] += -row.amount
         excess = 0
@@ -204,19 +210,15 @@ class Ledger:
             key = row.id * _WIDTH + _KIND_INDEX[principal]
             owed = state.amount - state.paid[principal]
             enforced = bool(self.enforcements) and under_enforcement(row.due_on, as_of, self.enforcements)
+            exempt = bool(state.pauses) and state.paused_on(as_of)
             if owed > 0:
-                items.append(_item(made, key, row, principal, owed, enforced))
+                items.append(_item(made, key, row, principal, owed, (enforced, exempt)))
             # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
             if row.kind == ChargeKind.TAX and state.amount > 0 and as_of > row.interest_from + ONE_DAY:
-                if state.schedule:
-                    accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
-                else:  # the same figure, without sorting an empty schedule
-                    accrued = interest(state.amount, row.interest_from, as_of)
-                owed = accrued - state.paid[ChargeKind.INTEREST]
+                owed = _accrued_unpaid(state, as_of)
                 if owed > 0:
-                    items.append(
-                        _item(made, row.id * _WIDTH + _INTEREST_INDEX, row, ChargeKind.INTEREST, owed, enforced)
-                    )
+                    interest_key = row.id * _WIDTH + _INTEREST_INDEX
+                    items.append(_item(made, interest_key, row, ChargeKind.INTEREST, owed, (enforced, exempt)))
         return items
 
     def settle(self, payments: Sequence[PaymentState]) -> list[NewAllocation]:
@@ -269,16 +271,16 @@ class _Line(NamedTuple):
 
 
 _TIERS = (Tier.NOT_YET_DUE, Tier.OVERDUE)  # by ``due_on < paid_on``; enforcement moves an overdue debt up
-_Entry = tuple[bool, int, datetime.date, int, int | None, ChargeState]
+_Entry = tuple[bool, int, datetime.date, int, int, int | None, ChargeState]
 
 
 def _accrued_unpaid(state: ChargeState, as_of: datetime.date) -> int:
     """The interest ``state`` has accrued by ``as_of`` and that is not paid yet (0 or less: nothing owed)."""
     row = state.row
     if state.schedule:
-        accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of)
+        accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of, pauses=state.pauses)
     else:  # the same figure, without sorting an empty schedule
-        accrued = interest(state.amount, row.interest_from, as_of)
+        accrued = interest(state.amount, row.interest_from, as_of, pauses=state.pauses)
     return accrued - state.paid[ChargeKind.INTEREST]
 
 
@@ -294,7 +296,7 @@ def _payment_parts(
     if not candidates:
         return None
     try:
-        ranks = rules_on(as_of).ranks
+        rules = rules_on(as_of)
     except LookupError:
         # ``allocate`` is only asked when some item is owed: an interest that comes to 0 does not count.
         if any(owed > 0 or _accrued_unpaid(line.state, as_of) > 0 for line, owed, _bears in candidates):
@@ -302,7 +304,8 @@ def _payment_parts(
         return None
     parts: list[tuple[ChargeState, str, int]] = []
     left = payment.unallocated
-    for _elsewhere, _rank, _due_on, key, amount, state in _queue(payment, candidates, ranks, enforcements):
+    ranks = (rules.tier_ranks, rules.kind_ranks)
+    for _elsewhere, _tier, _due_on, _kind, key, amount, state in _queue(payment, candidates, ranks, enforcements):
         owed = _accrued_unpaid(state, as_of) if amount is None else amount
         if owed <= 0:
             continue
@@ -335,29 +338,39 @@ def _candidates(lines: list[_Line], as_of: datetime.date) -> list[tuple[_Line, i
 def _queue(
     payment: PaymentState,
     candidates: list[tuple[_Line, int, bool]],
-    ranks: Mapping[tuple[Tier, ChargeKind], int],
+    ranks: tuple[Mapping[Tier, int], Mapping[ChargeKind, int]],
     enforcements: Sequence[Enforcement],
 ) -> list[_Entry]:
-    """The entries in ``allocate``'s order, each ``(elsewhere, rank, due_on, key, amount, charge)``.
+    """The entries in ``allocate``'s order, each ``(elsewhere, tier, due_on, kind, key, amount, charge)``.
 
-    Named period/sub-item first, then the rank of (tier, kind), ``due_on`` and the unique key. An interest
-    entry's amount is ``None``: it is computed when money reaches it.
+    Named period/sub-item first, then the tier, ``due_on``, the kind and the unique key. An interest entry's
+    amount is ``None``: it is computed when money reaches it.
     """
+    tier_ranks, kind_ranks = ranks
     as_of, period, sub_item = payment.paid_on, payment.period, payment.sub_item
     named = period is not None or sub_item is not None
     queue: list[_Entry] = []
     for line, owed, bears in candidates:
-        row = line.state.row
+        state = line.state
+        row = state.row
         tier = _TIERS[row.due_on < as_of]
-        if enforcements and tier is Tier.OVERDUE and under_enforcement(row.due_on, as_of, enforcements):
+        if tier is Tier.OVERDUE and (
+            (enforcements and under_enforcement(row.due_on, as_of, enforcements))
+            or (
+                enforceable(line.principal, row.due_on, as_of, extended=row.extended)
+                and not (state.pauses and state.paused_on(as_of))
+            )
+        ):
             tier = Tier.ENFORCED_OVERDUE
+        rank = tier_ranks[tier]
         elsewhere = not (
             named and (period is None or row.period == period) and (sub_item is None or row.sub_item == sub_item)
         )
         if owed > 0:
-            queue.append((elsewhere, ranks[tier, line.principal], row.due_on, line.key, owed, line.state))
+            queue.append((elsewhere, rank, row.due_on, kind_ranks[line.principal], line.key, owed, state))
         if bears:
-            queue.append((elsewhere, ranks[tier, ChargeKind.INTEREST], row.due_on, line.interest_key, None, line.state))
+            interest_rank = kind_ranks[ChargeKind.INTEREST]
+            queue.append((elsewhere, rank, row.due_on, interest_rank, line.interest_key, None, state))
     queue.sort()
     return queue
 
@@ -374,10 +387,16 @@ def _payment_order(payment: PaymentState) -> tuple[datetime.date, int]:
     return payment.paid_on, payment.id
 
 
-def _item(made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ChargeKind, owed: int, enforced: bool) -> OpenItem:
-    """The open item ``key`` owing ``owed``: the one made before if it is the same, else a new one."""
+def _item(
+    made: dict[int, OpenItem], key: int, row: ChargeRow, kind: ChargeKind, owed: int, flags: tuple[bool, bool]
+) -> OpenItem:
+    """The open item ``key`` owing ``owed``: the one made before if it is the same, else a new one.
+
+    ``flags``: (under a recorded enforcement measure, exempt from enforcement because frozen).
+    """
+    enforced, exempt = flags
     item = made.get(key)
-    if item is None or item.amount != owed or item.under_enforcement != enforced:
-        item = OpenItem(key, row.id, kind, owed, row.due_on, row.period, row.sub_item, enforced)
+    if item is None or item.amount != owed or item.under_enforcement != enforced or item.exempt != exempt:
+        item = OpenItem(key, row.id, kind, owed, row.due_on, row.period, row.sub_item, enforced, row.extended, exempt)
         made[key] = item
     return item

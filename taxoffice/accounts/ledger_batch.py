@@ -1,5 +1,8 @@
 """Loading a batch of taxpayers' ledgers (charges, allocations, enforcement periods, payments with money waiting).
 
+Charges are read with their standing extension (``payment_extension``: the deadline the ledger uses) and each
+taxpayer with its interest pauses (``interest_pause``: frozen spans).
+
 Rows are read straight through asyncpg on PostgreSQL, through Core elsewhere, never through the ORM: the reconcile
 and interest jobs load thousands of taxpayers a batch.
 """
@@ -9,13 +12,16 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, select
+from sqlalchemy import BigInteger, ColumnElement, and_, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Enforcement, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, Payment
+from taxoffice.accounts.allocation import Enforcement
+from taxoffice.accounts.extensions import extended_row
+from taxoffice.accounts.interest import Pause
+from taxoffice.accounts.ledger import AllocationRow, ChargeRow, PaymentState
+from taxoffice.accounts.models import Allocation, Charge, InterestPause, Payment, PaymentExtension
 from taxoffice.accounts.models import Enforcement as EnforcementRow
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PAID_STATUSES
 from taxoffice.fastpaths import driver, on_postgres
@@ -32,6 +38,7 @@ class LedgerBatch:
     payments: dict[int, list[PaymentState]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[int, str] = field(default_factory=dict)
     enforcements: dict[int, list[Enforcement]] = field(default_factory=lambda: defaultdict(list))
+    pauses: dict[int, list[Pause]] = field(default_factory=lambda: defaultdict(list))
 
 
 def among(column: InstrumentedAttribute[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
@@ -44,8 +51,10 @@ def among(column: InstrumentedAttribute[Any], ids: Sequence[int], dialect: str) 
 # The same reads as the Core queries below, straight through asyncpg on PostgreSQL: the rows go into our named
 # tuples without SQLAlchemy's result processing in between, which costs more than the query for batches this big.
 _CHARGES_SQL = (
-    "SELECT taxpayer_id, id, kind, tax_type, sub_item, period, amount, due_on, interest_from "
-    "FROM account_charge WHERE taxpayer_id = ANY($1::bigint[])"
+    "SELECT c.taxpayer_id, c.id, c.kind, c.tax_type, c.sub_item, c.period, c.amount, c.due_on, c.interest_from, "
+    "e.extended_to FROM account_charge c "
+    "LEFT JOIN payment_extension e ON e.charge_id = c.id AND e.revoked_on IS NULL "
+    "WHERE c.taxpayer_id = ANY($1::bigint[])"
 )
 _ALLOCATIONS_SQL = (
     "SELECT taxpayer_id, payment_id, charge_id, component, amount, paid_on "
@@ -54,6 +63,7 @@ _ALLOCATIONS_SQL = (
 _ENFORCEMENTS_SQL = (
     "SELECT taxpayer_id, started_on, ended_on FROM account_enforcement WHERE taxpayer_id = ANY($1::bigint[])"
 )
+_PAUSES_SQL = "SELECT taxpayer_id, started_on, ended_on FROM interest_pause WHERE taxpayer_id = ANY($1::bigint[])"
 _PAYMENTS_SQL = "SELECT taxpayer_id, id, unallocated, paid_on, period, sub_item, status FROM payment WHERE "
 _WAITING_SQL = _PAYMENTS_SQL + "taxpayer_id = ANY($1::bigint[]) AND unallocated > 0 AND status = ANY($2::text[])"
 _BY_ID_SQL = _PAYMENTS_SQL + "id = ANY($1::bigint[]) AND status = ANY($2::text[])"
@@ -87,7 +97,13 @@ async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payment
             Charge.amount,
             Charge.due_on,
             Charge.interest_from,
-        ).where(among(Charge.taxpayer_id, ids, dialect))
+            PaymentExtension.extended_to,
+        )
+        .outerjoin(
+            PaymentExtension,
+            and_(PaymentExtension.charge_id == Charge.id, PaymentExtension.revoked_on.is_(None)),
+        )
+        .where(among(Charge.taxpayer_id, ids, dialect))
     )
     _add_rows(batch, charge_rows, (), ())
     allocation_rows = await conn.execute(
@@ -107,6 +123,12 @@ async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payment
         )
     )
     _add_enforcements(batch, enforcement_rows)
+    pause_rows = await conn.execute(
+        select(InterestPause.taxpayer_id, InterestPause.started_on, InterestPause.ended_on).where(
+            among(InterestPause.taxpayer_id, ids, dialect)
+        )
+    )
+    _add_pauses(batch, pause_rows)
     if with_payments:
         where = (
             among(Payment.taxpayer_id, ids, dialect),
@@ -129,7 +151,14 @@ async def load_batch_fast(conn: AsyncConnection, ids: list[int], *, with_payment
     payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_PAYMENT_STATUSES)) if with_payments else ()
     _add_rows(batch, charge_rows, allocation_rows, payment_rows)
     _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
+    _add_pauses(batch, await raw.fetch(_PAUSES_SQL, ids))
     return batch
+
+
+def _add_pauses(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:
+    """File interest pauses ``(taxpayer id, started on, ended on)`` (frozen debts) under their taxpayers."""
+    for taxpayer_id, started_on, ended_on in rows:
+        batch.pauses[taxpayer_id].append(Pause(started_on, ended_on))
 
 
 def _add_enforcements(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:
@@ -146,10 +175,9 @@ def _add_rows(
 ) -> None:
     """File rows (taxpayer id first, then the fields in order) under their taxpayers."""
     charges, allocations = batch.charges, batch.allocations
-    for taxpayer_id, charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from in charge_rows:
-        charges[taxpayer_id].append(
-            ChargeRow(charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from)
-        )
+    for taxpayer_id, charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from, to in charge_rows:
+        row = ChargeRow(charge_id, kind, tax_type, sub_item, period, amount, due_on, interest_from)
+        charges[taxpayer_id].append(extended_row(row, to))
     for taxpayer_id, payment_id, charge_id, component, amount, paid_on in allocation_rows:
         allocations[taxpayer_id].append(AllocationRow(payment_id, charge_id, component, amount, paid_on))
     payments, statuses = batch.payments, batch.statuses

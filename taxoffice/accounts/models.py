@@ -168,3 +168,64 @@ class CollectionDayDelta(Base, IdentityPrimaryKey):
     overdue: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[int] = mapped_column(BigInteger)
     lines: Mapped[int] = mapped_column(Integer)
+
+
+class PaymentExtension(Model):
+    """An extended deadline for one charge (gia hạn nộp thuế): a yearly decree, or an Art. 62 decision.
+
+    While it stands the charge is due on ``extended_to`` and bears no interest before it (Law 38/2019 Art. 62.4);
+    the ledger, the statement and flag-arrears read the charge with this deadline. At most one standing extension
+    per charge; a revoked one (``revoked_on``: the taxpayer was not eligible, a decree's Art. 3.5 or 4) counts for
+    nothing, so interest is owed for the whole time, as the decrees say.
+    ``basis``: ``decree`` (``reference`` is its number, e.g. ``12/2023/NĐ-CP``) or ``decision`` (``reference`` is the
+    decision's number, ``ground`` ``force_majeure`` or ``relocation``).
+    """
+
+    __tablename__ = "payment_extension"
+    __table_args__ = (
+        Index(
+            "uq_payment_extension_standing",
+            "charge_id",
+            unique=True,
+            postgresql_where=text("revoked_on IS NULL"),
+            sqlite_where=text("revoked_on IS NULL"),
+        ),
+    )
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    charge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account_charge.id"))
+    due_on: Mapped[datetime.date] = mapped_column(Date)
+    extended_to: Mapped[datetime.date] = mapped_column(Date, index=True)
+    basis: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str] = mapped_column(String(60))
+    ground: Mapped[str] = mapped_column(String(20), default="")
+    requested_on: Mapped[datetime.date] = mapped_column(Date)
+    granted_by: Mapped[str] = mapped_column(String(80))
+    revoked_on: Mapped[datetime.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class InterestPause(Model):
+    """Days on which none of a taxpayer's debts bears late-payment interest: a frozen debt (khoanh nợ).
+
+    Law 38/2019 Art. 59.6 and 83: from ``started_on`` (the day Art. 83 dates the freeze from) to the day before
+    ``ended_on`` (None while frozen). Written when a freeze is recorded on the taxpayer's arrears case
+    (``reference`` ``case:<id>``), ended when it is lifted; at most one open per taxpayer.
+    """
+
+    __tablename__ = "interest_pause"
+    __table_args__ = (
+        Index(
+            "uq_interest_pause_open",
+            "taxpayer_id",
+            unique=True,
+            postgresql_where=text("ended_on IS NULL"),
+            sqlite_where=text("ended_on IS NULL"),
+        ),
+    )
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    started_on: Mapped[datetime.date] = mapped_column(Date)
+    ended_on: Mapped[datetime.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(60))

@@ -6,12 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.account import account_statement
-from taxoffice.accounts.allocation import Tier
+from taxoffice.accounts.allocation import Tier, enforceable, under_enforcement
 from taxoffice.accounts.errors import PaymentNotFoundError
 from taxoffice.accounts.explain import ExplainedPart, explain
-from taxoffice.accounts.ledger import under_enforcement
 from taxoffice.accounts.models import Enforcement, Payment
-from taxoffice.accounts.vocabulary import PaymentStatus
+from taxoffice.accounts.vocabulary import ChargeKind, PaymentStatus
 from taxoffice.auth.roles import Principal
 
 
@@ -52,7 +51,9 @@ async def explain_payment(
             continue
         if item.due_on >= payment.paid_on:
             tier = Tier.NOT_YET_DUE
-        elif under_enforcement(item.due_on, payment.paid_on, enforcements):
+        elif under_enforcement(item.due_on, payment.paid_on, enforcements) or enforceable(
+            ChargeKind(component), item.due_on, payment.paid_on
+        ):
             tier = Tier.ENFORCED_OVERDUE
         else:
             tier = Tier.OVERDUE

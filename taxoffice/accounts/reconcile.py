@@ -172,7 +172,10 @@ class Reconciler:
         batch = await load_batch(session, ids)
         ledgers = {
             tid: Ledger.build(
-                batch.charges.get(tid, []), batch.allocations.get(tid, []), batch.enforcements.get(tid, ())
+                batch.charges.get(tid, []),
+                batch.allocations.get(tid, []),
+                batch.enforcements.get(tid, ()),
+                batch.pauses.get(tid, ()),
             )
             for tid in ids
         }

@@ -125,3 +125,46 @@ class AccountRead(Struct, kw_only=True):
     total_due: int
     items: list[ItemLine]
     lines: list[StatementLine]
+
+
+DecisionRef = Annotated[str, Meta(min_length=1, max_length=60)]
+
+
+class DecreeExtensionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A taxpayer's request under a yearly extension decree, as received by the office."""
+
+    decree: Annotated[str, Meta(min_length=1, max_length=20, examples=["12/2023/NĐ-CP"])]
+    requested_on: datetime.date
+
+
+class DecisionExtensionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """An Art. 62 extension decided by the head of the office for one tax charge."""
+
+    charge_id: int
+    extended_to: datetime.date
+    ground: Annotated[str, Meta(examples=["force_majeure", "relocation"])]
+    reference: DecisionRef
+    requested_on: datetime.date
+    note: Annotated[str, Meta(max_length=200)] = ""
+
+
+class ExtensionRevoke(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Why a standing extension is revoked."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class ExtensionRead(Struct, kw_only=True):
+    """One extended deadline of a charge."""
+
+    id: int
+    charge_id: int
+    due_on: datetime.date
+    extended_to: datetime.date
+    basis: str
+    reference: str
+    ground: str
+    requested_on: datetime.date
+    granted_by: str
+    revoked_on: datetime.date | None
+    note: str

@@ -13,7 +13,7 @@ from registry.mappers import addressee
 from registry.models import Taxpayer
 from taxoffice.accounts.account import Statement, account_statement
 from taxoffice.accounts.account_print import account_print
-from taxoffice.accounts.models import Charge, Enforcement
+from taxoffice.accounts.models import Charge, Enforcement, InterestPause
 from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
@@ -98,6 +98,32 @@ class AccountService:
                 .where(Enforcement.taxpayer_id.in_(taxpayer_ids), Enforcement.ended_on.is_(None))
                 .values(ended_on=ended_on, updated_at=func.now())
             )
+
+    async def pause_interest(self, taxpayer_id: int, started_on: datetime.date, reason: str, reference: str) -> bool:
+        """Stop late-payment interest on all the taxpayer's debts from ``started_on`` (a freeze, Law 38 Art. 59.6).
+
+        False when a pause is already open.
+        """
+        insert_ = dialect_insert(self.session)(InterestPause).values(
+            taxpayer_id=taxpayer_id,
+            started_on=started_on,
+            reason=reason,
+            reference=reference,
+            created_at=func.now(),
+            updated_at=func.now(),
+        )
+        statement = insert_.on_conflict_do_nothing(
+            index_elements=["taxpayer_id"], index_where=InterestPause.ended_on.is_(None)
+        ).returning(InterestPause.id)
+        return (await self.session.scalar(statement)) is not None
+
+    async def resume_interest(self, taxpayer_id: int, ended_on: datetime.date) -> None:
+        """End the taxpayer's open interest pause: interest runs again from ``ended_on``."""
+        await self.session.execute(
+            update(InterestPause)
+            .where(InterestPause.taxpayer_id == taxpayer_id, InterestPause.ended_on.is_(None))
+            .values(ended_on=ended_on, updated_at=func.now())
+        )
 
     async def charges(self, tax_code: str, *, period: str | None = None) -> list[Charge]:
         """A taxpayer's charges, oldest first."""

@@ -1,4 +1,4 @@
-"""Instalment plans for a tax debt (DOMAIN.md §8: at most 12 months). Pure.
+"""Instalment plans for a tax debt (Law 38/2019 Art. 124.5, Circular 80/2021 Art. 66: at most 12 months). Pure.
 
 A plan is a schedule of dated amounts. ``validate_plan`` lists what is wrong with one (each problem with a field,
 a stable code and a message, ready for the ``errors`` of a problem response); ``plan_state_on`` tells whether
@@ -15,7 +15,7 @@ goes back to collectible and the ladder resumes from the day after the missed du
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -168,3 +168,91 @@ def plan_state_on(
             )
     # Every instalment is past and covered on its due day: all is paid.
     return PlanState(PlanStatus.COMPLETED, paid)
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee:
+    """A credit institution's guarantee of a plan (thư bảo lãnh, Circular 80/2021 Art. 66.2.b).
+
+    Attributes:
+        guarantor: the credit institution.
+        amount: the tax debt it guarantees, in đồng.
+        valid_until: the last day the guarantee is in force.
+    """
+
+    guarantor: str
+    amount: int
+    valid_until: datetime.date
+
+
+def legal_problems(plan: Sequence[Instalment], debt: int, guarantee: Guarantee | None) -> tuple[PlanProblem, ...]:
+    """What Law 38/2019 Art. 124.5 and Circular 80/2021 Art. 66.3-4 add to ``validate_plan``.
+
+    A guarantee by a credit institution covering the whole debt (66.3.a), every instalment within its validity
+    (66.3.b); one instalment a month (66.3.c; each is due by its month's last day at the latest, 66.4); none below the
+    monthly average, ``debt`` divided by the number of instalments, rounded down to the đồng (66.3.c).
+    """
+    problems: list[PlanProblem] = []
+    if guarantee is None:
+        problems.append(
+            PlanProblem("guarantee", "guarantee_missing", "Art. 124.5: paying in instalments needs a bank guarantee.")
+        )
+    elif guarantee.amount < debt:
+        problems.append(
+            PlanProblem(
+                "guarantee.amount",
+                "guarantee_too_small",
+                f"Circular 80 Art. 66.3.a: the guarantee covers {guarantee.amount} đồng of a {debt} đồng debt.",
+            )
+        )
+    months = [(instalment.due_on.year, instalment.due_on.month) for instalment in plan]
+    if len(set(months)) != len(months):
+        problems.append(PlanProblem("instalments", "not_monthly", "Circular 80 Art. 66.3.c: one instalment a month."))
+    average = debt // len(plan) if plan else 0
+    for index, instalment in enumerate(plan):
+        if guarantee is not None and instalment.due_on > guarantee.valid_until:
+            problems.append(
+                PlanProblem(
+                    f"instalments[{index}].due_on",
+                    "after_guarantee",
+                    f"Circular 80 Art. 66.3.b: due {instalment.due_on.isoformat()}, after the guarantee ends "
+                    f"({guarantee.valid_until.isoformat()}).",
+                )
+            )
+        if type(instalment.amount) is int and instalment.amount < average:
+            problems.append(
+                PlanProblem(
+                    f"instalments[{index}].amount",
+                    "below_monthly_average",
+                    f"Circular 80 Art. 66.3.c: {instalment.amount} đồng is below the monthly average of {average}.",
+                )
+            )
+    return tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """What a missed instalment triggers.
+
+    Attributes:
+        demand_by: the day by which the office sends form 02/NDAN to the guarantor (and the taxpayer), asking it to
+            pay in the taxpayer's place: within 5 working days after the missed instalment's deadline (Art. 66.4).
+        demand_amount: what the guarantor is asked to pay, the shortfall at that deadline, in đồng.
+        enforcement_resumes_on: the plan no longer holds enforcement back (Art. 124.5): the ladder resumes.
+    Late-payment interest ran all along (Law 38 Art. 59.1.d) and is still owed with each instalment.
+    """
+
+    demand_by: datetime.date
+    demand_amount: int
+    enforcement_resumes_on: datetime.date
+
+
+def breach_of(state: PlanState, is_working_day: Callable[[datetime.date], bool]) -> Breach | None:
+    """The steps a missed plan calls for (None when it is not missed)."""
+    if state.status is not PlanStatus.MISSED or state.missed_on is None:
+        return None
+    day, counted = state.missed_on - datetime.timedelta(days=1), 0
+    while counted < 5:  # noqa: PLR2004 - Circular 80 Art. 66.4's five working days
+        day += datetime.timedelta(days=1)
+        counted += is_working_day(day)
+    return Breach(day, state.shortfall, state.missed_on)

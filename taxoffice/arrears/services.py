@@ -31,6 +31,7 @@ from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
 from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
+from taxoffice.arrears.relief import FreezeGround
 from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.arrears.writeoff import write_off
 from taxoffice.auth import audit
@@ -110,6 +111,28 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
     return found
 
 
+def freeze_problems(details: dict[str, object], today: datetime.date) -> list[FieldError]:
+    """A freeze may name its Art. 83 ground (``details.ground``) and date itself back (``details.frozen_from``).
+
+    The ground is not required (the portal's freeze form does not ask it yet), but when given it must be Art. 83's.
+    """
+    found: list[FieldError] = []
+    ground = details.get("ground")
+    if ground is not None and ground not in set(FreezeGround):
+        grounds = ", ".join(FreezeGround)
+        found.append(FieldError("details.ground", "freeze.ground", f"A freeze names its Art. 83 ground: {grounds}."))
+    since = details.get("frozen_from")
+    if since is not None:
+        try:
+            day = datetime.date.fromisoformat(str(since))
+        except ValueError:
+            day = None
+        if day is None or day > today:
+            msg = "details.frozen_from is the day Art. 83 dates the freeze from: a date, not after today."
+            found.append(FieldError("details.frozen_from", "freeze.frozen_from", msg))
+    return found
+
+
 class WorklistService:
     """Officers' worklist of arrears cases."""
 
@@ -175,6 +198,8 @@ class WorklistService:
         if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
         problems = _problems(action, today, case.overdue_total)
+        if action.kind is ActionKind.FREEZE and action.frozen is not False:
+            problems.extend(freeze_problems(action.details or {}, today))
         if problems:
             raise ActionInvalidError(f"The {action.kind.value} action cannot be recorded.", problems)
         details = dict(action.details or {})
@@ -184,6 +209,13 @@ class WorklistService:
                 raise ConflictError(f"Arrears case {case_id} is already {'frozen' if frozen else 'not frozen'}.")
             details["frozen"] = frozen
             case.is_frozen = frozen
+            accounts = AccountService(self.session)
+            if frozen:
+                # Art. 83 dates the freeze (death certificate, court notice …); no interest from then (Art. 59.6).
+                since = datetime.date.fromisoformat(str(details.get("frozen_from", today.isoformat())))
+                await accounts.pause_interest(case.taxpayer_id, since, "freeze", f"case:{case.id}")
+            else:
+                await accounts.resume_interest(case.taxpayer_id, today)
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id

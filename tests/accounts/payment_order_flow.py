@@ -109,9 +109,9 @@ async def run_flow(
     nbsp = "\u00a0"
     assert explained["en"].startswith(
         f"The payment of 15{nbsp}142{nbsp}500{nbsp}₫ on 02/12/2026: first 10{nbsp}000{nbsp}000{nbsp}₫ to the tax debt"
-        f" VAT (1701) for 2026-09 (due 20/10/2026, overdue), then 5{nbsp}000{nbsp}000{nbsp}₫ to the tax debt VAT"
-        f" (1701) for 2026-10 (due 20/11/2026, overdue), then 126{nbsp}000{nbsp}₫ to the late-payment interest on"
-        f" VAT (1701) for 2026-09"
+        f" VAT (1701) for 2026-09 (due 20/10/2026, overdue), then 126{nbsp}000{nbsp}₫ to the late-payment interest"
+        f" on VAT (1701) for 2026-09 (due 20/10/2026, overdue), then 5{nbsp}000{nbsp}000{nbsp}₫ to the tax debt VAT"
+        f" (1701) for 2026-10 (due 20/11/2026, overdue)"
     )
     assert "Art. 57" in explained["en"]
     assert "expected" not in explained["en"]

@@ -12,6 +12,7 @@ from taxoffice.accounts.allocation import (
     OpenItem,
     Tier,
     allocate,
+    enforceable,
     rules_on,
     tier_of,
 )
@@ -124,14 +125,57 @@ def test_overdue_means_before_the_payment_date() -> None:
     assert tier_of(due_yesterday._replace(under_enforcement=True), PAID_ON) is Tier.ENFORCED_OVERDUE
 
 
-def test_inside_a_tier_kind_then_oldest_then_key() -> None:
+def test_inside_a_tier_oldest_deadline_then_kind_then_key() -> None:
+    # Art. 57.1: earlier deadlines first inside each tier of 57.2. All these are enforceable (Art. 124: over 90
+    # days, or a fine past its decision's deadline) except the 10-day-old VAT, which comes last.
     old_fine = OpenItem(1, 9, FINE, M, PAID_ON - 300 * DAY, "2024-01", "4254")
     old_interest = OpenItem(2, 7, INTEREST, M, PAID_ON - 200 * DAY, "2024-02", "4931")
     new_tax = OpenItem(3, 8, TAX, M, PAID_ON - 10 * DAY, "2025-04", "1701")
     older_tax = OpenItem(4, 7, TAX, M, PAID_ON - 200 * DAY, "2024-02", "1701")
     twin_tax = OpenItem(0, 6, TAX, M, PAID_ON - 200 * DAY, "2024-02", "1052")
     allocation = allocate(5 * M, [old_fine, old_interest, new_tax, older_tax, twin_tax], PAID_ON)
-    assert [key for key, _ in allocation.parts] == [0, 4, 3, 2, 1]
+    assert [key for key, _ in allocation.parts] == [1, 0, 4, 2, 3]
+
+
+def test_an_older_interest_goes_before_a_newer_tax() -> None:
+    # One tier (overdue, under 90 days): the interest on March's VAT (due 20 Apr) before May's VAT (due 20 Jun).
+    paid_on = D(2025, 7, 1)
+    march_interest = OpenItem(1, 1, INTEREST, 300_000, D(2025, 4, 21), "2025-03", "4931")
+    may_tax = OpenItem(2, 2, TAX, 5 * M, D(2025, 6, 20), "2025-05", "1701")
+    march_tax = OpenItem(3, 1, TAX, 2 * M, D(2025, 4, 21), "2025-03", "1701")
+    allocation = allocate(3 * M, [may_tax, march_interest, march_tax], paid_on)
+    assert allocation.parts == ((3, 2 * M), (1, 300_000), (2, 700_000))
+
+
+@pytest.mark.parametrize(
+    ("kind", "due_on", "extended", "expected"),
+    [
+        # Art. 124.1: tax due 20 Jan 2025 is enforceable from the 91st day after, 21 Apr 2025.
+        (TAX, D(2025, 1, 20), False, False),
+        (TAX, D(2025, 1, 19), False, True),
+        (INTEREST, D(2025, 1, 19), False, True),
+        # Art. 124.2: past an extended deadline, at once.
+        (TAX, D(2025, 4, 19), True, True),
+        # Art. 124.4: a fine past the deadline of its decision, at once.
+        (FINE, D(2025, 4, 19), False, True),
+        (FINE, D(2025, 4, 20), False, False),
+    ],
+)
+def test_enforceable_by_age(kind: ChargeKind, due_on: datetime.date, extended: bool, expected: bool) -> None:
+    assert enforceable(kind, due_on, D(2025, 4, 20), extended=extended) is expected
+
+
+def test_enforceable_debts_are_paid_before_other_overdue_ones() -> None:
+    # 4 000 000 on 20 Apr 2025: CIT of Q3 2024 due 30 Oct 2024 (172 days: enforceable) before VAT of Feb 2025
+    # due 20 Mar 2025 (31 days), although neither has an enforcement measure recorded; a frozen debt is not
+    # enforceable (Art. 124.5) and keeps its place by deadline.
+    paid_on = D(2025, 4, 20)
+    cit = OpenItem(1, 1, TAX, 3 * M, D(2024, 10, 30), "2024-Q3", "1052")
+    vat = OpenItem(2, 2, TAX, 2 * M, D(2025, 3, 20), "2025-02", "1701")
+    frozen = OpenItem(3, 3, TAX, 2 * M, D(2024, 9, 20), "2024-08", "1701", exempt=True)
+    assert allocate(4 * M, [vat, cit], paid_on).parts == ((1, 3 * M), (2, M))
+    assert allocate(4 * M, [vat, cit, frozen], paid_on).parts == ((1, 3 * M), (3, M))
+    assert tier_of(frozen, paid_on) is Tier.OVERDUE
 
 
 def test_items_with_nothing_owed_take_nothing() -> None:
@@ -189,12 +233,12 @@ def _reference_order(
             return False
         return period in {None, item.period} and sub_item in {None, item.sub_item}
 
-    def sort_key(item: OpenItem) -> tuple[int, int, int, datetime.date, int]:
+    def sort_key(item: OpenItem) -> tuple[int, int, datetime.date, int, int]:
         return (
             0 if named(item) else 1,
             rules.tiers.index(tier_of(item, paid_on)),
-            rules.kind_order.index(item.kind),
             item.due_on,
+            rules.kind_order.index(item.kind),
             item.key,
         )
 

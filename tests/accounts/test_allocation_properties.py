@@ -65,12 +65,13 @@ def test_every_debt_but_the_last_reached_is_paid_in_full_in_the_legal_order(
     result = _allocate(items, payment)
     by_key = {item.key: item for item in items}
     assert all(part == by_key[key].amount for key, part in result.parts[:-1])
-    ranks = rules_on(paid_on).ranks
+    rules = rules_on(paid_on)
     named = period is not None or sub_item is not None
 
-    def order(item: OpenItem) -> tuple[bool, int, datetime.date, int]:
+    def order(item: OpenItem) -> tuple[bool, int, datetime.date, int, int]:
         matches = named and period in {None, item.period} and sub_item in {None, item.sub_item}
-        return (not matches, ranks[tier_of(item, paid_on), item.kind], item.due_on, item.key)
+        tier = rules.tier_ranks[tier_of(item, paid_on)]
+        return (not matches, tier, item.due_on, rules.kind_ranks[item.kind], item.key)
 
     reached = [by_key[key] for key, _ in result.parts]
     assert reached == sorted(reached, key=order)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taxoffice.accounts.ledger import ChargeRow, Ledger, NewAllocation, PaymentState, under_enforcement
+from taxoffice.accounts.allocation import under_enforcement
+from taxoffice.accounts.ledger import ChargeRow, Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.models import Allocation, Enforcement
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.ladder import ActionKind
@@ -37,9 +38,10 @@ def test_the_worked_example_pays_the_enforced_debt_with_its_interest_first() -> 
         NewAllocation(1, 1, "interest", 297_000, PAID),
         NewAllocation(1, 2, "tax", 2_703_000, PAID),
     ]
-    # Without enforcement both are plain overdue debts: tax first, oldest first, then interest.
-    assert _settle(()) == [NewAllocation(1, 1, "tax", 10 * M, PAID), NewAllocation(1, 2, "tax", 3 * M, PAID)]
-    # An enforcement that ended before the payment no longer counts.
+    # Without a recorded measure (a) is still enforceable: 100 days past its deadline (Law 38 Art. 124.1).
+    assert _settle(()) == _settle(((STARTED, None),))
+    # Even as a plain overdue debt it would come first: its deadline is the earlier one (Art. 57.1), and its
+    # interest (same deadline) comes before (b)'s tax.
     assert _settle(((STARTED, D(2026, 3, 1)),)) == _settle(())
 
 

@@ -87,21 +87,22 @@ def test_law_38_took_over_at_the_same_rate() -> None:
     assert interest(10_000_000, D(2020, 6, 20), D(2020, 7, 11)) == 10_000_000 * 3 * 20 // 10_000
 
 
-def test_no_rate_before_the_table() -> None:
-    assert RATES[0].valid_from == D(2016, 7, 1)
+def test_no_rate_before_law_78_2006() -> None:
+    assert RATES[0].valid_from == D(2007, 7, 1)
     with pytest.raises(LookupError):
-        interest(1_000_000, D(2016, 6, 1), D(2016, 6, 10))
+        interest(1_000_000, D(2007, 6, 1), D(2007, 6, 10))
     with pytest.raises(LookupError):
-        interest(1_000_000, D(2016, 6, 1), D(2016, 7, 10))
+        interest(1_000_000, D(2007, 6, 1), D(2007, 7, 10))
     # Nothing to charge, nothing to look up.
-    assert interest(1_000_000, D(2016, 6, 1), D(2016, 6, 2)) == 0
-    # The first charged day is 1 Jul 2016.
-    assert interest(1_000_000, D(2016, 6, 30), D(2016, 7, 2)) == 300
+    assert interest(1_000_000, D(2007, 6, 1), D(2007, 6, 2)) == 0
+    # The first charged day is 1 Jul 2007, at 0.05 %.
+    assert interest(1_000_000, D(2007, 6, 30), D(2007, 7, 2)) == 500
 
 
 def test_rate_table_is_sorted_and_cited() -> None:
     assert [p.valid_from for p in RATES] == sorted(p.valid_from for p in RATES)
-    assert all(p.per_10000_per_day == 3 and p.legal_basis for p in RATES)
+    assert all(p.legal_basis for p in RATES)
+    assert all(p.per_10000_per_day == 3 for p in RATES if p.valid_from >= datetime.date(2016, 7, 1))
     assert RATES[-1].valid_from == D(2020, 7, 1)
 
 

@@ -148,27 +148,29 @@ async def test_account_applies_payments_in_legal_order_with_interest_to_the_day(
     bank, officer = await login(Role.BANK), await login(Role.OFFICER)
     code = debtor.tax_code
     await client.post("/api/v1/payments", json=payment(code, "VCB-1", 12 * M, "2026-03-01"), headers=bank)
-    # Before reconciliation the account already shows what the payment will do, and interest stopped on 1 Mar:
-    # VAT 10,000,000 due 20 Jan, paid 1 Mar: 39 days x 0.03 % = 117,000.
+    # Before reconciliation the account already shows what the payment will do. The fine, past the deadline of
+    # its decision, is enforceable (Law 38 Art. 124.4) and goes first (Art. 57.2.a): 3,500,000; the VAT due
+    # 20 Jan (39 days late, not yet enforceable) takes the other 8,500,000.
     before = (await client.get(f"/api/v1/taxpayers/{code}/account?as_of=2026-03-31", headers=officer)).json()
     counts = await Reconciler(session_factory).run("test")
     assert counts.allocated == 12 * M
     after = (await client.get(f"/api/v1/taxpayers/{code}/account?as_of=2026-03-31", headers=officer)).json()
     for account in (before, after):
         vat_dec, fine, vat_feb = account["items"]
-        assert (vat_dec["paid"], vat_dec["interest_accrued"], vat_dec["interest_paid"]) == (10 * M, 117_000, 117_000)
-        # The rest, 1,883,000, goes to the overdue fine; the VAT not yet due on 1 Mar is untouched.
-        assert (fine["paid"], fine["outstanding"]) == (1_883_000, 1_617_000)
+        # Interest: 10,000,000 for 21 Jan - 28 Feb (39 days, 117,000), then 1,500,000 for 1-30 Mar (13,500).
+        assert (vat_dec["paid"], vat_dec["interest_accrued"], vat_dec["interest_paid"]) == (8_500_000, 130_500, 0)
+        assert (fine["paid"], fine["outstanding"]) == (3_500_000, 0)
         assert vat_feb["paid"] == 0
         assert vat_feb["interest_accrued"] == 5 * M * 3 * 10 // 10_000  # 21-30 Mar: 10 days, 15,000
-        assert (account["outstanding"], account["fines"], account["interest"]) == (5 * M, 1_617_000, 15_000)
+        assert (account["outstanding"], account["fines"], account["interest"]) == (6_500_000, 0, 145_500)
     assert any(line["pending"] for line in before["lines"])
     assert not any(line["pending"] for line in after["lines"])
-    # An overpayment on 5 Mar clears the fine, then the VAT due 20 Mar; what is left is a credit.
+    # An overpayment on 5 Mar clears the January VAT and its interest (117,000 + 1,500,000 for 1-4 Mar, 1,800),
+    # then the VAT due 20 Mar; what is left is a credit: 10,000,000 - 1,500,000 - 118,800 - 5,000,000.
     await client.post("/api/v1/payments", json=payment(code, "VCB-2", 10 * M, "2026-03-05"), headers=bank)
     await Reconciler(session_factory).run("test")
     final = (await client.get(f"/api/v1/taxpayers/{code}/account?as_of=2026-03-31", headers=officer)).json()
-    assert (final["outstanding"], final["fines"], final["interest"], final["credit"]) == (0, 0, 0, 3_383_000)
+    assert (final["outstanding"], final["fines"], final["interest"], final["credit"]) == (0, 0, 0, 3_381_200)
     assert (await Reconciler(session_factory).run("test")).allocations == 0  # nothing left to do
     statuses = dict((await session.execute(select(Payment.bank_ref, Payment.status))).all())
     assert statuses == {"VCB-1": "allocated", "VCB-2": "credit"}
@@ -255,9 +257,10 @@ async def test_jobs_reconcile_and_accrue_interest(
     accrued = await accrue_interest(ctx, "2026-03-31")
     assert accrued["charges"] == 2
     rows = dict((await session.execute(select(InterestAccrual.charge_id, InterestAccrual.outstanding))).all())
-    # VAT 10,000,000 due 20 Jan: 4,000,000 paid 1 Mar, so 10,000,000 for 39 days then 6,000,000 for 30 days
-    # (1-30 Mar): 117,000 + 54,000 = 171,000. VAT 5,000,000 due 20 Mar: 10 days, 15,000.
-    assert sorted(rows.values()) == [15_000, 171_000]
-    assert accrued["interest_outstanding"] == 186_000
+    # 4,000,000 paid 1 Mar: the enforceable fine (3,500,000, Art. 124.4) first, 500,000 to the VAT
+    # 10,000,000 due 20 Jan: 10,000,000 for 39 days, then 9,500,000 for 30 days (1-30 Mar):
+    # 117,000 + 85,500 = 202,500. VAT 5,000,000 due 20 Mar: 10 days, 15,000.
+    assert sorted(rows.values()) == [15_000, 202_500]
+    assert accrued["interest_outstanding"] == 217_500
     again = await accrue_interest(ctx, "2026-03-31")
     assert again == accrued

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taxoffice.accounts.models import InterestPause
 from taxoffice.arrears.models import ArrearsCase, ArrearsCaseEvent, InstalmentPlan
 from taxoffice.auth.models import AuditEvent
 from taxoffice.auth.roles import Role
@@ -137,7 +138,13 @@ async def test_freeze_and_unfreeze_move_the_category_and_resume_the_ladder(
     client: httpx.AsyncClient, login: Login, session: AsyncSession, case: ArrearsCase, clock: Clock
 ) -> None:
     officer = await login(Role.OFFICER)
-    frozen = await client.post(_url(case), json={"kind": "freeze", "note": "Khoanh nợ"}, headers=officer)
+    unknown = {"kind": "freeze", "details": {"ground": "hardship"}}
+    assert (await client.post(_url(case), json=unknown, headers=officer)).status_code == 422
+    future = {"kind": "freeze", "details": {"ground": "bankruptcy", "frozen_from": "2025-11-01"}}
+    assert (await client.post(_url(case), json=future, headers=officer)).status_code == 422
+    # Art. 83.3: frozen from the day the court gave notice it accepted the petition (1 Oct 2025).
+    body = {"kind": "freeze", "note": "Khoanh nợ", "details": {"ground": "bankruptcy", "frozen_from": "2025-10-01"}}
+    frozen = await client.post(_url(case), json=body, headers=officer)
     assert frozen.status_code == 201, frozen.text
     assert frozen.json()["case"]["case"]["category"] == "frozen"
     assert frozen.json()["case"]["case"]["is_frozen"] is True
@@ -156,6 +163,11 @@ async def test_freeze_and_unfreeze_move_the_category_and_resume_the_ladder(
         (D(2025, 10, 30), "collectible", "frozen"),
         (D(2025, 12, 1), "frozen", "collectible"),
     ]
+    # No late-payment interest from 1 Oct to 30 Nov (Art. 59.6): the taxpayer's interest pause.
+    pauses = (
+        await session.execute(select(InterestPause.started_on, InterestPause.ended_on, InterestPause.reason))
+    ).all()
+    assert [tuple(row) for row in pauses] == [(D(2025, 10, 1), D(2025, 12, 1), "freeze")]
 
 
 async def test_closed_cases_take_no_actions(

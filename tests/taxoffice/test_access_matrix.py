@@ -85,6 +85,10 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/taxpayers/{tax_code:str}/account"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/account.pdf"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/charges"): "401 200 404 403 403 200 200 200 200",
+    ("GET", "/api/v1/taxpayers/{tax_code:str}/extensions"): "401 200 404 403 403 200 200 200 200",
+    ("POST", "/api/v1/taxpayers/{tax_code:str}/extensions/decree"): "401 403 403 403 403 400 400 403 400",
+    ("POST", "/api/v1/taxpayers/{tax_code:str}/extensions/decision"): "401 403 403 403 403 403 403 400 400",
+    ("POST", "/api/v1/extensions/{extension_id:int}/revocation"): "401 403 403 403 403 403 403 400 400",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/history"): "401 200 404 403 403 200 200 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices"): "401 200 404 403 403 200 404 200 200",
     ("GET", "/api/v1/taxpayers/{tax_code:str}/notices/{notice_id:int}/file"): "401 404 404 403 403 404 404 404 404",
@@ -152,6 +156,7 @@ def _concrete(path: str, world: World) -> str:
         "{notice_id:int}",
         "{message_id:int}",
         "{fine_id:int}",
+        "{extension_id:int}",
     )
     for placeholder in ids:
         path = path.replace(placeholder, str(MISSING))

@@ -18,6 +18,7 @@ INT_ROUTES = {
     ("GET", "/api/v1/payments/{payment_id:int}"): None,
     ("POST", "/api/v1/payments/{payment_id:int}/assign"): {"tax_code": "0100000010", "note": "x"},
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): {"reason": "x"},
+    ("POST", "/api/v1/extensions/{extension_id:int}/revocation"): {"reason": "x"},
     ("GET", "/api/v1/payments/{payment_id:int}/explanation"): None,
     ("GET", "/api/v1/arrears/cases/{case_id:int}"): None,
     ("POST", "/api/v1/arrears/cases/{case_id:int}/actions"): {"kind": "note", "note": "x"},

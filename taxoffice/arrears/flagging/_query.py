@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
-from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment
+from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment, PaymentExtension
 from taxoffice.accounts.vocabulary import PAID_STATUSES, ChargeKind
 from taxoffice.arrears.ageing import BUCKETS, OVER_YEAR_DAYS
 from taxoffice.arrears.categories import Category
@@ -126,6 +126,11 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
         select(Charge.taxpayer_id).where(Charge.updated_at > changed_after),
         select(Charge.taxpayer_id).where(Charge.due_on >= previous_as_of, Charge.due_on < as_of),
         aged,
+        # Extensions granted or revoked since, and extended deadlines that passed.
+        select(PaymentExtension.taxpayer_id).where(PaymentExtension.updated_at > changed_after),
+        select(PaymentExtension.taxpayer_id).where(
+            PaymentExtension.extended_to >= previous_as_of, PaymentExtension.extended_to < as_of
+        ),
         select(Allocation.taxpayer_id).where(Allocation.updated_at > changed_after),
         select(Payment.taxpayer_id).where(Payment.updated_at > changed_after, Payment.taxpayer_id.is_not(None)),
         select(Taxpayer.id).where(Taxpayer.updated_at > changed_after),
@@ -149,7 +154,8 @@ def _extremes(dialect: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
 def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[Any]:
     """Every taxpayer with something overdue on ``as_of`` or an open case, with its figures and the stored case.
 
-    Per charge due before ``as_of``: what is unpaid of its own kind (its amount, less the reductions of its
+    Per charge due before ``as_of`` (its deadline, or the extended one while an extension stands: a debt under
+    extension is not overdue, Law 38/2019 Art. 62.4 and the decrees): what is unpaid of its own kind (its amount, less the reductions of its
     line netted newest charge first as the ledger does, less allocations paid up to ``as_of``) plus the interest
     outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the same figures summed by
     the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
@@ -168,7 +174,9 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     reductions_query = select(*(charge.c[name] for name in line), (-func.sum(charge.c.amount)).label("reduced")).where(
         charge.c.amount < 0
     )
-    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, charge.c.due_on < as_of]
+    extension = PaymentExtension.__table__.alias("ext")
+    due_on = case((extension.c.extended_to > charge.c.due_on, extension.c.extended_to), else_=charge.c.due_on)
+    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, due_on < as_of]
     if scoped:
         paid_query = paid_query.where(_in_scope(Allocation.taxpayer_id))
         reductions_query = reductions_query.where(_in_scope(charge.c.taxpayer_id))
@@ -196,7 +204,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
             charge.c.taxpayer_id,
             charge.c.kind,
             charge.c.tax_type,
-            charge.c.due_on,
+            due_on.label("due_on"),
             cast(principal, BigInteger).label("principal"),
             interest.label("interest"),
             accrual.as_of.label("interest_as_of"),
@@ -205,6 +213,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         .outerjoin(paid, and_(paid.c.charge_id == charge.c.id, paid.c.component == charge.c.kind))
         .outerjoin(reductions, and_(*(reductions.c[name] == charge.c[name] for name in line)))
         .outerjoin(accrual, accrual.charge_id == charge.c.id)
+        .outerjoin(extension, and_(extension.c.charge_id == charge.c.id, extension.c.revoked_on.is_(None)))
         .where(*charges_filter)
         .offset(0)
         .subquery("per_charge")
