@@ -9,10 +9,10 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import codes, search, taxcode, words
+from registry import branches, codes, search, taxcode, words
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
-from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
+from registry.schemas import Address, RegistrationCreate, StatusChange, TaxpayerCreate, TaxpayerKind, TaxpayerUpdate
 from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
 from taxoffice.auth import audit
 from taxoffice.auth.models import AuditEvent
@@ -99,7 +99,7 @@ class TaxpayerService:
             raise ResourceNotFoundError(msg)
         return taxpayer
 
-    async def office_for(self, data: TaxpayerCreate) -> str:
+    async def office_for(self, data: TaxpayerCreate | RegistrationCreate) -> str:
         """The tax office a registration would land in: the one asked for, the parent's for a branch, or the default.
 
         A parent that is not registered (the application will fail anyway) counts as the default office.
@@ -120,6 +120,9 @@ class TaxpayerService:
         return await self._load(visible_code(actor, raw_code))
 
     async def _issue_code(self, data: TaxpayerCreate, registered_on: datetime.date) -> tuple[str, Taxpayer | None]:
+        own = await branches.own_number(self.session, data, lock=True)
+        if own is not None:
+            return own
         if data.kind is TaxpayerKind.BRANCH:
             if not data.parent_tax_code:
                 raise ValidationFailedError(

@@ -90,6 +90,36 @@ def branch_code(parent: str, suffix: int) -> str:
     return f"{parent}-{suffix:03d}"
 
 
+def branch_number(raw: str, *, parent: str, parent_kind: str, parent_active: bool, next_suffix: int) -> str:
+    """A branch's own registration number checked against its parent: the normalised ``NNNNNNNNNN-NNN``.
+
+    The number of a branch or dependent unit is its parent's 10-digit code, a dash and a 3-digit suffix; the suffix
+    is issued in order, so the one a new branch may bring is the parent's next (``next_suffix``). ``parent`` is the
+    normalised code the application names as its parent.
+
+    Raises:
+        InvalidTaxCodeError: the number is not a valid 13-digit code (``tax_code.*``, suffix 000 included), or the
+            parent is a branch itself, not an enterprise, not active, not the number's first ten digits, or the
+            suffix is not the next one (``branch_number.*``).
+    """
+    number = normalize(raw)
+    if kind_of(number) != "branch":
+        raise InvalidTaxCodeError("branch_number.format", "a branch's number is its parent's code, a dash and 001-999")
+    if kind_of(parent) == "branch":
+        raise InvalidTaxCodeError("branch_number.branch_of_branch", "a branch cannot have branches of its own")
+    if parent_kind != "enterprise":
+        raise InvalidTaxCodeError("branch_number.parent_kind", f"a {parent_kind} cannot have branches")
+    if parent_of(number) != parent:
+        raise InvalidTaxCodeError("branch_number.parent", f"the number does not start with the parent's code {parent}")
+    if not parent_active:
+        raise InvalidTaxCodeError("branch_number.parent_inactive", f"the parent {parent} is not active (status 00)")
+    if int(number[-3:]) != next_suffix:
+        raise InvalidTaxCodeError(
+            "branch_number.suffix", f"the parent's next branch number is {branch_code(parent, next_suffix)}"
+        )
+    return number
+
+
 def _check_prefix(prefix: str) -> None:
     if len(prefix) != PREFIX_LENGTH or not prefix.isdigit() or not prefix.isascii():
         msg = f"a tax code prefix is two digits, not {prefix!r}"

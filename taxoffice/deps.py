@@ -17,6 +17,7 @@ from registry.services import TaxpayerService
 from taxoffice.accounts.payment_orders import PaymentOrderService, Treasury
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
+from taxoffice.arrears._publication import PublicationService
 from taxoffice.arrears.debtors import DebtorListService
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.arrears.oversight import OversightService
@@ -165,6 +166,11 @@ def provide_debtor_list(db_session: NamedDependency[AsyncSession]) -> DebtorList
     return DebtorListService(db_session)
 
 
+def provide_debtor_publication(db_session: NamedDependency[AsyncSession]) -> PublicationService:
+    """Selection and confirmation of the public debtor list."""
+    return PublicationService(db_session)
+
+
 def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightService:
     """Manager oversight of arrears."""
     return OversightService(db_session)
@@ -198,6 +204,7 @@ DEPENDENCIES = {
     "worklist": Provide(provide_worklist, sync_to_thread=False),
     "notices": Provide(provide_notices, sync_to_thread=False),
     "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
+    "debtor_publication": Provide(provide_debtor_publication, sync_to_thread=False),
     "oversight": Provide(provide_oversight, sync_to_thread=False),
     "reports": Provide(provide_reports, sync_to_thread=False),
 }
