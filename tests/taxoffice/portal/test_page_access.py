@@ -76,6 +76,11 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/officer/payments"): "303 403 403 403 403 200 200 200 200",
     ("POST", "/officer/payments/{payment_id:int}/assign"): "303 403 403 403 403 422 422 403 422",
     ("GET", "/officer/non-filers"): "303 403 403 403 403 200 200 200 200",
+    ("GET", "/debtors"): "200 200 200 200 200 200 200 200 200",
+    ("GET", "/officer/debtors"): "303 403 403 403 403 200 200 200 200",
+    ("POST", "/officer/debtors/select"): "303 403 403 403 403 422 422 403 422",
+    # Only a manager (the head of an office) confirms; the entry does not exist.
+    ("POST", "/officer/debtors/{entry_id:int}/confirm"): "303 403 403 403 403 403 403 404 403",
 }
 
 
@@ -105,6 +110,7 @@ def _concrete(path: str, world: World) -> str:
         "{payment_id:int}",
         "{notice_id:int}",
         "{message_id:int}",
+        "{entry_id:int}",
     ):
         path = path.replace(placeholder, str(MISSING))
     return path
