@@ -313,7 +313,7 @@ class DebtorPublicationController(Controller):
         found = await debtor_publication.entries(actor, status=status, tax_office=tax_office)
         return [views.debtor_entry(e) for e in found]
 
-    @post("/entries", operation_id="selectDebtors", guards=[OFFICERS], responses=problems(409))
+    @post("/entries", operation_id="selectDebtors", guards=[OFFICERS], responses=problems(404, 409))
     async def select(
         self,
         data: JSONBody[DebtorSelection],
@@ -329,7 +329,7 @@ class DebtorPublicationController(Controller):
         operation_id="confirmDebtor",
         guards=[HEADS],
         status_code=200,
-        responses=problems(409),
+        responses=problems(404, 409),
     )
     async def confirm(
         self,

@@ -224,7 +224,7 @@ class DebtorCandidateRead(Struct, kw_only=True):
 class DebtorSelection(Struct, forbid_unknown_fields=True, kw_only=True):
     """Cases an officer selects for the public list (the head of the office confirms each)."""
 
-    case_ids: Annotated[list[Annotated[int, Meta(ge=1)]], Meta(min_length=1, max_length=100)]
+    case_ids: Annotated[list[Annotated[int, Meta(ge=1, le=ID_MAX)]], Meta(min_length=1, max_length=100)]
 
 
 class DebtorEntryRead(Struct, kw_only=True):
