@@ -36,8 +36,8 @@ OFFICERS = requires(Role.ADMIN, Role.OFFICER)
 OFFICERS_OR_TAXPAYER = requires(Role.ADMIN, Role.OFFICER, Role.TAXPAYER)
 STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)
 ADMINS = requires(Role.ADMIN)
-# The head of a tax office: a manager (the service checks it is a manager of that office), e.g. to confirm the
-# public debtor list (Decree 126/2020 Art. 29).
-HEADS = requires(Role.MANAGER)
+# Who may ask to act as the head of a tax office, e.g. to confirm the public debtor list (Decree 126/2020 Art. 29):
+# managers, and admins to reach the service, which lets only a manager of that office through.
+HEADS = requires(Role.ADMIN, Role.MANAGER)
 # The taxpayer's own pages (the portal): a taxpayer's login only.
 TAXPAYERS = requires(Role.TAXPAYER)

@@ -34,8 +34,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/api/v1/arrears/debtor-list/candidates"): "401 403 403 403 403 200 200 200 200",
     ("GET", "/api/v1/arrears/debtor-list/entries"): "401 403 403 403 403 200 200 200 200",
     ("POST", "/api/v1/arrears/debtor-list/entries"): "401 403 403 403 403 400 400 403 400",
-    # Only a manager (the head of an office) confirms; the entry does not exist.
-    ("POST", "/api/v1/arrears/debtor-list/entries/{entry_id:int}/confirm"): "401 403 403 403 403 403 403 404 403",
+    # Only a manager of the entry's office confirms (the service refuses an admin); the entry does not exist.
+    ("POST", "/api/v1/arrears/debtor-list/entries/{entry_id:int}/confirm"): "401 403 403 403 403 403 403 404 404",
     ("GET", "/api/v1/auth/me"): "401 200 200 200 200 200 200 200 200",
     ("POST", "/api/v1/auth/password"): "401 400 400 400 400 400 400 400 400",
     ("POST", "/api/v1/auth/token"): "401 401 401 401 401 401 401 401 401",

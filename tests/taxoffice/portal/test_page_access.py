@@ -79,8 +79,8 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/debtors"): "200 200 200 200 200 200 200 200 200",
     ("GET", "/officer/debtors"): "303 403 403 403 403 200 200 200 200",
     ("POST", "/officer/debtors/select"): "303 403 403 403 403 422 422 403 422",
-    # Only a manager (the head of an office) confirms; the entry does not exist.
-    ("POST", "/officer/debtors/{entry_id:int}/confirm"): "303 403 403 403 403 403 403 404 403",
+    # Only a manager of the entry's office confirms (the service refuses an admin); the entry does not exist.
+    ("POST", "/officer/debtors/{entry_id:int}/confirm"): "303 403 403 403 403 403 403 404 404",
 }
 
 
