@@ -8,8 +8,10 @@ import msgspec
 from sqlalchemy import BindParameter, Insert, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry import branches
 from registry.errors import ApplicationDecidedError, ApplicationNotFoundError
 from registry.models import RegistrationApplication
+from registry.offices import known_offices, require_known_office
 from registry.schemas import Decision, RegistrationCreate, TaxpayerCreate
 from registry.services import TaxpayerService, parse_code, require_office
 from registry.vocabulary import ApplicationStatus
@@ -34,6 +36,7 @@ _APPLICATION_FIELDS = [
     "name",
     "id_number",
     "parent_tax_code",
+    "tax_office",
     "details",
 ]
 _AUDIT_FIELDS = ["actor", "actor_user_id", "action", "entity", "entity_id", "data"]
@@ -79,11 +82,22 @@ class ApplicationService:
 
     async def submit(
         self, actor: Principal, data: RegistrationCreate, now: datetime.datetime, calendar: WorkingCalendar
-    ) -> tuple[str, datetime.date]:
-        """Store an application received at ``now``; returns its number and the day it will be decided by."""
+    ) -> tuple[str, datetime.date, str]:
+        """Store an application received at ``now``; returns its number, its due day and the office deciding it.
+
+        The office is the one the application names (it must be known here), else the parent's for a branch, else
+        the installation's default office.
+        """
         today = hanoi_day(now)
         if data.parent_tax_code is not None:
             parse_code(data.parent_tax_code, "parent_tax_code")
+        await branches.own_number(self.session, data, lock=False)  # a branch's own number, checked at once
+        if data.tax_office is not None:
+            office = await require_known_office(
+                self.session, self.taxpayers.default_tax_office, data.tax_office, "tax_office"
+            )
+        else:
+            office = await self.taxpayers.office_for(data)
         number = new_number(today)
         due_on = calendar.add_working_days(today, PROCESSING_WORKING_DAYS)
         application = {
@@ -95,19 +109,24 @@ class ApplicationService:
             "name": data.name,
             "id_number": data.id_number,
             "parent_tax_code": data.parent_tax_code,
-            "details": msgspec.to_builtins(data),
+            "tax_office": office,
+            "details": msgspec.to_builtins(msgspec.structs.replace(data, tax_office=office)),
         }
         event = audit.audit_row(actor, "registration.submit", "registration_application", number)
         if not one_statement_writes(await self.session.connection()):
             stamps = {"created_at": now, "updated_at": now}
             await self.session.execute(_INSERT_APPLICATION, application | stamps)
             await self.session.execute(_INSERT_AUDIT, event | stamps)
-            return number, due_on
+            return number, due_on, office
         params = {f"a_{k}": v for k, v in application.items()} | {f"e_{k}": v for k, v in event.items()}
         await self.session.execute(
             _SUBMIT, params | {"a_created_at": now, "a_updated_at": now, "e_created_at": now, "e_updated_at": now}
         )
-        return number, due_on
+        return number, due_on, office
+
+    async def offices(self) -> list[str]:
+        """The tax offices an application may be sent to."""
+        return await known_offices(self.session, self.taxpayers.default_tax_office)
 
     async def get(self, number: str) -> RegistrationApplication:
         """An application by its number."""
@@ -117,10 +136,24 @@ class ApplicationService:
         return app
 
     async def list(
-        self, *, status: str | None, overdue_only: bool, today: datetime.date, limit: int = 100
+        self,
+        actor: Principal,
+        *,
+        status: str | None,
+        overdue_only: bool,
+        today: datetime.date,
+        tax_office: str | None = None,
+        limit: int = 100,
     ) -> list[RegistrationApplication]:
-        """Applications for officers, oldest due first."""
+        """Applications for staff, oldest due first.
+
+        An officer's queue is their own office's applications only (whatever ``tax_office`` says); managers and
+        admins see every office's, or the one ``tax_office`` names.
+        """
         query = select(RegistrationApplication).order_by(RegistrationApplication.due_on, RegistrationApplication.id)
+        office = actor.tax_office if actor.role is Role.OFFICER else tax_office
+        if actor.role is Role.OFFICER or office is not None:
+            query = query.where(RegistrationApplication.tax_office == office)
         if overdue_only:
             query = query.where(
                 RegistrationApplication.status == ApplicationStatus.SUBMITTED, RegistrationApplication.due_on < today
@@ -142,8 +175,8 @@ class ApplicationService:
         )
         if app is None:
             raise ApplicationNotFoundError(number)
-        data = msgspec.convert(app.details, TaxpayerCreate)
-        require_office(actor, await self.taxpayers.office_for(data), "the registration applications")
+        data = msgspec.convert(app.details | {"tax_office": app.tax_office}, TaxpayerCreate)
+        require_office(actor, app.tax_office, "the registration applications")
         if app.status != ApplicationStatus.SUBMITTED:
             raise ApplicationDecidedError(number, app.status)
         if not decision.approve and not decision.reason:

@@ -50,11 +50,15 @@ async def next_organisation_code(session: AsyncSession, prefix: str) -> str:
     return code
 
 
+async def next_branch_suffix(session: AsyncSession, parent_code: str) -> int:
+    """The parent's next branch suffix (1 for its first branch): suffixes are issued in order, never reused."""
+    last = await session.scalar(select(func.max(Taxpayer.tax_code)).where(Taxpayer.parent_tax_code == parent_code))
+    return int(last[-3:]) + 1 if last else 1
+
+
 async def next_branch_code(session: AsyncSession, parent: Taxpayer) -> str:
     """The parent's next free branch code ``NNNNNNNNNN-001`` … ``-999``; the caller holds the parent's row lock."""
-    last = await session.scalar(select(func.max(Taxpayer.tax_code)).where(Taxpayer.parent_tax_code == parent.tax_code))
-    suffix = int(last[-3:]) + 1 if last else 1
-    return taxcode.branch_code(parent.tax_code, suffix)
+    return taxcode.branch_code(parent.tax_code, await next_branch_suffix(session, parent.tax_code))
 
 
 def personal_code(kind: str, id_number: str, registered_on: datetime.date) -> str | None:

@@ -149,8 +149,8 @@ class RegistrationController(Controller):
         now: NamedDependency[datetime.datetime],
     ) -> RegistrationReceipt:
         """Apply for a tax code; keep the number to follow the application."""
-        number, due_on = await applications.submit(actor, data, now, await calendar_service.calendar())
-        return RegistrationReceipt(number=number, status=ApplicationStatus.SUBMITTED, due_on=due_on)
+        number, due_on, office = await applications.submit(actor, data, now, await calendar_service.calendar())
+        return RegistrationReceipt(number=number, status=ApplicationStatus.SUBMITTED, due_on=due_on, tax_office=office)
 
     @get("/{number:str}", operation_id="getRegistration", exclude_from_auth=True)
     async def status(
@@ -166,13 +166,17 @@ class RegistrationController(Controller):
     async def list_open(
         self,
         applications: NamedDependency[ApplicationService],
+        actor: NamedDependency[Principal],
         today: NamedDependency[datetime.date],
         status: FromQuery[str | None] = None,
         overdue: FromQuery[bool] = False,
+        tax_office: FromQuery[str | None] = None,
         limit: FromQuery[PageLimit] = 100,
     ) -> list[RegistrationRead]:
-        """Applications, oldest due first; ``overdue=true`` for those past their due date."""
-        apps = await applications.list(status=status, overdue_only=overdue, today=today, limit=limit)
+        """Applications, oldest due first; ``overdue=true`` for those past their due date; officers: their office's."""
+        apps = await applications.list(
+            actor, status=status, overdue_only=overdue, today=today, tax_office=tax_office, limit=limit
+        )
         return [mappers.application_read(a, today) for a in apps]
 
     @post(

@@ -237,7 +237,7 @@ def generate(
                 parent = p_code
                 code = taxcode.branch_code(p_code, suffix)
                 name = f"Chi nhánh {district} - {p_name}"
-                id_number = p_code
+                id_number = code  # a branch's registration number is its own 13-digit code
         elif kind == TaxpayerKind.BRANCH:
             kind = TaxpayerKind.ENTERPRISE
         if kind == TaxpayerKind.ENTERPRISE:

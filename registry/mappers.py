@@ -69,6 +69,7 @@ def application_read(app: RegistrationApplication, today: datetime.date) -> Regi
         status=app.status,
         kind=app.kind,
         name=app.name,
+        tax_office=app.tax_office,
         submitted_on=app.submitted_on,
         due_on=app.due_on,
         is_overdue=is_overdue(app, today),

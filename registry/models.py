@@ -78,7 +78,10 @@ class RegistrationApplication(Model):
     """A one-stop registration application, followed by its number."""
 
     __tablename__ = "registration_application"
-    __table_args__ = (Index("ix_registration_open_due", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_registration_open_due", "status", "due_on"),
+        Index("ix_registration_office_due", "tax_office", "status", "due_on"),
+    )
 
     number: Mapped[str] = mapped_column(code_string(20), unique=True)
     status: Mapped[str] = mapped_column(String(10), default=ApplicationStatus.SUBMITTED.value)
@@ -88,6 +91,8 @@ class RegistrationApplication(Model):
     name: Mapped[str] = mapped_column(String(300))
     id_number: Mapped[str] = mapped_column(String(20))
     parent_tax_code: Mapped[str | None] = mapped_column(code_string(14))
+    # The tax office the application was sent to: its officers decide it; its queue and on-time rate count it.
+    tax_office: Mapped[str] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(80))

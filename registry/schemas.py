@@ -11,7 +11,11 @@ from registry.vocabulary import TaxpayerKind
 
 Name = Annotated[str, Meta(min_length=2, max_length=300)]
 IdNumber = Annotated[
-    str, Meta(pattern=r"^[0-9A-Za-z]{6,20}$", description="Business registration or personal ID number")
+    str,
+    Meta(
+        pattern=r"^(?:[0-9A-Za-z]{6,20}|[0-9]{10}-[0-9]{3})$",
+        description="Business registration or personal ID number; a branch's own number is NNNNNNNNNN-NNN",
+    ),
 ]
 TaxCodeInput = Annotated[str, Meta(min_length=1, max_length=40, description="10 digits, NNNNNNNNNN-NNN or 12 digits")]
 Chapter = Annotated[str, Meta(pattern=r"^[0-9]{3}$")]
@@ -19,6 +23,7 @@ Phone = Annotated[str, Meta(pattern=r"^\+?[0-9 .-]{6,20}$")]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 Short = Annotated[str, Meta(max_length=200)]
+OfficeCode = Annotated[str, Meta(min_length=2, max_length=16)]
 
 
 class TaxType(StrEnum):
@@ -144,6 +149,9 @@ class RegistrationCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     id_number: IdNumber
     address: Address
     parent_tax_code: TaxCodeInput | None = None
+    # The tax office the application is sent to (one the system knows); absent: the parent's office for a branch,
+    # else the installation's default office. The application always records the office it went to.
+    tax_office: OfficeCode | None = None
     email: Email | None = None
     phone: Phone | None = None
     vat_frequency: VatFrequency = VatFrequency.MONTHLY
@@ -151,11 +159,12 @@ class RegistrationCreate(Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class RegistrationReceipt(Struct, kw_only=True):
-    """The number to follow an application by, and when it will be decided."""
+    """The number to follow an application by, the office deciding it, and when it will be decided."""
 
     number: str
     status: str
     due_on: datetime.date
+    tax_office: str | None = None
 
 
 class RegistrationRead(Struct, kw_only=True):
@@ -165,6 +174,7 @@ class RegistrationRead(Struct, kw_only=True):
     status: str
     kind: str
     name: str
+    tax_office: str
     submitted_on: datetime.date
     due_on: datetime.date
     is_overdue: bool

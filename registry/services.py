@@ -9,11 +9,11 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import codes, search, taxcode, words
+from registry import branches, codes, search, taxcode, words
 from registry.errors import AlreadyRegisteredError, OtherOfficeError, StatusMoveError, TaxpayerNotFoundError
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
-from registry.schemas import Address, StatusChange, TaxpayerCreate, TaxpayerUpdate
+from registry.schemas import Address, RegistrationCreate, StatusChange, TaxpayerCreate, TaxpayerUpdate
 from registry.statuses import PUBLISHED_NEXT_WORKING_DAY, TaxpayerStatus, transition_problem
 from registry.vocabulary import TaxpayerKind
 from taxoffice.auth import audit
@@ -101,7 +101,7 @@ class TaxpayerService:
             raise TaxpayerNotFoundError(tax_code)
         return taxpayer
 
-    async def office_for(self, data: TaxpayerCreate) -> str:
+    async def office_for(self, data: TaxpayerCreate | RegistrationCreate) -> str:
         """The tax office a registration would land in: the one asked for, the parent's for a branch, or the default.
 
         A parent that is not registered (the application will fail anyway) counts as the default office.
@@ -122,6 +122,9 @@ class TaxpayerService:
         return await self._load(visible_code(actor, raw_code))
 
     async def _issue_code(self, data: TaxpayerCreate, registered_on: datetime.date) -> tuple[str, Taxpayer | None]:
+        own = await branches.own_number(self.session, data, lock=True)
+        if own is not None:
+            return own
         if data.kind is TaxpayerKind.BRANCH:
             if not data.parent_tax_code:
                 raise ValidationFailedError(

@@ -3,6 +3,7 @@
 import re
 from bisect import bisect_left
 from functools import cache
+from typing import Literal
 
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 MODULUS = 11
@@ -69,12 +70,54 @@ def is_valid(raw: str) -> bool:
     return True
 
 
+def kind_of(code: str) -> Literal["organisation", "branch", "personal_id"]:
+    """What a normalised code identifies."""
+    if len(code) == PERSONAL_ID_LENGTH and "-" not in code:
+        return "personal_id"
+    return "branch" if "-" in code else "organisation"
+
+
+def parent_of(code: str) -> str | None:
+    """The parent's code of a branch code, else None."""
+    return code[:ORGANISATION_LENGTH] if "-" in code else None
+
+
 def branch_code(parent: str, suffix: int) -> str:
     """The code of a parent's branch number ``suffix`` (1-999)."""
     if not 1 <= suffix <= MAX_BRANCH_SUFFIX:
         msg = f"{parent} has no free branch suffix left (001-999)"
         raise ValueError(msg)
     return f"{parent}-{suffix:03d}"
+
+
+def branch_number(raw: str, *, parent: str, parent_kind: str, parent_active: bool, next_suffix: int) -> str:
+    """A branch's own registration number checked against its parent: the normalised ``NNNNNNNNNN-NNN``.
+
+    The number of a branch or dependent unit is its parent's 10-digit code, a dash and a 3-digit suffix; the suffix
+    is issued in order, so the one a new branch may bring is the parent's next (``next_suffix``). ``parent`` is the
+    normalised code the application names as its parent.
+
+    Raises:
+        InvalidTaxCodeError: the number is not a valid 13-digit code (``tax_code.*``, suffix 000 included), or the
+            parent is a branch itself, not an enterprise, not active, not the number's first ten digits, or the
+            suffix is not the next one (``branch_number.*``).
+    """
+    number = normalize(raw)
+    if kind_of(number) != "branch":
+        raise InvalidTaxCodeError("branch_number.format", "a branch's number is its parent's code, a dash and 001-999")
+    if kind_of(parent) == "branch":
+        raise InvalidTaxCodeError("branch_number.branch_of_branch", "a branch cannot have branches of its own")
+    if parent_kind != "enterprise":
+        raise InvalidTaxCodeError("branch_number.parent_kind", f"a {parent_kind} cannot have branches")
+    if parent_of(number) != parent:
+        raise InvalidTaxCodeError("branch_number.parent", f"the number does not start with the parent's code {parent}")
+    if not parent_active:
+        raise InvalidTaxCodeError("branch_number.parent_inactive", f"the parent {parent} is not active (status 00)")
+    if int(number[-3:]) != next_suffix:
+        raise InvalidTaxCodeError(
+            "branch_number.suffix", f"the parent's next branch number is {branch_code(parent, next_suffix)}"
+        )
+    return number
 
 
 def _check_prefix(prefix: str) -> None:

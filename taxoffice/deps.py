@@ -22,6 +22,7 @@ from taxoffice.accounts.services import AccountService
 from taxoffice.arrears.debtors import DebtorListService
 from taxoffice.arrears.notices import NoticeService
 from taxoffice.arrears.oversight import OversightService
+from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.arrears.services import WorklistService
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
@@ -172,6 +173,11 @@ def provide_debtor_list(db_session: NamedDependency[AsyncSession]) -> DebtorList
     return DebtorListService(db_session)
 
 
+def provide_debtor_publication(db_session: NamedDependency[AsyncSession]) -> PublicationService:
+    """Selection and confirmation of the public debtor list."""
+    return PublicationService(db_session)
+
+
 def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightService:
     """Manager oversight of arrears."""
     return OversightService(db_session)
@@ -218,6 +224,7 @@ DEPENDENCIES = {
     "worklist": Provide(provide_worklist, sync_to_thread=False),
     "notices": Provide(provide_notices, sync_to_thread=False),
     "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
+    "debtor_publication": Provide(provide_debtor_publication, sync_to_thread=False),
     "oversight": Provide(provide_oversight, sync_to_thread=False),
     "read_session": Provide(provide_read_session),
     "reports": Provide(provide_reports, sync_to_thread=False),

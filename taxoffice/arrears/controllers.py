@@ -15,6 +15,7 @@ from taxoffice.arrears.debtors import DebtorListService, decode_after
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.notices import XLSX, NoticeService
 from taxoffice.arrears.oversight import OversightService
+from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.arrears.schemas import (
     ActionCreate,
     ActionResult,
@@ -23,6 +24,9 @@ from taxoffice.arrears.schemas import (
     AutoAssignRead,
     CaseDetail,
     CasePage,
+    DebtorCandidateRead,
+    DebtorEntryRead,
+    DebtorSelection,
     ExportFormat,
     NoticeList,
     NoticeRead,
@@ -32,7 +36,7 @@ from taxoffice.arrears.schemas import (
 )
 from taxoffice.arrears.services import WorklistQuery, WorklistService
 from taxoffice.arrears.vocabulary import CaseStatus
-from taxoffice.auth.guards import MANAGERS, OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER
+from taxoffice.auth.guards import HEADS, MANAGERS, OFFICERS, STAFF_ONLY, STAFF_OR_TAXPAYER
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.sheet import PDF
 from taxoffice.openapi import BINARY, described, problems
@@ -265,8 +269,9 @@ class PublicDebtorController(Controller):
         format: FromQuery[ExportFormat] = ExportFormat.JSON,  # noqa: A002 - the public contract's parameter name
         limit: FromQuery[Annotated[int, Parameter(ge=1, le=500)]] = 100,
         cursor: FromQuery[str | None] = None,
+        q: FromQuery[Annotated[str | None, Parameter(max_length=100)]] = None,
     ) -> Response[Any]:
-        """Name, tax code and amount of each debtor, largest first: JSON pages (``next_cursor``) or the whole XLSX."""
+        """Confirmed debtors, largest first: JSON pages (``next_cursor``, ``q``: tax-code prefix or name) or the XLSX."""
         if format is ExportFormat.XLSX:
             name = f"debtors-{today.isoformat()}.xlsx"
             return Response(
@@ -275,7 +280,73 @@ class PublicDebtorController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
         after = decode_after(cursor) if cursor is not None else None
-        return Response(mappers.debtors(await debtor_list.listing(today, limit=limit, after=after)))
+        return Response(mappers.debtors(await debtor_list.listing(today, q=q, limit=limit, after=after)))
 
 
-ROUTES = [CaseController, AssignmentController, OversightController, NoticeController, PublicDebtorController]
+class DebtorPublicationController(Controller):
+    """Officers select debtors for the public list; the head of the office (its manager) confirms them."""
+
+    path = "/arrears/debtor-list"
+    tags = ["arrears"]  # noqa: RUF012 - Litestar reads a plain list
+
+    @get("/candidates", operation_id="debtorCandidates", guards=[STAFF_ONLY])
+    async def candidates(
+        self,
+        debtor_publication: NamedDependency[PublicationService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+        tax_office: FromQuery[str | None] = None,
+    ) -> list[DebtorCandidateRead]:
+        """Open cases of the office that qualify for the list today and are not selected yet."""
+        found = await debtor_publication.candidates(actor, today, tax_office=tax_office)
+        return [mappers.candidate(c) for c in found]
+
+    @get("/entries", operation_id="debtorEntries", guards=[STAFF_ONLY])
+    async def entries(
+        self,
+        debtor_publication: NamedDependency[PublicationService],
+        actor: NamedDependency[Principal],
+        status: FromQuery[str | None] = None,
+        tax_office: FromQuery[str | None] = None,
+    ) -> list[DebtorEntryRead]:
+        """The office's entries: ``selected`` (waiting for the head) and ``published``."""
+        found = await debtor_publication.entries(actor, status=status, tax_office=tax_office)
+        return [mappers.debtor_entry(e) for e in found]
+
+    @post("/entries", operation_id="selectDebtors", guards=[OFFICERS], responses=problems(404, 409))
+    async def select(
+        self,
+        data: JSONBody[DebtorSelection],
+        debtor_publication: NamedDependency[PublicationService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> list[DebtorEntryRead]:
+        """Select cases of the officer's office for the public list (each waits for the head's confirmation)."""
+        return [mappers.debtor_entry(e) for e in await debtor_publication.select(actor, data.case_ids, today)]
+
+    @post(
+        "/entries/{entry_id:int}/confirm",
+        operation_id="confirmDebtor",
+        guards=[HEADS],
+        status_code=200,
+        responses=problems(404, 409),
+    )
+    async def confirm(
+        self,
+        entry_id: FromPath[int],
+        debtor_publication: NamedDependency[PublicationService],
+        actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
+    ) -> DebtorEntryRead:
+        """The head of the office confirms a selected debtor: it is public from now on, while its case qualifies."""
+        return mappers.debtor_entry(await debtor_publication.confirm(actor, entry_id, today))
+
+
+ROUTES = [
+    CaseController,
+    AssignmentController,
+    OversightController,
+    NoticeController,
+    PublicDebtorController,
+    DebtorPublicationController,
+]

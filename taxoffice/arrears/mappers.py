@@ -8,14 +8,17 @@ from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
 from taxoffice.arrears.instalments import Instalment
-from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, InstalmentPlan
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtorPublication, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
 from taxoffice.arrears.oversight import Figures, Oversight
+from taxoffice.arrears.publication_service import Candidate
 from taxoffice.arrears.schemas import (
     ActionCreate,
     ActionRead,
     CaseDetail,
     CaseRead,
+    DebtorCandidateRead,
+    DebtorEntryRead,
     DebtorList,
     DebtorRead,
     EventRead,
@@ -160,7 +163,16 @@ def debtors(listing: DebtorListing) -> DebtorList:
         as_of=listing.as_of,
         over_days=listing.over_days,
         debtors=[
-            DebtorRead(tax_code=d.tax_code, name=d.name, amount_overdue=d.amount_overdue, days_overdue=d.days_overdue)
+            DebtorRead(
+                tax_code=d.tax_code,
+                name=d.name,
+                address=d.address,
+                amount_overdue=d.amount_overdue,
+                overdue_since=d.overdue_since,
+                days_overdue=d.days_overdue,
+                reason=d.reason,
+                published_on=d.published_on,
+            )
             for d in listing.debtors
         ],
         total=listing.total,
@@ -189,4 +201,38 @@ def oversight(report: Oversight) -> OversightRead:
         as_of=report.as_of,
         officers=[_row(f) for f in report.officers],
         offices=[_row(f) for f in report.offices],
+    )
+
+
+def candidate(found: Candidate) -> DebtorCandidateRead:
+    """A case that may be selected for the public list."""
+    return DebtorCandidateRead(
+        case_id=found.case_id,
+        tax_code=found.tax_code,
+        name=found.name,
+        address=found.address,
+        amount_overdue=found.amount,
+        overdue_since=found.overdue_since,
+        days_overdue=found.days_overdue,
+    )
+
+
+def debtor_entry(entry: DebtorPublication) -> DebtorEntryRead:
+    """An entry of the office's debtor list."""
+    return DebtorEntryRead(
+        id=entry.id,
+        case_id=entry.case_id,
+        status=entry.status,
+        tax_office=entry.tax_office,
+        tax_code=entry.tax_code,
+        name=entry.name,
+        address=entry.address,
+        amount=entry.amount,
+        overdue_since=entry.overdue_since,
+        as_of=entry.as_of,
+        reason=entry.reason,
+        selected_by=entry.selected_by,
+        selected_on=entry.selected_on,
+        confirmed_by=entry.confirmed_by,
+        confirmed_on=entry.confirmed_on,
     )

@@ -160,3 +160,33 @@ class ArrearsStock(Base):
     cases: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)
     amount_over_year: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DebtorPublication(Model):
+    """A debtor on the public list (Decree 126/2020 Art. 29): an officer selects, the head of the office confirms.
+
+    The entry keeps what the decree requires as it was confirmed: name, tax code, address, amount, the period the
+    debt dates from (the oldest unpaid due date and the as-of day) and the reason. ``status``: ``selected`` (waiting
+    for the head) or ``published``. The public list shows a published entry only while its case still qualifies
+    (open, over the threshold, not frozen, not under a kept plan, not a small residue): see ``arrears/publication.py``.
+    """
+
+    __tablename__ = "debtor_publication"
+    __table_args__ = (Index("ix_debtor_publication_list", "status", "amount", "tax_code"),)
+
+    case_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("arrears_case.id"), unique=True)
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    tax_office: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    tax_code: Mapped[str] = mapped_column(code_string(14))
+    name: Mapped[str] = mapped_column(String(300))
+    name_search: Mapped[str] = mapped_column(code_string(300))
+    address: Mapped[str] = mapped_column(String(700))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    overdue_since: Mapped[datetime.date] = mapped_column(Date)
+    as_of: Mapped[datetime.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    selected_by: Mapped[str] = mapped_column(String(80))
+    selected_on: Mapped[datetime.date] = mapped_column(Date)
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    confirmed_on: Mapped[datetime.date | None] = mapped_column(Date)

@@ -197,12 +197,54 @@ class NoticeList(Struct, kw_only=True):
 
 
 class DebtorRead(Struct, kw_only=True):
-    """A debtor on the public list."""
+    """A debtor on the public list: name, tax code, address, amount, the period overdue and the reason."""
 
     tax_code: str
     name: str
+    address: str
     amount_overdue: int
+    overdue_since: datetime.date | None
     days_overdue: int
+    reason: str
+    published_on: datetime.date | None
+
+
+class DebtorCandidateRead(Struct, kw_only=True):
+    """An open case that qualifies for the public list today and is not selected yet."""
+
+    case_id: int
+    tax_code: str
+    name: str
+    address: str
+    amount_overdue: int
+    overdue_since: datetime.date
+    days_overdue: int
+
+
+class DebtorSelection(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Cases an officer selects for the public list (the head of the office confirms each)."""
+
+    case_ids: Annotated[list[Annotated[int, Meta(ge=1, le=ID_MAX)]], Meta(min_length=1, max_length=100)]
+
+
+class DebtorEntryRead(Struct, kw_only=True):
+    """An entry of the office's debtor list: selected (waiting for the head) or published."""
+
+    id: int
+    case_id: int
+    status: str
+    tax_office: str
+    tax_code: str
+    name: str
+    address: str
+    amount: int
+    overdue_since: datetime.date
+    as_of: datetime.date
+    reason: str
+    selected_by: str
+    selected_on: datetime.date
+    confirmed_by: str | None
+    confirmed_on: datetime.date | None
 
 
 class DebtorList(Struct, kw_only=True):

@@ -38,5 +38,8 @@ MANAGERS = requires(Role.ADMIN, Role.MANAGER)
 OFFICERS_OR_TAXPAYER = requires(Role.ADMIN, Role.OFFICER, Role.TAXPAYER)
 STAFF_OR_TAXPAYER = requires(Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.TAXPAYER)
 ADMINS = requires(Role.ADMIN)
+# Who may ask to act as the head of a tax office, e.g. to confirm the public debtor list (Decree 126/2020 Art. 29):
+# managers, and admins to reach the service, which lets only a manager of that office through.
+HEADS = requires(Role.ADMIN, Role.MANAGER)
 # The taxpayer's own pages (the portal): a taxpayer's login only.
 TAXPAYERS = requires(Role.TAXPAYER)

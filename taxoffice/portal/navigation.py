@@ -25,11 +25,15 @@ OFFICER = (
     MenuItem("/officer/applications", "Hồ sơ đăng ký", "Applications"),
     MenuItem("/officer/taxpayers", "Người nộp thuế", "Taxpayers"),
     MenuItem("/officer/arrears", "Nợ thuế", "Arrears"),
+    MenuItem("/officer/debtors", "Công khai nợ thuế", "Debtor list"),
     MenuItem("/officer/payments", "Khoản nộp chưa khớp", "Unmatched payments"),
     MenuItem("/officer/non-filers", "Chưa nộp tờ khai", "Non-filers"),
     MenuItem("/officer/fines", "Phạt chậm nộp", "Late-filing fines"),
 )
-MANAGER = (MenuItem("/manager", "Tổng quan", "Dashboard"),)
+MANAGER = (
+    MenuItem("/manager", "Tổng quan", "Dashboard"),
+    MenuItem("/officer/debtors", "Công khai nợ thuế", "Debtor list"),
+)
 ADMIN = (MenuItem("/admin/outbox", "Thư đi", "Outbox"),)
 BANK = (MenuItem("/schema/swagger", "Tài liệu API", "API documentation"),)
 

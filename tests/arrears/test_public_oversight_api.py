@@ -1,10 +1,7 @@
-"""The public debtor list (JSON and XLSX, no login) and manager oversight per officer and per tax office."""
-
-import io
+"""Manager oversight per officer and per tax office (the public debtor list: test_debtor_publication.py)."""
 
 import httpx
 from litestar import Litestar
-from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.models import Allocation, Charge, Payment
@@ -17,64 +14,6 @@ from tests.support.users import Login
 
 M = 1_000_000
 ON = D(2025, 10, 30)
-
-
-async def test_public_list_is_more_than_90_days_overdue_today(
-    client: httpx.AsyncClient, session: AsyncSession, clock: Clock
-) -> None:
-    clock.set(2025, 10, 30)
-    d91 = await taxpayer(session, "Công ty Quá Hạn")
-    await open_case(session, d91, oldest_due_on=D(2025, 7, 31), total=7_654_321, as_of=ON)
-    d90 = await taxpayer(session, "Công ty Sát Hạn")
-    await open_case(session, d90, oldest_due_on=D(2025, 8, 1), total=90 * M, as_of=ON)
-    big = await taxpayer(session, "Công ty Nợ Lớn")
-    big_case = await open_case(
-        session, big, oldest_due_on=D(2024, 1, 20), total=2_000 * M, as_of=ON, category="difficult"
-    )
-    closed = await taxpayer(session, "Công ty Đã Trả")
-    case = await open_case(session, closed, oldest_due_on=D(2025, 1, 20), total=M, as_of=ON)
-    case.status, case.closed_on = "closed", D(2025, 10, 1)
-    await session.commit()
-    response = await client.get("/api/v1/public/debtors")
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert (body["as_of"], body["over_days"]) == ("2025-10-30", 90)
-    assert [(d["tax_code"], d["amount_overdue"], d["days_overdue"]) for d in body["debtors"]] == [
-        (big.tax_code, 2_000 * M, 649),
-        (d91.tax_code, 7_654_321, 91),
-    ]
-    assert body["debtors"][1]["name"] == "Công ty Quá Hạn"
-    assert (body["total"], body["next_cursor"]) == (2, None)
-    # Pages: the largest debt, then the rest after its cursor.
-    first = (await client.get("/api/v1/public/debtors?limit=1")).json()
-    assert [d["tax_code"] for d in first["debtors"]] == [big.tax_code]
-    assert first["total"] == 2
-    second = (await client.get("/api/v1/public/debtors", params={"limit": 1, "cursor": first["next_cursor"]})).json()
-    assert ([d["tax_code"] for d in second["debtors"]], second["next_cursor"]) == ([d91.tax_code], None)
-    wrong = await client.get("/api/v1/public/debtors?cursor=not-ours")
-    assert wrong.status_code == 422
-    assert [e["field"] for e in wrong.json()["errors"]] == ["cursor"]
-    assert (await client.get("/api/v1/public/debtors?limit=501")).status_code == 400
-    clock.set(2025, 10, 31)
-    later = (await client.get("/api/v1/public/debtors?format=json")).json()
-    assert d90.tax_code in [d["tax_code"] for d in later["debtors"]]
-    workbook = await client.get("/api/v1/public/debtors?format=xlsx")
-    assert workbook.status_code == 200
-    assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(workbook.content)).worksheets[0]
-    rows = list(sheet.iter_rows(min_row=3))
-    assert [(r[1].value, r[2].value, r[3].value) for r in rows] == [
-        (big.tax_code, "Công ty Nợ Lớn", 2_000 * M),
-        (d90.tax_code, "Công ty Sát Hạn", 90 * M),
-        (d91.tax_code, "Công ty Quá Hạn", 7_654_321),
-    ]
-    assert {r[3].number_format for r in rows} == {"#,##0"}
-    # The workbook is made again when the list changes (here: the largest debt partly paid).
-    big_case.overdue_total = 1_500 * M
-    await session.commit()
-    again = load_workbook(io.BytesIO((await client.get("/api/v1/public/debtors?format=xlsx")).content))
-    assert again.worksheets[0].cell(3, 4).value == 1_500 * M
-    assert (await client.get("/api/v1/public/debtors?format=pdf")).status_code == 400
 
 
 async def _allocate(session: AsyncSession, debtor_id: int, tax_code: str, amount: int, paid_on: D, ref: str) -> None:

@@ -32,32 +32,32 @@ def _service(session: AsyncSession, settings: Settings) -> ApplicationService:
 
 async def test_due_across_a_weekend(session: AsyncSession, settings: Settings) -> None:
     # Friday 13 Nov 2026 → Mon 16, Tue 17, Wed 18.
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 13), WorkingCalendar())
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 13), WorkingCalendar())
     assert due == datetime.date(2026, 11, 18)
     # Friday 20 Nov 2026 → Mon 23, (Tue 24 is Vietnam Cultural Day, a holiday from 2026) Wed 25, Thu 26.
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 20), WorkingCalendar())
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 20), WorkingCalendar())
     assert due == datetime.date(2026, 11, 26)
 
 
 async def test_due_across_the_reunification_holidays(session: AsyncSession, settings: Settings) -> None:
     # Mon 28 Apr 2025 → Tue 29; 30 Apr, 1 May and the substituted 2 May are holidays; Sat/Sun; Mon 5, Tue 6 May.
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 4, 28), WorkingCalendar())
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 4, 28), WorkingCalendar())
     assert due == datetime.date(2025, 5, 6)
 
 
 async def test_due_across_tet(session: AsyncSession, settings: Settings) -> None:
     # Fri 24 Jan 2025 → Tết runs 25 Jan - 2 Feb → Mon 3, Tue 4, Wed 5 Feb.
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 1, 24), WorkingCalendar())
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 1, 24), WorkingCalendar())
     assert due == datetime.date(2025, 2, 5)
 
 
 async def test_override_moves_the_due_date(session: AsyncSession, settings: Settings) -> None:
     # Sat 26 Apr 2025 was worked in exchange for Fri 2 May: with that override, Thu 24 Apr → Fri 25, Sat 26, Mon 28.
     calendar = WorkingCalendar({datetime.date(2025, 4, 26): False})
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 4, 24), calendar)
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2025, 4, 24), calendar)
     assert due == datetime.date(2025, 4, 28)
     extra_holiday = WorkingCalendar({datetime.date(2026, 11, 16): True})
-    _, due = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 13), extra_holiday)
+    _, due, _office = await _service(session, settings).submit(APPLICANT, DATA, _at(2026, 11, 13), extra_holiday)
     assert due == datetime.date(2026, 11, 19)
 
 

@@ -6,6 +6,7 @@ office made Mon 20 Apr a holiday); quarterly 2025-Q4 → Mon 2 Feb; 2026-Q1 → 
 outside the range).
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -124,6 +125,7 @@ async def build(session: AsyncSession) -> None:
             application("5", D(2026, 4, 2), at(D(2026, 6, 3))),  # decided after the as-of day
             application("6", D(2026, 1, 30), at(D(2026, 1, 29))),  # due before the range
             application("7", D(2026, 5, 5), None, status="submitted"),  # due after it
+            application("8", D(2026, 2, 5), None, status="submitted", office="T8"),  # sent to another office
         ]
     )
     await session.commit()
@@ -207,10 +209,11 @@ def payment(tp: Taxpayer) -> Payment:
 
 
 def application(
-    number: str, due: datetime.date, decided: datetime.datetime | None, status: str = "approved"
+    number: str, due: datetime.date, decided: datetime.datetime | None, status: str = "approved", office: str = OFFICE
 ) -> RegistrationApplication:
     return RegistrationApplication(
         number=f"T9-{number}",
+        tax_office=office,
         status=status,
         submitted_on=due - datetime.timedelta(days=5),
         due_on=due,
@@ -317,7 +320,10 @@ async def test_registrations(session: AsyncSession) -> None:
         ("2026-04", 1, 0, 0, 1, q("0.0000")),
     ]
     assert section.totals == ("Tổng cộng", 5, 2, 1, 2, q("0.4000"))
-    assert built.parameters["registrations_tax_office"] == "*"
+    assert "registrations_tax_office" not in built.parameters
+    # Every office together: T8's application, due 5 Feb and undecided, joins February.
+    every = await report(session, dataclasses.replace(QUERY, tax_office=None))
+    assert rows(every.section("registrations"))[0] == ("2026-02", 3, 1, 1, 1, q("0.3333"))
     assert built.parameters["as_of"] == "2026-06-01"
 
 

@@ -31,6 +31,11 @@ EXPECTED: dict[Cell, str] = {
     ("POST", "/api/v1/arrears/cases/{case_id:int}/assign"): "401 403 403 403 403 400 400 403 400",
     ("POST", "/api/v1/arrears/cases/{case_id:int}/notices"): "401 403 403 403 403 404 404 403 404",
     ("GET", "/api/v1/arrears/oversight"): "401 403 403 403 403 403 403 200 200",
+    ("GET", "/api/v1/arrears/debtor-list/candidates"): "401 403 403 403 403 200 200 200 200",
+    ("GET", "/api/v1/arrears/debtor-list/entries"): "401 403 403 403 403 200 200 200 200",
+    ("POST", "/api/v1/arrears/debtor-list/entries"): "401 403 403 403 403 400 400 403 400",
+    # Only a manager of the entry's office confirms (the service refuses an admin); the entry does not exist.
+    ("POST", "/api/v1/arrears/debtor-list/entries/{entry_id:int}/confirm"): "401 403 403 403 403 403 403 404 404",
     ("GET", "/api/v1/auth/me"): "401 200 200 200 200 200 200 200 200",
     ("POST", "/api/v1/auth/password"): "401 400 400 400 400 400 400 400 400",
     ("POST", "/api/v1/auth/token"): "401 401 401 401 401 401 401 401 401",
@@ -157,6 +162,7 @@ def _concrete(path: str, world: World) -> str:
         "{message_id:int}",
         "{fine_id:int}",
         "{extension_id:int}",
+        "{entry_id:int}",
     )
     for placeholder in ids:
         path = path.replace(placeholder, str(MISSING))

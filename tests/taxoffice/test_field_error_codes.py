@@ -183,7 +183,8 @@ def _values(src: Source, expr: ast.expr, fn: ast.FunctionDef | ast.AsyncFunction
     elif isinstance(expr, ast.Call) and src.functions.get(_name(expr)):
         for callee in src.functions[_name(expr)]:
             for ret in (n.value for n in ast.walk(callee) if isinstance(n, ast.Return)):
-                if ret is not None:
+                # ``return None``: no code, the caller's ``if code is not None`` keeps it from a FieldError.
+                if ret is not None and not (isinstance(ret, ast.Constant) and ret.value is None):
                     yield from _values(src, ret, callee)
     else:
         yield None

@@ -15,6 +15,7 @@ from tests.support.users import PASSWORD, Login
 BIG = 2**63  # one past PostgreSQL's BIGINT
 # Every route with an integer path parameter, as the route table spells it, and a request body it accepts.
 INT_ROUTES = {
+    ("POST", "/api/v1/arrears/debtor-list/entries/{entry_id:int}/confirm"): None,
     ("GET", "/api/v1/payments/{payment_id:int}"): None,
     ("POST", "/api/v1/payments/{payment_id:int}/assign"): {"tax_code": "0100000010", "note": "x"},
     ("POST", "/api/v1/payments/{payment_id:int}/reversal"): {"reason": "x"},
@@ -38,6 +39,7 @@ INT_ROUTES = {
 # Pages with an integer path parameter, and the role they are for: opened (forms posted empty) by a browser logged
 # in with that role, answered by the 404 page.
 PAGE_INT_ROUTES = {
+    ("POST", "/officer/debtors/{entry_id:int}/confirm"): Role.MANAGER,
     ("GET", "/taxpayer/returns/{return_id:int}"): Role.TAXPAYER,
     ("GET", "/taxpayer/returns/{return_id:int}/receipt.pdf"): Role.TAXPAYER,
     ("GET", "/taxpayer/returns/{return_id:int}/notice.pdf"): Role.TAXPAYER,

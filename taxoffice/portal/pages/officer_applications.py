@@ -14,7 +14,7 @@ from registry.applications import ApplicationService
 from registry.schemas import Decision
 from registry.vocabulary import ApplicationStatus
 from taxoffice.auth.guards import OFFICERS, STAFF_ONLY
-from taxoffice.auth.roles import Principal
+from taxoffice.auth.roles import Principal, Role
 from taxoffice.errors import DomainError, FieldError, ValidationFailedError
 from taxoffice.portal.forms import Form
 from taxoffice.portal.pages.officer_forms import as_request, failure
@@ -37,15 +37,27 @@ class DecisionForm:
 async def queue(
     request: Request[Any, Any, Any],
     applications: NamedDependency[ApplicationService],
+    actor: NamedDependency[Principal],
     today: NamedDependency[datetime.date],
 ) -> Template:
-    """Applications by status (waiting ones by default), oldest due first, so the overdue ones lead."""
+    """Applications by status (waiting ones by default), oldest due first; an officer sees their office's only."""
     status = request.query_params.get("status") or ApplicationStatus.SUBMITTED
     status = status if status in STATUSES else ApplicationStatus.SUBMITTED
     overdue = request.query_params.get("overdue") == "1"
-    rows = await applications.list(status=status, overdue_only=overdue, today=today, limit=200)
+    office = request.query_params.get("tax_office") or None
+    rows = await applications.list(
+        actor, status=status, overdue_only=overdue, today=today, tax_office=office, limit=200
+    )
     items = [mappers.application_read(a, today) for a in rows]
-    return page(request, "officer_applications.html", items=items, status=status, overdue=overdue)
+    return page(
+        request,
+        "officer_applications.html",
+        items=items,
+        status=status,
+        overdue=overdue,
+        office=actor.tax_office if actor.role is Role.OFFICER else office,
+        offices=await applications.offices(),
+    )
 
 
 async def _application_page(

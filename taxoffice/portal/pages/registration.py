@@ -40,11 +40,17 @@ class ApplicationForm:
     email: str = ""
     phone: str = ""
     parent_tax_code: str = ""
+    tax_office: str = ""
     vat_frequency: str = VatFrequency.MONTHLY.value
 
     def as_request(self) -> dict[str, Any]:
         """The API's request body for these fields (``POST /api/v1/registrations``)."""
-        optional = {"email": self.email, "phone": self.phone, "parent_tax_code": self.parent_tax_code}
+        optional = {
+            "email": self.email,
+            "phone": self.phone,
+            "parent_tax_code": self.parent_tax_code,
+            "tax_office": self.tax_office,
+        }
         return {
             "kind": self.kind,
             "name": self.name.strip(),
@@ -60,14 +66,32 @@ class ApplicationForm:
         }
 
 
-def _form(request: Request[Any, Any, Any], values: ApplicationForm, errors: dict[str, str], status: int) -> Template:
-    return page(request, "registration_new.html", status_code=status, form=values, errors=errors, kinds=KINDS)
+async def _form(
+    request: Request[Any, Any, Any],
+    applications: ApplicationService,
+    values: ApplicationForm,
+    errors: dict[str, str],
+    status: int,
+) -> Template:
+    offices = await applications.offices()
+    return page(
+        request,
+        "registration_new.html",
+        status_code=status,
+        form=values,
+        errors=errors,
+        kinds=KINDS,
+        offices=offices,
+    )
 
 
 @get("/registrations/new", opt=PUBLIC)
-async def application_form(request: Request[Any, Any, Any]) -> Template:
-    """The form to apply for a tax code."""
-    return _form(request, ApplicationForm(kind=TaxpayerKind.ENTERPRISE.value), {}, 200)
+async def application_form(
+    request: Request[Any, Any, Any], applications: NamedDependency[ApplicationService]
+) -> Template:
+    """The form to apply for a tax code (sent to one of the tax offices the system knows)."""
+    start = ApplicationForm(kind=TaxpayerKind.ENTERPRISE.value, tax_office=applications.taxpayers.default_tax_office)
+    return await _form(request, applications, start, {}, 200)
 
 
 @post("/registrations/new", opt=PUBLIC)
@@ -82,11 +106,14 @@ async def submit_application(
     """Store the application (the same checks as the API's) and show its receipt: the number to follow it by."""
     try:
         application = convert(data.as_request(), RegistrationCreate)
-        number, due_on = await applications.submit(actor, application, now, await calendar_service.calendar())
+        calendar = await calendar_service.calendar()
+        number, due_on, office = await applications.submit(actor, application, now, calendar)
     except DomainError as exc:
         errors = field_errors(exc.errors) or {"form": exc.detail}
-        return _form(request, data, errors, exc.status)
-    return page(request, "registration_receipt.html", number=number, due_on=due_on, name=application.name)
+        return await _form(request, applications, data, errors, exc.status)
+    return page(
+        request, "registration_receipt.html", number=number, due_on=due_on, name=application.name, tax_office=office
+    )
 
 
 ROUTES = [application_form, submit_application]

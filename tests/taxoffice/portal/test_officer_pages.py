@@ -53,7 +53,7 @@ async def test_an_officer_approves_an_application_and_the_applicant_sees_the_tax
     number = (await browser.http.post("/api/v1/registrations", json=APPLICATION)).json()["number"]
     await _officer(browser, login, "o-apps")
     queue = text_of(await browser.get("/officer/applications"))
-    assert f"{number} Công ty TNHH Kiểm Thử enterprise 10/03/2026 13/03/2026 Đang chờ" in queue
+    assert f"{number} Công ty TNHH Kiểm Thử enterprise HNI 10/03/2026 13/03/2026 Đang chờ" in queue
     clock.set(2026, 3, 16)
     assert "Quá hạn" in text_of(await browser.get("/officer/applications?overdue=1"))
     undecided = await browser.post(f"/officer/applications/{number}/decision", {"reason": ""})

@@ -79,6 +79,11 @@ EXPECTED: dict[Cell, str] = {
     ("GET", "/officer/fines"): "303 403 403 403 403 200 200 200 200",
     # An officer's empty form reaches the service: no such fine (404).
     ("POST", "/officer/fines/{fine_id:int}/confirm"): "303 403 403 403 403 404 404 403 404",
+    ("GET", "/debtors"): "200 200 200 200 200 200 200 200 200",
+    ("GET", "/officer/debtors"): "303 403 403 403 403 200 200 200 200",
+    ("POST", "/officer/debtors/select"): "303 403 403 403 403 422 422 403 422",
+    # Only a manager of the entry's office confirms (the service refuses an admin); the entry does not exist.
+    ("POST", "/officer/debtors/{entry_id:int}/confirm"): "303 403 403 403 403 403 403 404 404",
 }
 
 
@@ -109,6 +114,7 @@ def _concrete(path: str, world: World) -> str:
         "{notice_id:int}",
         "{message_id:int}",
         "{fine_id:int}",
+        "{entry_id:int}",
     ):
         path = path.replace(placeholder, str(MISSING))
     return path
