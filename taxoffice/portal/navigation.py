@@ -41,7 +41,7 @@ _MENUS: dict[Role, tuple[MenuItem, ...]] = {
     Role.TAXPAYER: TAXPAYER,
     Role.OFFICER: OFFICER,
     Role.MANAGER: MANAGER,
-    Role.ADMIN: OFFICER + MANAGER + ADMIN,
+    Role.ADMIN: tuple(dict.fromkeys(OFFICER + MANAGER + ADMIN)),  # the debtor list once, though in both menus
     Role.BANK: BANK,
 }
 HOMES: dict[Role, str] = {
