@@ -17,13 +17,15 @@ from litestar.openapi.spec import Parameter
 from litestar.openapi.spec import Schema as OpenAPISchema
 
 from taxoffice.glossary import TERMS, Term
+from taxoffice.glossary_law import LAW_TERMS
 
 _NO_EXAMPLE = object()
 
 
 def term(scope: str, name: str) -> Term | None:
     """The glossary's entry for ``name`` as ``scope`` uses it."""
-    return TERMS.get(f"{scope}.{name}") or TERMS.get(name)
+    key = f"{scope}.{name}"
+    return TERMS.get(key) or LAW_TERMS.get(key) or TERMS.get(name) or LAW_TERMS.get(name)
 
 
 def _parameter_example(schema: object) -> object:

@@ -169,7 +169,6 @@ class PublicationService:
         entry.status = PUBLISHED
         entry.amount, entry.as_of = case.overdue_total, today
         entry.confirmed_by, entry.confirmed_on = actor.username, today
-        entry.updated_at = datetime.datetime.now(datetime.UTC)
         await self.session.flush()
         await audit.record(
             self.session, actor, "debtors.confirm", "debtor_publication", entry.id, {"amount": entry.amount}
