@@ -10,14 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from taxoffice.accounts.allocation import (
-    Enforcement,
-    OpenItem,
-    Tier,
-    enforceable,
-    rules_on,
-    under_enforcement,
-)
+from taxoffice.accounts.allocation import Enforcement, OpenItem, Tier, enforceable, rules_on, under_enforcement
 from taxoffice.accounts.interest import ONE_DAY, RATES, Pause, interest, interest_on_balance
 from taxoffice.accounts.vocabulary import ChargeKind
 
