@@ -6,6 +6,7 @@ from the replica and how far behind it is; ``stack down`` stops every process.
 """
 
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -125,6 +126,16 @@ def test_a_return_filed_on_the_primary_is_read_on_the_replica(stack_dir: Path) -
         parameters = report.json()["parameters"]
         assert parameters["read_from"] == "replica"
         assert float(parameters["replica_lag_seconds"]) >= 0
+        # The manager's page says so too.
+        with httpx.Client(base_url=url, timeout=60) as browser:
+            login = browser.get("/login", headers={"accept": "text/html"})
+            csrf = re.search(r'<meta name="csrf-token" content="([^"]*)">', login.text)
+            assert csrf is not None
+            form = {"_csrf_token": csrf.group(1), "username": "manager", "password": "manager-demo-2026", "next": ""}
+            browser.post("/login", data=form, headers={"accept": "text/html"})
+            dashboard = browser.get("/manager", headers={"accept": "text/html"})
+        assert dashboard.status_code == 200
+        assert 'id="replica-lag"' in dashboard.text
     finally:
         stopped = subprocess.run(
             [*CLI, "stack", "down", "--dir", str(stack_dir)], capture_output=True, text=True, timeout=120, check=False

@@ -20,7 +20,7 @@ from taxoffice.errors import ResourceNotFoundError
 from taxoffice.params import OptionalYear
 from taxoffice.portal.forms import field_errors
 from taxoffice.portal.i18n import language_of
-from taxoffice.portal.pages.manager_panels import GROUPING, build_reports, dashboard_query, panels_of
+from taxoffice.portal.pages.manager_panels import GROUPING, build_reports, dashboard_query, panels_of, replica_lag
 from taxoffice.portal.pages.manager_view import Period, asked, period_of
 from taxoffice.portal.rendering import page
 from taxoffice.reports.charts import Lang
@@ -77,6 +77,7 @@ async def dashboard(
         panels=panels,
         period=period,
         shown=shown,
+        replica_lag=replica_lag(built),
     )
 
 

@@ -78,6 +78,14 @@ async def build_reports(
     return Built(built, missing)
 
 
+def replica_lag(built: Built) -> str | None:
+    """How far behind its primary the replica the reports were built from was, in seconds; None: the primary."""
+    for report in built.reports.values():
+        if report.parameters.get("read_from") == "replica":
+            return report.parameters.get("replica_lag_seconds")
+    return None
+
+
 def workbook_href(name: str, period: Period) -> str:
     """Where the page offers report ``name`` of ``period`` as a workbook."""
     return f"/manager/reports/{name}.xlsx?{period.query_string()}"
