@@ -50,6 +50,21 @@ TAXPAYER_EXISTS = select(TAXPAYERS.c.id).where(TAXPAYERS.c.tax_code == bindparam
 # The filer and, in the same round trip, the returns accepted for the period and the one before it (``p0`` is the
 # period, ``p1`` the previous one, or the period again when the form carries nothing forward): one row per return,
 # or one row with NULL return columns when there is none.
+# Whether an original of the period was rejected before: only then can lateness run from an earlier receipt
+# (filings/lateness.py), so a late return pays that lookup only when it can matter.
+_REJECTED = RETURNS.alias("rejected")
+_REJECTED_BEFORE = (
+    select(_REJECTED.c.id)
+    .where(
+        _REJECTED.c.tax_code == TAXPAYERS.c.tax_code,
+        _REJECTED.c.form_code == bindparam("form_code"),
+        _REJECTED.c.period == bindparam("p0"),
+        _REJECTED.c.place == bindparam("place"),
+        _REJECTED.c.amendment_no == 0,
+        _REJECTED.c.status == ReturnStatus.REJECTED,
+    )
+    .exists()
+)
 FILER_AND_HISTORY = (
     select(
         TAXPAYERS.c.id,
@@ -66,6 +81,7 @@ FILER_AND_HISTORY = (
         RETURNS.c.tax_payable,
         RETURNS.c.is_current,
         RETURNS.c.computed,
+        _REJECTED_BEFORE.label("rejected_before"),
     )
     .select_from(
         TAXPAYERS.outerjoin(

@@ -77,18 +77,21 @@ class FilingService(ReturnQueries):
 
     async def _filer_and_history(
         self, code: str, form: FormVersion, period: Period, place: str
-    ) -> tuple[Filer, Standing | None, dict[str, int] | None]:
-        """The filer, the period's standing accepted return, and the previous period's figures (when carried forward).
+    ) -> tuple[Filer, Standing | None, dict[str, int] | None, bool]:
+        """The filer, the period's standing return, the previous period's figures, an earlier rejection's mark.
 
-        One query for all three: the taxpayer joined to the returns accepted for the period and the period before.
+        One query for all four: the taxpayer joined to the returns accepted for the period and the period before
+        (figures carried forward), with whether an original of the period was rejected before.
         """
         previous = period.previous().label if form.carry_forward else period.label
         params = {"code": code, "form_code": form.code, "p0": period.label, "p1": previous, "place": place}
         filer: Filer | None = None
         standing: Standing | None = None
         carried: dict[str, int] | None = None
+        rejected_before = False
         connection = await self.session.connection()
         for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
+            rejected_before = bool(row.rejected_before)
             if filer is None:
                 filer = Filer(
                     row.id, row.tax_code, row.kind, row.status, row.tax_types, row.registered_on, row.vat_frequency
@@ -102,7 +105,7 @@ class FilingService(ReturnQueries):
                 carried = {k: int(v) for k, v in row.computed.items()}
         if filer is None:
             raise TaxpayerNotFoundError(code)
-        return filer, standing, carried
+        return filer, standing, carried, rejected_before
 
     async def _form(self, envelope: Envelope, code: str) -> tuple[FormVersion, FormVersion | None]:
         """The form version the return names and, when that one does not apply to its period, the one that does."""
@@ -136,7 +139,9 @@ class FilingService(ReturnQueries):
                 f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
             )
         due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
-        taxpayer, current, previous_values = await self._filer_and_history(code, form, period, envelope.place)
+        taxpayer, current, previous_values, rejected_before = await self._filer_and_history(
+            code, form, period, envelope.place
+        )
         if envelope.kind is ReturnKind.ORIGINAL and current is not None:
             raise AlreadyFiledError(
                 f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
@@ -161,7 +166,7 @@ class FilingService(ReturnQueries):
                 )
             )
         checked.extra.extend(registry_findings(taxpayer, form, period))
-        if envelope.kind is ReturnKind.ORIGINAL and received_on > due_on:
+        if envelope.kind is ReturnKind.ORIGINAL and received_on > due_on and rejected_before:
             checked.late_from = await first_rejected_receipt(
                 self.session,
                 tax_code=taxpayer.tax_code,
