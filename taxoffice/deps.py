@@ -168,9 +168,9 @@ def provide_notices(
     return NoticeService(db_session, accounts)
 
 
-def provide_debtor_list(db_session: NamedDependency[AsyncSession]) -> DebtorListService:
-    """The public debtor list."""
-    return DebtorListService(db_session)
+def provide_debtor_list(read_session: NamedDependency[AsyncSession]) -> DebtorListService:
+    """The public debtor list: read from the replica when there is one."""
+    return DebtorListService(read_session)
 
 
 def provide_debtor_publication(db_session: NamedDependency[AsyncSession]) -> PublicationService:
@@ -178,9 +178,9 @@ def provide_debtor_publication(db_session: NamedDependency[AsyncSession]) -> Pub
     return PublicationService(db_session)
 
 
-def provide_oversight(db_session: NamedDependency[AsyncSession]) -> OversightService:
-    """Manager oversight of arrears."""
-    return OversightService(db_session)
+def provide_oversight(read_session: NamedDependency[AsyncSession]) -> OversightService:
+    """Manager oversight of arrears: read from the replica when there is one."""
+    return OversightService(read_session)
 
 
 async def provide_read_session(state: State, db_session: NamedDependency[AsyncSession]) -> AsyncIterator[AsyncSession]:

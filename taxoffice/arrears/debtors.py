@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.names import fold
 from taxoffice.arrears import ladder, publication
 from taxoffice.arrears.models import ArrearsCase, DebtorPublication
+from taxoffice.db import replica_lag as replica_lag_of
 from taxoffice.errors import FieldError, ValidationFailedError
 from taxoffice.spreadsheet import MONEY_FORMAT, inert_row
 
@@ -168,6 +169,10 @@ class DebtorListService:
             debtors = debtors[:limit]
             next_after = (debtors[-1].amount_overdue, debtors[-1].tax_code)
         return DebtorListing(today, over, debtors, total, next_after)
+
+    async def replica_lag(self) -> float | None:
+        """Seconds the replica the list is read from is behind its primary; None when read from the primary."""
+        return await replica_lag_of(self.session)
 
     async def workbook(self, today: datetime.date) -> bytes:
         """The whole list as a workbook, made again only when the list changed (anyone may ask for it).

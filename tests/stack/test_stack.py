@@ -122,6 +122,8 @@ def test_a_return_filed_on_the_primary_is_read_on_the_replica(stack_dir: Path) -
             token = client.post("/api/v1/auth/token", json={"username": "manager", "password": "manager-demo-2026"})
             client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
             report = client.get("/api/v1/reports/compliance")
+            oversight = client.get("/api/v1/arrears/oversight")
+        assert oversight.status_code == 200, oversight.text
         assert report.status_code == 200, report.text
         parameters = report.json()["parameters"]
         assert parameters["read_from"] == "replica"
@@ -136,6 +138,10 @@ def test_a_return_filed_on_the_primary_is_read_on_the_replica(stack_dir: Path) -
             dashboard = browser.get("/manager", headers={"accept": "text/html"})
         assert dashboard.status_code == 200
         assert 'id="replica-lag"' in dashboard.text
+        # The other read-only pages: the public debtor list says it was read on the replica; oversight answers too.
+        debtors = httpx.get(f"{url}/debtors", headers={"accept": "text/html"}, timeout=60)
+        assert debtors.status_code == 200
+        assert 'id="replica-lag"' in debtors.text
     finally:
         stopped = subprocess.run(
             [*CLI, "stack", "down", "--dir", str(stack_dir)], capture_output=True, text=True, timeout=120, check=False

@@ -42,6 +42,7 @@ async def public_list(
     cursor = request.query_params.get("cursor") or None
     after = decode_after(cursor) if cursor else None
     listing = await debtor_list.listing(today, q=q or None, limit=PAGE_SIZE, after=after)
+    lag = await debtor_list.replica_lag()
     return page(
         request,
         "debtors_public.html",
@@ -49,6 +50,7 @@ async def public_list(
         q=q,
         next_cursor=encode_after(listing.next_after) if listing.next_after else None,
         first_page=after is None,
+        replica_lag=None if lag is None else f"{lag:.1f}",
     )
 
 
