@@ -5,7 +5,7 @@ them and ``link`` after: a record whose reference (given, or found in the transf
 takes the order's tax code, and, when the order's debts are all of one period and budget sub-item and the bank named
 none, that period and sub-item (the slip names them, DOMAIN.md §7: a payment naming them is applied there first).
 After the insert the payment points at its order and the order counts the money: ``paid`` when it is covered,
-``partly_paid`` before that. The reconcile job then applies the money to the order's taxpayer in the legal order.
+``partly_paid`` before that; a reversal of the payment takes it off again (``count``). The reconcile job then applies the money to the order's taxpayer in the legal order.
 """
 
 import dataclasses
@@ -109,17 +109,27 @@ async def link(
     for ref, match in rows:
         received[match.order_id] += amounts[ref]
     for order_id, amount in received.items():
-        paid = PaymentOrder.paid + amount
-        await session.execute(
-            update(PaymentOrder)
-            .where(PaymentOrder.id == order_id)
-            .values(
-                paid=paid,
-                status=case(
-                    (PaymentOrder.status == OrderStatus.CANCELLED, PaymentOrder.status),
-                    (paid >= PaymentOrder.amount, OrderStatus.PAID.value),
-                    else_=OrderStatus.PARTLY_PAID.value,
-                ),
-            )
-            .execution_options(synchronize_session=False)
+        await count(session, order_id, amount)
+
+
+async def count(session: AsyncSession, order_id: int, amount: int) -> None:
+    """Add ``amount`` (negative for a payment the bank reversed) to what the order received, and set its status.
+
+    ``paid`` once covered, ``partly_paid`` while something came, ``open`` again when a reversal took it all back
+    (an open order past its expiry still reads as expired); a cancelled order stays cancelled.
+    """
+    paid = PaymentOrder.paid + amount
+    await session.execute(
+        update(PaymentOrder)
+        .where(PaymentOrder.id == order_id)
+        .values(
+            paid=paid,
+            status=case(
+                (PaymentOrder.status == OrderStatus.CANCELLED, PaymentOrder.status),
+                (paid >= PaymentOrder.amount, OrderStatus.PAID.value),
+                (paid > 0, OrderStatus.PARTLY_PAID.value),
+                else_=OrderStatus.OPEN.value,
+            ),
         )
+        .execution_options(synchronize_session=False)
+    )

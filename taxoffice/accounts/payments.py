@@ -304,6 +304,8 @@ class PaymentService:
         ]
         if undo:
             await self.session.execute(dialect_insert(self.session)(Allocation), undo)
+        if payment.order_id is not None:
+            await order_matching.count(self.session, payment.order_id, -payment.amount)
         payment.status, payment.unallocated, payment.note = PaymentStatus.REVERSED, 0, reason
         await record(
             self.session, actor, "payment.reverse", "payment", payment.id, {"reason": reason, "undone": len(undo)}

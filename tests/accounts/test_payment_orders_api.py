@@ -195,3 +195,31 @@ async def test_single_line_order_names_its_period_and_sub_item(
     explained = (await client.get(f"/api/v1/payments/{paid['id']}/explanation", headers=own)).json()
     assert "so that debt came first" in explained["en"]
     await session.rollback()
+
+
+async def test_a_reversed_payment_is_taken_off_its_order(
+    client: httpx.AsyncClient, login: Login, owing: Taxpayer
+) -> None:
+    own = await login(Role.TAXPAYER, tax_code=owing.tax_code)
+    reference = (await create_order(client, own, owing.tax_code))["reference"]
+    bank = await login(Role.BANK)
+    ids = []
+    for ref, amount in (("VCB-1", 5_000_000), ("VCB-2", TOTAL - 5_000_000)):
+        body = {"bank_ref": ref, "amount": amount, "paid_on": "2026-12-02", "reference": reference}
+        made = await client.post("/api/v1/payments", json=body, headers=bank)
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    url = f"/api/v1/payment-orders/{reference}"
+    assert ((order := (await client.get(url, headers=own)).json())["status"], order["paid"]) == ("paid", TOTAL)
+    reason = {"reason": "Ngân hàng hoàn lệnh"}
+    undone = await client.post(f"/api/v1/payments/{ids[1]}/reversal", json=reason, headers=bank)
+    assert undone.status_code == 200, undone.text
+    order = (await client.get(url, headers=own)).json()
+    assert (order["status"], order["paid"]) == ("partly_paid", 5_000_000)
+    await client.post(f"/api/v1/payments/{ids[0]}/reversal", json=reason, headers=bank)
+    order = (await client.get(url, headers=own)).json()
+    assert (order["status"], order["paid"]) == ("open", 0)
+    # A reversal is taken off once: a second one is refused and leaves the order as it is.
+    again = await client.post(f"/api/v1/payments/{ids[0]}/reversal", json=reason, headers=bank)
+    assert again.status_code == 409
+    assert (await client.get(url, headers=own)).json()["paid"] == 0

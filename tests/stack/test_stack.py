@@ -85,6 +85,34 @@ def _wait_until_up(url: str, server: subprocess.Popen[str], log: Path) -> None:
     pytest.fail(f"the stack's API did not answer within {UP_SECONDS} s: {log.read_text()[-3000:]}")
 
 
+def _read_only_pages_read_the_replica(url: str) -> None:
+    """A report, the manager's dashboard and the public debtor list say they were read on the replica."""
+    with httpx.Client(base_url=url, timeout=60) as client:
+        token = client.post("/api/v1/auth/token", json={"username": "manager", "password": "manager-demo-2026"})
+        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        report = client.get("/api/v1/reports/compliance")
+        oversight = client.get("/api/v1/arrears/oversight")
+    assert oversight.status_code == 200, oversight.text
+    assert report.status_code == 200, report.text
+    parameters = report.json()["parameters"]
+    assert parameters["read_from"] == "replica"
+    assert float(parameters["replica_lag_seconds"]) >= 0
+    # The manager's page says so too.
+    with httpx.Client(base_url=url, timeout=60) as browser:
+        login = browser.get("/login", headers={"accept": "text/html"})
+        csrf = re.search(r'<meta name="csrf-token" content="([^"]*)">', login.text)
+        assert csrf is not None
+        form = {"_csrf_token": csrf.group(1), "username": "manager", "password": "manager-demo-2026", "next": ""}
+        browser.post("/login", data=form, headers={"accept": "text/html"})
+        dashboard = browser.get("/manager", headers={"accept": "text/html"})
+    assert dashboard.status_code == 200
+    assert 'id="replica-lag"' in dashboard.text
+    # The other read-only pages: the public debtor list says it was read on the replica; oversight answers too.
+    debtors = httpx.get(f"{url}/debtors", headers={"accept": "text/html"}, timeout=60)
+    assert debtors.status_code == 200
+    assert 'id="replica-lag"' in debtors.text
+
+
 def test_a_return_filed_on_the_primary_is_read_on_the_replica(stack_dir: Path) -> None:
     api, primary, replica, redis = free_port(), free_port(), free_port(), free_port()
     log = stack_dir / "stack.log"
@@ -118,30 +146,7 @@ def test_a_return_filed_on_the_primary_is_read_on_the_replica(stack_dir: Path) -
         while _replica_scalar(replica, on_replica) != "1":
             assert time.monotonic() < deadline, "the return did not reach the replica within 30 s"
             time.sleep(0.2)
-        with httpx.Client(base_url=url, timeout=60) as client:
-            token = client.post("/api/v1/auth/token", json={"username": "manager", "password": "manager-demo-2026"})
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-            report = client.get("/api/v1/reports/compliance")
-            oversight = client.get("/api/v1/arrears/oversight")
-        assert oversight.status_code == 200, oversight.text
-        assert report.status_code == 200, report.text
-        parameters = report.json()["parameters"]
-        assert parameters["read_from"] == "replica"
-        assert float(parameters["replica_lag_seconds"]) >= 0
-        # The manager's page says so too.
-        with httpx.Client(base_url=url, timeout=60) as browser:
-            login = browser.get("/login", headers={"accept": "text/html"})
-            csrf = re.search(r'<meta name="csrf-token" content="([^"]*)">', login.text)
-            assert csrf is not None
-            form = {"_csrf_token": csrf.group(1), "username": "manager", "password": "manager-demo-2026", "next": ""}
-            browser.post("/login", data=form, headers={"accept": "text/html"})
-            dashboard = browser.get("/manager", headers={"accept": "text/html"})
-        assert dashboard.status_code == 200
-        assert 'id="replica-lag"' in dashboard.text
-        # The other read-only pages: the public debtor list says it was read on the replica; oversight answers too.
-        debtors = httpx.get(f"{url}/debtors", headers={"accept": "text/html"}, timeout=60)
-        assert debtors.status_code == 200
-        assert 'id="replica-lag"' in debtors.text
+        _read_only_pages_read_the_replica(url)
     finally:
         stopped = subprocess.run(
             [*CLI, "stack", "down", "--dir", str(stack_dir)], capture_output=True, text=True, timeout=120, check=False
