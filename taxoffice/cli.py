@@ -130,7 +130,7 @@ def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime 
         f"As of {today}: {counts.filers} filers, {counts.returns:,} returns ({counts.late_returns:,} late), "
         f"{counts.payments:,} payments ({counts.late_payments:,} late); {counts.applications} registration "
         f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued and arrears "
-        "flagged (as of last year's end and today)."
+        f"flagged (as of last year's end and today); {counts.published} debtors on the public list (/debtors)."
     )
 
 

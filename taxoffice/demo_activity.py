@@ -35,10 +35,11 @@ from registry.vocabulary import TaxpayerKind
 from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
+from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.auth import audit
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.auth.services import UserService
+from taxoffice.auth.services import UserService, principal_of
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.commands import DEMO_TAXPAYER, demo_done
 from taxoffice.config import Settings
@@ -52,6 +53,7 @@ M = 1_000_000
 # fiscal year's end and as of today (in that order: flag-arrears never goes back in time), so the arrears report
 # has the year's indicators as well as today's stock.
 DATED_JOBS = ("accrue-interest", "flag-arrears")
+PUBLISHED_DEBTORS = 5  # at most, the largest qualifying debtors of the office: selected and confirmed for /debtors
 # Registration applications left waiting for the officer (the first one past its due date).
 APPLICANTS = [
     ("Công ty TNHH Thương mại Hồ Tây", "0109000011", "Quảng An"),
@@ -71,6 +73,7 @@ class ActivityCounts:
     late_payments: int = 0
     applications: int = 0
     unmatched: int = 0
+    published: int = 0
     already_done: bool = False
 
 
@@ -196,4 +199,32 @@ async def load_activity(
     for day in (datetime.date(today.year - 1, 12, 31), today):
         for name in DATED_JOBS:
             await run_job_now(settings, name, day, DEMO)
+    counts.published = await _publish_debtors(settings, today)
     return counts
+
+
+async def _publish_debtors(settings: Settings, today: datetime.date) -> int:
+    """The demo officer selects the office's largest qualifying debtors and the demo manager confirms them.
+
+    At most five, and at most half of those qualifying: the others wait on the officer's page (``/officer/debtors``).
+    The public list (``/debtors``) then has entries, put there by the same two steps as in an office.
+    """
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            people = {
+                user.username: principal_of(user)
+                for user in await session.scalars(select(User).where(User.username.in_(["officer", "manager"])))
+            }
+            if len(people) < 2:  # noqa: PLR2004 - the two demo logins
+                return 0
+            publication = PublicationService(session)
+            chosen = await publication.candidates(people["officer"], today)
+            largest = chosen[: min(PUBLISHED_DEBTORS, len(chosen) // 2)]  # the rest left for the officer to select
+            selected = await publication.select(people["officer"], [c.case_id for c in largest], today)
+            for entry in selected:
+                await publication.confirm(people["manager"], entry.id, today)
+            await session.commit()
+            return len(selected)
+    finally:
+        await engine.dispose()

@@ -27,7 +27,7 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
     .filter((e) => !e.labels.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
     .map((e) => e.name || e.id || e.outerHTML.slice(0, 80))"""
 OVERFLOW = "() => document.documentElement.scrollWidth"
-PUBLIC_PAGES = ["/", "/registrations/new", "/registrations/track", "/password/forgot"]
+PUBLIC_PAGES = ["/", "/registrations/new", "/registrations/track", "/password/forgot", "/debtors"]
 ROLE_PAGES = {
     Role.TAXPAYER: [item.href for item in TAXPAYER],
     Role.OFFICER: [item.href for item in OFFICER],
@@ -63,10 +63,15 @@ async def _check(
 
 
 @pytest.mark.parametrize(("lang", "width"), [("vi", 1280), ("en", 390)])
-async def test_the_public_pages(chromium: Browser, office: LiveOffice, lang: str, width: int) -> None:
+async def test_the_public_pages(
+    chromium: Browser, office: LiveOffice, demo_logins: DemoLogins, lang: str, width: int
+) -> None:
+    assert demo_logins.tax_code  # the demo loaded: the public debtor list has entries
     page = await open_page(chromium, office, lang=lang, width=width)
     for path in PUBLIC_PAGES:
         await _check(page, path, lang, width, "public")
+    # The demo's confirmed debtors, each row a labelled card on a phone.
+    assert await page.locator("table.cards tbody tr").count() > 0
     await page.context.close()
 
 

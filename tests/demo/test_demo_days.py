@@ -23,6 +23,7 @@ COUNTS = {
 # The officer's office (the settings' default, HNI) has work; the manager has two years of money; none of it later.
 CHECKS = {
     "officer's arrears cases": "SELECT count(*) FROM arrears_case WHERE status = 'open' AND tax_office = 'HNI'",
+    "debtors on the public list": "SELECT count(*) FROM debtor_publication WHERE status = 'published'",
     "applications waiting": "SELECT count(*) FROM registration_application WHERE status = 'submitted'",
     "unmatched payments": "SELECT count(*) FROM payment WHERE status = 'unmatched' AND tax_office = 'HNI'",
     "paid in the last year": "SELECT count(*) FROM payment WHERE paid_on >= :year_ago",
