@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
 from taxoffice.accounts.services import AccountService
-from taxoffice.arrears import _search
+from taxoffice.arrears import _search, writeoff
 from taxoffice.arrears._assignment import AssignmentService, OfficerTotals, balance
 from taxoffice.arrears._cases import event_row, load_case
 from taxoffice.arrears._proposals import (
@@ -33,7 +33,6 @@ from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEven
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
 from taxoffice.arrears.relief import FreezeGround
 from taxoffice.arrears.vocabulary import CaseStatus
-from taxoffice.arrears.writeoff import write_off
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError, FieldError
@@ -197,12 +196,10 @@ class WorklistService:
         case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
         if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
-        problems = _problems(action, today, case.overdue_total)
-        if action.kind is ActionKind.FREEZE and action.frozen is not False:
-            problems.extend(freeze_problems(action.details or {}, today))
+        problems, extra = await self._checked(case, taxpayer, action, today)
         if problems:
             raise ActionInvalidError(f"The {action.kind.value} action cannot be recorded.", problems)
-        details = dict(action.details or {})
+        details = dict(action.details or {}) | extra
         if action.kind is ActionKind.FREEZE:
             frozen = action.frozen is not False
             if frozen == case.is_frozen:
@@ -220,7 +217,7 @@ class WorklistService:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id
         if action.kind is ActionKind.WRITE_OFF:
-            details |= await write_off(self.session, case, str(details["decision"]).strip(), today)
+            details |= await writeoff.write_off(self.session, case, str(details["decision"]).strip(), today)
         if action.kind in ENFORCEMENT_MEASURES:
             accounts = AccountService(self.session)
             details["enforcement_started"] = await accounts.start_enforcement(
@@ -250,6 +247,18 @@ class WorklistService:
         )
         await self.session.flush()
         return row, await self.get(actor, case_id, today)
+
+    async def _checked(
+        self, case: ArrearsCase, taxpayer: Taxpayer, action: NewAction, today: datetime.date
+    ) -> tuple[list[FieldError], dict[str, Any]]:
+        """What is wrong with ``action`` on ``case``, and details the checks add (a write-off's authority)."""
+        problems = _problems(action, today, case.overdue_total)
+        if action.kind is ActionKind.FREEZE and action.frozen is not False:
+            problems.extend(freeze_problems(action.details or {}, today))
+        if action.kind is ActionKind.WRITE_OFF and not problems:
+            found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
+            return [*problems, *found], extra
+        return problems, {}
 
     async def _new_plan(self, case: ArrearsCase, instalments: tuple[Instalment, ...], today: datetime.date) -> int:
         """Replace the case's plan in force with a new one, kept from today."""
