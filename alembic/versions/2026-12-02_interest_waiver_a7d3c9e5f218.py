@@ -1,4 +1,4 @@
-"""interest_waiver: late-payment interest cancelled by a write-off (Law 38/2019 Art. 85)
+"""interest_waiver (interest cancelled by a write-off, Law 38/2019 Art. 85); vat_frequency_year (Decree 126 Art. 9)
 
 Revision ID: a7d3c9e5f218
 Revises: 5f0c2a7e9b14
@@ -46,10 +46,34 @@ def upgrade() -> None:
     with op.batch_alter_table("interest_waiver", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_interest_waiver_taxpayer_id"), ["taxpayer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_interest_waiver_charge_id"), ["charge_id"], unique=False)
+    op.create_table(
+        "vat_frequency_year",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.Identity(always=False, start=1, increment=1),
+            nullable=False,
+        ),
+        sa.Column("taxpayer_id", sa.BigInteger(), nullable=False),
+        sa.Column("year_from", sa.Integer(), nullable=False),
+        sa.Column("frequency", sa.String(length=10), nullable=False),
+        sa.Column("notified_on", sa.Date(), nullable=False),
+        sa.Column("created_at", UTC, nullable=False),
+        sa.Column("updated_at", UTC, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["taxpayer_id"], ["taxpayer.id"], name=op.f("fk_vat_frequency_year_taxpayer_id_taxpayer")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vat_frequency_year")),
+    )
+    with op.batch_alter_table("vat_frequency_year", schema=None) as batch_op:
+        batch_op.create_index("uq_vat_frequency_year", ["taxpayer_id", "year_from"], unique=True)
 
 
 def downgrade() -> None:
     """Revert."""
+    with op.batch_alter_table("vat_frequency_year", schema=None) as batch_op:
+        batch_op.drop_index("uq_vat_frequency_year")
+    op.drop_table("vat_frequency_year")
     with op.batch_alter_table("interest_waiver", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interest_waiver_charge_id"))
         batch_op.drop_index(batch_op.f("ix_interest_waiver_taxpayer_id"))
