@@ -206,7 +206,9 @@ class PaymentExtension(Model):
 
 
 class InterestPause(Model):
-    """Days on which none of a taxpayer's debts bears late-payment interest: a frozen debt (khoanh nợ).
+    """Days on which none of a taxpayer's debts bears late-payment interest: a frozen debt (khoanh nợ), or Art. 59.5.a.
+
+    ``reason``: a ``taxoffice.accounts.reliefs.PAUSE_RELIEFS`` value (``freeze``, ``no_interest``).
 
     Law 38/2019 Art. 59.6 and 83: from ``started_on`` (the day Art. 83 dates the freeze from) to the day before
     ``ended_on`` (None while frozen). Written when a freeze is recorded on the taxpayer's arrears case

@@ -12,6 +12,8 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from taxoffice.accounts import reliefs
+from taxoffice.accounts.reliefs import PAUSE_RELIEFS, Relief
 from taxoffice.accounts.services import AccountService
 from taxoffice.arrears import _search, writeoff
 from taxoffice.arrears._assignment import AssignmentService, OfficerTotals, balance
@@ -110,12 +112,27 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
     return found
 
 
-def freeze_problems(details: dict[str, object], today: datetime.date) -> list[FieldError]:
-    """A freeze may name its Art. 83 ground (``details.ground``) and date itself back (``details.frozen_from``).
+def freeze_problems(details: dict[str, object], today: datetime.date, overdue_tax: int) -> list[FieldError]:
+    """A freeze may name its relief, its Art. 83 ground and the day it counts from.
 
-    The ground is not required (the portal's freeze form does not ask it yet), but when given it must be Art. 83's.
+    ``details.relief``: ``freeze`` (default; khoanh nợ, Art. 83) or ``no_interest`` (Art. 59.5.a: the State budget
+    has not paid the taxpayer), which needs ``details.budget_unpaid`` covering the overdue tax
+    (``taxoffice.accounts.reliefs``). ``details.ground`` is not required (the portal's freeze form does not ask it
+    yet), but when given it must be Art. 83's. ``details.frozen_from``: a date, not after today.
     """
     found: list[FieldError] = []
+    relief = details.get("relief", Relief.FREEZE.value)
+    if relief not in set(PAUSE_RELIEFS):
+        names = ", ".join(PAUSE_RELIEFS)
+        found.append(FieldError("details.relief", "relief.unknown", f"A freeze is one of the reliefs {names}."))
+    if relief == Relief.NO_INTEREST:
+        unpaid = details.get("budget_unpaid")
+        if type(unpaid) is not int or not reliefs.covers(unpaid, overdue_tax):
+            msg = (
+                f"Art. 59.5.a: no interest on tax up to what the State budget has not paid; details.budget_unpaid "
+                f"(đồng) must cover the overdue tax of {overdue_tax:,}."
+            )
+            found.append(FieldError("details.budget_unpaid", "relief.budget_unpaid", msg))
     ground = details.get("ground")
     if ground is not None and ground not in set(FreezeGround):
         grounds = ", ".join(FreezeGround)
@@ -210,7 +227,8 @@ class WorklistService:
             if frozen:
                 # Art. 83 dates the freeze (death certificate, court notice …); no interest from then (Art. 59.6).
                 since = datetime.date.fromisoformat(str(details.get("frozen_from", today.isoformat())))
-                await accounts.pause_interest(case.taxpayer_id, since, "freeze", f"case:{case.id}")
+                relief = str(details.get("relief", Relief.FREEZE.value))
+                await accounts.pause_interest(case.taxpayer_id, since, relief, f"case:{case.id}")
             else:
                 await accounts.resume_interest(case.taxpayer_id, today)
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
@@ -254,7 +272,7 @@ class WorklistService:
         """What is wrong with ``action`` on ``case``, and details the checks add (a write-off's authority)."""
         problems = _problems(action, today, case.overdue_total)
         if action.kind is ActionKind.FREEZE and action.frozen is not False:
-            problems.extend(freeze_problems(action.details or {}, today))
+            problems.extend(freeze_problems(action.details or {}, today, case.overdue_tax))
         if action.kind is ActionKind.WRITE_OFF and not problems:
             found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
             return [*problems, *found], extra
