@@ -137,3 +137,26 @@ async def test_a_write_off_on_a_ground_checks_it_and_names_who_decides(
     )
     assert action.details["authority"] == "province"
     assert action.details["total"] == 5 * M + 28_500  # 19 days on 5,000,000
+
+
+async def test_the_write_off_with_its_interest_on_the_embedded_database(
+    sqlite_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sqlite_factory() as session:
+        taxpayer = await debtor(session, "001093000005", (ChargeKind.TAX, 10 * M, DUE))
+    await pay(sqlite_factory, taxpayer, "VCB-WO-5", 4 * M, D(2025, 8, 11))
+    await flag(sqlite_factory, DAY)
+    async with sqlite_factory() as session:
+        case = await open_case(session, taxpayer)
+        action, _view = await WorklistService(session).record_action(
+            OFFICER, case.id, NewAction(ActionKind.WRITE_OFF, details={"decision": "45/QĐ-UBND"}), DAY
+        )
+        await session.commit()
+        assert (action.details["interest"], action.details["total"]) == (46_200, 6_046_200)
+        after = await AccountService(session).statement(taxpayer.tax_code, DAY)
+        assert (after.outstanding, after.interest, after.items[0].interest_waived) == (0, 0, 12_000)
+    await accrue_interest(sqlite_factory, D(2025, 8, 21))
+    await flag(sqlite_factory, D(2025, 8, 21))
+    async with sqlite_factory() as session:
+        assert await session.scalar(select(InterestAccrual.outstanding)) == 0
+        assert [c.status for c in await cases(session, taxpayer)] == ["closed"]
