@@ -5,7 +5,8 @@ Rules (docs/filings.md, "Filing integrity"):
 - ``NOT-OWED``: the taxpayer is not registered for the form's tax type.
 - ``PERIOD-BEFORE-REGISTRATION``: a period that ended before the taxpayer was registered is owed by nobody under this
   code (the obligations view lists none).
-- ``VAT-FREQUENCY``: a 01/GTGT for a quarter from a monthly filer, or for a month from a quarterly one (Decree
+- ``VAT-FREQUENCY``: a 01/GTGT for a quarter from a monthly filer, or for a month from a quarterly one, in the
+  period's year (``Filer.vat_frequency`` is that year's, ``registry/vat_frequency.py``; Decree
   126/2020 Art. 8(1)(a) and Art. 9: the frequency is fixed for the whole calendar year). Accepting both would
   charge the same months twice.
 """

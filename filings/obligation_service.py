@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from filings.obligations import TaxpayerFacts, owed, status_of
 from filings.schemas import ObligationRead
 from filings.services import FilingService
+from registry.frequencies import frequency_of_year
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 
@@ -26,7 +27,7 @@ class ObligationService:
         facts = TaxpayerFacts(
             kind=taxpayer.kind,
             tax_types=tuple(taxpayer.tax_types),
-            vat_frequency=taxpayer.vat_frequency,
+            vat_frequency=await frequency_of_year(self.session, taxpayer, year),  # Decree 126 Art. 9
             registered_on=taxpayer.registered_on,
             status=taxpayer.status,
             status_effective_on=taxpayer.status_effective_on,

@@ -16,7 +16,7 @@ from filings.intake import Envelope
 from filings.models import TaxReturn
 from filings.periods import Period
 from filings.vocabulary import ReturnStatus
-from registry.models import Taxpayer
+from registry.models import Taxpayer, VatFrequencyYear
 
 # What a receipt writes, and what the decision adds to it.
 RECEIPT_COLUMNS = (
@@ -65,6 +65,17 @@ _REJECTED_BEFORE = (
     )
     .exists()
 )
+_FREQUENCIES = cast("Table", VatFrequencyYear.__table__)
+# The VAT frequency of the period's year (Decree 126 Art. 9): the latest row from that year or before, else the
+# taxpayer's own (``registry.vat_frequency.frequency_in`` in SQL).
+_FREQUENCY_OF_YEAR = func.coalesce(
+    select(_FREQUENCIES.c.frequency)
+    .where(_FREQUENCIES.c.taxpayer_id == TAXPAYERS.c.id, _FREQUENCIES.c.year_from <= bindparam("year"))
+    .order_by(_FREQUENCIES.c.year_from.desc())
+    .limit(1)
+    .scalar_subquery(),
+    TAXPAYERS.c.vat_frequency,
+)
 FILER_AND_HISTORY = (
     select(
         TAXPAYERS.c.id,
@@ -73,7 +84,7 @@ FILER_AND_HISTORY = (
         TAXPAYERS.c.status,
         TAXPAYERS.c.tax_types,
         TAXPAYERS.c.registered_on,
-        TAXPAYERS.c.vat_frequency,
+        _FREQUENCY_OF_YEAR.label("vat_frequency"),
         RETURNS.c.id.label("return_id"),
         RETURNS.c.period,
         RETURNS.c.transaction_code,
@@ -168,7 +179,7 @@ class Filer(NamedTuple):
     status: str
     tax_types: list[str]
     registered_on: datetime.date
-    vat_frequency: str
+    vat_frequency: str  # of the period's year (Decree 126 Art. 9), as read for the return
 
 
 @dataclass(frozen=True)

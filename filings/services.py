@@ -84,7 +84,14 @@ class FilingService(ReturnQueries):
         (figures carried forward), with whether an original of the period was rejected before.
         """
         previous = period.previous().label if form.carry_forward else period.label
-        params = {"code": code, "form_code": form.code, "p0": period.label, "p1": previous, "place": place}
+        params = {
+            "code": code,
+            "form_code": form.code,
+            "p0": period.label,
+            "p1": previous,
+            "place": place,
+            "year": period.year,
+        }
         filer: Filer | None = None
         standing: Standing | None = None
         carried: dict[str, int] | None = None

@@ -83,9 +83,10 @@ class TaxpayerController(Controller):
         data: JSONBody[TaxpayerUpdate],
         taxpayers: NamedDependency[TaxpayerService],
         actor: NamedDependency[Principal],
+        today: NamedDependency[datetime.date],
     ) -> TaxpayerRead:
-        """Change a record (taxpayers: their contacts and address only)."""
-        return mappers.taxpayer_read(await taxpayers.update(actor, tax_code, data))
+        """Change a record (taxpayers: their contacts and address only; a VAT frequency from the year it applies)."""
+        return mappers.taxpayer_read(await taxpayers.update(actor, tax_code, data, today))
 
     @post(
         "/{tax_code:str}/status",

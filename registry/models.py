@@ -119,3 +119,21 @@ class NameWord(Base):
     __tablename__ = "name_word"
 
     word: Mapped[str] = mapped_column(code_string(300), primary_key=True)
+
+
+class VatFrequencyYear(Model):
+    """A taxpayer's VAT filing frequency from a calendar year on (Decree 126/2020 Art. 9: fixed for the whole year).
+
+    Written when an officer changes ``Taxpayer.vat_frequency`` (``registry.vat_frequency.first_year_of_change``):
+    the frequency until then from the registration year, and the new one from the year the change applies to.
+    The frequency of year Y is that of the row with the latest ``year_from`` not after Y; a taxpayer without rows
+    files at ``Taxpayer.vat_frequency``.
+    """
+
+    __tablename__ = "vat_frequency_year"
+    __table_args__ = (Index("uq_vat_frequency_year", "taxpayer_id", "year_from", unique=True),)
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"))
+    year_from: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[str] = mapped_column(String(10))
+    notified_on: Mapped[datetime.date] = mapped_column(Date)

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import branches, codes, search, taxcode, words
+from registry import branches, codes, frequencies, search, taxcode, words
 from registry.errors import AlreadyRegisteredError, OtherOfficeError, StatusMoveError, TaxpayerNotFoundError
 from registry.models import Taxpayer, TaxpayerChange
 from registry.names import fold
@@ -222,8 +222,14 @@ class TaxpayerService:
             )
         )
 
-    async def update(self, actor: Principal, raw_code: str, patch: TaxpayerUpdate) -> Taxpayer:
-        """Change a record; taxpayers may change their own contacts and address only."""
+    async def update(
+        self, actor: Principal, raw_code: str, patch: TaxpayerUpdate, today: datetime.date | None = None
+    ) -> Taxpayer:
+        """Change a record; taxpayers may change their own contacts and address only.
+
+        A new VAT frequency applies from the year Decree 126 Art. 9 gives for a change made ``today`` (kept per year,
+        ``registry.frequencies``); without ``today`` (scripts) it is only the taxpayer's current choice.
+        """
         given = {f: v for f in patch.__struct_fields__ if (v := getattr(patch, f)) is not msgspec.UNSET}
         if not actor.is_staff and (forbidden := sorted(OFFICER_ONLY_FIELDS & given.keys())):
             raise ValidationFailedError(
@@ -242,6 +248,8 @@ class TaxpayerService:
             elif field == "tax_types":
                 taxpayer.tax_types = [t.value for t in value]
             elif field == "vat_frequency":
+                if today is not None and value.value != taxpayer.vat_frequency:
+                    await frequencies.record_change(self.session, taxpayer, taxpayer.vat_frequency, value.value, today)
                 taxpayer.vat_frequency = value.value
             else:
                 setattr(taxpayer, field, value)

@@ -127,6 +127,9 @@ TERMS: dict[str, Term] = {
     "interest_accrued": Term("Late-payment interest accrued, in đồng.", 620000),
     "interest_paid": Term("Late-payment interest paid, in đồng.", 0),
     "interest_outstanding": Term("Late-payment interest still unpaid, in đồng.", 620000),
+    "interest_waived": Term(
+        "Late-payment interest cancelled by a write-off decision (Law 38/2019 Art. 85), in đồng: no longer owed.", 0
+    ),
     "fines": Term("Fines outstanding, in đồng.", 0),
     "fine": Term("The late-filing fine, in đồng (none: filed on time).", 2000000),
     "credit": Term("Money paid but not owed (overpayment), in đồng.", 0),
@@ -202,7 +205,11 @@ TERMS: dict[str, Term] = {
     "payment_id": Term("Id of the payment.", 88),
     "reference": Term("Reference of the payment order, to quote in the transfer.", "NTBNDQTVQ30"),
     "on": Term("Day of the entry.", _DAY),
-    "entry": Term("What the entry is: charge, payment or allocation.", "charge"),
+    "entry": Term(
+        "What the entry is: charge:<kind>, payment, applied:<component> (money applied), or waived:interest "
+        "(interest cancelled by a write-off).",
+        "charge:tax",
+    ),
     "pending": Term("Not booked yet (a payment still being matched).", False),
     "lines": Term("The entries that explain the figures."),
     "items": Term("The entries, in order."),

@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.accounts.extensions import extended_row
 from taxoffice.accounts.interest import Pause
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, Enforcement, InterestPause, Payment, PaymentExtension
+from taxoffice.accounts.models import (
+    Allocation,
+    Charge,
+    Enforcement,
+    InterestPause,
+    InterestWaiver,
+    Payment,
+    PaymentExtension,
+)
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, ChargeKind, PaymentStatus
 
 
@@ -35,6 +43,7 @@ class ItemLine:
     interest_paid: int
     interest_outstanding: int
     days_overdue: int
+    interest_waived: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,16 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
             select(InterestPause.started_on, InterestPause.ended_on).where(InterestPause.taxpayer_id == taxpayer_id)
         )
     ]
+    waivers = list(
+        await session.scalars(
+            select(InterestWaiver)
+            .where(InterestWaiver.taxpayer_id == taxpayer_id, InterestWaiver.waived_on <= as_of)
+            .order_by(InterestWaiver.id)
+        )
+    )
+    waived: dict[int, int] = {}
+    for waiver in waivers:
+        waived[waiver.charge_id] = waived.get(waiver.charge_id, 0) + waiver.amount
     ledger = Ledger.build(
         [
             extended_row(
@@ -115,6 +134,7 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
             )
         ],
         pauses,
+        waived,
     )
     pending = [
         PaymentState(p.id, p.unallocated, p.paid_on, p.period, p.sub_item)
@@ -131,6 +151,11 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
     statement.credit = sum(p.unallocated for p in pending) + ledger.excess_reduction
     _items(statement, ledger)
     _lines(statement, charges, payments, allocations, virtual)
+    # Interest cancelled by a write-off (Art. 85): shown where it happened; the tax and fines it cut are charges.
+    statement.lines.extend(
+        StatementLine(w.waived_on, "waived:interest", -w.amount, w.reference, f"charge:{w.charge_id}") for w in waivers
+    )
+    _order(statement.lines)
     return statement
 
 
@@ -141,6 +166,7 @@ def _items(statement: Statement, ledger: Ledger) -> None:
         paid = state.paid.get(kind, 0)
         accrued = state.interest_accrued(statement.as_of)
         interest_paid = state.paid[ChargeKind.INTEREST]
+        interest_owed = max(accrued - interest_paid - state.waived, 0)
         outstanding = max(state.amount - paid, 0)
         line = ItemLine(
             charge_id=row.id,
@@ -154,8 +180,9 @@ def _items(statement: Statement, ledger: Ledger) -> None:
             outstanding=outstanding,
             interest_accrued=accrued,
             interest_paid=interest_paid,
-            interest_outstanding=max(accrued - interest_paid, 0),
+            interest_outstanding=interest_owed,
             days_overdue=max((statement.as_of - row.due_on).days, 0) if outstanding else 0,
+            interest_waived=state.waived,
         )
         statement.items.append(line)
         if kind == ChargeKind.FINE:
@@ -196,6 +223,10 @@ def _lines(
                 pending=True,
             )
         )
+
+
+def _order(lines: list[StatementLine]) -> None:
+    """By day, a day's payments first."""
     lines.sort(key=lambda line: (line.on, line.entry != "payment"))
 
 

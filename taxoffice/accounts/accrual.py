@@ -5,7 +5,7 @@ Set-based in batches of taxpayers; running it again for the same day rewrites th
 
 import datetime
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,14 +38,21 @@ class AccrualCounts:
 
 
 def _accruals(
-    charges: list[ChargeRow], allocations: list[AllocationRow], pauses: Sequence[Pause], as_of: datetime.date
+    charges: list[ChargeRow],
+    allocations: list[AllocationRow],
+    pauses: Sequence[Pause],
+    as_of: datetime.date,
+    waivers: Mapping[int, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One taxpayer's interest rows (without its id): accrued, and still unpaid, on each charge bearing interest."""
+    """One taxpayer's interest rows (without its id): accrued, and still unpaid, on each charge bearing interest.
+
+    Interest waived by a write-off (``waivers``) is no longer outstanding.
+    """
     rows: list[dict[str, Any]] = []
-    for state in Ledger.build(charges, allocations, pauses=pauses).charges:
+    for state in Ledger.build(charges, allocations, pauses=pauses, waivers=waivers).charges:
         if state.bears_interest:
             accrued = state.interest_accrued(as_of)
-            outstanding = max(accrued - state.paid[ChargeKind.INTEREST], 0)
+            outstanding = max(accrued - state.paid[ChargeKind.INTEREST] - state.waived, 0)
             rows.append({"charge_id": state.row.id, "as_of": as_of, "accrued": accrued, "outstanding": outstanding})
     return rows
 
@@ -79,6 +86,7 @@ async def accrue_interest(
                         batch.allocations.get(taxpayer_id, []),
                         batch.pauses.get(taxpayer_id, ()),
                         as_of,
+                        batch.waivers.get(taxpayer_id),
                     )
                 except SETTLING_ERRORS as exc:
                     # Legacy data the ledger cannot settle (a charge older than any known rate …): this taxpayer is

@@ -72,6 +72,8 @@ class ChargeState:
     parts: list[tuple[int, str, int, datetime.date]] = field(default_factory=list)
     # Days that bear no interest (the taxpayer's frozen spans, Art. 59.6)
     pauses: tuple[Pause, ...] = ()
+    # Interest cancelled by decision (a write-off, Art. 85): no longer owed, never paid
+    waived: int = 0
 
     @property
     def bears_interest(self) -> bool:
@@ -125,20 +127,22 @@ class Ledger:
         allocations: Iterable[AllocationRow],
         enforcements: Iterable[Enforcement] = (),
         pauses: Iterable[Pause] = (),
+        waivers: Mapping[int, int] | None = None,
     ) -> "Ledger":
         """Net reductions against the positive charges of the same line, newest first, then apply allocations.
 
         A reduction (a supplementary return lowering tax) means the tax was never owed: it lowers the latest
         positive charge of the same tax type, sub-item, period and kind, so interest is computed on the lower
         figure from the start. What no charge can absorb is ``excess_reduction``. ``pauses`` (the taxpayer's frozen
-        spans) bear no interest on any charge.
+        spans) bear no interest on any charge; ``waivers`` (charge id: đồng) is interest cancelled by decision.
         """
         states: list[ChargeState] = []
         reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)
         frozen = tuple(pauses)
         for row in sorted(charges, key=_by_id):
             if row.amount >= 0:
-                states.append(ChargeState(row, row.amount, pauses=frozen))
+                waived = waivers.get(row.id, 0) if waivers else 0
+                states.append(ChargeState(row, row.amount, pauses=frozen, waived=waived))
             else:
                 reductions[row.kind, row.tax_type, row.sub_item, row.period] += -row.amount
         excess = 0
@@ -274,7 +278,7 @@ def _accrued_unpaid(state: ChargeState, as_of: datetime.date) -> int:
         accrued = interest_on_balance(state.amount, row.interest_from, state.schedule, as_of, pauses=state.pauses)
     else:  # the same figure, without sorting an empty schedule
         accrued = interest(state.amount, row.interest_from, as_of, pauses=state.pauses)
-    return accrued - state.paid[ChargeKind.INTEREST]
+    return accrued - state.paid[ChargeKind.INTEREST] - state.waived
 
 
 def _payment_parts(

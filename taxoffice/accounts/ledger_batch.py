@@ -1,7 +1,8 @@
 """Loading a batch of taxpayers' ledgers (charges, allocations, enforcement periods, payments with money waiting).
 
 Charges are read with their standing extension (``payment_extension``: the deadline the ledger uses) and each
-taxpayer with its interest pauses (``interest_pause``: frozen spans).
+taxpayer with its interest pauses (``interest_pause``: frozen spans) and the interest cancelled by decision
+(``interest_waiver``: write-offs).
 
 Rows are read straight through asyncpg on PostgreSQL, through Core elsewhere, never through the ORM: the reconcile
 and interest jobs load thousands of taxpayers a batch.
@@ -12,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, and_, any_, bindparam, select
+from sqlalchemy import BigInteger, ColumnElement, and_, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -21,7 +22,7 @@ from taxoffice.accounts.allocation import Enforcement
 from taxoffice.accounts.extensions import extended_row
 from taxoffice.accounts.interest import Pause
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, PaymentState
-from taxoffice.accounts.models import Allocation, Charge, InterestPause, Payment, PaymentExtension
+from taxoffice.accounts.models import Allocation, Charge, InterestPause, InterestWaiver, Payment, PaymentExtension
 from taxoffice.accounts.models import Enforcement as EnforcementRow
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PAID_STATUSES
 from taxoffice.fastpaths import driver, on_postgres
@@ -39,6 +40,8 @@ class LedgerBatch:
     statuses: dict[int, str] = field(default_factory=dict)
     enforcements: dict[int, list[Enforcement]] = field(default_factory=lambda: defaultdict(list))
     pauses: dict[int, list[Pause]] = field(default_factory=lambda: defaultdict(list))
+    # taxpayer id: {charge id: interest waived}
+    waivers: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def among(column: InstrumentedAttribute[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
@@ -64,6 +67,10 @@ _ENFORCEMENTS_SQL = (
     "SELECT taxpayer_id, started_on, ended_on FROM account_enforcement WHERE taxpayer_id = ANY($1::bigint[])"
 )
 _PAUSES_SQL = "SELECT taxpayer_id, started_on, ended_on FROM interest_pause WHERE taxpayer_id = ANY($1::bigint[])"
+_WAIVERS_SQL = (
+    "SELECT taxpayer_id, charge_id, SUM(amount) FROM interest_waiver WHERE taxpayer_id = ANY($1::bigint[]) "
+    "GROUP BY taxpayer_id, charge_id"
+)
 _PAYMENTS_SQL = "SELECT taxpayer_id, id, unallocated, paid_on, period, sub_item, status FROM payment WHERE "
 _WAITING_SQL = _PAYMENTS_SQL + "taxpayer_id = ANY($1::bigint[]) AND unallocated > 0 AND status = ANY($2::text[])"
 _BY_ID_SQL = _PAYMENTS_SQL + "id = ANY($1::bigint[]) AND status = ANY($2::text[])"
@@ -129,6 +136,12 @@ async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payment
         )
     )
     _add_pauses(batch, pause_rows)
+    waiver_rows = await conn.execute(
+        select(InterestWaiver.taxpayer_id, InterestWaiver.charge_id, func.sum(InterestWaiver.amount))
+        .where(among(InterestWaiver.taxpayer_id, ids, dialect))
+        .group_by(InterestWaiver.taxpayer_id, InterestWaiver.charge_id)
+    )
+    _add_waivers(batch, waiver_rows)
     if with_payments:
         where = (
             among(Payment.taxpayer_id, ids, dialect),
@@ -152,7 +165,14 @@ async def load_batch_fast(conn: AsyncConnection, ids: list[int], *, with_payment
     _add_rows(batch, charge_rows, allocation_rows, payment_rows)
     _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
     _add_pauses(batch, await raw.fetch(_PAUSES_SQL, ids))
+    _add_waivers(batch, await raw.fetch(_WAIVERS_SQL, ids))
     return batch
+
+
+def _add_waivers(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:
+    """File interest waived ``(taxpayer id, charge id, amount)`` under their taxpayers."""
+    for taxpayer_id, charge_id, amount in rows:
+        batch.waivers[taxpayer_id][charge_id] = int(amount)
 
 
 def _add_pauses(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:

@@ -206,7 +206,9 @@ class PaymentExtension(Model):
 
 
 class InterestPause(Model):
-    """Days on which none of a taxpayer's debts bears late-payment interest: a frozen debt (khoanh nợ).
+    """Days on which none of a taxpayer's debts bears late-payment interest: a frozen debt (khoanh nợ), or Art. 59.5.a.
+
+    ``reason``: a ``taxoffice.accounts.reliefs.PAUSE_RELIEFS`` value (``freeze``, ``no_interest``).
 
     Law 38/2019 Art. 59.6 and 83: from ``started_on`` (the day Art. 83 dates the freeze from) to the day before
     ``ended_on`` (None while frozen). Written when a freeze is recorded on the taxpayer's arrears case
@@ -229,3 +231,22 @@ class InterestPause(Model):
     ended_on: Mapped[datetime.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(60))
+
+
+class InterestWaiver(Model):
+    """Late-payment interest on a tax charge cancelled by decision: a write-off (xóa nợ, Law 38/2019 Art. 85).
+
+    Art. 85 writes off the tax, the late-payment interest and the fines still owed. The tax and fines are cut by
+    reductions on the charge lines; the interest on a tax charge is computed, so what is cancelled of it is kept
+    here: ``amount`` đồng of the interest the charge had accrued by ``waived_on`` (including interest on parts
+    paid late, which no reduction of the tax can reach). ``reference`` names the decision's record (``write-off:17``).
+    """
+
+    __tablename__ = "interest_waiver"
+
+    taxpayer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("taxpayer.id"), index=True)
+    charge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account_charge.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    waived_on: Mapped[datetime.date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str] = mapped_column(String(300), default="")

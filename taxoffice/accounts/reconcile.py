@@ -176,6 +176,7 @@ class Reconciler:
                 batch.allocations.get(tid, []),
                 batch.enforcements.get(tid, ()),
                 batch.pauses.get(tid, ()),
+                batch.waivers.get(tid),
             )
             for tid in ids
         }

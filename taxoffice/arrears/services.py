@@ -12,8 +12,10 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from taxoffice.accounts import reliefs
+from taxoffice.accounts.reliefs import PAUSE_RELIEFS, Relief
 from taxoffice.accounts.services import AccountService
-from taxoffice.arrears import _search
+from taxoffice.arrears import _search, writeoff
 from taxoffice.arrears._assignment import AssignmentService, OfficerTotals, balance
 from taxoffice.arrears._cases import event_row, load_case
 from taxoffice.arrears._proposals import (
@@ -33,7 +35,6 @@ from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEven
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
 from taxoffice.arrears.relief import FreezeGround
 from taxoffice.arrears.vocabulary import CaseStatus
-from taxoffice.arrears.writeoff import write_off
 from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError, FieldError
@@ -111,12 +112,27 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
     return found
 
 
-def freeze_problems(details: dict[str, object], today: datetime.date) -> list[FieldError]:
-    """A freeze may name its Art. 83 ground (``details.ground``) and date itself back (``details.frozen_from``).
+def freeze_problems(details: dict[str, object], today: datetime.date, overdue_tax: int) -> list[FieldError]:
+    """A freeze may name its relief, its Art. 83 ground and the day it counts from.
 
-    The ground is not required (the portal's freeze form does not ask it yet), but when given it must be Art. 83's.
+    ``details.relief``: ``freeze`` (default; khoanh nợ, Art. 83) or ``no_interest`` (Art. 59.5.a: the State budget
+    has not paid the taxpayer), which needs ``details.budget_unpaid`` covering the overdue tax
+    (``taxoffice.accounts.reliefs``). ``details.ground`` is not required (the portal's freeze form does not ask it
+    yet), but when given it must be Art. 83's. ``details.frozen_from``: a date, not after today.
     """
     found: list[FieldError] = []
+    relief = details.get("relief", Relief.FREEZE.value)
+    if relief not in set(PAUSE_RELIEFS):
+        names = ", ".join(PAUSE_RELIEFS)
+        found.append(FieldError("details.relief", "relief.unknown", f"A freeze is one of the reliefs {names}."))
+    if relief == Relief.NO_INTEREST:
+        unpaid = details.get("budget_unpaid")
+        if type(unpaid) is not int or not reliefs.covers(unpaid, overdue_tax):
+            msg = (
+                f"Art. 59.5.a: no interest on tax up to what the State budget has not paid; details.budget_unpaid "
+                f"(đồng) must cover the overdue tax of {overdue_tax:,}."
+            )
+            found.append(FieldError("details.budget_unpaid", "relief.budget_unpaid", msg))
     ground = details.get("ground")
     if ground is not None and ground not in set(FreezeGround):
         grounds = ", ".join(FreezeGround)
@@ -197,12 +213,10 @@ class WorklistService:
         case, taxpayer = await load_case(self.session, actor, case_id, for_update=True)
         if case.status != CaseStatus.OPEN:
             raise CaseClosedError(case_id)
-        problems = _problems(action, today, case.overdue_total)
-        if action.kind is ActionKind.FREEZE and action.frozen is not False:
-            problems.extend(freeze_problems(action.details or {}, today))
+        problems, extra = await self._checked(case, taxpayer, action, today)
         if problems:
             raise ActionInvalidError(f"The {action.kind.value} action cannot be recorded.", problems)
-        details = dict(action.details or {})
+        details = dict(action.details or {}) | extra
         if action.kind is ActionKind.FREEZE:
             frozen = action.frozen is not False
             if frozen == case.is_frozen:
@@ -213,14 +227,15 @@ class WorklistService:
             if frozen:
                 # Art. 83 dates the freeze (death certificate, court notice …); no interest from then (Art. 59.6).
                 since = datetime.date.fromisoformat(str(details.get("frozen_from", today.isoformat())))
-                await accounts.pause_interest(case.taxpayer_id, since, "freeze", f"case:{case.id}")
+                relief = str(details.get("relief", Relief.FREEZE.value))
+                await accounts.pause_interest(case.taxpayer_id, since, relief, f"case:{case.id}")
             else:
                 await accounts.resume_interest(case.taxpayer_id, today)
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id
         if action.kind is ActionKind.WRITE_OFF:
-            details |= await write_off(self.session, case, str(details["decision"]).strip(), today)
+            details |= await writeoff.write_off(self.session, case, str(details["decision"]).strip(), today)
         if action.kind in ENFORCEMENT_MEASURES:
             accounts = AccountService(self.session)
             details["enforcement_started"] = await accounts.start_enforcement(
@@ -250,6 +265,18 @@ class WorklistService:
         )
         await self.session.flush()
         return row, await self.get(actor, case_id, today)
+
+    async def _checked(
+        self, case: ArrearsCase, taxpayer: Taxpayer, action: NewAction, today: datetime.date
+    ) -> tuple[list[FieldError], dict[str, Any]]:
+        """What is wrong with ``action`` on ``case``, and details the checks add (a write-off's authority)."""
+        problems = _problems(action, today, case.overdue_total)
+        if action.kind is ActionKind.FREEZE and action.frozen is not False:
+            problems.extend(freeze_problems(action.details or {}, today, case.overdue_tax))
+        if action.kind is ActionKind.WRITE_OFF and not problems:
+            found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
+            return [*problems, *found], extra
+        return problems, {}
 
     async def _new_plan(self, case: ArrearsCase, instalments: tuple[Instalment, ...], today: datetime.date) -> int:
         """Replace the case's plan in force with a new one, kept from today."""

@@ -19,6 +19,7 @@ ENTRIES = {
     "applied:tax": "Bù trừ vào tiền thuế (applied to tax)",
     "applied:interest": "Bù trừ vào tiền chậm nộp (applied to interest)",
     "applied:fine": "Bù trừ vào tiền phạt (applied to a fine)",
+    "waived:interest": "Xóa tiền chậm nộp (interest written off)",
 }
 PENDING = " - đang đối chiếu (being reconciled)"
 CHARGE_HEADINGS = [

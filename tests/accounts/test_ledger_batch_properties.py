@@ -21,7 +21,7 @@ from taxoffice.accounts.ledger_batch import (
     load_payments_core,
     load_payments_fast,
 )
-from taxoffice.accounts.models import Allocation, Charge, Enforcement, Payment
+from taxoffice.accounts.models import Allocation, Charge, Enforcement, InterestWaiver, Payment
 from tests.registry.helpers import register_enterprise
 
 dates = st.dates(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
@@ -42,6 +42,7 @@ payments = st.tuples(
 )
 allocations = st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(-2_000_000, 4_000_000), dates)
 enforcements = st.tuples(st.integers(0, 2), dates, st.one_of(st.none(), dates))
+waivers = st.tuples(st.integers(0, 99), st.integers(1, 500_000), dates)
 
 
 @pytest.fixture
@@ -102,6 +103,17 @@ async def _post(session: AsyncSession, owners: list[Taxpayer], drawn: dict[str, 
             )
             for c, p, amount, paid_on in drawn["allocations"]
         )
+    if rows:  # interest written off: two on one charge are read as their sum
+        session.add_all(
+            InterestWaiver(
+                taxpayer_id=(charge := rows[c % len(rows)]).taxpayer_id,
+                charge_id=charge.id,
+                amount=amount,
+                waived_on=waived_on,
+                reference="write-off:1",
+            )
+            for c, amount, waived_on in drawn["waivers"]
+        )
     await session.commit()
     return [p.id for p in paid]
 
@@ -114,6 +126,7 @@ def _sorted(batch: LedgerBatch) -> dict[str, Any]:
         "payments": {k: sorted(v, key=lambda p: p.id) for k, v in batch.payments.items() if v},
         "statuses": batch.statuses,
         "enforcements": {k: sorted(v, key=str) for k, v in batch.enforcements.items() if v},
+        "waivers": {k: v for k, v in batch.waivers.items() if v},
     }
 
 
@@ -125,6 +138,7 @@ def _sorted(batch: LedgerBatch) -> dict[str, Any]:
             "payments": st.lists(payments, max_size=6),
             "allocations": st.lists(allocations, max_size=8),
             "enforcements": st.lists(enforcements, max_size=3),
+            "waivers": st.lists(waivers, max_size=3),
         }
     ),
     st.sets(st.integers(0, 2)),

@@ -122,3 +122,18 @@ async def test_other_figures_after_a_rejection_are_late(
         await client.post("/api/v1/returns", json=vat_return(filer.tax_code, "2026-01", vat_values()), headers=me)
     ).json()
     assert (again["status"], again["days_late"]) == ("accepted", 15)
+
+
+async def test_several_late_returns_are_each_fined_for_their_own_delay(
+    client: httpx.AsyncClient, login: Login, filer: Taxpayer, clock: Clock
+) -> None:
+    # Law on Handling Administrative Violations Art. 3(1)(d): several violations are fined one by one. January and
+    # February 2026 VAT both filed on 30 March: 35 days after 23 Feb (13.3: 5-8 M) and 10 after 20 Mar (13.2: 2-5 M).
+    me = await login(Role.TAXPAYER, tax_code=filer.tax_code)
+    officer = await login(Role.OFFICER, username="o-several", tax_office="HNI")
+    clock.set(2026, 3, 30)
+    for period, days in (("2026-01", 35), ("2026-02", 10)):
+        filed = await client.post("/api/v1/returns", json=vat_return(filer.tax_code, period, vat_values()), headers=me)
+        assert filed.json()["days_late"] == days
+    drafts = (await client.get("/api/v1/fines", params={"status": "draft"}, headers=officer)).json()
+    assert sorted((d["clause"], d["proposed_amount"]) for d in drafts) == [("13.2", 3_500_000), ("13.3", 6_500_000)]

@@ -1,0 +1,67 @@
+"""The debts the law takes out of collection for a while, in one place: each with its legal basis and effect. Pure.
+
+Every relief stops late-payment interest while it applies and keeps the debt out of escalation (the action ladder)
+and off the public debtor list. How each is recorded differs:
+
+| relief | basis | covers | recorded as |
+|---|---|---|---|
+| ``extension`` | Law 38/2019 Art. 62.4; the yearly extension decrees | one charge, to its extended date | ``payment_extension`` (``extensions.py``): the debt is not overdue at all |
+| ``freeze`` | Art. 83 (khoanh nợ), 59.6 (no interest), 124.5 (no enforcement) | the taxpayer, while frozen | a ``freeze`` action on the arrears case: an ``interest_pause`` with this reason |
+| ``no_interest`` | Art. 59.5.a | the tax owed, up to what the State budget owes the taxpayer | a ``freeze`` action with ``details.relief = no_interest``: an ``interest_pause`` with this reason |
+
+``no_interest`` is Art. 59.5.a: a taxpayer supplying goods or services paid from the State budget (a subcontractor
+named in the contract and paid directly by the investor included) that has not been paid bears no late-payment
+interest on its tax debt "but not more than the amount the State budget has not paid". The interest pause is
+all-or-nothing, so the office records it only while the budget's unpaid amount covers the whole overdue tax
+(``covers``); a smaller amount is refused rather than exempting more than the text allows.
+
+"Disputed / awaiting a decision" (a complaint pending) is **not** a relief here: no text found says interest stops
+while a complaint is decided, so such a debt keeps bearing interest (a decision in the taxpayer's favour reduces the
+charge, and the interest with it, from the start).
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Relief(StrEnum):
+    """Why a debt is out of collection for a while; the ``interest_pause.reason`` of the two taxpayer-wide ones."""
+
+    EXTENSION = "extension"
+    FREEZE = "freeze"
+    NO_INTEREST = "no_interest"
+
+
+@dataclass(frozen=True, slots=True)
+class ReliefRule:
+    """What a relief is, by law, and what it stops."""
+
+    legal_basis: str
+    covers: str
+    stops_interest: bool = True
+    stops_escalation: bool = True
+    stops_publication: bool = True
+
+
+RELIEFS: dict[Relief, ReliefRule] = {
+    Relief.EXTENSION: ReliefRule(
+        "Law 38/2019/QH14 Art. 62.4 (gia hạn nộp thuế); the yearly extension decrees",
+        "one charge, until its extended date (the debt is not overdue)",
+    ),
+    Relief.FREEZE: ReliefRule(
+        "Law 38/2019/QH14 Art. 83 (khoanh nợ), Art. 59.6 (no interest while frozen), Art. 124.5 (no enforcement)",
+        "every debt of the taxpayer, from the day Art. 83 dates the freeze from until it is lifted",
+    ),
+    Relief.NO_INTEREST: ReliefRule(
+        "Law 38/2019/QH14 Art. 59.5.a (không tính tiền chậm nộp: the State budget has not paid the taxpayer)",
+        "the taxpayer's tax debt, up to the amount the State budget has not paid, until it pays",
+    ),
+}
+
+# Reliefs recorded as a taxpayer-wide interest pause (the ``reason`` of ``interest_pause``).
+PAUSE_RELIEFS = (Relief.FREEZE, Relief.NO_INTEREST)
+
+
+def covers(budget_unpaid: int, overdue_tax: int) -> bool:
+    """Whether Art. 59.5.a takes all of ``overdue_tax`` out of interest: the budget owes at least as much."""
+    return budget_unpaid >= overdue_tax

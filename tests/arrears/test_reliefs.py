@@ -1,0 +1,69 @@
+"""The reliefs that take a debt out of collection (taxoffice/accounts/reliefs.py): Art. 59.5.a's no-interest relief."""
+
+import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taxoffice.accounts.models import InterestPause
+from taxoffice.accounts.reliefs import RELIEFS, Relief, covers
+from taxoffice.accounts.services import AccountService
+from taxoffice.accounts.vocabulary import ChargeKind
+from taxoffice.arrears.categories import Category, escalates
+from taxoffice.arrears.errors import ActionInvalidError
+from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.publication import NOT_PUBLISHED
+from taxoffice.arrears.services import NewAction, WorklistService
+from taxoffice.auth.roles import Principal, Role
+from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case
+
+OFFICER = Principal(user_id=None, username="officer-relief", role=Role.OFFICER, tax_office="HNI")
+D = datetime.date
+DAY = D(2025, 8, 20)
+
+
+def test_every_relief_names_its_basis_and_stops_interest_escalation_and_publication() -> None:
+    assert set(RELIEFS) == set(Relief)
+    assert all(rule.legal_basis and rule.stops_interest and rule.stops_escalation for rule in RELIEFS.values())
+    assert "Art. 59.5.a" in RELIEFS[Relief.NO_INTEREST].legal_basis
+    # Recorded through a freeze, both taxpayer-wide reliefs land in the frozen category: no ladder, no list.
+    assert not escalates(Category.FROZEN)
+    assert Category.FROZEN in NOT_PUBLISHED
+    assert covers(10 * M, 10 * M)
+    assert not covers(9 * M, 10 * M)
+
+
+async def test_no_interest_while_the_state_budget_owes_the_taxpayer(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # VAT 10,000,000 due 31 Jul 2025; the budget has owed the taxpayer 15,000,000 for its works since 11 Aug.
+    taxpayer = await debtor(session, "001093000011", (ChargeKind.TAX, 10 * M, DUE))
+    await flag(session_factory, DAY)
+    case = await open_case(session, taxpayer)
+    service = WorklistService(session)
+    for details, code in (
+        ({"relief": "complaint"}, "relief.unknown"),  # a pending complaint stops nothing (no text says so)
+        ({"relief": "no_interest", "budget_unpaid": 9 * M}, "relief.budget_unpaid"),  # not all the tax
+        ({"relief": "no_interest"}, "relief.budget_unpaid"),
+    ):
+        with pytest.raises(ActionInvalidError) as raised:
+            await service.record_action(OFFICER, case.id, NewAction(ActionKind.FREEZE, details=details), DAY)
+        assert [e.code for e in raised.value.errors] == [code]
+
+    relief = {"relief": "no_interest", "budget_unpaid": 15 * M, "frozen_from": "2025-08-11"}
+    _action, view = await service.record_action(OFFICER, case.id, NewAction(ActionKind.FREEZE, details=relief), DAY)
+    await session.commit()
+    assert view.case.category == Category.FROZEN.value
+    pause = (await session.execute(select(InterestPause.started_on, InterestPause.reason))).one()
+    assert tuple(pause) == (D(2025, 8, 11), "no_interest")
+    # On 1 Oct: interest for 1-10 Aug only (10 days x 3,000 = 30,000), not the 61 days to 30 Sep (183,000).
+    statement = await AccountService(session).statement(taxpayer.tax_code, D(2025, 10, 1))
+    assert (statement.outstanding, statement.interest) == (10 * M, 30_000)
+    # The budget pays on 1 Oct: the relief is lifted and interest runs again from that day.
+    _action, view = await service.record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, frozen=False), D(2025, 10, 1)
+    )
+    assert view.case.category == Category.COLLECTIBLE.value
+    statement = await AccountService(session).statement(taxpayer.tax_code, D(2025, 10, 11))
+    assert statement.interest == 30_000 + 30_000  # 10 more days, 1-10 Oct
