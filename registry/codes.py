@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import taxcode
 from registry.models import TaxCodeCounter, Taxpayer
-from registry.vocabulary import PERSON_KINDS
+from registry.vocabulary import PERSON_KINDS, TaxpayerKind
 from taxoffice.db import dialect_insert
 
 # From 1 Jul 2025 an individual's or household's tax code is its 12-digit personal ID number (DOMAIN.md §1).
@@ -41,13 +41,33 @@ async def set_last_sequence(session: AsyncSession, prefix: str, last: int) -> No
     )
 
 
+def enterprise_code(kind: str, id_number: str) -> str | None:
+    """An enterprise's tax code when it brings its enterprise code, which is also its tax code; else None.
+
+    The enterprise code on the certificate of enterprise registration is also the enterprise's tax code (Decree
+    01/2021/ND-CP Art. 8(1), kept by Decree 168/2025/ND-CP Art. 8; Law on Enterprises 59/2020/QH14 Art. 29): the
+    office registers the enterprise under it instead of issuing another. Any other number (an older certificate's,
+    or one whose check digit fails) leaves the code to be issued.
+    """
+    brought = id_number.strip()
+    if kind != TaxpayerKind.ENTERPRISE or len(brought) != taxcode.ORGANISATION_LENGTH or not brought.isdigit():
+        return None
+    return brought if taxcode.is_valid(brought) else None
+
+
 async def next_organisation_code(session: AsyncSession, prefix: str) -> str:
-    """A new, never issued 10-digit code under ``prefix`` (sequence numbers without a valid check digit skipped)."""
+    """A new, never issued 10-digit code under ``prefix`` (sequence numbers without a valid check digit skipped).
+
+    A code an enterprise already brought as its enterprise code (``enterprise_code``) is skipped too.
+    """
     after = await reserve_sequences(session, prefix, 1)
-    sequence, code = taxcode.next_valid_sequence(prefix, after)
-    if sequence != after + 1:
-        await set_last_sequence(session, prefix, sequence)
-    return code
+    while True:
+        sequence, code = taxcode.next_valid_sequence(prefix, after)
+        if sequence != after + 1:
+            await set_last_sequence(session, prefix, sequence)
+        if await session.scalar(select(Taxpayer.id).where(Taxpayer.tax_code == code)) is None:
+            return code
+        after = await reserve_sequences(session, prefix, 1)
 
 
 async def next_branch_suffix(session: AsyncSession, parent_code: str) -> int:

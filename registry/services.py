@@ -144,9 +144,11 @@ class TaxpayerService:
                 "Only a branch has a parent.",
                 errors=[FieldError("parent_tax_code", "not_allowed", "Only for kind 'branch'.")],
             )
-        personal = codes.personal_code(data.kind, data.id_number, registered_on)
-        if personal is not None:
-            return personal, None
+        brought = codes.personal_code(data.kind, data.id_number, registered_on) or codes.enterprise_code(
+            data.kind, data.id_number
+        )
+        if brought is not None:
+            return brought, None
         return await codes.next_organisation_code(self.session, self.code_prefix), None
 
     async def register(self, actor: Principal, data: TaxpayerCreate, today: datetime.date) -> Taxpayer:
