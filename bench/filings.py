@@ -8,7 +8,7 @@
    ``filings.forms.assess``) and the service's dry run (``FilingService.validate`` on a real session, which also
    reads the taxpayer, the period's accepted returns and the previous period's figures): target at least 2,000 a
    second, judged on the service path.
-3. The corpus of real returns (``tests/fixtures/htkk/real``: files written by HTKK, the eTax portal and an accounting
+3. The corpus of real returns (``tests/fixtures/htkk/real``: files written by HTKK, the eTax portal, an accounting
    program) read and decided as filing does, in one process without a database (parse, the form version for the
    period, the parameters from the appendices, every check): target at least 5,000 files a second.
 
@@ -38,7 +38,7 @@ from bench._filings_setup import create_filers, http_server, json_body, log_in, 
 from bench._filings_setup import xml_body as render_xml
 from filings.demo import vat_values
 from filings.forms import FormVersion, assess, find_by_htkk, find_filed_version
-from filings.htkk import parse_htkk
+from filings.htkk import HtkkError, parse_htkk
 from filings.intake import RECEIVED_CODES
 from filings.parameters import return_parameters
 from filings.services import FilingService
@@ -235,11 +235,11 @@ def corpus_phase(seconds: float) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
         for data in documents:
-            parsed = parse_htkk(data, figures_for=RECEIVED_CODES)
             try:
+                parsed = parse_htkk(data, figures_for=RECEIVED_CODES)
                 form, in_force = find_filed_version(parsed.htkk_code, parsed.period.end)
-            except KeyError:
-                refused += 1  # a financial statement: not a return
+            except (HtkkError, KeyError):
+                refused += 1  # not a return: a financial statement, a registration without a return header
                 continue
             result = assess(form, parsed.values, parameters=return_parameters(form, parsed.period, parsed.appendices))
             accepted += int(result.accepted and in_force is None)

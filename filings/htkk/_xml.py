@@ -87,17 +87,22 @@ def parse_header(data: bytes, max_bytes: int) -> Element:
     it is are in the header; the rest is not parsed (a statement runs to tens of kilobytes).
     """
     _size_checked(data, max_bytes)
+    # Only the end of an NNT element (of any namespace, or none) is reported, chosen in C: no other element of the
+    # header reaches Python.
     parser = etree.XMLPullParser(
-        events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        events=("end",),
+        tag=f"{{*}}{HEADER_END}",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
     )
     try:
         for start in range(0, len(data), _CHUNK_BYTES):
             parser.feed(data[start : start + _CHUNK_BYTES])
             for _, found in parser.read_events():
                 element = cast("Element", found)  # "end" events carry elements
-                tag: object = element.tag
-                if isinstance(tag, str) and tag.rsplit("}", 1)[-1] == HEADER_END:
-                    return _checked(element.getroottree().getroot())
+                return _checked(element.getroottree().getroot())
         root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None

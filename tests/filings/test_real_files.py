@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import forms
 from filings.forms import Severity, assess
-from filings.htkk import parse_htkk
+from filings.htkk import HtkkError, parse_htkk
 from filings.parameters import return_parameters
 from taxoffice.auth.roles import Role
 from tests.filings.real_files import REAL, file_return, filer_of, registered
@@ -26,7 +26,10 @@ NOT_RETURNS = {p.name for p in FILES if p.name.startswith(("BCTC_", "05QTTTNCN_"
 # Circular 26's 01/GTGT (code 01) for periods from 2022, written by an accounting program on HTKK 4.1.9's layout:
 # the authority rejects them for the form version, naming Circular 80's form (code 842).
 WRONG_GENERATION = {p.name for p in FILES if p.name.startswith("01GTGT_tt26_") and "_app_" in p.name}
-RETURNS = [p for p in FILES if p.name not in NOT_RETURNS | WRONG_GENERATION]
+# Not a return at all: a taxpayer registration (05-ĐK-TCT, code 905) written by the tax department's e-service for
+# individuals. It has no return header (TKhaiThue, with the period), so it cannot be read as one.
+NOT_RETURN_HEADER = {p.name for p in FILES if p.name.startswith("DKT05_")}
+RETURNS = [p for p in FILES if p.name not in NOT_RETURNS | WRONG_GENERATION | NOT_RETURN_HEADER]
 
 
 def _ids(path: Path) -> str:
@@ -37,8 +40,11 @@ def test_the_corpus_is_there() -> None:
     assert len(FILES) >= 20
     sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
     assert [p.name for p in FILES if f"| {p.name} |" not in sources] == []
-    producers = {parse_htkk(p.read_bytes()).producer for p in FILES}
+    producers = {parse_htkk(p.read_bytes()).producer for p in FILES if p.name not in NOT_RETURN_HEADER}
     assert {p.code for p in producers if p} >= {"HTKK", "ETAX"}
+    # The registration names its program in the same TTinDVu block the reader cannot reach without a return header.
+    assert all(b"<maDVu>ICANHAN</maDVu>" in (REAL / n).read_bytes() for n in NOT_RETURN_HEADER)
+    assert NOT_RETURN_HEADER
 
 
 @pytest.mark.parametrize("path", RETURNS, ids=_ids)
@@ -75,6 +81,14 @@ def test_documents_on_forms_the_office_does_not_take(path: Path) -> None:
         assert document.repeated  # a column of the same indicators per year
     with pytest.raises(forms.UnknownFormError, match=f"no form '{document.htkk_code}'"):
         forms.find_filed_version(document.htkk_code, document.period.end)
+
+
+@pytest.mark.parametrize("path", [REAL / n for n in sorted(NOT_RETURN_HEADER)], ids=_ids)
+def test_a_registration_is_not_read_as_a_return(path: Path) -> None:
+    with pytest.raises(HtkkError, match=r"missing element .*/TTinTKhaiThue/TKhaiThue") as caught:
+        parse_htkk(path.read_bytes())
+    assert caught.value.code == "xml.structure"
+    assert caught.value.element == "HSoThueDTu/HSoKhaiThue/TTinChung/TTinTKhaiThue/TKhaiThue"
 
 
 def test_the_reduced_rate_appendix_is_read() -> None:
@@ -186,3 +200,19 @@ async def test_a_financial_statement_is_not_a_return(
     problem = response.json()
     assert "no form '402'" in problem["detail"]
     assert document.form_name[:20] in problem["detail"]
+
+
+async def test_a_registration_sent_as_a_return_is_a_400_naming_the_element(
+    client: httpx.AsyncClient, login: Login, session: AsyncSession, files_clock: Clock
+) -> None:
+    # An individual's registration (05-ĐK-TCT) as the tax department's e-service wrote it, sent by a company.
+    first = parse_htkk((REAL / "01GTGT_tt80_Q_credit_2.xml").read_bytes())
+    filer = await registered(session, first.tax_code, first.taxpayer_name)
+    me = await login(Role.TAXPAYER, tax_code=filer.tax_code)
+    data = (REAL / "DKT05_icanhan_registration_1.xml").read_bytes()
+    for upload in (False, True):
+        response = await file_return(client, me, data, upload=upload)
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert "TTinTKhaiThue/TKhaiThue" in problem["detail"]
