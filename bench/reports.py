@@ -160,6 +160,15 @@ async def timed_reports(
     return worst, largest, largest_query
 
 
+async def _rebuild_summary(factory: async_sessionmaker[AsyncSession]) -> tuple[int, float]:
+    """``collection_day`` rebuilt from the ledger in its own transaction: its rows and the seconds it took."""
+    began = time.perf_counter()
+    async with factory() as session:
+        summary_rows = await rebuild(session)
+        await session.commit()
+    return summary_rows, time.perf_counter() - began
+
+
 async def load_collections(factory: async_sessionmaker[AsyncSession], lines: int, *, check_foreign_keys: bool) -> int:
     """Load about ``lines`` allocation lines, vacuum, build the summary, set the targets; the lines loaded."""
     async with factory() as session:
@@ -170,13 +179,10 @@ async def load_collections(factory: async_sessionmaker[AsyncSession], lines: int
     log(f"load ({fk}): {', '.join(f'{v:,} {k}' for k, v in loaded.items())} in {time.perf_counter() - began:.0f} s")
     seconds = await _vacuum(factory, ("taxpayer", "account_charge", "payment", "payment_allocation"))
     log(f"  VACUUM ANALYZE of the loaded tables: {seconds:.0f} s")
-    began = time.perf_counter()
-    async with factory() as session:
-        summary_rows = await rebuild(session)
-        await session.commit()
+    summary_rows, seconds = await _rebuild_summary(factory)
     log(
         f"collection_day rebuilt from {loaded['allocation lines']:,} allocation lines: {summary_rows:,} rows "
-        f"in {time.perf_counter() - began:.1f} s (one-off; not against a target)"
+        f"in {seconds:.1f} s (one-off; not against a target)"
     )
     async with factory() as session:
         targets = await _reports_data.set_targets(session)
@@ -284,13 +290,8 @@ async def arrears_phase(url: str, taxpayers: int) -> bool:
             stock_rows = await write_stock(session, ARREARS_DAY)
             await session.commit()
         log(f"  write_stock alone, in its own transaction: {stock_rows:,} rows in {time.perf_counter() - began:.2f} s")
-        began = time.perf_counter()
-        async with factory() as session:
-            summary_rows = await rebuild(session)
-            await session.commit()
-        log(
-            f"  collection_day rebuilt (for the indicators): {summary_rows:,} rows in {time.perf_counter() - began:.1f} s"
-        )
+        summary_rows, seconds = await _rebuild_summary(factory)
+        log(f"  collection_day rebuilt (for the indicators): {summary_rows:,} rows in {seconds:.1f} s")
         await _vacuum(factory, ("arrears_case", "arrears_stock", "collection_day", "job_run"))
 
         queries = [

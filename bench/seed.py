@@ -57,17 +57,27 @@ VACUUMED = ("taxpayer", "name_word", "account_charge", "payment", "payment_alloc
             "tax_return", "collection_day", "app_user")  # fmt: skip
 
 
+def _echo(echo: bool, name: str, rows: int, seconds: float) -> None:
+    if echo:
+        log(f"  {name}: {rows:,} rows in {seconds:.1f} s")
+
+
 async def _empty(session: AsyncSession) -> bool:
     return not await session.scalar(text("SELECT EXISTS (SELECT 1 FROM taxpayer)"))
 
 
 async def seed_city(
-    dsn: str, *, scale: float = 1.0, seed: int = 20261202, timings: dict[str, float] | None = None
+    dsn: str,
+    *,
+    scale: float = 1.0,
+    seed: int = 20261202,
+    timings: dict[str, float] | None = None,
+    echo: bool = False,
 ) -> dict[str, int]:
     """Migrate the empty database at ``dsn`` (asyncpg URL) and seed a city of ``scale`` x 1,000,000 taxpayers.
 
     Returns the rows in each table written; ``timings``, when given, gets the seconds of each step (by step name,
-    ``vacuum`` last).
+    ``vacuum`` last); ``echo`` prints each step as it ends.
     """
     taxpayers = max(100, round(TAXPAYERS * scale))
     await asyncio.to_thread(upgrade_to_head, dsn)
@@ -84,10 +94,12 @@ async def seed_city(
                 began = time.perf_counter()
                 written[name] = await _arrears_data.execute(session, sql, params)
                 seconds[name] = time.perf_counter() - began
+                _echo(echo, name, written[name], seconds[name])
             for name, sql, params in _seed_data.steps(taxpayers, written["payments"], DAY, seed):
                 began = time.perf_counter()
                 written[name] = await _arrears_data.execute(session, sql, params)
                 seconds[name] = time.perf_counter() - began
+                _echo(echo, name, written[name], seconds[name])
             began = time.perf_counter()
             written["collection summary"] = await rebuild(session)
             await session.commit()
@@ -117,7 +129,7 @@ async def _database_size(dsn: str) -> int:
 async def _seed_and_print(dsn: str, scale: float, seed: int) -> None:
     timings: dict[str, float] = {}
     began = time.perf_counter()
-    counts = await seed_city(dsn, scale=scale, seed=seed, timings=timings)
+    counts = await seed_city(dsn, scale=scale, seed=seed, timings=timings, echo=True)
     total = time.perf_counter() - began
     log(f"{'step':<20} {'table':<20} {'seconds':>8}")
     for name, seconds in timings.items():
