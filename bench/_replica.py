@@ -83,10 +83,12 @@ async def caught_up(primary_url: str, replica_url: str, patience: float = 600) -
     replica = create_async_engine(replica_url)
     try:
         async with primary.connect() as conn:
-            lsn = str((await conn.execute(text("SELECT pg_current_wal_lsn()"))).scalar_one())
+            lsn = (await conn.execute(text("SELECT CAST(pg_current_wal_lsn() AS text)"))).scalar_one()
         async with replica.connect() as conn:
             while not (
-                await conn.execute(text("SELECT pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)"), {"lsn": lsn})
+                await conn.execute(
+                    text("SELECT pg_last_wal_replay_lsn() >= CAST(CAST(:lsn AS text) AS pg_lsn)"), {"lsn": lsn}
+                )
             ).scalar_one():
                 if time.perf_counter() - began > patience:
                     msg = f"the replica has not replayed up to {lsn} after {patience:.0f} s"

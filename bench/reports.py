@@ -229,8 +229,10 @@ async def collections_phase(url: str, lines: int, *, check_foreign_keys: bool) -
 # years, every dimension: what the report sums, without our code), and one over the ledger lines themselves.
 SUMMARY_GROUP_BY = text(
     "SELECT date_trunc('month', day), tax_office, tax_type, sub_item, component, sum(amount), "
-    "sum(CASE WHEN overdue THEN amount ELSE 0 END) FROM (SELECT * FROM collection_day UNION ALL "
-    "SELECT * FROM collection_day_delta) AS d WHERE day BETWEEN :start AND :end GROUP BY 1, 2, 3, 4, 5"
+    "sum(CASE WHEN overdue THEN amount ELSE 0 END) FROM (SELECT __DAY__ FROM collection_day UNION ALL "
+    "SELECT __DAY__ FROM collection_day_delta) AS d WHERE day BETWEEN :start AND :end GROUP BY 1, 2, 3, 4, 5".replace(
+        "__DAY__", "day, tax_office, tax_type, sub_item, component, overdue, amount"
+    )
 )
 
 
