@@ -336,16 +336,21 @@ def _database(server_url: str, suffix: str) -> str:
     return url
 
 
+def collections_from_replica(lines: int) -> bool:
+    """The collections part on a primary and a streaming replica started here; whether the target was met."""
+    with _replica.primary_and_replica() as pair:
+        url = _database(pair.primary, "collections")
+        replica_url = url.replace(pair.primary.rpartition("/")[0], pair.replica.rpartition("/")[0])
+        return asyncio.run(replica_phase(url, replica_url, lines))
+
+
 def run(args: argparse.Namespace) -> bool:
     """The chosen parts (by default all three); whether every target was met."""
     parts = [args.only] if args.only else ["collections", "arrears", "xlsx"]
     ok = True
     if args.replica:
         log(f"--- collections from a streaming replica ({args.lines:,} allocation lines)")
-        with _replica.primary_and_replica() as pair:
-            url = _database(pair.primary, "collections")
-            replica_url = url.replace(pair.primary.rpartition("/")[0], pair.replica.rpartition("/")[0])
-            ok = asyncio.run(replica_phase(url, replica_url, args.lines))
+        ok = collections_from_replica(args.lines)
         parts = [part for part in parts if part != "collections"] if args.only is None else []
     if "collections" in parts or "arrears" in parts:
         with database(args.database_url) as server_url:
