@@ -1,8 +1,9 @@
 """The ledger's netting rule in Python and the flagging query's SQL give the same overdue figures (PostgreSQL).
 
 On random ledgers (reductions against several charges of a line, allocations and reversals paid before and after
-the day): each charge's unpaid principal from ``Ledger.build`` summed per taxpayer by kind and tax type, and the
-oldest due date still owed, equal the figures ``overdue_rows`` computes in one GROUP BY.
+the day, payment extensions standing or revoked): each charge's unpaid principal from ``Ledger.build``, the charges
+read under their standing extensions as the taxpayer's account reads them (``extended_row``), summed per taxpayer by
+kind and tax type, and the oldest due date still owed, equal the figures ``overdue_rows`` computes in one GROUP BY.
 """
 
 import datetime
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
+from taxoffice.accounts.extensions import extended_row
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
-from taxoffice.accounts.models import Allocation, Charge, Payment
+from taxoffice.accounts.models import Allocation, Charge, Payment, PaymentExtension
 from taxoffice.arrears.flagging import SPLIT_TAX_TYPES, overdue_rows
 from tests.registry.helpers import register_enterprise
 
@@ -54,6 +56,8 @@ charges = st.builds(
 )
 # (which charge, applied to its own kind or another component, amount (negative: a reversal), paid on)
 allocations = st.tuples(st.integers(0, 99), st.booleans(), st.integers(-2_000_000, 4_000_000).filter(bool), dates)
+# (which charge, extended to, revoked): a charge keeps the first standing extension drawn for it.
+extensions = st.tuples(st.integers(0, 99), dates, st.booleans())
 
 
 @pytest.fixture
@@ -120,6 +124,37 @@ async def _post(
     return charge_rows, posted
 
 
+async def _extend(
+    session: AsyncSession,
+    debtors: list[Taxpayer],
+    charge_rows: list[tuple[int, ChargeRow]],
+    drawn: list[tuple[int, datetime.date, bool]],
+) -> list[tuple[int, ChargeRow]]:
+    """Record the extensions drawn; the charges as the ledger reads them under those left standing."""
+    standing: dict[int, datetime.date] = {}
+    for index, extended_to, revoked in drawn:
+        owner, row = charge_rows[index % len(charge_rows)]
+        if not revoked and row.id in standing:
+            continue
+        session.add(
+            PaymentExtension(
+                taxpayer_id=debtors[owner].id,
+                charge_id=row.id,
+                due_on=row.due_on,
+                extended_to=extended_to,
+                basis="decision",
+                reference="1/QĐ-TEST",
+                requested_on=row.due_on,
+                granted_by="tests",
+                revoked_on=extended_to if revoked else None,
+            )
+        )
+        if not revoked:
+            standing[row.id] = extended_to
+    await session.commit()
+    return [(owner, extended_row(row, standing.get(row.id))) for owner, row in charge_rows]
+
+
 def _python_figures(
     charge_rows: list[tuple[int, ChargeRow]], posted: list[tuple[int, AllocationRow]], as_of: datetime.date, owner: int
 ) -> dict[str, Any] | None:
@@ -145,19 +180,26 @@ def _python_figures(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # savepoint each
-@given(st.lists(charges, min_size=1, max_size=14), st.lists(allocations, max_size=10), dates)
+@given(
+    st.lists(charges, min_size=1, max_size=14),
+    st.lists(allocations, max_size=10),
+    st.lists(extensions, max_size=4),
+    dates,
+)
 async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
     connection: AsyncConnection,
     session_factory: async_sessionmaker[AsyncSession],
     debtors: list[Taxpayer],
     drawn: list[Drawn],
     applied: list[tuple[int, bool, int, datetime.date]],
+    extended: list[tuple[int, datetime.date, bool]],
     as_of: datetime.date,
 ) -> None:
     savepoint = await connection.begin_nested()
     try:
         async with session_factory() as session:
             charge_rows, posted = await _post(session, debtors, drawn, applied)
+            charge_rows = await _extend(session, debtors, charge_rows, extended)
             result = await session.execute(overdue_rows(as_of, scoped=False, dialect="postgresql"))
             by_taxpayer = {row.taxpayer_id: row._mapping for row in result}
     finally:
@@ -167,3 +209,55 @@ async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
         row = by_taxpayer.get(taxpayer.id)
         found = None if row is None else {name: row[name] for name in (*FIGURES, "oldest_due_on")}
         assert found == expected, (owner, as_of)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # The tax of 2025-01 extended to 30 September is not overdue yet; that of 2025-02 is, from its extended
+        # date; the fine's extension was revoked (its own deadline counts); the interest's "extension" ends before
+        # its deadline (the deadline counts).
+        (
+            datetime.date(2025, 6, 1),
+            (2_000_000, 50_000, 300_000, 2_300_000, 50_000, 0, datetime.date(2025, 2, 10)),
+        ),
+        (
+            datetime.date(2025, 10, 1),
+            (3_000_000, 50_000, 300_000, 3_300_000, 50_000, 0, datetime.date(2025, 2, 10)),
+        ),
+        # Both taxes past their own deadlines but not their extended ones: only the fine and the interest.
+        (datetime.date(2025, 5, 5), (0, 50_000, 300_000, 300_000, 50_000, 0, datetime.date(2025, 2, 10))),
+    ],
+)
+async def test_a_standing_extension_moves_the_deadline_a_revoked_one_does_not(
+    connection: AsyncConnection,
+    session_factory: async_sessionmaker[AsyncSession],
+    debtors: list[Taxpayer],
+    as_of: datetime.date,
+    expected: tuple[object, ...],
+) -> None:
+    drawn = [
+        Drawn(0, "tax", "VAT", "2025-01", 1_000_000, datetime.date(2025, 3, 20)),
+        Drawn(0, "tax", "VAT", "2025-02", 2_000_000, datetime.date(2025, 4, 20)),
+        Drawn(0, "fine", "VAT", "2025-01", 300_000, datetime.date(2025, 2, 10)),
+        Drawn(0, "interest", "CIT", "2025", 50_000, datetime.date(2025, 5, 1)),
+    ]
+    extended = [
+        (0, datetime.date(2025, 9, 30), False),
+        (1, datetime.date(2025, 5, 10), False),
+        (2, datetime.date(2025, 12, 31), True),
+        (3, datetime.date(2025, 4, 1), False),
+    ]
+    savepoint = await connection.begin_nested()
+    try:
+        async with session_factory() as session:
+            charge_rows, posted = await _post(session, debtors, drawn, [])
+            charge_rows = await _extend(session, debtors, charge_rows, extended)
+            row = (await session.execute(overdue_rows(as_of, scoped=False, dialect="postgresql"))).one()._mapping
+    finally:
+        await savepoint.rollback()
+    found = tuple(row[name] for name in (*FIGURES, "oldest_due_on"))
+    assert found == expected
+    assert dict(zip((*FIGURES, "oldest_due_on"), expected, strict=True)) == _python_figures(
+        charge_rows, posted, as_of, 0
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     false,
     func,
     insert,
@@ -176,7 +177,14 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     )
     extension = PaymentExtension.__table__.alias("ext")
     due_on = case((extension.c.extended_to > charge.c.due_on, extension.c.extended_to), else_=charge.c.due_on)
-    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, due_on < as_of]
+    # ``due_on < as_of`` written as the plain deadline passed and no standing extension reaching ``as_of`` (an
+    # anti-join): the same charges, but the planner estimates the first from the column's statistics and filters
+    # the charges as it scans them, where a filter on the CASE after the join is guessed to keep a third of them.
+    standing = PaymentExtension.__table__.alias("standing")
+    extended = exists().where(
+        standing.c.charge_id == charge.c.id, standing.c.revoked_on.is_(None), standing.c.extended_to >= as_of
+    )
+    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, charge.c.due_on < as_of, ~extended]
     if scoped:
         paid_query = paid_query.where(_in_scope(Allocation.taxpayer_id))
         reductions_query = reductions_query.where(_in_scope(charge.c.taxpayer_id))
