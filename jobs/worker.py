@@ -126,6 +126,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:  # noqa: ANN40
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "ctx": {"settings": settings},
         "lock_seconds": settings.job_lock_seconds,
+        "max_jobs": settings.worker_max_jobs,
         **overrides,
     }
     return ResilientWorker(**{**get_kwargs(WorkerSettings), **options})  # type: ignore[arg-type] # arq's keywords

@@ -8,14 +8,12 @@ day's arrears stock is written, only with the last partition.
 
 import asyncio
 import dataclasses
-import datetime
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
-from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -204,11 +202,3 @@ def test_partitions_share_out_every_taxpayer_once() -> None:
     assert set(PARTITIONED) == set(NIGHT)
     with pytest.raises(ValueError, match="No partition 3 of 3"):
         Partition(3, 3)
-
-
-async def test_cleanup_redis(copies: dict[str, Settings]) -> None:
-    url = copies[SPLIT].redis_url
-    assert url is not None
-    redis = Redis.from_url(url)
-    assert await redis.flushdb()
-    await redis.aclose()
