@@ -202,3 +202,31 @@ def test_partitions_share_out_every_taxpayer_once() -> None:
     assert set(PARTITIONED) == set(NIGHT)
     with pytest.raises(ValueError, match="No partition 3 of 3"):
         Partition(3, 3)
+
+
+async def test_the_nightly_slot_queues_partitions_when_configured(
+    copies: dict[str, Settings], engines: dict[str, AsyncEngine]
+) -> None:
+    settings = dataclasses.replace(copies[STEPS], job_partitions=2)
+    assert settings.redis_url is not None
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    try:
+        # What arq's scheduler does at 04:00 Hanoi time: the slot's cron job, which splits the day and queues the parts.
+        await pool.enqueue_job("cron:monthly-reports", _job_id="cron:monthly-reports:1")
+        worker = build_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+    finally:
+        await pool.flushdb()
+        await pool.aclose()
+    async with create_session_factory(engines[STEPS])() as session:
+        query = select(JobRun).where(JobRun.name == "monthly-reports", JobRun.origin == "schedule").order_by(JobRun.id)
+        runs = list(await session.scalars(query))
+    assert [(run.part, run.parts, run.status) for run in runs] == [
+        (None, 2, "succeeded"),
+        (0, 2, "succeeded"),
+        (1, 2, "succeeded"),
+    ]
+    assert runs[0].requested_by == "system:schedule"
