@@ -67,8 +67,8 @@ class MemoryPeak:
 
 
 @contextmanager
-def workers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[int]]:
-    """Start ``count`` ``taxoffice worker`` processes with ``env``; yields their pids; stops them (SIGTERM) after."""
+def workers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Start ``count`` ``taxoffice worker`` processes with ``env``; yields them; stops them (SIGTERM) after."""
     command = [str(Path(sys.executable).parent / "taxoffice"), "worker"]
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -77,7 +77,7 @@ def workers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[int
             processes.append(
                 subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - our own command
             )
-        yield [process.pid for process in processes]
+        yield processes
     finally:
         for process in processes:
             if process.poll() is None:

@@ -21,6 +21,7 @@ Run: ``flock /work/briefs/bench.lock .venv/bin/python bench/nightly.py [--scale 
 import argparse
 import asyncio
 import datetime
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,15 +84,25 @@ async def _admin(server_url: str, *statements: str) -> None:
     await engine.dispose()
 
 
-async def _wait_ready(log_dir: Path, count: int, seconds: float = 30.0) -> None:
-    """Wait until each worker's log says it started (arq's "Starting worker" line)."""
+async def _wait_ready(
+    pool: Any,  # noqa: ANN401 - arq's pool
+    processes: list[subprocess.Popen[bytes]],
+    log_dir: Path,
+    seconds: float = 60.0,
+) -> None:
+    """Wait until every worker is connected to Redis (its clients besides ours), or say why one stopped."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        logs = [log_dir / f"worker-{n + 1}.log" for n in range(count)]
-        if all(p.exists() and b"Starting worker" in p.read_bytes() for p in logs):
+        for number, process in enumerate(processes, start=1):
+            if process.poll() is not None:
+                tail = (log_dir / f"worker-{number}.log").read_text(errors="replace")[-2000:]
+                msg = f"worker {number} stopped (exit {process.returncode}):\n{tail}"
+                raise RuntimeError(msg)
+        if len(await pool.client_list()) > len(processes):
+            await asyncio.sleep(1.0)  # its first poll of the queue
             return
         await asyncio.sleep(0.1)
-    msg = f"workers did not start within {seconds:.0f} s: see {log_dir}"
+    msg = f"workers did not connect to Redis within {seconds:.0f} s"
     raise RuntimeError(msg)
 
 
