@@ -155,10 +155,10 @@ async def _night(dsn: str, redis_url: str, count: int, parts: int) -> tuple[dict
     try:
         with (
             tempfile.TemporaryDirectory(prefix="taxoffice-nightly-") as folder,
-            workers(count, env, Path(folder)) as pids,
+            workers(count, env, Path(folder)) as processes,
         ):
-            await _wait_ready(Path(folder), count)
-            peak = MemoryPeak(pids)
+            await _wait_ready(pool, processes, Path(folder))
+            peak = MemoryPeak([process.pid for process in processes])
             for name in STEPS:
                 steps[name] = await _step(ctx, pool, name, parts, peak)
                 log(f"  {count} worker(s): {name} in {steps[name].seconds:.1f} s")
