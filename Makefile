@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz openapi demo screenshots migrate stack bench bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens clean
+.PHONY: run test lint typecheck pytest fuzz openapi demo screenshots migrate stack bench bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,9 +64,9 @@ screenshots: $(STAMP)
 	TAXOFFICE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_tour.py -q
 
 # Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
-bench: bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens
+bench: bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly
 
-bench-seed bench-registry bench-filings bench-reconcile bench-arrears bench-reports bench-tokens: bench-%: $(STAMP)
+bench-seed bench-registry bench-filings bench-reconcile bench-arrears bench-reports bench-tokens bench-nightly: bench-%: $(STAMP)
 	bash tests/support/ensure-servers.sh
 	$(BIN)/python bench/$*.py
 

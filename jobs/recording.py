@@ -8,7 +8,7 @@ optionally ``tasks`` (the job table; default ``TASKS``), ``clock`` (aware UTC in
 import asyncio
 import datetime
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from jobs.spec import JobSpec
@@ -76,20 +76,33 @@ async def execute_run(
         await session.commit()
         run_id = run.id
     logger.info("job %s for %s started (run %s, attempt %s)", name, day, run_id, run.attempt)
+    counts = await attempt(ctx, run_id, lambda: spec.function(ctx, day.isoformat()), spec.timeout)
+    logger.info("job %s for %s succeeded (run %s): %s", name, day, run_id, counts)
+    return run_id, counts
+
+
+async def attempt(
+    ctx: dict[str, Any],
+    run_id: int,
+    work: Callable[[], Awaitable[dict[str, int]]],
+    limit: datetime.timedelta,
+) -> dict[str, int]:
+    """Do a started run's ``work``: record its counts (succeeded), or its error (failed) and re-raise it."""
+    clock = clock_of(ctx)
     try:
-        counts = await spec.function(ctx, day.isoformat())
+        counts = await work()
     except asyncio.CancelledError:
-        limit = f"{spec.timeout.total_seconds():g} s"
-        await _record_failure(ctx, run_id, f"Cancelled: over its {limit} limit, or the worker stopped.", clock)
+        await _record_failure(
+            ctx, run_id, f"Cancelled: over its {limit.total_seconds():g} s limit, or the worker stopped.", clock
+        )
         raise
     except Exception as exc:
         await _record_failure(ctx, run_id, describe(exc), clock)
         raise
-    async with factory() as session:
+    async with ctx["session_factory"]() as session:
         await JobRunService(session).finish(run_id, counts, now=clock())
         await session.commit()
-    logger.info("job %s for %s succeeded (run %s): %s", name, day, run_id, counts)
-    return run_id, counts
+    return counts
 
 
 async def _record_failure(ctx: dict[str, Any], run_id: int, error: str, clock: Callable[[], datetime.datetime]) -> None:

@@ -39,6 +39,40 @@ async def run_job_now(
         await engine.dispose()
 
 
+async def run_parts_now(
+    settings: Settings, name: str, as_of: datetime.date | None, parts: int, actor: Principal, *, queue: bool
+) -> tuple[int, dict[str, int]]:
+    """Run job ``name`` split in ``parts`` partitions: here and now, or (``queue``) on the arq queue for the workers.
+
+    Returns the whole run's id and its counts (here: the partitions' summed; queued: how many were queued).
+    """
+    from jobs.partitioned import queue_partitions, run_here  # noqa: PLC0415 - arq only when partitions are asked for
+
+    engine = create_engine(settings)
+    try:
+        ctx: dict[str, Any] = {"settings": settings, "session_factory": create_session_factory(engine)}
+        day = as_of.isoformat() if as_of else None
+        if queue:
+            from arq import create_pool  # noqa: PLC0415 - arq only in this branch
+            from arq.connections import RedisSettings  # noqa: PLC0415
+
+            if not settings.redis_url:
+                raise JobFailedError("TAXOFFICE_REDIS_URL is not set: there is no queue to put the partitions on.")
+            pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+            try:
+                counts = await queue_partitions(ctx, pool, name, day, parts, actor=actor, origin="cli")
+            finally:
+                await pool.aclose()
+            return counts["whole_run"], counts
+        try:
+            whole = await run_here(ctx, name, day, parts, actor=actor, origin="cli")
+        except Exception as exc:
+            raise JobFailedError(f"Job {name} failed: {describe(exc)} (recorded on its partition).") from exc
+        return whole.id, dict(whole.counts or {})
+    finally:
+        await engine.dispose()
+
+
 class InProcessDispatcher:
     """Runs requested jobs as asyncio tasks of this process, after the response (the embedded default)."""
 

@@ -16,11 +16,13 @@ from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.worker import Function, Worker, get_kwargs
 
+from jobs.partitioned import PARTITION_FUNCTION, PARTITION_TIMEOUT, PARTITIONED, queue_partitions, run_partition
 from jobs.queue import ArqDispatcher
 from jobs.recording import execute
 from jobs.resilience import ResilientWorker, close_quietly, keep_running
 from jobs.spec import Every, JobSpec, Schedule
 from jobs.tasks import TASKS
+from taxoffice.auth.roles import Principal
 from taxoffice.config import Settings, get_settings
 from taxoffice.db import create_engine, create_session_factory
 
@@ -39,6 +41,11 @@ def _on_request(name: str) -> Any:  # noqa: ANN401 - arq's WorkerCoroutine proto
 
 def _on_schedule(name: str) -> Any:  # noqa: ANN401 - arq's WorkerCoroutine protocol
     async def run(ctx: dict[str, Any]) -> dict[str, int]:
+        parts = ctx["settings"].job_partitions
+        if parts > 1 and name in PARTITIONED:
+            # Split for every worker to share (jobs.partitioned); this slot only records and queues the partitions.
+            actor = Principal.system("schedule")
+            return await queue_partitions(ctx, ctx["redis"], name, None, parts, actor=actor, origin="schedule")
         return await execute(ctx, name, None, origin="schedule", requested_by="system:schedule")
 
     run.__qualname__ = f"scheduled_{name.replace('-', '_')}"
@@ -48,8 +55,11 @@ def _on_schedule(name: str) -> Any:  # noqa: ANN401 - arq's WorkerCoroutine prot
 def worker_functions(tasks: Mapping[str, JobSpec]) -> list[Function]:
     """One arq function per job, named as the job; results live in ``job_run``, not in Redis."""
     return [
-        func(_on_request(name), name=name, timeout=spec.timeout, max_tries=spec.max_tries, keep_result=0)
-        for name, spec in tasks.items()
+        *(
+            func(_on_request(name), name=name, timeout=spec.timeout, max_tries=spec.max_tries, keep_result=0)
+            for name, spec in tasks.items()
+        ),
+        func(run_partition, name=PARTITION_FUNCTION, timeout=PARTITION_TIMEOUT, max_tries=3, keep_result=0),
     ]
 
 
@@ -116,6 +126,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:  # noqa: ANN40
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "ctx": {"settings": settings},
         "lock_seconds": settings.job_lock_seconds,
+        "max_jobs": settings.worker_max_jobs,
         **overrides,
     }
     return ResilientWorker(**{**get_kwargs(WorkerSettings), **options})  # type: ignore[arg-type] # arq's keywords

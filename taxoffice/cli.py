@@ -142,12 +142,19 @@ def jobs() -> None:
 @jobs.command("run")
 @click.argument("name")
 @click.option("--as-of", "as_of", default=None, type=click.DateTime(formats=["%Y-%m-%d"]))
-def run_job(name: str, as_of: datetime.datetime | None) -> None:
+@click.option("--partitions", default=1, show_default=True, type=click.IntRange(min=1), help="Split by taxpayer.")
+@click.option("--queue", is_flag=True, help="Put the partitions on the arq queue for the workers instead.")
+def run_job(name: str, as_of: datetime.datetime | None, partitions: int, queue: bool) -> None:
     """Run a job now (e.g. resume-suspensions) for a date (default: today in Hanoi)."""
-    from jobs.runner import run_job_now  # noqa: PLC0415 - keeps `--help` fast
+    from jobs.runner import run_job_now, run_parts_now  # noqa: PLC0415 - keeps `--help` fast
 
     day = as_of.date() if as_of else None
-    run_id, counts = _run(run_job_now(get_settings(), name, day, Principal.system("cli")))
+    actor = Principal.system("cli")
+    if partitions > 1 or queue:
+        work = run_parts_now(get_settings(), name, day, partitions, actor, queue=queue)
+    else:
+        work = run_job_now(get_settings(), name, day, actor)
+    run_id, counts = _run(work)
     figures = ", ".join(f"{key}={value}" for key, value in counts.items()) or "nothing to do"
     click.echo(f"{name}: {figures} (run {run_id})")
 

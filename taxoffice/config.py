@@ -50,6 +50,11 @@ class Settings:
     # Seconds a worker's hold on a running job lasts unless renewed (renewed every third of it while the job runs):
     # a killed worker's job is picked up again that long after its last renewal.
     job_lock_seconds: int = 30
+    # The nightly jobs that can be split (reconcile, interest, arrears, monthly reports) run as this many partitions
+    # on the arq queue, shared by every worker (1: each as one job). Read by the workers' nightly schedule.
+    job_partitions: int = 1
+    # Jobs one worker process runs at once (arq's max_jobs); a worker takes up to this many from the queue.
+    worker_max_jobs: int = 4
     tax_office: str = "HNI"
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
@@ -107,6 +112,8 @@ class Settings:
             db_pool_size=_env_int("TAXOFFICE_DB_POOL_SIZE", 32),
             db_pool_timeout_seconds=float(os.environ.get("TAXOFFICE_DB_POOL_TIMEOUT_SECONDS") or 10),
             job_lock_seconds=_env_int("TAXOFFICE_JOB_LOCK_SECONDS", 30),
+            job_partitions=_env_int("TAXOFFICE_JOB_PARTITIONS", 1),
+            worker_max_jobs=_env_int("TAXOFFICE_WORKER_MAX_JOBS", 4),
             tax_office=os.environ.get("TAXOFFICE_TAX_OFFICE", "HNI"),
             tax_code_prefix=os.environ.get("TAXOFFICE_TAX_CODE_PREFIX", "01"),
             password_hash=os.environ.get("TAXOFFICE_PASSWORD_HASH", "standard"),

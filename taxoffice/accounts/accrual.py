@@ -19,6 +19,7 @@ from taxoffice.accounts.models import Charge, InterestAccrual
 from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, SETTLING_ERRORS
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
+from taxoffice.partition import Partition
 
 logger = logging.getLogger(__name__)
 
@@ -58,22 +59,27 @@ def _accruals(
 
 
 async def accrue_interest(
-    session_factory: async_sessionmaker[AsyncSession], as_of: datetime.date, *, batch_size: int = BATCH_TAXPAYERS
+    session_factory: async_sessionmaker[AsyncSession],
+    as_of: datetime.date,
+    *,
+    batch_size: int = BATCH_TAXPAYERS,
+    partition: Partition | None = None,
 ) -> AccrualCounts:
-    """Interest accrued and still unpaid on every tax charge, as if paid on ``as_of``."""
+    """Interest accrued and still unpaid on every tax charge (of ``partition``'s taxpayers), as if paid on ``as_of``."""
     counts = AccrualCounts()
     after = 0
     while True:
         async with session_factory() as session:
-            ids = list(
-                await session.scalars(
-                    select(Charge.taxpayer_id)
-                    .where(Charge.kind == ChargeKind.TAX.value, Charge.taxpayer_id > after)
-                    .distinct()
-                    .order_by(Charge.taxpayer_id)
-                    .limit(batch_size)
-                )
+            query = (
+                select(Charge.taxpayer_id)
+                .where(Charge.kind == ChargeKind.TAX.value, Charge.taxpayer_id > after)
+                .distinct()
+                .order_by(Charge.taxpayer_id)
+                .limit(batch_size)
             )
+            if partition is not None:
+                query = query.where(partition.holds(Charge.taxpayer_id))
+            ids = list(await session.scalars(query))
             if not ids:
                 return counts
             after = ids[-1]

@@ -22,6 +22,7 @@ from taxoffice.accounts.models import Allocation, Payment
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PaymentStatus
 from taxoffice.clock import Clock, utc_now
 from taxoffice.fastpaths import copy_rows, on_postgres
+from taxoffice.partition import Partition
 from taxoffice.validity import paid_on_problem
 
 BATCH_TAXPAYERS = 2_000
@@ -88,8 +89,11 @@ class Reconciler:
         batch_size: int = BATCH_TAXPAYERS,
         as_of: datetime.date | None = None,
         clock: Clock = utc_now,
+        partition: Partition | None = None,
     ) -> None:
         self.session_factory = session_factory
+        # Only this share of the taxpayers (None: all); the partitions of a run never share a taxpayer.
+        self.partition = partition
         self.clock = clock  # stamps the rows each batch writes
         self.batch_size = batch_size
         # Payments dated after this day (or before 2000) are quarantined, not applied: intake refuses them.
@@ -151,6 +155,8 @@ class Reconciler:
             .order_by(Payment.taxpayer_id)
             .limit(self.batch_size)
         )
+        if self.partition is not None:
+            query = query.where(self.partition.holds(Payment.taxpayer_id))
         return [taxpayer_id for taxpayer_id in await session.scalars(query) if taxpayer_id is not None]
 
     @staticmethod

@@ -43,6 +43,11 @@ class JobRun(Base, IdentityPrimaryKey):
     counts: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     error: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
+    # A partitioned run (docs/operations.md): its whole run has ``parts`` set and no ``part``; each of its
+    # partitions has ``part`` (0 … parts - 1), ``parts`` and ``parent_id`` (the whole run). Unpartitioned: all None.
+    parts: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("job_run.id", ondelete="CASCADE"), index=True)
 
 
 class JobOutbox(Base, IdentityPrimaryKey):

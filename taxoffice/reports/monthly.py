@@ -1,6 +1,7 @@
 """The monthly reports: after a month ends, each report for it is generated once and kept for download."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -48,9 +49,14 @@ def monthly_query(name: str, first: datetime.date, last: datetime.date) -> Repor
 
 
 async def keep_monthly_reports(
-    session: AsyncSession, as_of: datetime.date, *, generated_by: str, now: datetime.datetime
+    session: AsyncSession,
+    as_of: datetime.date,
+    *,
+    generated_by: str,
+    now: datetime.datetime,
+    names: Collection[str] | None = None,
 ) -> MonthlyCounts:
-    """Generate and keep (XLSX) every report of the last whole month before ``as_of`` not kept yet.
+    """Generate and keep (XLSX) every report (of ``names``, default all) of the last month before ``as_of`` not kept yet.
 
     A report that has nothing to stand on (the arrears report before any flag-arrears run) is counted and
     left for the next run. Each file is committed by the caller with the run.
@@ -64,6 +70,8 @@ async def keep_monthly_reports(
         )
     )
     for name, spec in REPORTS.items():
+        if names is not None and name not in names:
+            continue
         if name in kept:
             counts.already_kept += 1
             continue
@@ -90,3 +98,8 @@ async def keep_monthly_reports(
         await session.execute(insert.on_conflict_do_nothing(index_elements=["name", "period", "file_format"]))
         counts.generated += 1
     return counts
+
+
+def reports_of(index: int, count: int) -> list[str]:
+    """The reports partition ``index`` of ``count`` of the monthly-reports job generates: every ``count``-th one."""
+    return [name for position, name in enumerate(REPORTS) if position % count == index]

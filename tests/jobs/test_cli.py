@@ -61,3 +61,20 @@ def test_worker_needs_redis(tmp_path: Path) -> None:
     refused = _run(tmp_path, "worker")
     assert refused.returncode == 1
     assert "TAXOFFICE_REDIS_URL is not set" in refused.stderr
+
+
+def test_jobs_run_in_partitions_on_the_embedded_database(tmp_path: Path) -> None:
+    assert _run(tmp_path, "db", "upgrade").returncode == 0
+    done = _run(tmp_path, "jobs", "run", "flag-arrears", "--as-of", "2030-01-01", "--partitions", "3")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("flag-arrears: ")
+    assert done.stdout.strip().endswith("(run 1)")
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        rows = db.execute("SELECT id, status, parts, part, parent_id FROM job_run ORDER BY id").fetchall()
+    # The whole run, complete once its three partitions (one after the other on SQLite) have succeeded.
+    assert rows == [(1, "succeeded", 3, None, None), *((2 + k, "succeeded", 3, k, 1) for k in range(3))]
+    unsplittable = _run(tmp_path, "jobs", "run", "send-mail", "--partitions", "2")
+    assert unsplittable.returncode == 1
+    queued = _run(tmp_path, "jobs", "run", "accrue-interest", "--queue")
+    assert queued.returncode == 1
+    assert "TAXOFFICE_REDIS_URL is not set" in queued.stderr

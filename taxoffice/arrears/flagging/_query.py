@@ -39,6 +39,7 @@ from taxoffice.arrears.categories import Category
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
 from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
+from taxoffice.partition import Partition
 
 # The taxpayers an incremental run examines; a temporary table of this connection, filled by one INSERT … SELECT.
 SCOPE = Table(
@@ -83,7 +84,12 @@ def _in_scope(column: ColumnElement[int] | InstrumentedAttribute[int]) -> Column
     return column.in_(select(SCOPE.c.taxpayer_id))
 
 
-def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_after: datetime.datetime) -> Insert:
+def scope_fill(
+    as_of: datetime.date,
+    previous_as_of: datetime.date,
+    changed_after: datetime.datetime,
+    partition: Partition | None = None,
+) -> Insert:
     """``INSERT INTO arrears_flag_scope SELECT …``: the taxpayers whose case may differ on ``as_of``.
 
     Those whose ledger, registry record, actions or plans changed after ``changed_after``; those with a charge
@@ -92,7 +98,7 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
     plan whose instalments fall due; and the open cases whose split by tax type was never computed (written
     before the split existed), so that one ordinary run fills them all. Interest snapshots are left out on
     purpose: they change nightly for every debtor, and a case's interest is refreshed (with ``interest_as_of``)
-    when the case is examined.
+    when the case is examined. With ``partition``, only its taxpayers.
     """
     crossed = [
         and_(
@@ -143,7 +149,10 @@ def scope_fill(as_of: datetime.date, previous_as_of: datetime.date, changed_afte
         ),
         dated,
     ).subquery()
-    return insert(SCOPE).from_select(["taxpayer_id"], select(sources.c.taxpayer_id))
+    chosen = select(sources.c.taxpayer_id)
+    if partition is not None:
+        chosen = chosen.where(partition.holds(sources.c.taxpayer_id))
+    return insert(SCOPE).from_select(["taxpayer_id"], chosen)
 
 
 def _extremes(dialect: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -152,7 +161,9 @@ def _extremes(dialect: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     return func.max, func.min
 
 
-def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[Any]:
+def overdue_rows(
+    as_of: datetime.date, *, scoped: bool, dialect: str, partition: Partition | None = None
+) -> Select[Any]:
     """Every taxpayer with something overdue on ``as_of`` or an open case, with its figures and the stored case.
 
     Per charge due before ``as_of`` (its deadline, or the extended one while an extension stands: a debt under
@@ -162,7 +173,7 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
     a year overdue (``overdue_over_year``: ageing by amount), the oldest due date with
     something owed, and the snapshot's day; full-joined with the open case and joined with the registry record.
-    ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``.
+    ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``; ``partition`` to its taxpayers.
     """
     greatest, least = _extremes(dialect)
     charge = Charge.__table__.alias("c")
@@ -189,6 +200,10 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
         paid_query = paid_query.where(_in_scope(Allocation.taxpayer_id))
         reductions_query = reductions_query.where(_in_scope(charge.c.taxpayer_id))
         charges_filter.append(_in_scope(charge.c.taxpayer_id))
+    if partition is not None:
+        paid_query = paid_query.where(partition.holds(Allocation.taxpayer_id))
+        reductions_query = reductions_query.where(partition.holds(charge.c.taxpayer_id))
+        charges_filter.append(partition.holds(charge.c.taxpayer_id))
     paid = paid_query.group_by(Allocation.charge_id, Allocation.component).subquery("paid")
     reductions = reductions_query.group_by(*(charge.c[name] for name in line)).subquery("reductions")
     accrual = aliased(InterestAccrual, name="accrual")
@@ -256,6 +271,8 @@ def overdue_rows(as_of: datetime.date, *, scoped: bool, dialect: str) -> Select[
     )
     if scoped:
         open_query = open_query.where(_in_scope(ArrearsCase.taxpayer_id))
+    if partition is not None:
+        open_query = open_query.where(partition.holds(ArrearsCase.taxpayer_id))
     opened = open_query.subquery("open_case")
     taxpayer_id = func.coalesce(figures.c.taxpayer_id, opened.c.taxpayer_id)
     return (

@@ -33,6 +33,7 @@ from taxoffice.auth import audit
 from taxoffice.auth.roles import Principal
 from taxoffice.errors import ConflictError
 from taxoffice.jobruns.models import JobRun, JobStatus
+from taxoffice.partition import Partition
 from taxoffice.workdays.services import CalendarService
 
 BATCH_ROWS = 5_000
@@ -72,11 +73,15 @@ class FlagCounts:
 
 
 async def previous_run(session: AsyncSession, *, overlap: datetime.timedelta = OVERLAP) -> Previous | None:
-    """The last successful ``flag-arrears`` run recorded in ``job_run``, its start moved back by ``overlap``."""
+    """The last successful whole ``flag-arrears`` run in ``job_run`` (not one partition), its start moved back.
+
+    A partitioned run counts once all its partitions succeeded (its whole run's row then succeeds), and its start
+    is the whole run's: before any partition began, so every partition continues from the same instant.
+    """
     row = (
         await session.execute(
             select(JobRun.as_of, JobRun.started_at)
-            .where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value)
+            .where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value, JobRun.part.is_(None))
             .where(JobRun.started_at.is_not(None))
             .order_by(JobRun.finished_at.desc(), JobRun.id.desc())
             .limit(1)
@@ -100,7 +105,9 @@ class EarlierDayError(ConflictError):
 async def latest_day(session: AsyncSession) -> datetime.date | None:
     """The latest day a successful ``flag-arrears`` run flagged."""
     return await session.scalar(
-        select(func.max(JobRun.as_of)).where(JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value)
+        select(func.max(JobRun.as_of)).where(
+            JobRun.name == FLAG_JOB, JobRun.status == JobStatus.SUCCEEDED.value, JobRun.part.is_(None)
+        )
     )
 
 
@@ -217,6 +224,7 @@ async def flag_arrears(
     previous: Previous | None = None,
     full: bool = False,
     batch_rows: int = BATCH_ROWS,
+    partition: Partition | None = None,
 ) -> FlagCounts:
     """Open, update and close arrears cases as of ``as_of``; returns what it did.
 
@@ -226,12 +234,14 @@ async def flag_arrears(
         previous: the run to continue from; None looks up the last successful run in ``job_run``.
         full: examine every debtor, whatever ran before.
         batch_rows: taxpayers evaluated and written per batch.
+        partition: only this share of the taxpayers; the day's stock is then left to ``close_day``, run once
+            every partition has succeeded.
     """
     counts = FlagCounts()
     async with session_factory() as session:
         postgres = session.get_bind().dialect.name == "postgresql"
         if postgres:
-            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            await _lock(session, partition)
             # The GROUP BY over every charge hashes millions of rows; give it room for this transaction only.
             await session.execute(text("SET LOCAL work_mem = '256MB'"))
         latest = await latest_day(session)
@@ -244,7 +254,7 @@ async def flag_arrears(
             # Kept for the connection's life (a pooled connection reuses it), emptied before and after each run.
             await session.execute(CreateTable(SCOPE, if_not_exists=True))
             await session.execute(delete(SCOPE))
-            filled = await session.execute(scope_fill(as_of, previous.as_of, previous.changed_after))
+            filled = await session.execute(scope_fill(as_of, previous.as_of, previous.changed_after, partition))
             counts.scope = int(filled.rowcount)  # type: ignore[attr-defined]
             if postgres:
                 await session.execute(text("ANALYZE arrears_flag_scope"))
@@ -252,14 +262,41 @@ async def flag_arrears(
             counts.full = 1
         calendar = await CalendarService(session).calendar()
         evaluator = Evaluator(as_of, calendar.is_working_day)
-        query = overdue_rows(as_of, scoped=scoped, dialect=session.get_bind().dialect.name)
+        query = overdue_rows(as_of, scoped=scoped, dialect=session.get_bind().dialect.name, partition=partition)
         async for rows in _batches(session, query, batch_rows):
             await _flag_batch(session, rows, evaluator, counts)
         if scoped:
             await session.execute(delete(SCOPE))
-        counts.stock_rows = await write_stock(session, as_of)
-        await audit.record(
-            session, Principal.system(FLAG_JOB), "arrears.flagged", "arrears_case", as_of.isoformat(), counts.as_dict()
-        )
+        if partition is None:
+            counts.stock_rows = await close_day(session, as_of, counts.as_dict())
+        else:
+            data = {**counts.as_dict(), "partition": str(partition)}
+            await audit.record(
+                session, Principal.system(FLAG_JOB), "arrears.flagged", "arrears_case", as_of.isoformat(), data
+            )
         await session.commit()
     return counts
+
+
+async def close_day(session: AsyncSession, as_of: datetime.date, counts: dict[str, int]) -> int:
+    """Sum the day's ``arrears_stock`` from the open cases and audit the run's ``counts``; the stock rows written.
+
+    The last step of a run: at its end when whole, once all its partitions succeeded when partitioned.
+    Runs in the caller's transaction.
+    """
+    rows = await write_stock(session, as_of)
+    data = {**counts, "stock_rows": rows}
+    await audit.record(session, Principal.system(FLAG_JOB), "arrears.flagged", "arrears_case", as_of.isoformat(), data)
+    return rows
+
+
+async def _lock(session: AsyncSession, partition: Partition | None) -> None:
+    """One whole run at a time, excluding partitioned runs; partitions share the lock, one of each at a time."""
+    if partition is None:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        return
+    await session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _LOCK_KEY})
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(CAST(:key AS integer), CAST(:part AS integer))"),
+        {"key": _LOCK_KEY, "part": partition.index},
+    )
