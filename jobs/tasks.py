@@ -20,6 +20,7 @@ from taxoffice.accounts.reconcile import Reconciler
 from taxoffice.arrears.flagging import flag_arrears as flag
 from taxoffice.arrears.notice_pdf import DEBT_NOTICE_MAIL, debt_notice_attachment
 from taxoffice.auth.roles import Principal
+from taxoffice.auth.throttle import forget_stale
 from taxoffice.clock import clock_of, job_day
 from taxoffice.mail.sending import MailSender, Renderer
 from taxoffice.mail.smtp import SmtpServer
@@ -72,6 +73,14 @@ async def decide_received(ctx: dict[str, Any], as_of: str | None = None) -> dict
     return counts.as_dict()
 
 
+async def forget_login_attempts(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:  # noqa: ARG001
+    """Delete the login and password-reset counters older than the throttle's window and not backing off."""
+    async with ctx["session_factory"]() as session:
+        forgotten = await forget_stale(session, ctx["settings"], clock_of(ctx)())
+        await session.commit()
+    return {"forgotten": forgotten}
+
+
 # The PDFs the e-mails attach, by the kind their outbox reference names (``return-receipt:42``).
 ATTACHMENTS: dict[str, Renderer] = {
     RECEIPT_MAIL: receipt_attachment,
@@ -91,10 +100,13 @@ async def send_mail(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, 
 
 
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
-# Nightly slots run in this order: resume-suspensions 00:30, reconcile-payments 01:00,
+# Nightly slots run in this order: forget-login-attempts 00:15, resume-suspensions 00:30, reconcile-payments 01:00,
 # accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files);
 # decide-received runs every five minutes, send-mail every minute.
 TASKS: dict[str, JobSpec] = {
+    "forget-login-attempts": JobSpec(
+        forget_login_attempts, Daily(0, 15), timeout=datetime.timedelta(minutes=15), max_tries=3
+    ),
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
     ),

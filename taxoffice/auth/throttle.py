@@ -156,3 +156,20 @@ async def forgive(session: AsyncSession, settings: Settings, *, username: str, a
     )
     scope, key = _key(Scope.ACCOUNT, username)
     await session.execute(delete(LoginThrottle).where(row.scope == scope.value, row.key == key))
+
+
+async def forget_stale(session: AsyncSession, settings: Settings, now: datetime.datetime) -> int:
+    """Delete the counters that no longer hold anything back; how many.
+
+    A counter untouched for the window starts again from nothing at its next attempt (``_claim``), so once it is
+    older than the window and not backing off, its row says nothing: without this, every address and account name
+    ever refused would stay in the table for good.
+    """
+    row = LoginThrottle.__table__.c
+    stale = now - datetime.timedelta(seconds=settings.login_window_seconds)
+    done = await session.execute(
+        delete(LoginThrottle).where(
+            row.last_attempt_at < stale, or_(row.blocked_until.is_(None), row.blocked_until <= now)
+        )
+    )
+    return int(getattr(done, "rowcount", 0) or 0)
