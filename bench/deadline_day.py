@@ -34,7 +34,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# The project's root first (this file's folder would shadow the ``filings`` package with bench/filings.py); this
+# folder last, for bench/_http_load.py's ``from _common import`` when imported from elsewhere (the tests).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 
 from bench._common import log, percentile, run_benchmark, verdict
 from bench._deadline_check import Check, verify
