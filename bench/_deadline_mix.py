@@ -29,8 +29,7 @@ from filings.parameters import return_parameters
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "htkk" / "real"
 # HTKK 01/GTGT files (Circular 80) that bring no credit forward (ct22 = ct43 = 0): any run of quarters chains.
-CORPUS_FILES = ("01GTGT_tt80_Q_payable_appendix_1.xml", "01GTGT_tt80_Q_payable_appendix_2.xml")
-CORPUS_FILES += ("01GTGT_tt80_Q_payable_appendix_3.xml",)
+CORPUS_FILES = tuple(f"01GTGT_tt80_Q_payable_appendix_{n}.xml" for n in (1, 2, 3))
 FIRST_QUARTER = (2023, 3)
 # Shares of the mix, in per cent of requests (the deadline day).
 SHARES = {
