@@ -121,7 +121,8 @@ class Mix:
             "return xml": corpus_returns(quarterly, today),
         }
         self.sent: dict[str, list[tuple[float, Call]]] = {"return": [], "bank payment": []}
-        self.counter = itertools.count(1)
+        self.counter = itertools.count(1)  # numbers the keys
+        self.writes = itertools.count(1)  # counts the writes, for the resends
         self.kinds = list(SHARES)
         self.weights = list(SHARES.values())
         self.words = sorted({word for _code, name in self.filers for word in name.split() if len(word) > 3})
@@ -132,7 +133,7 @@ class Mix:
     def _replay(self, group: str) -> Call | None:
         """An earlier write of ``group`` sent again, once its first answer has had time to come back."""
         sent = self.sent[group]
-        if next(self.counter) % REPLAY_EVERY or not sent or time.perf_counter() - sent[0][0] < REPLAY_AFTER_SECONDS:
+        if next(self.writes) % REPLAY_EVERY or not sent or time.perf_counter() - sent[0][0] < REPLAY_AFTER_SECONDS:
             return None
         horizon = time.perf_counter() - REPLAY_AFTER_SECONDS
         ready = [call for at, call in sent[-2000:] if at <= horizon]

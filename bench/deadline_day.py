@@ -20,7 +20,7 @@ reference) is stored exactly once. Then ``pgbench`` one-row ``INSERT`` transacti
 as many clients as the load had connections: the machine's own limit, and our rate as a share of it.
 
 Quick check (about 2 minutes): ``flock /work/briefs/bench.lock .venv/bin/python bench/deadline_day.py``.
-The full run (about 9 minutes): ``... bench/deadline_day.py --rate 120 --ramp 60 --steady 300 --pgbench-seconds 30``.
+The full run (about 9 minutes): ``... bench/deadline_day.py --rate 60 --ramp 60 --steady 300 --pgbench-seconds 30``.
 Everything runs on 127.0.0.1, is bounded in time and stops by itself.
 """
 
@@ -170,7 +170,10 @@ def report(args: argparse.Namespace, outcome: Outcome, cpu: str, limit: float, c
         f"{percentile(steady, 99):.1f} ms; requests left their due time by p99 "
         f"{percentile(outcome.late_start_ms, 99):.1f} ms (the generator keeping up)"
     )
-    log(f"errors by status: {dict(outcome.errors) or 'none'}")
+    resent = sum(outcome.statuses[kind]["ok 200"] for kind in ("return json", "return xml", "bank payment"))
+    log(
+        f"errors by status: {dict(outcome.errors) or 'none'}; writes sent again and answered 200 with their row: {resent}"
+    )
     for problem in outcome.problems:
         log(f"  e.g. {problem}")
     log(f"  {cpu}")
