@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz openapi demo screenshots migrate stack bench bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly clean
+.PHONY: run test lint typecheck pytest fuzz openapi demo screenshots migrate stack bench bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly bench-deadline clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,7 +64,7 @@ screenshots: $(STAMP)
 	TAXOFFICE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_tour.py -q
 
 # Benchmarks print their figures; each starts a throwaway PostgreSQL (minutes each; `bench` runs them all).
-bench: bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly
+bench: bench-seed bench-registry bench-filings bench-reconcile bench-statements bench-arrears bench-reports bench-tokens bench-nightly bench-deadline
 
 bench-seed bench-registry bench-filings bench-reconcile bench-arrears bench-reports bench-tokens bench-nightly: bench-%: $(STAMP)
 	bash tests/support/ensure-servers.sh
@@ -72,6 +72,12 @@ bench-seed bench-registry bench-filings bench-reconcile bench-arrears bench-repo
 
 bench-statements: $(STAMP)
 	$(BIN)/python bench/statements.py
+
+# Deadline day against its own `taxoffice stack` (docs/performance.md): the full run, about 9 minutes.
+DEADLINE_ARGS ?= --rate 60 --ramp 60 --steady 300 --pgbench-seconds 30
+bench-deadline: $(STAMP)
+	bash tests/support/ensure-servers.sh
+	$(BIN)/python bench/deadline_day.py $(DEADLINE_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

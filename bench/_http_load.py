@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from typing import IO
 
 import httpx
-from _common import (
+
+from bench._common import (
     HOST,
     ROOT,
     TARGET_REGISTRATIONS_PER_SECOND,
@@ -33,7 +34,6 @@ from _common import (
     person,
     verdict,
 )
-
 from registry import demo
 from tests.support.servers import free_port
 
