@@ -79,13 +79,13 @@ def returns_to_file(filers: list[tuple[str, str]], until: datetime.date, media: 
             yield Item(tax_code, period, json_body(tax_code, period, values), media)
 
 
-def report(label: str, result: LoadResult, cpu: str, *, target: bool) -> bool:
+def report(label: str, result: LoadResult, cpu: str, *, target: bool, unit: str = "returns") -> bool:
     """Rate, latency, errors and CPU of one run; whether it met the targets."""
     rate = result.accepted / result.seconds if result.seconds else 0.0
     lat = result.latencies_ms
     p99 = percentile(lat, 99)
     log(
-        f"{label}: {result.accepted:,} accepted in {result.seconds:.1f} s = {rate:,.0f} returns/s; latency p50 "
+        f"{label}: {result.accepted:,} accepted in {result.seconds:.1f} s = {rate:,.0f} {unit}/s; latency p50 "
         f"{percentile(lat, 50):.1f} ms, p95 {percentile(lat, 95):.1f} ms, p99 {p99:.1f} ms, max {max(lat, default=0):.1f} "
         f"ms; errors {result.errors}"
     )
@@ -184,7 +184,8 @@ def limits_phase(url: str, args: argparse.Namespace, rate: float) -> None:
         f"the machine's limits in this run ({args.clients} clients, {args.limit_seconds:.0f} s each; server processes "
         f"and pool as above):"
     )
-    report("  raw INSERT of the body through asyncpg, same HTTP stack and load generator", raw, cpu, target=False)
+    label = "  raw INSERT of the body through asyncpg, same HTTP stack and load generator"
+    report(label, raw, cpu, target=False, unit="rows")
     log(f"  pgbench, one-row INSERT transactions (prepared), {args.clients} clients: {tps:,.0f} tps")
     share = rate / raw_rate if raw_rate else 0.0
     log(
