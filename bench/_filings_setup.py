@@ -146,6 +146,13 @@ def http_server(url: str, workers: int, pool_size: int | None = None) -> Iterato
     env["TAXOFFICE_LOGIN_FREE_ATTEMPTS"] = "1000000"
     if pool_size is not None:
         env["TAXOFFICE_DB_POOL_SIZE"] = str(pool_size)
+    with served(command, env, port) as (base_url, group):
+        yield base_url, port, group
+
+
+@contextmanager
+def served(command: list[str], env: dict[str, str], port: int) -> Iterator[tuple[str, int]]:
+    """``command`` serving on 127.0.0.1:``port`` in its own process group; yields its URL and group; stops it."""
     with tempfile.TemporaryFile() as output:
         server = subprocess.Popen(  # noqa: S603 - our own command line
             command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -153,7 +160,7 @@ def http_server(url: str, workers: int, pool_size: int | None = None) -> Iterato
         base_url = f"http://{HOST}:{port}"
         try:
             wait_healthy(base_url, server, output)
-            yield base_url, port, server.pid
+            yield base_url, server.pid
         finally:
             stop_server(server)
             output.seek(0)

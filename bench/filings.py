@@ -3,7 +3,10 @@
 1. Accepted 01/GTGT returns over HTTP (``POST /api/v1/returns``, each client logged in as a taxpayer and filing
    distinct (taxpayer, period) originals) against ``taxoffice serve --workers 2`` with 64 concurrent clients for
    60 s after a warm-up: target at least 600 accepted per second, p99 under 250 ms, zero errors; afterwards every
-   receipt's return must be in ``tax_return``, accepted, with its ``account_charge`` row.
+   receipt's return must be in ``tax_return``, accepted, with its ``account_charge`` row. Then the machine's limits
+   in the same run (``bench/_limits.py``): the same HTTP stack and clients inserting one row per request through a
+   raw asyncpg pool, and ``pgbench`` one-row INSERT transactions; the accepted rate must be at least 35 % of the
+   first (absolute rates swing between runs on a shared machine; the share is the figure to compare).
 2. HTKK XML returns parsed and validated in one process, without HTTP: the pure path (``filings.htkk.parse_htkk`` +
    ``filings.forms.assess``) and the service's dry run (``FilingService.validate`` on a real session, which also
    reads the taxpayer, the period's accepted returns and the previous period's figures): target at least 2,000 a
@@ -13,7 +16,8 @@
    period, the parameters from the appendices, every check): target at least 5,000 files a second.
 
 Usage: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/filings.py [--seconds S] [--clients N]
-[--warmup S] [--taxpayers N] [--format json|xml] [--db-pool-size N] [--database-url URL] [--skip-http] [--skip-xml]``.
+[--warmup S] [--taxpayers N] [--format json|xml] [--db-pool-size N] [--database-url URL] [--limit-seconds S]
+[--skip-limits] [--skip-http] [--skip-xml]``.
 Without ``--database-url`` a throwaway PostgreSQL cluster is started and removed afterwards. Everything runs on
 127.0.0.1, is bounded in time and stops by itself.
 """
@@ -36,6 +40,7 @@ from bench._common import database, log, percentile, run_benchmark
 from bench._filings_load import Item, LoadResult, cpu_line, cpu_snapshot, drive
 from bench._filings_setup import create_filers, http_server, json_body, log_in, periods
 from bench._filings_setup import xml_body as render_xml
+from bench._limits import pgbench_tps, raw_insert_run
 from filings.demo import vat_values
 from filings.forms import FormVersion, assess, find_by_htkk, find_filed_version
 from filings.htkk import HtkkError, parse_htkk
@@ -54,6 +59,7 @@ TARGET_RATE = 600.0
 TARGET_P99_MS = 250.0
 TARGET_XML_RATE = 2000.0
 TARGET_CORPUS_RATE = 5000.0
+TARGET_SHARE = 0.35  # of the raw-insert limit measured in the same run
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "htkk" / "real"
 M = 1_000_000
 
@@ -73,13 +79,13 @@ def returns_to_file(filers: list[tuple[str, str]], until: datetime.date, media: 
             yield Item(tax_code, period, json_body(tax_code, period, values), media)
 
 
-def report(label: str, result: LoadResult, cpu: str, *, target: bool) -> bool:
+def report(label: str, result: LoadResult, cpu: str, *, target: bool, unit: str = "returns") -> bool:
     """Rate, latency, errors and CPU of one run; whether it met the targets."""
     rate = result.accepted / result.seconds if result.seconds else 0.0
     lat = result.latencies_ms
     p99 = percentile(lat, 99)
     log(
-        f"{label}: {result.accepted:,} accepted in {result.seconds:.1f} s = {rate:,.0f} returns/s; latency p50 "
+        f"{label}: {result.accepted:,} accepted in {result.seconds:.1f} s = {rate:,.0f} {unit}/s; latency p50 "
         f"{percentile(lat, 50):.1f} ms, p95 {percentile(lat, 95):.1f} ms, p99 {p99:.1f} ms, max {max(lat, default=0):.1f} "
         f"ms; errors {result.errors}"
     )
@@ -159,6 +165,34 @@ def http_phase(url: str, args: argparse.Namespace) -> None:
         )
         report(f"accepted returns over HTTP ({args.format})", result, cpu, target=True)
     asyncio.run(verify(url, warm.receipts + result.receipts))
+    if not args.skip_limits:
+        limits_phase(url, args, result.accepted / result.seconds if result.seconds else 0.0)
+
+
+def limits_phase(url: str, args: argparse.Namespace, rate: float) -> None:
+    """The machine's limits for one-row writes, measured now, and the accepted returns' rate as a share of each."""
+    pool_size = args.db_pool_size or Settings(database_url=url).db_pool_size
+    raw, cpu = asyncio.run(
+        raw_insert_run(
+            url, clients=args.clients, seconds=args.limit_seconds, workers=args.server_workers, pool_size=pool_size
+        )
+    )
+    raw_rate = raw.accepted / raw.seconds if raw.seconds else 0.0
+    tps = pgbench_tps(url, clients=args.clients, seconds=args.limit_seconds)
+    log()
+    log(
+        f"the machine's limits in this run ({args.clients} clients, {args.limit_seconds:.0f} s each; server processes "
+        f"and pool as above):"
+    )
+    label = "  raw INSERT of the body through asyncpg, same HTTP stack and load generator"
+    report(label, raw, cpu, target=False, unit="rows")
+    log(f"  pgbench, one-row INSERT transactions (prepared), {args.clients} clients: {tps:,.0f} tps")
+    share = rate / raw_rate if raw_rate else 0.0
+    log(
+        f"accepted returns {rate:,.0f}/s = {share:.0%} of the raw-insert limit ({raw_rate:,.0f}/s)  [target ≥ "
+        f"{TARGET_SHARE:.0%}: {verdict(share >= TARGET_SHARE)}]; {rate / tps if tps else 0.0:.0%} of pgbench "
+        f"({tps:,.0f} tps)"
+    )
 
 
 async def _xml_phase(url: str, args: argparse.Namespace) -> None:
@@ -284,6 +318,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--xml-concurrency", type=int, default=8, help="sessions checking XML at once in the one process (8)"
     )
     parser.add_argument("--corpus-seconds", type=float, default=5.0, help="length of the real-corpus phase (5)")
+    parser.add_argument(
+        "--limit-seconds", type=float, default=20.0, help="length of each limit run after the HTTP phase (20)"
+    )
+    parser.add_argument("--skip-limits", action="store_true", help="no raw-insert and pgbench limits")
     parser.add_argument("--skip-http", action="store_true", help="only the XML phase")
     parser.add_argument("--skip-xml", action="store_true", help="only the HTTP phase")
     args = parser.parse_args(argv)

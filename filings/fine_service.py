@@ -7,8 +7,9 @@ tax was paid before the office's record); only then is the fine (not a warning) 
 """
 
 import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CTE, Insert, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings.fines import propose
@@ -28,10 +29,20 @@ STATUSES = (DRAFT, CONFIRMED)
 FINE_PAYMENT_WORKING_DAYS = 10
 PAGE_MAX = 200
 _TAX_TYPE = {form: tax_type for tax_type, form in FORM_BY_TAX_TYPE.items()}
+FINES = cast("Table", FineDecision.__table__)
+# The columns a draft is written with (``draft_for``), and the plain statement writing one (SQLite's path).
+DRAFT_COLUMNS = (
+    *("return_id", "taxpayer_id", "tax_code", "form_code", "period", "is_organisation", "days_late", "tax_payable"),
+    *("violated_on", "status", "proposed_amount", "amount", "warning", "clause", "legal_basis", "mitigating"),
+    *("aggravating", "paid_before_record", "circumstances", "created_at", "updated_at"),
+)
+INSERT_DRAFT = insert(FINES)
 
 
-def draft_for(ret: TaxReturn, *, is_organisation: bool) -> FineDecision:
-    """The draft fine for an accepted late original: the text's fine with no circumstance found yet.
+def draft_for(ret: TaxReturn, *, is_organisation: bool) -> dict[str, Any]:
+    """The draft fine for an accepted late original, as its ``fine_decision`` columns (written with the acceptance).
+
+    The draft is the text's fine with no circumstance found yet (``draft_after`` or ``INSERT_DRAFT`` write it).
 
     The violation is the late filing, committed the day the return was received (the first receipt, when an earlier
     one was rejected wrongly); the table in force that day applies. Over 90 days late with tax payable the draft
@@ -40,27 +51,40 @@ def draft_for(ret: TaxReturn, *, is_organisation: bool) -> FineDecision:
     violated_on = ret.received_at.astimezone(VN_TZ).date()
     tax_payable = max(ret.tax_payable or 0, 0)
     proposal = propose(ret.days_late, is_organisation=is_organisation, tax_payable=tax_payable, on=violated_on)
-    return FineDecision(
-        return_id=ret.id,
-        taxpayer_id=ret.taxpayer_id,
-        tax_code=ret.tax_code,
-        form_code=ret.form_code,
-        period=ret.period,
-        is_organisation=is_organisation,
-        days_late=ret.days_late,
-        tax_payable=tax_payable,
-        violated_on=violated_on,
-        status=DRAFT,
-        proposed_amount=proposal.amount,
-        amount=proposal.amount,
-        warning=proposal.warning,
-        clause=proposal.clause,
-        legal_basis=proposal.legal_basis,
-        mitigating=0,
-        aggravating=0,
-        paid_before_record=True,
-        circumstances="",
-    )
+    return {
+        "return_id": ret.id,
+        "taxpayer_id": ret.taxpayer_id,
+        "tax_code": ret.tax_code,
+        "form_code": ret.form_code,
+        "period": ret.period,
+        "is_organisation": is_organisation,
+        "days_late": ret.days_late,
+        "tax_payable": tax_payable,
+        "violated_on": violated_on,
+        "status": DRAFT,
+        "proposed_amount": proposal.amount,
+        "amount": proposal.amount,
+        "warning": proposal.warning,
+        "clause": proposal.clause,
+        "legal_basis": proposal.legal_basis,
+        "mitigating": 0,
+        "aggravating": 0,
+        "paid_before_record": True,
+        "circumstances": "",
+        "created_at": ret.decided_at,
+        "updated_at": ret.decided_at,
+    }
+
+
+def draft_after(step: CTE) -> Insert:
+    """PostgreSQL: the draft (parameters ``f_<column>`` of ``draft_params``), inserted once per row ``step`` wrote."""
+    values = [bindparam(f"f_{column}", type_=FINES.c[column].type) for column in DRAFT_COLUMNS]
+    return insert(FINES).from_select(list(DRAFT_COLUMNS), select(*values).select_from(step))
+
+
+def draft_params(draft: dict[str, Any]) -> dict[str, Any]:
+    """``draft_after``'s parameters."""
+    return {f"f_{column}": draft[column] for column in DRAFT_COLUMNS}
 
 
 def _hidden(actor: Principal, fine: FineDecision) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, cast, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from filings.fine_service import INSERT_DRAFT, draft_after, draft_params
 from filings.models import TaxReturn
 from filings.receipts import DECISION_COLUMNS, NUMBERED_RECEIPT, RETURNS, STORE_DECISION, TAXPAYERS
 from filings.vocabulary import ReturnStatus
@@ -91,6 +92,10 @@ STORE_DECISION_WITH_MAIL = _decision_mail(_DECIDED)
 # PostgreSQL: the acceptance, its charges (parameters ``c_<column>`` of ``charge_arrays``) and its message in one
 # statement, so one round trip with no transaction of its own is atomic; no charge is inserted when it was decided.
 ACCEPT_AND_POST_WITH_MAIL = charges_after(_DECIDED, _decision_mail(_DECIDED).cte("decision_mail"))
+# The same for a late original, with the draft of its fine (filings.fine_service) as one more CTE of the statement.
+ACCEPT_POST_AND_DRAFT = charges_after(
+    _DECIDED, _decision_mail(_DECIDED).cte("decision_mail"), draft_after(_DECIDED).cte("fine_draft")
+)
 
 
 def _received(received_at: datetime.datetime) -> str:
@@ -163,11 +168,24 @@ async def queue_plain(connection: AsyncConnection, kind: str, params: dict[str, 
     await connection.execute(PLAIN[kind], params)
 
 
-def acceptance(ret: TaxReturn) -> AtomicStep:
-    """``ret``'s acceptance (its decision and message) as the step its charges are posted with, both or neither."""
+def acceptance(ret: TaxReturn, draft: dict[str, Any] | None = None) -> AtomicStep:
+    """``ret``'s acceptance as the step its charges are posted with: all or nothing, one statement on PostgreSQL.
+
+    The step stores the decision and its message and, for a late original, its fine's ``draft`` (``draft_for``).
+    """
     decision = {f"b_{column}": getattr(ret, column) for column in DECISION_COLUMNS}
     params = {"b_id": ret.id, **decision, **decision_params(ret)}
-    return AtomicStep(ACCEPT_AND_POST_WITH_MAIL, params, partial(store_decision, ret=ret))
+    if draft is None:
+        return AtomicStep(ACCEPT_AND_POST_WITH_MAIL, params, partial(store_decision, ret=ret))
+    return AtomicStep(ACCEPT_POST_AND_DRAFT, params | draft_params(draft), partial(_with_draft, ret=ret, draft=draft))
+
+
+async def _with_draft(connection: AsyncConnection, ret: TaxReturn, draft: dict[str, Any]) -> bool:
+    """Elsewhere than PostgreSQL: the decision and its message, then the draft fine, in the caller's transaction."""
+    if not await store_decision(connection, ret):
+        return False
+    await connection.execute(INSERT_DRAFT, draft)
+    return True
 
 
 async def store_decision(connection: AsyncConnection, ret: TaxReturn) -> bool:

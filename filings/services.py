@@ -267,7 +267,7 @@ class FilingService(ReturnQueries):
         ret.tax_payable = assessment.tax_payable
         ret.decided_at = now
         findings = checked.findings
-        if checked.previous is None and not (ret.amendment_no == 0 and ret.days_late > 0):
+        if checked.previous is None:
             await autocommit_when_free(self.session)  # the decision is one statement: atomic without a transaction
         if checked.acceptable:
             try:
@@ -328,14 +328,15 @@ class FilingService(ReturnQueries):
             charges += await provisional_charges(
                 self.session, ret.taxpayer_id, ret.tax_code, year, calendar.is_working_day
             )
-        # The unique index on accepted returns settles a race with another acceptance of the period here.
-        # The acceptance and its charges: both or neither, owned by the ledger (one statement on PostgreSQL).
-        if not await self.accounts.post_with(mailing.acceptance(ret), charges):
-            raise DecidedMeanwhileError(ret.id)  # decided meanwhile: no charge was posted either
+        # A fine is decided by an officer: a late original's acceptance writes only its draft.
+        draft = None
         if ret.amendment_no == 0 and ret.days_late > 0:
-            # A fine is decided by an officer: only its draft is written, in the acceptance's transaction.
-            self.session.add(draft_for(ret, is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS))
-            await self.session.commit()  # as the one-statement decision does: no lock held past the decision
+            draft = draft_for(ret, is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS)
+        # The unique index on accepted returns settles a race with another acceptance of the period here.
+        # The acceptance, its draft fine and its charges: all or nothing, owned by the ledger (one statement on
+        # PostgreSQL).
+        if not await self.accounts.post_with(mailing.acceptance(ret, draft), charges):
+            raise DecidedMeanwhileError(ret.id)  # decided meanwhile: no charge was posted either
 
     async def submit(
         self,

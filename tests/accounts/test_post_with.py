@@ -11,6 +11,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from filings.models import FineDecision
 from taxoffice.accounts.models import CollectionDayDelta
 from taxoffice.db import autocommit_when_free
 from taxoffice.fastpaths import copy_rows
@@ -63,6 +64,28 @@ async def test_an_original_return_is_decided_and_charged_in_one_autocommitted_st
         assert "tax_return" in statements[0]
         # Committed by itself: another session sees the return and its charge together.
         assert await stored_state(observer, ret.id) == ("accepted", [decided.tax_payable])
+
+
+async def test_a_late_original_is_decided_charged_and_its_fine_drafted_in_one_autocommitted_statement(
+    own_engine: AsyncEngine,
+) -> None:
+    sessions = async_sessionmaker(own_engine, expire_on_commit=False)
+    async with sessions() as session, sessions() as observer:
+        service, checked, ret = await received_return(session, "0109666209", period="2026-01")
+        assert ret.days_late > 0
+        with statements_of(own_engine) as statements:
+            decided = await service.decide(ret, checked, CALENDAR, NOW)
+        assert decided.status == "accepted", decided.findings
+        # The draft fine is one more CTE of the decision's statement: no BEGIN, no second INSERT, no COMMIT.
+        assert len(statements) == 1, statements
+        assert "fine_decision" in statements[0]
+        assert await stored_state(observer, ret.id) == ("accepted", [decided.tax_payable])
+        drafts = await observer.execute(
+            select(FineDecision.status, FineDecision.days_late, FineDecision.created_at).where(
+                FineDecision.return_id == ret.id
+            )
+        )
+        assert drafts.all() == [("draft", ret.days_late, NOW)]
 
 
 async def test_post_with_is_one_statement_in_a_transaction_too(engine: AsyncEngine, session: AsyncSession) -> None:

@@ -34,11 +34,16 @@ CALENDAR = WorkingCalendar({})
 NO_SUCH_TAXPAYER = -1
 
 
-async def received_return(session: AsyncSession, id_number: str) -> tuple[FilingService, Checked, TaxReturn]:
-    """A return received (committed) and not yet decided, with the filing service and the checks that received it."""
+async def received_return(
+    session: AsyncSession, id_number: str, period: str = "2026-02"
+) -> tuple[FilingService, Checked, TaxReturn]:
+    """A return received (committed) and not yet decided, with the filing service and the checks that received it.
+
+    Received on ``NOW``: the default period's return is on time, one of January 2026 is late.
+    """
     filer = await register_enterprise(session, id_number, "Công ty TNHH Ghi Nợ")
     service = FilingService(session, AccountService(session))
-    body = json.dumps(vat_return(filer.tax_code, "2026-02", vat_values(sales_10=400_000_000))).encode()
+    body = json.dumps(vat_return(filer.tax_code, period, vat_values(sales_10=400_000_000))).encode()
     envelope = read_submission(body, "application/json", max_bytes=RETURN_MAX_BYTES)
     checked = await service.check(OFFICER, envelope, NOW.date(), CALENDAR)
     return service, checked, await service.receive(OFFICER, checked, NOW, None)
