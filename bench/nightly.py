@@ -43,7 +43,7 @@ from taxoffice.auth.roles import Principal
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.jobruns.models import JobRun
-from tests.support.servers import redis_server
+from tests.support.servers import admin_sql, redis_server
 
 NIGHT = DAY + datetime.timedelta(days=1)  # the night after the seeded day: last month's reports are due
 STEPS = ("reconcile-payments", "accrue-interest", "flag-arrears", "monthly-reports")
@@ -74,14 +74,6 @@ class Step:
 
 def _url(server_url: str, name: str) -> str:
     return f"{server_url.rpartition('/')[0]}/{name}"
-
-
-async def _admin(server_url: str, *statements: str) -> None:
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for statement in statements:
-            await conn.execute(text(statement))
-    await engine.dispose()
 
 
 async def _wait_ready(
@@ -221,7 +213,7 @@ def _verdicts(nights: dict[int, dict[str, Step]]) -> None:
 
 async def _run(server_url: str, redis_url: str, args: argparse.Namespace) -> None:
     city = _url(server_url, CITY)
-    await _admin(server_url, f'DROP DATABASE IF EXISTS "{CITY}" WITH (FORCE)', f'CREATE DATABASE "{CITY}"')
+    await admin_sql(server_url, f'DROP DATABASE IF EXISTS "{CITY}" WITH (FORCE)', f'CREATE DATABASE "{CITY}"')
     began = time.perf_counter()
     rows = await seed_city(city, scale=args.scale)
     log(f"seeded in {time.perf_counter() - began:.0f} s: " + ", ".join(f"{t} {n:,}" for t, n in rows.items()))
@@ -234,13 +226,13 @@ async def _run(server_url: str, redis_url: str, args: argparse.Namespace) -> Non
     for count in args.workers:
         name = f"nightly_{count}w"
         began = time.perf_counter()
-        await _admin(
+        await admin_sql(
             server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{CITY}"'
         )
         log(f"copied the city for {count} worker(s) in {time.perf_counter() - began:.0f} s")
         redis = f"{redis_url.rpartition('/')[0]}/{count}"
         nights[count], figures[count] = await _night(_url(server_url, name), redis, count, args.parts)
-        await _admin(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin_sql(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
     log()
     log(f"nightly batch for {NIGHT}, each step in {args.parts} partitions")
     _print(nights, limits)

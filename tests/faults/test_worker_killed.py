@@ -27,7 +27,7 @@ from taxoffice.jobruns.services import JobRunService
 from taxoffice.migrations import upgrade_to_head
 from tests.faults.support import LOCK_SECONDS, WorkerProcess, wait_until
 from tests.support.ledgers import charge_and_pay
-from tests.support.servers import RedisServer, fresh_database, redis_instance
+from tests.support.servers import RedisServer, admin_sql, fresh_database, redis_instance
 
 pytestmark = pytest.mark.faults
 
@@ -42,14 +42,6 @@ BALANCES = {
     "payments": "SELECT id, status, unallocated FROM payment ORDER BY id",
     "cases": "SELECT tax_code, status, category, opened_on, closed_on FROM arrears_case ORDER BY tax_code, opened_on",
 }
-
-
-async def _admin(server_url: str, *statements: str) -> None:
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for statement in statements:
-            await conn.execute(text(statement))
-    await engine.dispose()
 
 
 async def _load(url: str, settings: Settings) -> None:
@@ -77,14 +69,14 @@ def databases(pg_server_url: str, settings: Settings) -> Iterator[tuple[str, str
     asyncio.run(_load(killed, settings))
     base = pg_server_url.rpartition("/")[0]
     asyncio.run(
-        _admin(
+        admin_sql(
             pg_server_url,
             f'DROP DATABASE IF EXISTS "{REFERENCE}" WITH (FORCE)',
             f'CREATE DATABASE "{REFERENCE}" TEMPLATE "{KILLED}"',
         )
     )
     yield killed, f"{base}/{REFERENCE}"
-    asyncio.run(_admin(pg_server_url, *(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in (KILLED, REFERENCE))))
+    asyncio.run(admin_sql(pg_server_url, *(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in (KILLED, REFERENCE))))
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from taxoffice.jobruns.models import JobRun
 from taxoffice.migrations import upgrade_to_head
 from taxoffice.partition import Partition
 from tests.support.ledgers import charge_and_pay
+from tests.support.servers import admin_sql
 
 SOURCE, WHOLE, SPLIT, STEPS = (
     "taxoffice_parts_src",
@@ -60,14 +61,6 @@ FIGURES = {
 }
 
 
-async def _admin(server_url: str, *statements: str) -> None:
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for statement in statements:
-            await conn.execute(text(statement))
-    await engine.dispose()
-
-
 async def _ledger(url: str, settings: Settings) -> None:
     """90 taxpayers with two VAT charges each; two in three pay three times (their money waits), one in three not."""
     engine = create_async_engine(url)
@@ -87,17 +80,17 @@ def copies(pg_server_url: str, redis_url: str, settings: Settings) -> Iterator[d
     base = pg_server_url.rpartition("/")[0]
     names = (SOURCE, WHOLE, SPLIT, STEPS)
     drops = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names]
-    asyncio.run(_admin(pg_server_url, *drops, f'CREATE DATABASE "{SOURCE}"'))
+    asyncio.run(admin_sql(pg_server_url, *drops, f'CREATE DATABASE "{SOURCE}"'))
     upgrade_to_head(f"{base}/{SOURCE}")
     asyncio.run(_ledger(f"{base}/{SOURCE}", settings))
     copy = [f'CREATE DATABASE "{name}" TEMPLATE "{SOURCE}"' for name in (WHOLE, SPLIT, STEPS)]
-    asyncio.run(_admin(pg_server_url, *copy))
+    asyncio.run(admin_sql(pg_server_url, *copy))
     redis = f"{redis_url.rpartition('/')[0]}/{REDIS_DB}"
     yield {
         name: dataclasses.replace(settings, database_url=f"{base}/{name}", redis_url=redis)
         for name in (WHOLE, SPLIT, STEPS)
     }
-    asyncio.run(_admin(pg_server_url, *drops))
+    asyncio.run(admin_sql(pg_server_url, *drops))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from arq.connections import RedisSettings
 from litestar import Litestar
 from redis.asyncio import Redis
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.queue import ArqDispatcher
 from jobs.worker import HANOI, WorkerSettings, build_worker
@@ -27,30 +27,23 @@ from taxoffice.db import create_engine, create_session_factory
 from taxoffice.jobruns.models import JobOutbox
 from taxoffice.migrations import upgrade_to_head
 from tests.jobs.helpers import RESUME_ON, runs_of, status_of, suspended_taxpayer
+from tests.support.servers import admin_sql
 from tests.support.users import Login
 
 E2E_DATABASE = "taxoffice_jobs_e2e"
 E2E_REDIS_DB = 7
 
 
-async def _admin_sql(server_url: str, *statements: str) -> None:
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for statement in statements:
-            await conn.execute(text(statement))
-    await engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def e2e_settings(pg_server_url: str, redis_url: str, settings: Settings) -> Iterator[Settings]:
     """Settings naming a fresh, migrated database and a Redis database of this module's own."""
     drop = f'DROP DATABASE IF EXISTS "{E2E_DATABASE}" WITH (FORCE)'
-    asyncio.run(_admin_sql(pg_server_url, drop, f'CREATE DATABASE "{E2E_DATABASE}"'))
+    asyncio.run(admin_sql(pg_server_url, drop, f'CREATE DATABASE "{E2E_DATABASE}"'))
     url = f"{pg_server_url.rpartition('/')[0]}/{E2E_DATABASE}"
     upgrade_to_head(url)
     redis = f"{redis_url.rpartition('/')[0]}/{E2E_REDIS_DB}"
     yield dataclasses.replace(settings, database_url=url, redis_url=redis)
-    asyncio.run(_admin_sql(pg_server_url, drop))
+    asyncio.run(admin_sql(pg_server_url, drop))
 
 
 @pytest.fixture

@@ -256,20 +256,24 @@ def redis_server() -> Iterator[str]:
         yield server.url
 
 
+async def admin_sql(server_url: str, *statements: str) -> None:
+    """Run ``statements`` on the server outside a transaction (``CREATE DATABASE`` and the like)."""
+    from sqlalchemy import text  # noqa: PLC0415 - keeps the server helpers free of SQLAlchemy otherwise
+    from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415
+
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 def fresh_database(server_url: str, name: str) -> str:
     """Create an empty database ``name`` on the server and return its URL (call outside a running event loop)."""
     import asyncio  # noqa: PLC0415 - only needed here
 
-    from sqlalchemy import text  # noqa: PLC0415 - keeps the server helpers free of SQLAlchemy otherwise
-    from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415
-
-    async def create() -> None:
-        engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await engine.dispose()
-
-    asyncio.run(create())
+    asyncio.run(admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
     base, _, _db = server_url.rpartition("/")
     return f"{base}/{name}"
