@@ -47,6 +47,11 @@ RULES: tuple[PublicationRules, ...] = (
 )
 
 
+def reason_in_english(reason_vi: str, rules: tuple[PublicationRules, ...] = RULES) -> str:
+    """The English of a published entry's reason (stored in Vietnamese, as decided); the reason itself if unknown."""
+    return next((r.reason_en for r in rules if r.reason_vi == reason_vi), reason_vi)
+
+
 def rules_on(day: datetime.date, rules: tuple[PublicationRules, ...] = RULES) -> PublicationRules:
     """The rules in force on ``day``; ``LookupError`` before the first."""
     found = [r for r in rules if r.valid_from <= day]

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from taxoffice.arrears import mappers
+from taxoffice.arrears import mappers, publication
 from taxoffice.arrears.debtors import PUBLISHED, SELECTED, DebtorListService, decode_after, encode_after
 from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.auth.guards import HEADS, OFFICERS, STAFF_ONLY
@@ -51,6 +51,7 @@ async def public_list(
         next_cursor=encode_after(listing.next_after) if listing.next_after else None,
         first_page=after is None,
         replica_lag=None if lag is None else f"{lag:.1f}",
+        reason_in_english=publication.reason_in_english,
     )
 
 

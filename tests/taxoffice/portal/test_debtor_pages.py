@@ -14,7 +14,7 @@ ON = D(2025, 10, 30)
 
 
 async def test_officer_selects_head_confirms_and_the_public_sees_it(
-    browser: PageClient, login: Login, session: AsyncSession, clock: Clock
+    browser: PageClient, login: Login, session: AsyncSession, clock: Clock, app: Litestar
 ) -> None:
     clock.set(2025, 10, 30)
     debtor = await taxpayer(session, "Công ty Nợ Lâu")
@@ -48,6 +48,8 @@ async def test_officer_selects_head_confirms_and_the_public_sees_it(
     assert "Nợ tiền thuế quá 90 ngày kể từ ngày hết thời hạn nộp thuế" in public
     assert "Công ty Nợ Lâu" not in text_of(await browser.get("/debtors?q=khoanh"))
     assert "Công ty Nợ Lâu" in text_of(await browser.get("/debtors?q=no lau"))
+    async with PageClient(app, lang="en") as english:  # the reason as decided, in the visitor's language
+        assert "Tax debt more than 90 days past the payment deadline" in text_of(await english.get("/debtors"))
 
 
 async def test_public_list_in_english_and_who_may_not_select(login: Login, clock: Clock, app: Litestar) -> None:
