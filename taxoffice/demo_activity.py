@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from filings import demo_plan
 from filings.demo import vat_values
 from filings.errors import AlreadyFiledError
+from filings.fine_service import DRAFT, FineService
 from filings.forms import find_form
+from filings.models import TaxReturn
 from filings.periods import parse_period
 from filings.services import FilingService
 from filings.vocabulary import ReturnStatus
@@ -53,6 +55,9 @@ M = 1_000_000
 # fiscal year's end and as of today (in that order: flag-arrears never goes back in time), so the arrears report
 # has the year's indicators as well as today's stock.
 DATED_JOBS = ("accrue-interest", "flag-arrears")
+# Late-filing fines: decided three days after the return, except those of the last 60 days (the officer's queue).
+FINES_LEFT_DAYS = datetime.timedelta(days=60)
+FINE_DECIDED_AFTER = datetime.timedelta(days=3)
 PUBLISHED_DEBTORS = 5  # at most, the largest qualifying debtors of the office: selected and confirmed for /debtors
 # Registration applications left waiting for the officer (the first one past its due date).
 APPLICANTS = [
@@ -74,6 +79,7 @@ class ActivityCounts:
     applications: int = 0
     unmatched: int = 0
     published: int = 0
+    fines_decided: int = 0
     already_done: bool = False
 
 
@@ -126,12 +132,14 @@ async def _file_and_pay(
     await session.commit()
     counts.returns += 1
     counts.late_returns += ret.days_late > 0
+    fine = await _decide_fine(session, ret, at, today, calendar) if ret.status == ReturnStatus.ACCEPTED else 0
+    counts.fines_decided += fine > 0
     if ret.status != ReturnStatus.ACCEPTED or not ret.tax_payable or planned.paid_on is None:
         return
     payment = PaymentRecord(
         bank_ref=f"DEMO-{ret.transaction_code}",
         tax_code=tax_code,
-        amount=ret.tax_payable + (ret.fine or 0),
+        amount=ret.tax_payable + fine,
         paid_on=planned.paid_on,
         period=planned.period,
         sub_item=find_form(demo_plan.FORM, parse_period(planned.period).end).sub_item,
@@ -141,6 +149,38 @@ async def _file_and_pay(
     await session.commit()
     counts.payments += 1
     counts.late_payments += planned.paid_on > planned.due_on
+
+
+async def _decide_fine(
+    session: AsyncSession,
+    ret: TaxReturn,
+    received_at: datetime.datetime,
+    today: datetime.date,
+    calendar: WorkingCalendar,
+) -> int:
+    """The fine decided on a late return received before the last ``FINES_LEFT_DAYS`` days; the amount charged.
+
+    The officer decides it a few days after the return, without circumstances (the fine the text sets); the drafts
+    of the last weeks wait on the officer's page (``/officer/fines``).
+    """
+    if ret.days_late <= 0 or received_at.astimezone(VN_TZ).date() >= today - FINES_LEFT_DAYS:
+        return 0
+    fines = FineService(session, AccountService(session))
+    draft = await fines.for_return(DEMO, ret.id)
+    if draft is None or draft.status != DRAFT:
+        return 0
+    decided = await fines.confirm(
+        DEMO,
+        draft.id,
+        mitigating=0,
+        aggravating=0,
+        paid_before_record=False,
+        circumstances="",
+        now=(received_at + FINE_DECIDED_AFTER).astimezone(datetime.UTC),
+        calendar=calendar,
+    )
+    await session.commit()
+    return decided.amount if decided.due_on is not None else 0
 
 
 async def _officer_queues(

@@ -23,6 +23,7 @@ COUNTS = {
 # The officer's office (the settings' default, HNI) has work; the manager has two years of money; none of it later.
 CHECKS = {
     "officer's arrears cases": "SELECT count(*) FROM arrears_case WHERE status = 'open' AND tax_office = 'HNI'",
+    "late-filing fines decided": "SELECT count(*) FROM fine_decision WHERE status = 'confirmed'",
     "debtors on the public list": "SELECT count(*) FROM debtor_publication WHERE status = 'published'",
     "applications waiting": "SELECT count(*) FROM registration_application WHERE status = 'submitted'",
     "unmatched payments": "SELECT count(*) FROM payment WHERE status = 'unmatched' AND tax_office = 'HNI'",
