@@ -19,7 +19,9 @@ from taxoffice.accounts.collections import CollectionDays, fold, post
 from taxoffice.accounts.ledger import Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.ledger_batch import LedgerBatch, among, load_batch, load_payments
 from taxoffice.accounts.models import Allocation, Payment
+from taxoffice.accounts.unmatched import claim_registered
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PaymentStatus
+from taxoffice.auth.roles import Principal
 from taxoffice.clock import Clock, utc_now
 from taxoffice.fastpaths import copy_rows, on_postgres
 from taxoffice.partition import Partition
@@ -57,6 +59,7 @@ class ReconcileCounts:
     batches: int = 0
     skipped_locked: int = 0
     quarantined: int = 0
+    claimed: int = 0  # unmatched payments whose tax code has since been registered
 
     def as_dict(self) -> dict[str, int]:
         """Counts for the job record."""
@@ -102,6 +105,9 @@ class Reconciler:
     async def run(self, run_name: str) -> ReconcileCounts:
         """Reconcile until no taxpayer with waiting money is left (those locked by another worker are skipped)."""
         counts = ReconcileCounts()
+        async with self.session_factory() as session:
+            counts.claimed = await claim_registered(session, Principal.system("reconcile"), self.partition)
+            await session.commit()
         after = 0
         writing: asyncio.Task[None] | None = None
         try:
