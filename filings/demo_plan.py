@@ -19,6 +19,11 @@ FORM = "01/GTGT"
 DAY = datetime.timedelta(days=1)
 # The demo taxpayer leaves this many of its latest filed periods unpaid (all past their deadline).
 UNPAID_PERIODS = 3
+# ... and files one return late, this many months before the latest, by LATE_DAYS days: an old return whose
+# late-filing fine has been decided (Decree 125/2020 Art. 13.2: 1 to 30 days late) and paid with its tax, so the
+# taxpayer's pages show a fine with its legal basis.
+LATE_MONTHS_BACK = 12
+LATE_DAYS = 9
 IsWorkingDay = Callable[[datetime.date], bool]
 
 
@@ -109,13 +114,14 @@ def _paid_on(
 
 
 def _demo_login(dues: dict[str, datetime.date], today: datetime.date, is_working_day: IsWorkingDay) -> list[FilingPlan]:
-    """The demo taxpayer: files every month on time but the latest, pays all but its latest filed months."""
+    """The demo taxpayer: files every month on time but one a year ago and the latest; pays all but its latest."""
     plans: list[FilingPlan] = []
     periods = list(dues)
     unpaid = set(periods[-1 - UNPAID_PERIODS : -1])
+    late = periods[-1 - LATE_MONTHS_BACK] if len(periods) > LATE_MONTHS_BACK + UNPAID_PERIODS else None
     for label, due in dues.items():
         first = parse_period(label).end + DAY
-        received = max(first, due - datetime.timedelta(days=4))
+        received = due + LATE_DAYS * DAY if label == late else max(first, due - datetime.timedelta(days=4))
         if label == periods[-1] or received >= today:
             plans.append(FilingPlan(label, due, None, None))
             continue

@@ -97,4 +97,10 @@ async def test_every_page_of_a_role(
         await page.wait_for_url(re.compile(r"/taxpayer/pay/orders/NT"))
         slip = urlsplit(page.url).path
         await _check(page, slip, lang, width, role.value, shot_name="taxpayer-pay-order")
+        # The one return the demo taxpayer filed late: its fine decision and legal basis on the return's page.
+        await page.goto("/taxpayer/returns")
+        await page.locator("tr:has(span.badge.warn) a[href^='/taxpayer/returns/']").first.click()
+        await page.wait_for_url(re.compile(r"/taxpayer/returns/\d+$"))
+        assert "Nghị định 125/2020/NĐ-CP, Điều 13 khoản 2" in await page.inner_text("main")
+        await _check(page, urlsplit(page.url).path, lang, width, role.value, shot_name="taxpayer-return-fine")
     await page.context.close()

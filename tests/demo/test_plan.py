@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from filings import demo_plan
+from filings.demo_plan import working_day_on_or_after
 from filings.periods import parse_period
 from taxoffice.calendar import WorkingCalendar
 
@@ -43,7 +44,14 @@ def _check_demo_login(plan: demo_plan.DemoPlan) -> None:
     assert login[-1].received_on is None  # the latest month is left for the taxpayer to file
     filed = [p for p in login if p.received_on is not None]
     assert len(filed) == len(plan.periods) - 1
-    assert all(p.received_on is not None and p.received_on <= p.due_on for p in filed)  # on time
+    late = [p for p in filed if p.received_on is not None and p.received_on > p.due_on]
+    if len(plan.periods) > demo_plan.LATE_MONTHS_BACK + demo_plan.UNPAID_PERIODS:
+        # one return a year before the latest is nine days late (its fine decided and paid), the others on time
+        assert [p.period for p in late] == [plan.periods[-1 - demo_plan.LATE_MONTHS_BACK]]
+        assert late[0].received_on == late[0].due_on + demo_plan.LATE_DAYS * DAY
+        assert late[0].paid_on == working_day_on_or_after(late[0].received_on, CALENDAR.is_working_day)
+    else:
+        assert late == []
     overdue = [p for p in filed if p.paid_on is None]
     assert len(overdue) == demo_plan.UNPAID_PERIODS
     assert all(p.due_on < plan.today for p in overdue)  # a debt past its deadline

@@ -42,7 +42,7 @@ async def test_an_officer_decides_a_fine_and_the_taxpayer_sees_it(
         assert "3.150.000" in text_of(await browser.get("/officer/fines"))
         after = text_of(await taxpayer.get(f"/taxpayer/returns/{return_id}"))
         assert "Quyết định phạt chậm nộp tờ khai 3.150.000 ₫" in after
-        assert "Nghị định 310/2025/NĐ-CP, khoản 13.2" in after
+        assert "Nghị định 125/2020/NĐ-CP, Điều 13 khoản 2, sửa đổi bởi Nghị định 310/2025/NĐ-CP" in after
     async with PageClient(app, lang="en") as english:
         await english.log_in("tp-fined", PASSWORD)
         assert "Late-filing fine decided 3.150.000 ₫" in text_of(await english.get(f"/taxpayer/returns/{return_id}"))
