@@ -22,6 +22,7 @@ from taxoffice.arrears.notice_pdf import DEBT_NOTICE_MAIL, debt_notice_attachmen
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.throttle import forget_stale
 from taxoffice.clock import clock_of, job_day
+from taxoffice.jobruns.housekeeping import forget_idle_runs as forget_idle
 from taxoffice.mail.sending import MailSender, Renderer
 from taxoffice.mail.smtp import SmtpServer
 from taxoffice.reports.monthly import keep_monthly_reports
@@ -81,6 +82,16 @@ async def forget_login_attempts(ctx: dict[str, Any], as_of: str | None = None) -
     return {"forgotten": forgotten}
 
 
+async def forget_idle_runs(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:  # noqa: ARG001 - no date
+    """Delete the week-old runs of the every-few-minutes jobs that succeeded with nothing to do."""
+    tasks: dict[str, JobSpec] = ctx.get("tasks", TASKS)
+    frequent = [name for name, spec in tasks.items() if isinstance(spec.schedule, Every)]
+    async with ctx["session_factory"]() as session:
+        forgotten = await forget_idle(session, frequent, clock_of(ctx)())
+        await session.commit()
+    return {"forgotten": forgotten}
+
+
 # The PDFs the e-mails attach, by the kind their outbox reference names (``return-receipt:42``).
 ATTACHMENTS: dict[str, Renderer] = {
     RECEIPT_MAIL: receipt_attachment,
@@ -100,13 +111,14 @@ async def send_mail(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, 
 
 
 # Job name (CLI, API, arq function name) → what runs, when (Hanoi time), how long at most, how many tries.
-# Nightly slots run in this order: forget-login-attempts 00:15, resume-suspensions 00:30, reconcile-payments 01:00,
+# Nightly slots run in this order: forget-login-attempts 00:15, forget-idle-runs 00:20, resume-suspensions 00:30, reconcile-payments 01:00,
 # accrue-interest 02:00, flag-arrears 03:00, monthly-reports 04:00 (acts once a month: last month's files);
 # decide-received runs every five minutes, send-mail every minute.
 TASKS: dict[str, JobSpec] = {
     "forget-login-attempts": JobSpec(
         forget_login_attempts, Daily(0, 15), timeout=datetime.timedelta(minutes=15), max_tries=3
     ),
+    "forget-idle-runs": JobSpec(forget_idle_runs, Daily(0, 20), timeout=datetime.timedelta(minutes=15), max_tries=3),
     "resume-suspensions": JobSpec(
         resume_suspensions, Daily(0, 30), timeout=datetime.timedelta(minutes=15), max_tries=3
     ),

@@ -35,8 +35,8 @@ def test_jobs_run_is_recorded_and_prints_counts(tmp_path: Path) -> None:
     assert done.stdout.strip() == "resume-suspensions: resumed=0 (run 1)"
     unknown = _run(tmp_path, "jobs", "run", "collect-everything")
     assert unknown.returncode == 1
-    known = "accrue-interest, decide-received, flag-arrears, forget-login-attempts, monthly-reports, reconcile-payments"
-    assert f"known jobs: {known}, resume-suspensions, send-mail" in unknown.stderr
+    known = "accrue-interest, decide-received, flag-arrears, forget-idle-runs, forget-login-attempts, monthly-reports"
+    assert f"known jobs: {known}, reconcile-payments, resume-suspensions, send-mail" in unknown.stderr
     with sqlite3.connect(tmp_path / "cli.db") as db:
         rows = db.execute(
             "SELECT name, as_of, status, requested_by, origin, counts, attempt, error FROM job_run"
