@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.errors import TaxpayerNotFoundError
@@ -67,6 +67,17 @@ class AccountService:
             return False
         await self.post(charges)
         return True
+
+    async def post_with_answer(self, step: AtomicStep, charges: list[NewCharge]) -> Row[Any] | None:
+        """PostgreSQL only: ``post_with`` as its one statement, answering the row ``step`` wrote (``None``: nothing).
+
+        For a step that draws its own id (``charges_after(…, answer=…, source_prefix=…)``): the caller learns the id
+        from the answer. Callers ask ``taxoffice.fastpaths.one_statement_writes`` first; elsewhere they write the
+        step first and then call ``post_with``.
+        """
+        connection = await self.session.connection()
+        params = step.params | charge_arrays(charge_rows(charges))
+        return (await connection.execute(step.with_charges, params)).first()
 
     async def post(self, charges: list[NewCharge]) -> None:
         """Post charges in the caller's transaction (zero amounts are skipped)."""
