@@ -129,5 +129,5 @@ async def accept_on_arrival(
     )
     if row is None:
         return None
-    ret.id, ret.transaction_code = row.id, row.transaction_code
+    ret.id, ret.transaction_code = row["id"], row["transaction_code"]
     return ret

@@ -31,7 +31,7 @@ from filings.receipts import (
 from filings.vocabulary import ReturnStatus
 from taxoffice.accounts.posting import AtomicStep, charges_after
 from taxoffice.calendar import VN_TZ
-from taxoffice.fastpaths import one_statement_writes
+from taxoffice.fastpaths import Prepared, one_statement_writes
 from taxoffice.mail.outbox import insert_rows, row_values
 from taxoffice.money import format_dong
 
@@ -133,14 +133,16 @@ _STORED, _MESSAGES = _received_and_decided()
 _ANSWER = ("id", "transaction_code")
 # PostgreSQL: an original accepted on arrival, its two messages and its charges (their source ``return:<id>``) in one
 # statement answering the return's id and transaction code (no row: a unique index refused it, nothing written).
-RECEIVE_AND_ACCEPT = charges_after(_STORED, _MESSAGES, answer=_ANSWER, source_prefix=RETURN_SOURCE_PREFIX)
+RECEIVE_AND_ACCEPT = Prepared(charges_after(_STORED, _MESSAGES, answer=_ANSWER, source_prefix=RETURN_SOURCE_PREFIX))
 # The same for a late original, with the draft of its fine.
-RECEIVE_ACCEPT_AND_DRAFT = charges_after(
-    _STORED,
-    _MESSAGES,
-    draft_after(_STORED).cte("fine_draft"),
-    answer=_ANSWER,
-    source_prefix=RETURN_SOURCE_PREFIX,
+RECEIVE_ACCEPT_AND_DRAFT = Prepared(
+    charges_after(
+        _STORED,
+        _MESSAGES,
+        draft_after(_STORED).cte("fine_draft"),
+        answer=_ANSWER,
+        source_prefix=RETURN_SOURCE_PREFIX,
+    )
 )
 
 

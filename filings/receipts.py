@@ -18,6 +18,7 @@ from filings.models import TaxReturn
 from filings.periods import Period
 from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer, VatFrequencyYear
+from taxoffice.fastpaths import Prepared
 
 # What a receipt writes, and what the decision adds to it.
 RECEIPT_COLUMNS = (
@@ -79,7 +80,7 @@ _FREQUENCY_OF_YEAR = func.coalesce(
     .scalar_subquery(),
     TAXPAYERS.c.vat_frequency,
 )
-FILER_AND_HISTORY = (
+FILER_AND_HISTORY = Prepared(
     select(
         TAXPAYERS.c.id,
         TAXPAYERS.c.tax_code,

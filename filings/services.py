@@ -89,20 +89,19 @@ class FilingService(ReturnQueries):
         standing: Standing | None = None
         carried: dict[str, int] | None = None
         rejected_before = False
-        connection = await self.session.connection()
-        for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
-            rejected_before = bool(row.rejected_before)
+        for row in await receipts.FILER_AND_HISTORY.fetch(await self.session.connection(), params):
+            rejected_before = bool(row["rejected_before"])
             if filer is None:
-                filer = Filer(
-                    row.id, row.tax_code, row.kind, row.status, row.tax_types, row.registered_on, row.vat_frequency
-                )
-            if row.return_id is None:
+                filer = Filer(*(row[name] for name in Filer._fields))
+            if row["return_id"] is None:
                 continue
-            if row.period == period.label:
-                if standing is None or row.amendment_no > standing.amendment_no:
-                    standing = Standing(row.return_id, row.transaction_code, row.amendment_no, row.tax_payable)
-            elif row.is_current and row.computed:
-                carried = {k: int(v) for k, v in row.computed.items()}
+            if row["period"] == period.label:
+                if standing is None or row["amendment_no"] > standing.amendment_no:
+                    standing = Standing(
+                        row["return_id"], row["transaction_code"], row["amendment_no"], row["tax_payable"]
+                    )
+            elif row["is_current"] and row["computed"]:
+                carried = {k: int(v) for k, v in row["computed"].items()}
         if filer is None:
             raise TaxpayerNotFoundError(code)
         return filer, standing, carried, rejected_before

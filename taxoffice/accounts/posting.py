@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from taxoffice.accounts.models import Charge
+from taxoffice.fastpaths import Prepared
 
 CHARGES = cast("Table", Charge.__table__)
 COLUMNS = (
@@ -56,11 +57,12 @@ _ARRAY_TYPES: dict[str, Any] = {"taxpayer_id": BigInteger, "amount": BigInteger,
 class AtomicStep:
     """A write that charges are posted with, both or neither (``AccountService.post_with``).
 
-    ``with_charges``: PostgreSQL, the write and the charges as one statement (``charges_after``), built once;
+    ``with_charges``: PostgreSQL, the write and the charges as one statement (``charges_after``), built once (and
+    compiled once, as ``Prepared``, on a hot path);
     ``params``: its parameters but the charges'; ``apply``: elsewhere, the write alone, whether it applied.
     """
 
-    with_charges: Select[Any]
+    with_charges: Select[Any] | Prepared
     params: dict[str, Any]
     apply: Callable[[AsyncConnection], Awaitable[bool]]
 

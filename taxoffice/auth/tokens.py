@@ -15,6 +15,7 @@ from taxoffice.auth.roles import Principal, Role
 from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.db import read_before_work
+from taxoffice.fastpaths import Prepared
 
 # Verified tokens remembered per process (a client sends the same token with every request; checking its signature
 # and converting its claims again is a measurable share of a short request). Bounded: emptied when full.
@@ -65,15 +66,17 @@ class RememberedToken(Token):
 
 # What a user who must change a one-time password may still reach with its token.
 PASSWORD_CHANGE_PATHS = frozenset({"/api/v1/auth/password", "/api/v1/auth/me"})
-CURRENT_STATE = select(
-    User.username,
-    User.role,
-    User.tax_code,
-    User.tax_office,
-    User.is_active,
-    User.token_version,
-    User.must_change_password,
-).where(User.id == bindparam("user_id"))
+CURRENT_STATE = Prepared(
+    select(
+        User.username,
+        User.role,
+        User.tax_code,
+        User.tax_office,
+        User.is_active,
+        User.token_version,
+        User.must_change_password,
+    ).where(User.id == bindparam("user_id"))
+)
 
 
 async def current_principal(
@@ -89,16 +92,16 @@ async def current_principal(
     session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
     rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
     user = rows[0] if rows else None
-    if user is None or not user.is_active or user.token_version != version:
+    if user is None or not user["is_active"] or user["token_version"] != version:
         return None
     principal = Principal(
         user_id=user_id,
-        username=user.username,
-        role=Role(user.role),
-        tax_code=user.tax_code,
-        tax_office=user.tax_office,
+        username=user["username"],
+        role=Role(user["role"]),
+        tax_code=user["tax_code"],
+        tax_office=user["tax_office"],
     )
-    return principal, bool(user.must_change_password)
+    return principal, bool(user["must_change_password"])
 
 
 async def principal_from_token(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
