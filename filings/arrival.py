@@ -118,7 +118,7 @@ async def accept_on_arrival(
         or checked.previous is not None
         or checked.form.tax_type == "CIT"
         or not checked.acceptable
-        or not one_statement_writes(await session.connection())
+        or not one_statement_writes(session)
     ):
         return None
     ret = new_return(actor, checked, now, idempotency_key)

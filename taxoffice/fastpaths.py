@@ -29,9 +29,9 @@ def on_postgres(bind: AsyncConnection | AsyncSession | AsyncEngine) -> bool:
     return engine.dialect.name == POSTGRESQL
 
 
-def one_statement_writes(connection: AsyncConnection) -> bool:
+def one_statement_writes(bind: AsyncConnection | AsyncSession) -> bool:
     """Whether several writes may go as one statement (PostgreSQL's data-modifying CTEs), atomic by itself."""
-    return on_postgres(connection)
+    return on_postgres(bind)
 
 
 async def driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
