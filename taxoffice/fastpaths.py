@@ -14,7 +14,7 @@ path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLi
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Executable, Table, insert
 from sqlalchemy.engine import Dialect
@@ -87,7 +87,7 @@ class Prepared:
     def _compile(self, dialect: Dialect) -> tuple[str, list[tuple[str, Callable[[Any], Any] | None]], dict[str, Any]]:
         if self._compiled is not None and self._compiled[0] is dialect:
             return self._compiled[1:]
-        compiled: Any = self.statement.compile(dialect=dialect)
+        compiled: Any = cast("Any", self.statement).compile(dialect=dialect)
         if compiled.positiontup is None or compiled._render_postcompile or compiled.literal_execute_params:  # noqa: SLF001 - SQLAlchemy's compiled form
             msg = "Prepared needs a statement with plain positional parameters"
             raise ValueError(msg)

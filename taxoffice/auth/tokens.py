@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.auth.user_states import UserStates
 from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.db import read_before_work
@@ -84,14 +85,21 @@ async def current_principal(
 ) -> tuple[Principal, bool] | None:
     """The user as it is *now*, and whether it must change a one-time password: ``None`` once disabled or moved on.
 
-    One primary-key read per request, a statement built once, in the request's own session (the handler's
-    ``db_session`` is the same one), without leaving a transaction open behind it (``read_before_work``). Bearer
-    tokens and the portal's session cookie both name a user and its token version, and both are checked here.
+    One primary-key read, a statement built once, in the request's own session (the handler's ``db_session`` is the
+    same one), without leaving a transaction open behind it (``read_before_work``); none while this process listens
+    for users' changes and remembers the user (``taxoffice.auth.user_states``). Bearer tokens and the portal's
+    session cookie both name a user and its token version, and both are checked here.
     """
     state = connection.app.state
-    session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
-    rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
-    user = rows[0] if rows else None
+    states: UserStates | None = state.get("user_states")
+    user = states.get(user_id) if states is not None else None
+    if user is None:
+        epoch = states.epoch if states is not None else 0
+        session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
+        rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
+        user = rows[0] if rows else None
+        if user is not None and states is not None:
+            states.remember(user_id, user, epoch)
     if user is None or not user["is_active"] or user["token_version"] != version:
         return None
     principal = Principal(
