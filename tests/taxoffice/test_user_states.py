@@ -107,3 +107,10 @@ async def test_a_read_overtaken_by_a_change_is_not_kept_and_nothing_is_kept_whil
     finally:
         await states.stop()
     assert states.get(user.id) is None
+
+
+async def test_the_server_listens_from_startup_to_shutdown(own_db_url: str, engine: AsyncEngine) -> None:
+    app = create_app(Settings(database_url=own_db_url, secret_key=SECRET), engine=engine)
+    async with app.lifespan():
+        assert app.state.user_states.listening
+    assert not app.state.user_states.listening
