@@ -13,7 +13,7 @@ import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, cast, literal, select, union_all
+from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from filings.fine_service import INSERT_DRAFT, draft_after, draft_params
@@ -67,24 +67,30 @@ def _plain_mail(kind: str) -> Insert:
 PLAIN = {RECEIPT_MAIL: _plain_mail(RECEIPT_MAIL), NOTICE_MAIL: _plain_mail(NOTICE_MAIL)}
 
 
-def receive_with_mail(numbered_receipt: Insert) -> Select[Any]:
-    """PostgreSQL: the receipt statement (returning ``id``, ``transaction_code``) with its message as a CTE.
+def _numbered_message(stored: CTE, prefix: str, kind: str) -> Select[Any]:
+    """The message of a return numbered by the statement (``stored``: ``id``, ``transaction_code``, ``taxpayer_id``).
 
-    The transaction code is made by the statement itself, so the subject and body are joined around it.
+    The transaction code is made by the statement itself, so the subject (``<prefix>_subject``) and the body
+    (``<prefix>_body_head``, ``<prefix>_body_tail``) are joined around it.
     """
-    received = numbered_receipt.returning(RETURNS.c.id, RETURNS.c.transaction_code, RETURNS.c.taxpayer_id).cte(
-        "received"
+    code = stored.c.transaction_code
+    return _for(
+        stored,
+        _text(f"{prefix}_subject") + code,
+        _text(f"{prefix}_body_head") + code + _text(f"{prefix}_body_tail"),
+        literal(f"{kind}:", String) + stored.c.id.cast(Text),
+        kind,
     )
-    code = received.c.transaction_code
-    mail = insert_rows(
-        _for(
-            received,
-            _text("m_subject") + code,
-            _text("m_body_head") + code + _text("m_body_tail"),
-            literal(f"{RECEIPT_MAIL}:", String) + cast(received.c.id, Text),
-            RECEIPT_MAIL,
-        )
-    ).cte("receipt_mail")
+
+
+def _numbered(insert_: Insert) -> CTE:
+    return insert_.returning(RETURNS.c.id, RETURNS.c.transaction_code, RETURNS.c.taxpayer_id).cte("received")
+
+
+def receive_with_mail(numbered_receipt: Insert) -> Select[Any]:
+    """PostgreSQL: the receipt statement (returning ``id``, ``transaction_code``) with its message as a CTE."""
+    received = _numbered(numbered_receipt)
+    mail = insert_rows(_numbered_message(received, "m", RECEIPT_MAIL)).cte("receipt_mail")
     return select(received.c.id, received.c.transaction_code).add_cte(mail)
 
 
@@ -109,22 +115,9 @@ ACCEPT_POST_AND_DRAFT = charges_after(
 
 def _received_and_decided() -> tuple[CTE, CTE]:
     """PostgreSQL: an original decided on arrival (``NUMBERED_DECIDED``) and its two messages, receipt first."""
-    stored = NUMBERED_DECIDED.returning(RETURNS.c.id, RETURNS.c.transaction_code, RETURNS.c.taxpayer_id).cte("received")
-    code, number = stored.c.transaction_code, stored.c.id.cast(Text)
-    receipt = _for(
-        stored,
-        _text("m_subject") + code,
-        _text("m_body_head") + code + _text("m_body_tail"),
-        literal(f"{RECEIPT_MAIL}:", String) + number,
-        RECEIPT_MAIL,
-    )
-    decision = _for(
-        stored,
-        _text("d_subject") + code,
-        _text("d_body_head") + code + _text("d_body_tail"),
-        literal(f"{NOTICE_MAIL}:", String) + number,
-        NOTICE_MAIL,
-    )
+    stored = _numbered(NUMBERED_DECIDED)
+    receipt = _numbered_message(stored, "m", RECEIPT_MAIL)
+    decision = _numbered_message(stored, "d", NOTICE_MAIL)
     # One INSERT of both rows, in this order (the outbox sends by id).
     return stored, insert_rows(union_all(receipt, decision)).cte("messages")
 
