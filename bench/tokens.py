@@ -58,14 +58,14 @@ async def _measure(url: str, requests: int) -> None:
     for n in range(requests + 200):
         started = time.perf_counter()
         async with AsyncSession(engine) as session:
-            (await session.execute(CURRENT_STATE, {"user_id": user.id})).one()
+            (await session.execute(CURRENT_STATE.statement, {"user_id": user.id})).one()
         if n >= 200:
             reads.append(time.perf_counter() - started)
     queries: list[float] = []
     async with AsyncSession(engine) as session:
         for n in range(requests + 200):
             started = time.perf_counter()
-            (await session.execute(CURRENT_STATE, {"user_id": user.id})).one()
+            (await session.execute(CURRENT_STATE.statement, {"user_id": user.id})).one()
             if n >= 200:
                 queries.append(time.perf_counter() - started)
     calls: list[float] = []

@@ -77,14 +77,20 @@ def draft_for(ret: TaxReturn, *, is_organisation: bool) -> dict[str, Any]:
 
 
 def draft_after(step: CTE) -> Insert:
-    """PostgreSQL: the draft (parameters ``f_<column>`` of ``draft_params``), inserted once per row ``step`` wrote."""
-    values = [bindparam(f"f_{column}", type_=FINES.c[column].type) for column in DRAFT_COLUMNS]
+    """PostgreSQL: the draft (parameters ``f_<column>`` of ``draft_params``) of the return ``step`` wrote (its ``id``).
+
+    Inserted once per row ``step`` wrote: none when it wrote nothing.
+    """
+    values = [
+        step.c.id if column == "return_id" else bindparam(f"f_{column}", type_=FINES.c[column].type)
+        for column in DRAFT_COLUMNS
+    ]
     return insert(FINES).from_select(list(DRAFT_COLUMNS), select(*values).select_from(step))
 
 
 def draft_params(draft: dict[str, Any]) -> dict[str, Any]:
-    """``draft_after``'s parameters."""
-    return {f"f_{column}": draft[column] for column in DRAFT_COLUMNS}
+    """``draft_after``'s parameters (the return's id is the step's)."""
+    return {f"f_{column}": draft[column] for column in DRAFT_COLUMNS if column != "return_id"}
 
 
 def _hidden(actor: Principal, fine: FineDecision) -> bool:

@@ -74,7 +74,10 @@ def _from_json(body: bytes) -> Envelope:
         raise MalformedInputError(
             f"The body is not valid JSON: {exc}", errors=[FieldError("body", "json.malformed", str(exc))]
         ) from exc
-    refuse_nul(msgspec.structs.asdict(data))  # the figures are kept as JSONB, which holds no U+0000
+    # The figures are kept as JSONB, which holds no U+0000. Decoded JSON text holds one only from a ``\u0000``
+    # escape (or a raw NUL byte): a body with neither is not walked.
+    if b"\\u0000" in body or b"\x00" in body:
+        refuse_nul(msgspec.structs.asdict(data))
     return Envelope(
         tax_code=data.tax_code,
         form=data.form,

@@ -13,16 +13,25 @@ import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, cast, literal, select
+from sqlalchemy import CTE, Insert, Select, String, Text, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from filings.fine_service import INSERT_DRAFT, draft_after, draft_params
 from filings.models import TaxReturn
-from filings.receipts import DECISION_COLUMNS, NUMBERED_RECEIPT, RETURNS, STORE_DECISION, TAXPAYERS
+from filings.receipts import (
+    DECIDED_ON_ARRIVAL,
+    DECISION_COLUMNS,
+    NUMBERED_DECIDED,
+    NUMBERED_RECEIPT,
+    RETURN_SOURCE_PREFIX,
+    RETURNS,
+    STORE_DECISION,
+    TAXPAYERS,
+)
 from filings.vocabulary import ReturnStatus
 from taxoffice.accounts.posting import AtomicStep, charges_after
 from taxoffice.calendar import VN_TZ
-from taxoffice.fastpaths import one_statement_writes
+from taxoffice.fastpaths import Prepared, one_statement_writes
 from taxoffice.mail.outbox import insert_rows, row_values
 from taxoffice.money import format_dong
 
@@ -58,24 +67,30 @@ def _plain_mail(kind: str) -> Insert:
 PLAIN = {RECEIPT_MAIL: _plain_mail(RECEIPT_MAIL), NOTICE_MAIL: _plain_mail(NOTICE_MAIL)}
 
 
-def receive_with_mail(numbered_receipt: Insert) -> Select[Any]:
-    """PostgreSQL: the receipt statement (returning ``id``, ``transaction_code``) with its message as a CTE.
+def _numbered_message(stored: CTE, prefix: str, kind: str) -> Select[Any]:
+    """The message of a return numbered by the statement (``stored``: ``id``, ``transaction_code``, ``taxpayer_id``).
 
-    The transaction code is made by the statement itself, so the subject and body are joined around it.
+    The transaction code is made by the statement itself, so the subject (``<prefix>_subject``) and the body
+    (``<prefix>_body_head``, ``<prefix>_body_tail``) are joined around it.
     """
-    received = numbered_receipt.returning(RETURNS.c.id, RETURNS.c.transaction_code, RETURNS.c.taxpayer_id).cte(
-        "received"
+    code = stored.c.transaction_code
+    return _for(
+        stored,
+        _text(f"{prefix}_subject") + code,
+        _text(f"{prefix}_body_head") + code + _text(f"{prefix}_body_tail"),
+        literal(f"{kind}:", String) + stored.c.id.cast(Text),
+        kind,
     )
-    code = received.c.transaction_code
-    mail = insert_rows(
-        _for(
-            received,
-            _text("m_subject") + code,
-            _text("m_body_head") + code + _text("m_body_tail"),
-            literal(f"{RECEIPT_MAIL}:", String) + cast(received.c.id, Text),
-            RECEIPT_MAIL,
-        )
-    ).cte("receipt_mail")
+
+
+def _numbered(insert_: Insert) -> CTE:
+    return insert_.returning(RETURNS.c.id, RETURNS.c.transaction_code, RETURNS.c.taxpayer_id).cte("received")
+
+
+def receive_with_mail(numbered_receipt: Insert) -> Select[Any]:
+    """PostgreSQL: the receipt statement (returning ``id``, ``transaction_code``) with its message as a CTE."""
+    received = _numbered(numbered_receipt)
+    mail = insert_rows(_numbered_message(received, "m", RECEIPT_MAIL)).cte("receipt_mail")
     return select(received.c.id, received.c.transaction_code).add_cte(mail)
 
 
@@ -95,6 +110,32 @@ ACCEPT_AND_POST_WITH_MAIL = charges_after(_DECIDED, _decision_mail(_DECIDED).cte
 # The same for a late original, with the draft of its fine (filings.fine_service) as one more CTE of the statement.
 ACCEPT_POST_AND_DRAFT = charges_after(
     _DECIDED, _decision_mail(_DECIDED).cte("decision_mail"), draft_after(_DECIDED).cte("fine_draft")
+)
+
+
+def _received_and_decided() -> tuple[CTE, CTE]:
+    """PostgreSQL: an original decided on arrival (``NUMBERED_DECIDED``) and its two messages, receipt first."""
+    stored = _numbered(NUMBERED_DECIDED)
+    receipt = _numbered_message(stored, "m", RECEIPT_MAIL)
+    decision = _numbered_message(stored, "d", NOTICE_MAIL)
+    # One INSERT of both rows, in this order (the outbox sends by id).
+    return stored, insert_rows(union_all(receipt, decision)).cte("messages")
+
+
+_STORED, _MESSAGES = _received_and_decided()
+_ANSWER = ("id", "transaction_code")
+# PostgreSQL: an original accepted on arrival, its two messages and its charges (their source ``return:<id>``) in one
+# statement answering the return's id and transaction code (no row: a unique index refused it, nothing written).
+RECEIVE_AND_ACCEPT = Prepared(charges_after(_STORED, _MESSAGES, answer=_ANSWER, source_prefix=RETURN_SOURCE_PREFIX))
+# The same for a late original, with the draft of its fine.
+RECEIVE_ACCEPT_AND_DRAFT = Prepared(
+    charges_after(
+        _STORED,
+        _MESSAGES,
+        draft_after(_STORED).cte("fine_draft"),
+        answer=_ANSWER,
+        source_prefix=RETURN_SOURCE_PREFIX,
+    )
 )
 
 
@@ -133,15 +174,15 @@ def receipt_params(ret: TaxReturn) -> dict[str, Any]:
     }
 
 
-def decision_params(ret: TaxReturn) -> dict[str, Any]:
-    """The decision message's parameters (``m_*``): accepted with the tax payable, or not with the reasons."""
+def _decision_text(ret: TaxReturn, code: str) -> tuple[str, str]:
+    """The decision message's subject and body, naming the transaction ``code``."""
     accepted = ret.status == ReturnStatus.ACCEPTED
     tax_code, form_code, period, findings = ret.tax_code, ret.form_code, ret.period, ret.findings
     verdict = "chấp nhận" if accepted else "không chấp nhận"
     lines = [
         f"Kính gửi người nộp thuế mã số {tax_code},",
         "",
-        f"Cơ quan thuế {verdict} tờ khai {form_code} kỳ {period}, mã giao dịch điện tử {ret.transaction_code}.",
+        f"Cơ quan thuế {verdict} tờ khai {form_code} kỳ {period}, mã giao dịch điện tử {code}.",
     ]
     if accepted:
         lines.append(f"Số thuế phải nộp: {format_dong(ret.tax_payable or 0)} đồng.")
@@ -154,13 +195,30 @@ def decision_params(ret: TaxReturn) -> dict[str, Any]:
         "Thông báo (mẫu 01-2/TB-TĐT) được đính kèm.",
         "The tax office " + ("accepted" if accepted else "did not accept") + " your return; the notice is attached.",
     ]
+    return f"Thông báo {verdict} hồ sơ khai thuế điện tử - mã giao dịch {code}", "\n".join(lines) + "\n"
+
+
+def decision_params(ret: TaxReturn) -> dict[str, Any]:
+    """The decision message's parameters (``m_*``): accepted with the tax payable, or not with the reasons."""
+    subject, body = _decision_text(ret, ret.transaction_code or "")
     return {
-        "m_subject": f"Thông báo {verdict} hồ sơ khai thuế điện tử - mã giao dịch {ret.transaction_code}",
-        "m_body": "\n".join(lines) + "\n",
+        "m_subject": subject,
+        "m_body": body,
         "m_attachment": f"{NOTICE_MAIL}:{ret.id}",
         "m_taxpayer": ret.taxpayer_id,
         "m_now": ret.decided_at,
     }
+
+
+# Where the transaction code goes in a message written before the statement that draws it.
+_CODE_SLOT = "\x00code\x00"
+
+
+def _decision_parts(ret: TaxReturn) -> dict[str, Any]:
+    """The decision message around its transaction code: ``d_subject`` + code, ``d_body_head`` + code + tail."""
+    subject, body = _decision_text(ret, _CODE_SLOT)
+    head, _slot, tail = body.partition(_CODE_SLOT)
+    return {"d_subject": subject.partition(_CODE_SLOT)[0], "d_body_head": head, "d_body_tail": tail}
 
 
 async def queue_plain(connection: AsyncConnection, kind: str, params: dict[str, Any]) -> None:
@@ -178,6 +236,27 @@ def acceptance(ret: TaxReturn, draft: dict[str, Any] | None = None) -> AtomicSte
     if draft is None:
         return AtomicStep(ACCEPT_AND_POST_WITH_MAIL, params, partial(store_decision, ret=ret))
     return AtomicStep(ACCEPT_POST_AND_DRAFT, params | draft_params(draft), partial(_with_draft, ret=ret, draft=draft))
+
+
+def accepted_on_arrival(ret: TaxReturn, draft: dict[str, Any] | None = None) -> AtomicStep:
+    """PostgreSQL: ``ret``, an original accepted on arrival, received and decided as one step with its charges.
+
+    Posted by ``AccountService.post_with_answer``: one statement writes the return, numbered, both its messages, its
+    charges and, for a late original, its fine's ``draft``; it answers the return's ``id`` and ``transaction_code``,
+    or nothing when a unique index refused the return.
+    """
+    day = f"{ret.received_at.astimezone(VN_TZ):%y%m%d}"
+    params = {f"b_{column}": getattr(ret, column) for column in DECIDED_ON_ARRIVAL}
+    params |= {"b_day": day, **receipt_parts(ret.tax_code, ret.form_code, ret.period, ret.received_at)}
+    params |= _decision_parts(ret)
+    if draft is None:
+        return AtomicStep(RECEIVE_AND_ACCEPT, params, _elsewhere)
+    return AtomicStep(RECEIVE_ACCEPT_AND_DRAFT, params | draft_params(draft), _elsewhere)
+
+
+async def _elsewhere(_connection: AsyncConnection) -> bool:
+    msg = "accepted_on_arrival is PostgreSQL's one statement; elsewhere a return is received, then decided"
+    raise NotImplementedError(msg)
 
 
 async def _with_draft(connection: AsyncConnection, ret: TaxReturn, draft: dict[str, Any]) -> bool:

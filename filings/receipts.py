@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import String, Table, Text, and_, bindparam, func, insert, select, update
+from sqlalchemy import Select, String, Table, Text, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from filings.forms import Assessment, Finding, FormVersion, Severity
 from filings.intake import Envelope
@@ -17,6 +18,7 @@ from filings.models import TaxReturn
 from filings.periods import Period
 from filings.vocabulary import ReturnStatus
 from registry.models import Taxpayer, VatFrequencyYear
+from taxoffice.fastpaths import Prepared
 
 # What a receipt writes, and what the decision adds to it.
 RECEIPT_COLUMNS = (
@@ -45,6 +47,8 @@ RECEIPT_COLUMNS = (
     "late_from_return_id",
 )
 RETURNS = cast("Table", TaxReturn.__table__)
+# A return's charges name it as their source: ``return:<id>``.
+RETURN_SOURCE_PREFIX = "return:"
 TAXPAYERS = cast("Table", Taxpayer.__table__)
 TAXPAYER_EXISTS = select(TAXPAYERS.c.id).where(TAXPAYERS.c.tax_code == bindparam("code"))
 # The filer and, in the same round trip, the returns accepted for the period and the one before it (``p0`` is the
@@ -76,7 +80,7 @@ _FREQUENCY_OF_YEAR = func.coalesce(
     .scalar_subquery(),
     TAXPAYERS.c.vat_frequency,
 )
-FILER_AND_HISTORY = (
+FILER_AND_HISTORY = Prepared(
     select(
         TAXPAYERS.c.id,
         TAXPAYERS.c.tax_code,
@@ -113,15 +117,33 @@ INSERT_RECEIPT = insert(RETURNS).returning(RETURNS.c.id)
 # drawn from the table's identity sequence first. Every column is named, so no Python-side default is needed.
 STAMPED_COLUMNS = (*RECEIPT_COLUMNS, "created_at", "updated_at")
 _NEW_ID = select(func.nextval(func.pg_get_serial_sequence(RETURNS.name, "id")).label("id")).subquery("new_id")
-# The outbox row of its message joins it in the same statement (filings/mailing.py), which adds the RETURNING.
-NUMBERED_RECEIPT = insert(RETURNS).from_select(
-    ["id", "transaction_code", *STAMPED_COLUMNS],
-    select(
+
+
+def _numbered(columns: tuple[str, ...]) -> Select[Any]:
+    """The row of an ``INSERT … SELECT`` numbered by the statement.
+
+    Its id drawn first, its transaction code made of it (``b_day`` + the id on 11 digits), then ``columns`` from
+    parameters ``b_<column>``.
+    """
+    return select(
         _NEW_ID.c.id,
         bindparam("b_day", type_=String) + func.lpad(_NEW_ID.c.id.cast(Text), 11, "0"),
-        *(bindparam(f"b_{column}", type_=RETURNS.c[column].type) for column in STAMPED_COLUMNS),
-    ),
-    include_defaults=False,
+        *(bindparam(f"b_{column}", type_=RETURNS.c[column].type) for column in columns),
+    )
+
+
+# The outbox row of its message joins it in the same statement (filings/mailing.py), which adds the RETURNING.
+NUMBERED_RECEIPT = insert(RETURNS).from_select(
+    ["id", "transaction_code", *STAMPED_COLUMNS], _numbered(STAMPED_COLUMNS), include_defaults=False
+)
+# PostgreSQL: a return received and decided in the same statement (an original accepted on arrival): the receipt's
+# columns with the decision's. Nothing is written when a unique index refuses it (the period's original accepted
+# meanwhile, the same idempotency key): the caller then receives and decides it in two steps, as any other return.
+DECIDED_ON_ARRIVAL = (*STAMPED_COLUMNS, "tax_payable", "posted_amount", "fine", "decided_at")
+NUMBERED_DECIDED = (
+    pg_insert(RETURNS)
+    .from_select(["id", "transaction_code", *DECIDED_ON_ARRIVAL], _numbered(DECIDED_ON_ARRIVAL), include_defaults=False)
+    .on_conflict_do_nothing()
 )
 SET_TRANSACTION_CODE = (
     update(RETURNS).where(RETURNS.c.id == bindparam("b_id")).values(transaction_code=bindparam("b_code"))

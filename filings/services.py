@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import forms, mailing, receipts
+from filings.arrival import accept, accept_on_arrival, fine_draft, form_values, new_return, tax_charge
 from filings.errors import (
     AlreadyFiledError,
     NothingToAmendError,
@@ -17,14 +18,13 @@ from filings.errors import (
     UnknownFormError,
     WrongPeriodKindError,
 )
-from filings.fine_service import draft_for
 from filings.forms import FormVersion, assess
 from filings.intake import Envelope, read_submission
 from filings.integrity import registry_findings
 from filings.lateness import first_rejected_receipt
 from filings.models import TaxReturn
 from filings.parameters import return_parameters
-from filings.periods import Period, days_late, effective_deadline
+from filings.periods import Period, effective_deadline
 from filings.provisional import provisional_charges, split_final
 from filings.queries import ReturnQueries
 from filings.receipts import (
@@ -41,9 +41,7 @@ from filings.settling import DecidedMeanwhileError, settle, stored
 from filings.vocabulary import ReturnKind, ReturnStatus
 from registry.errors import TaxpayerNotFoundError
 from registry.services import visible_code
-from registry.vocabulary import ORGANISATION_KINDS
-from taxoffice.accounts.services import AccountService, NewCharge
-from taxoffice.accounts.vocabulary import ChargeKind
+from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.db import autocommit_when_free
@@ -52,11 +50,6 @@ from taxoffice.workdays.services import CalendarService
 
 # The largest return accepted (JSON or XML).
 RETURN_MAX_BYTES = 2_000_000
-
-
-def _form_values(form: FormVersion, envelope: Envelope) -> dict[str, object]:
-    """The form's own figures; any other box is refused (UNKNOWN-INDICATOR, counted) and stays in ``document``."""
-    return {code: value for code, value in envelope.values.items() if form.has_indicator(code)}
 
 
 class FilingService(ReturnQueries):
@@ -96,20 +89,19 @@ class FilingService(ReturnQueries):
         standing: Standing | None = None
         carried: dict[str, int] | None = None
         rejected_before = False
-        connection = await self.session.connection()
-        for row in await connection.execute(receipts.FILER_AND_HISTORY, params):
-            rejected_before = bool(row.rejected_before)
+        for row in await receipts.FILER_AND_HISTORY.fetch(await self.session.connection(), params):
+            rejected_before = bool(row["rejected_before"])
             if filer is None:
-                filer = Filer(
-                    row.id, row.tax_code, row.kind, row.status, row.tax_types, row.registered_on, row.vat_frequency
-                )
-            if row.return_id is None:
+                filer = Filer(*(row[name] for name in Filer._fields))
+            if row["return_id"] is None:
                 continue
-            if row.period == period.label:
-                if standing is None or row.amendment_no > standing.amendment_no:
-                    standing = Standing(row.return_id, row.transaction_code, row.amendment_no, row.tax_payable)
-            elif row.is_current and row.computed:
-                carried = {k: int(v) for k, v in row.computed.items()}
+            if row["period"] == period.label:
+                if standing is None or row["amendment_no"] > standing.amendment_no:
+                    standing = Standing(
+                        row["return_id"], row["transaction_code"], row["amendment_no"], row["tax_payable"]
+                    )
+            elif row["is_current"] and row["computed"]:
+                carried = {k: int(v) for k, v in row["computed"].items()}
         if filer is None:
             raise TaxpayerNotFoundError(code)
         return filer, standing, carried, rejected_before
@@ -181,7 +173,7 @@ class FilingService(ReturnQueries):
                 form_valid_from=form.valid_from,
                 period=period.label,
                 place=envelope.place,
-                values=_form_values(form, envelope),
+                values=form_values(form, envelope),
             )
         return checked
 
@@ -200,33 +192,7 @@ class FilingService(ReturnQueries):
         here): on PostgreSQL one statement draws the id and writes the row with its transaction code, which is made
         of that id; elsewhere the row, then its transaction code.
         """
-        env = checked.envelope
-        first_received = checked.late_from[1] if checked.late_from else received_at
-        ret = TaxReturn(
-            taxpayer_id=checked.taxpayer.id,
-            tax_code=checked.taxpayer.tax_code,
-            form_code=checked.form.code,
-            form_valid_from=checked.form.valid_from,
-            period=env.period.label,
-            kind=env.kind.value,
-            amendment_no=checked.amendment_no,
-            status=ReturnStatus.RECEIVED,
-            is_current=False,
-            received_at=received_at,
-            source_format=env.source_format,
-            document=env.document,
-            document_sha256=env.sha256,
-            source=env.source,
-            place=env.place,
-            values=_form_values(checked.form, env),
-            computed={},
-            findings=[],
-            due_on=checked.due_on,
-            days_late=days_late(first_received.astimezone(VN_TZ).date(), checked.due_on),
-            submitted_by=actor.username,
-            idempotency_key=idempotency_key,
-            late_from_return_id=checked.late_from[0] if checked.late_from else None,
-        )
+        ret = new_return(actor, checked, received_at, idempotency_key)
         day = f"{received_at.astimezone(VN_TZ):%y%m%d}"
         connection = await self.session.connection()
         if one_statement_writes(connection):
@@ -298,30 +264,12 @@ class FilingService(ReturnQueries):
             raise DecidedMeanwhileError(ret.id)
 
     async def _accept(self, ret: TaxReturn, checked: Checked, calendar: WorkingCalendar) -> None:
-        form, payable = checked.form, checked.assessment.tax_payable
         previous_payable = checked.previous.tax_payable or 0 if checked.previous is not None else 0
         if checked.previous is not None:
             await (await self.session.connection()).execute(receipts.NOT_CURRENT, {"b_id": checked.previous.id})
-        ret.status = ReturnStatus.ACCEPTED
-        ret.is_current = True
-        ret.posted_amount = payable - previous_payable
-        ret.findings = findings_json(checked.findings)
-        charges = [
-            NewCharge(
-                taxpayer_id=ret.taxpayer_id,
-                tax_code=ret.tax_code,
-                tax_type=form.tax_type,
-                sub_item=form.sub_item,
-                period=ret.period,
-                kind=ChargeKind.TAX,
-                amount=ret.posted_amount,
-                due_on=checked.due_on,
-                interest_from=checked.due_on,
-                source=f"return:{ret.id}",
-                note=f"{form.code} {ret.period}" + (f" bổ sung lần {ret.amendment_no}" if ret.amendment_no else ""),
-            )
-        ]
-        if form.tax_type == "CIT" and ret.amendment_no == 0:
+        accept(ret, checked, previous_payable)
+        charges = [tax_charge(ret, checked)]
+        if checked.form.tax_type == "CIT" and ret.amendment_no == 0:
             year = int(ret.period[:4])
             figures = {**ret.values, **ret.computed}
             charges = split_final(charges[0], figures, year, calendar.is_working_day)
@@ -329,13 +277,10 @@ class FilingService(ReturnQueries):
                 self.session, ret.taxpayer_id, ret.tax_code, year, calendar.is_working_day
             )
         # A fine is decided by an officer: a late original's acceptance writes only its draft.
-        draft = None
-        if ret.amendment_no == 0 and ret.days_late > 0:
-            draft = draft_for(ret, is_organisation=checked.taxpayer.kind in ORGANISATION_KINDS)
         # The unique index on accepted returns settles a race with another acceptance of the period here.
         # The acceptance, its draft fine and its charges: all or nothing, owned by the ledger (one statement on
         # PostgreSQL).
-        if not await self.accounts.post_with(mailing.acceptance(ret, draft), charges):
+        if not await self.accounts.post_with(mailing.acceptance(ret, fine_draft(ret, checked)), charges):
             raise DecidedMeanwhileError(ret.id)  # decided meanwhile: no charge was posted either
 
     async def submit(
@@ -353,6 +298,8 @@ class FilingService(ReturnQueries):
             return await settle(self, actor, existing, calendar, now), False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
         checked = await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
+        if (ret := await accept_on_arrival(self.accounts, actor, checked, now, idempotency_key)) is not None:
+            return ret, True
         try:
             ret = await self.receive(actor, checked, now, idempotency_key)
         except IntegrityError:

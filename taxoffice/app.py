@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
@@ -17,10 +18,12 @@ from taxoffice.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from taxoffice.arrears.controllers import ROUTES as ARREARS_ROUTES
 from taxoffice.auth.controllers import ROUTES as AUTH_ROUTES
 from taxoffice.auth.tokens import build_jwt_auth
+from taxoffice.auth.user_states import UserStates
 from taxoffice.clock import utc_now
 from taxoffice.config import Settings, get_settings, weak_secret_key
 from taxoffice.db import create_engine, create_session_factory
 from taxoffice.deps import DEPENDENCIES
+from taxoffice.fastpaths import on_postgres
 from taxoffice.health import health, ready
 from taxoffice.jobruns.controllers import ROUTES as JOB_ROUTES
 from taxoffice.logs import configure_logging
@@ -77,6 +80,11 @@ def create_app(
     replica = create_engine(settings, settings.replica_url) if settings.replica_url else None
     # Requested job runs go to arq (Redis configured) or run here, with the nightly scheduler (embedded).
     jobs_runtime = JobsRuntime(settings, session_maker or create_session_factory(engine), clock=clock)
+    # Users' states remembered while PostgreSQL tells this process of every change (taxoffice/auth/user_states.py).
+    user_states = UserStates()
+    listen = (
+        [partial(user_states.start, engine.url.render_as_string(hide_password=False))] if on_postgres(engine) else []
+    )
     api = Router(
         path=API_PREFIX,
         route_handlers=[
@@ -103,12 +111,18 @@ def create_app(
         on_app_init=[jwt_auth.on_app_init, session_auth.on_app_init],
         csrf_config=csrf_config(settings),
         template_config=TEMPLATE_CONFIG,
-        on_startup=[jobs_runtime.startup, *(on_startup or [])],
-        on_shutdown=[*(on_shutdown or []), jobs_runtime.shutdown, *([replica.dispose] if replica else [])],
+        on_startup=[jobs_runtime.startup, *listen, *(on_startup or [])],
+        on_shutdown=[
+            *(on_shutdown or []),
+            user_states.stop,
+            jobs_runtime.shutdown,
+            *([replica.dispose] if replica else []),
+        ],
         state=State(
             {
                 "settings": settings,
                 "jwt_auth": jwt_auth,
+                "user_states": user_states,
                 "alchemy": config,
                 "engine": engine,
                 # Sessions on the streaming replica (reports), or None: everything reads the primary.

@@ -1,20 +1,20 @@
 """Engine, sessions and the base model, the same for SQLite (embedded) and PostgreSQL (production)."""
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
 from advanced_alchemy.base import AdvancedDeclarativeBase, CommonTableAttributes, orm_registry
 from advanced_alchemy.mixins import AuditColumns, IdentityPrimaryKey
-from sqlalchemy import JSON, Connection, Executable, Row, String, event, text
+from sqlalchemy import JSON, Connection, String, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from taxoffice.config import Settings
-from taxoffice.fastpaths import POSTGRESQL
+from taxoffice.fastpaths import POSTGRESQL, Prepared
 
 __all__ = [
     "Base",
@@ -148,19 +148,18 @@ def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     return sqlite_insert
 
 
-async def autocommit_when_free(session: AsyncSession) -> bool:
-    """The one switch to autocommit: on PostgreSQL, when ``session`` owns an idle connection; whether it switched.
+async def autocommit_when_free(session: AsyncSession) -> AsyncConnection | None:
+    """The one switch to autocommit: on PostgreSQL, when ``session`` owns an idle connection; that connection, if so.
 
     Then each statement commits by itself, with no ``BEGIN``/``COMMIT`` round trips: right for reads and for
     writes that are one statement (the filing receipt, ``AccountService.post_with``). The pool restores the
     isolation level when the session releases the connection (``commit``, ``rollback``, ``close``), so what runs
     after that is in a transaction again. A session joined to an outer transaction (a caller's, or a test's) and
-    SQLite sessions keep their transaction.
+    SQLite sessions keep their transaction (``None``).
     """
     if not owns_idle_connection(session):
-        return False
-    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return True
+        return None
+    return await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def owns_idle_connection(session: AsyncSession) -> bool:
@@ -173,17 +172,16 @@ def owns_idle_connection(session: AsyncSession) -> bool:
     return isinstance(bind, AsyncEngine) and bind.dialect.name == POSTGRESQL and not session.in_transaction()
 
 
-async def read_before_work(session: AsyncSession, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+async def read_before_work(session: AsyncSession, statement: Prepared, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Run one read-only statement at the start of a request without leaving a transaction open behind it.
 
-    On a session that owns an idle PostgreSQL connection the read runs in autocommit and the connection is handed
-    back, so the request's own work starts as if nothing had run (filing keeps its one-statement decisions);
-    otherwise it runs in the session's transaction as usual.
+    On a session that owns an idle PostgreSQL connection the read runs in autocommit, on the driver (``Prepared``),
+    and the connection is handed back, so the request's own work starts as if nothing had run (filing keeps its
+    one-statement decisions); otherwise it runs in the session's transaction as usual.
     """
-    if not await autocommit_when_free(session):
-        return (await session.execute(statement, params)).all()
-    connection = await session.connection()
-    result = await connection.execute(statement, params)
-    rows = result.all()
+    connection = await autocommit_when_free(session)
+    if connection is None:
+        return await statement.fetch(await session.connection(), params)
+    rows = await statement.fetch(connection, params)
     await session.close()
     return rows

@@ -7,15 +7,17 @@
 | several writes as one statement (data-modifying CTEs), atomic by itself | the statements one by one, in the caller's transaction | ``one_statement_writes`` |
 | a single statement in autocommit, with no ``BEGIN``/``COMMIT`` round trips | the session's own transaction | ``taxoffice.db.autocommit_when_free`` |
 | ``INSERT … ON CONFLICT`` | SQLite's ``INSERT … ON CONFLICT`` | ``taxoffice.db.dialect_insert`` |
+| a hot statement compiled once and run on the driver (no per-call SQLAlchemy execution) | the same statement through SQLAlchemy | ``Prepared`` |
 
 Callers ask these functions which path to take instead of testing the dialect's name themselves; the embedded
 path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLite.
 """
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Executable, Table, insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 POSTGRESQL = "postgresql"
@@ -27,9 +29,9 @@ def on_postgres(bind: AsyncConnection | AsyncSession | AsyncEngine) -> bool:
     return engine.dialect.name == POSTGRESQL
 
 
-def one_statement_writes(connection: AsyncConnection) -> bool:
+def one_statement_writes(bind: AsyncConnection | AsyncSession) -> bool:
     """Whether several writes may go as one statement (PostgreSQL's data-modifying CTEs), atomic by itself."""
-    return on_postgres(connection)
+    return on_postgres(bind)
 
 
 async def driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
@@ -63,3 +65,50 @@ async def copy_rows(
         await raw.copy_records_to_table(table.name, records=list(records), columns=list(columns))
         return
     await connection.execute(insert(table), [dict(zip(columns, record, strict=True)) for record in records])
+
+
+class Prepared:
+    """A hot Core statement, compiled once per dialect and run on the driver's connection on PostgreSQL.
+
+    Through SQLAlchemy every execution builds an execution context, processes the parameters and wraps the result;
+    on the office's hottest paths that costs more than the database itself. Here the statement is compiled once
+    (SQL text, the order of its parameters, their bind processors and the statement's own constants) and each call
+    hands the processed values to asyncpg, whose prepared-statement cache keeps the plan. Elsewhere (SQLite) the
+    statement runs through SQLAlchemy as usual. Both answer the rows as dicts.
+
+    Only for statements with plain bound parameters (no expanding ``IN``, no tuple types): checked when compiled.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: tuple[Dialect, str, list[tuple[str, Callable[[Any], Any] | None]], dict[str, Any]] | None
+        self._compiled = None
+
+    def _compile(self, dialect: Dialect) -> tuple[str, list[tuple[str, Callable[[Any], Any] | None]], dict[str, Any]]:
+        if self._compiled is not None and self._compiled[0] is dialect:
+            return self._compiled[1:]
+        compiled: Any = cast("Any", self.statement).compile(dialect=dialect)
+        if compiled.positiontup is None or compiled._render_postcompile or compiled.literal_execute_params:  # noqa: SLF001 - SQLAlchemy's compiled form
+            msg = "Prepared needs a statement with plain positional parameters"
+            raise ValueError(msg)
+        processors = compiled._bind_processors  # noqa: SLF001 - the parameters' bind processors, as SQLAlchemy applies them
+        if any(not callable(p) for p in processors.values()):
+            msg = "Prepared does not take tuple-typed parameters"
+            raise ValueError(msg)
+        order = [(name, processors.get(name)) for name in compiled.positiontup]
+        required = {name for bind, name in compiled.bind_names.items() if bind.required}
+        constants = {k: v for k, v in compiled.construct_params(_check=False).items() if k not in required}
+        self._compiled = (dialect, compiled.string, order, constants)
+        return compiled.string, order, constants
+
+    async def fetch(self, connection: AsyncConnection, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The statement's rows for ``params`` (every parameter the statement requires: KeyError otherwise), as dicts."""
+        if not on_postgres(connection):
+            return [dict(row._mapping) for row in await connection.execute(self.statement, params)]  # noqa: SLF001 - a Row's mapping
+        sql, order, constants = self._compile(connection.dialect)
+        args = []
+        for name, process in order:
+            value = params[name] if name in params else constants[name]
+            args.append(value if process is None else process(value))
+        raw = await driver(connection)
+        return [dict(record) for record in await raw.fetch(sql, *args)]

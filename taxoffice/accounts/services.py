@@ -18,7 +18,7 @@ from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
-from taxoffice.fastpaths import one_statement_writes
+from taxoffice.fastpaths import Prepared, one_statement_writes
 
 # Built once: a Core insert on the table skips the ORM bulk machinery on the filing hot path.
 _INSERT_CHARGES = insert(cast("Table", Charge.__table__))
@@ -62,11 +62,26 @@ class AccountService:
         connection = await self.session.connection()
         if one_statement_writes(connection):
             params = step.params | charge_arrays(charge_rows(charges))
-            return bool((await connection.execute(step.with_charges, params)).scalar_one())
+            statement = step.with_charges.statement if isinstance(step.with_charges, Prepared) else step.with_charges
+            return bool((await connection.execute(statement, params)).scalar_one())
         if not await step.apply(connection):
             return False
         await self.post(charges)
         return True
+
+    async def post_with_answer(self, step: AtomicStep, charges: list[NewCharge]) -> dict[str, Any] | None:
+        """PostgreSQL only: ``post_with`` as its one statement, answering the row ``step`` wrote (``None``: nothing).
+
+        For a step that draws its own id (``charges_after(…, answer=…, source_prefix=…)``, ``Prepared``): the caller
+        learns the id from the answer. Callers ask ``taxoffice.fastpaths.one_statement_writes`` first; elsewhere they
+        write the step first and then call ``post_with``.
+        """
+        if not isinstance(step.with_charges, Prepared):
+            msg = "post_with_answer runs a Prepared statement"
+            raise TypeError(msg)
+        params = step.params | charge_arrays(charge_rows(charges))
+        rows = await step.with_charges.fetch(await self.session.connection(), params)
+        return rows[0] if rows else None
 
     async def post(self, charges: list[NewCharge]) -> None:
         """Post charges in the caller's transaction (zero amounts are skipped)."""

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.auth.models import User
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.auth.user_states import UserStates
 from taxoffice.clock import utc_now
 from taxoffice.config import Settings
 from taxoffice.db import read_before_work
+from taxoffice.fastpaths import Prepared
 
 # Verified tokens remembered per process (a client sends the same token with every request; checking its signature
 # and converting its claims again is a measurable share of a short request). Bounded: emptied when full.
@@ -65,15 +67,17 @@ class RememberedToken(Token):
 
 # What a user who must change a one-time password may still reach with its token.
 PASSWORD_CHANGE_PATHS = frozenset({"/api/v1/auth/password", "/api/v1/auth/me"})
-CURRENT_STATE = select(
-    User.username,
-    User.role,
-    User.tax_code,
-    User.tax_office,
-    User.is_active,
-    User.token_version,
-    User.must_change_password,
-).where(User.id == bindparam("user_id"))
+CURRENT_STATE = Prepared(
+    select(
+        User.username,
+        User.role,
+        User.tax_code,
+        User.tax_office,
+        User.is_active,
+        User.token_version,
+        User.must_change_password,
+    ).where(User.id == bindparam("user_id"))
+)
 
 
 async def current_principal(
@@ -81,24 +85,31 @@ async def current_principal(
 ) -> tuple[Principal, bool] | None:
     """The user as it is *now*, and whether it must change a one-time password: ``None`` once disabled or moved on.
 
-    One primary-key read per request, a statement built once, in the request's own session (the handler's
-    ``db_session`` is the same one), without leaving a transaction open behind it (``read_before_work``). Bearer
-    tokens and the portal's session cookie both name a user and its token version, and both are checked here.
+    One primary-key read, a statement built once, in the request's own session (the handler's ``db_session`` is the
+    same one), without leaving a transaction open behind it (``read_before_work``); none while this process listens
+    for users' changes and remembers the user (``taxoffice.auth.user_states``). Bearer tokens and the portal's
+    session cookie both name a user and its token version, and both are checked here.
     """
     state = connection.app.state
-    session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
-    rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
-    user = rows[0] if rows else None
-    if user is None or not user.is_active or user.token_version != version:
+    states: UserStates | None = state.get("user_states")
+    user = states.get(user_id) if states is not None else None
+    if user is None:
+        epoch = states.epoch if states is not None else 0
+        session: AsyncSession = state.alchemy.provide_session(state, connection.scope)
+        rows = await read_before_work(session, CURRENT_STATE, {"user_id": user_id})
+        user = rows[0] if rows else None
+        if user is not None and states is not None:
+            states.remember(user_id, user, epoch)
+    if user is None or not user["is_active"] or user["token_version"] != version:
         return None
     principal = Principal(
         user_id=user_id,
-        username=user.username,
-        role=Role(user.role),
-        tax_code=user.tax_code,
-        tax_office=user.tax_office,
+        username=user["username"],
+        role=Role(user["role"]),
+        tax_code=user["tax_code"],
+        tax_office=user["tax_office"],
     )
-    return principal, bool(user.must_change_password)
+    return principal, bool(user["must_change_password"])
 
 
 async def principal_from_token(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:

@@ -9,7 +9,20 @@ one statement in autocommit carries its message in that same statement.
 import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Insert, Integer, Select, String, Table, case, insert, literal, null, or_
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Insert,
+    Integer,
+    Select,
+    String,
+    Table,
+    case,
+    insert,
+    literal,
+    null,
+    or_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.mail.models import MailMessage, MailStatus
@@ -93,6 +106,6 @@ def row_values(
     ]
 
 
-def insert_rows(rows: Select[Any]) -> Insert:
+def insert_rows(rows: Select[Any] | CompoundSelect[Any]) -> Insert:
     """``INSERT INTO mail_message … SELECT rows``: ``rows`` selects the values of ``ROW_COLUMNS``, in order."""
     return insert(MAIL).from_select(list(ROW_COLUMNS), rows)
