@@ -348,6 +348,11 @@ TERMS: dict[str, Term] = {
     "listRegistrations.status": Term("Only applications in this state: submitted, approved or rejected.", "submitted"),
     "listReturns.status": Term("Only returns in this state: received, accepted or rejected.", "accepted"),
     "listPayments.status": Term("Only payments in this state, e.g. unmatched.", "unmatched"),
+    "listArrearsCases.category": Term(
+        "Only cases of this category. Without it, open frozen cases are left out: a frozen debt is not worked "
+        "(Law 38/2019 Art. 124.5), so it is listed apart with category=frozen.",
+        "collectible",
+    ),
     "listJobRuns.status": Term("Only runs in this state: queued, running, succeeded or failed.", "failed"),
     "listOutbox.status": Term("Only messages in this state: pending, sent or skipped.", "pending"),
     # Schema-specific meanings.
