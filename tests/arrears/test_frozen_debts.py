@@ -21,6 +21,7 @@ from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.errors import ActionInvalidError
 from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.mappers import case_read
 from taxoffice.arrears.models import ArrearsCaseEvent
 from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.arrears.services import NewAction, WorklistQuery, WorklistService
@@ -78,6 +79,7 @@ async def test_a_frozen_debt_bears_no_interest_and_leaves_the_ladder_until_lifte
     case = await open_case(session, taxpayer)
     assert (case.category, case.bucket, case.stage, case.overdue_interest) == ("frozen", "91-120", None, 930_000)
     assert await PublicationService(session).candidates(OFFICER, day) == []
+    assert case_read(case, "", day, day).stage is None  # the API shows no stage for today either
     with pytest.raises(ActionInvalidError) as refused:
         await WorklistService(session).record_action(OFFICER, case.id, NewAction(ActionKind.BANK_DEDUCTION), day)
     assert [e.code for e in refused.value.errors] == ["action.frozen"]
