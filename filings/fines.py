@@ -87,9 +87,9 @@ _BANDS_125 = (
     FineBand(91, None, 15 * M, 25 * M, needs_tax_payable=True),
 )
 # Decree 125/2020 in force from 5 December 2020; Decree 310/2025/NĐ-CP (2 December 2025) amends it from 16 January
-# 2026. The amendments found in the material at hand (invoices, Resolution 107's top-up tax, false information) do not
-# touch Art. 13's bands, so the second table repeats them under its own legal basis [open: Art. 13 as amended to be
-# read in the gazette text].
+# 2026. One summary of Decree 310 (Vinabookkeeping) lists the late submission of tax returns among what it revises, so
+# Art. 13's bands may have changed; the amended article could not be read, and the second table still repeats Decree
+# 125's bands under Decree 310's legal basis [open: replace them with Art. 13 as amended, docs/filings.md].
 DECREE_125_2020 = FineTable(
     valid_from=datetime.date(2020, 12, 5),
     valid_to=datetime.date(2026, 1, 15),

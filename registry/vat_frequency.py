@@ -2,8 +2,9 @@
 
 VAT is declared monthly, or quarterly by a taxpayer whose previous year's revenue was at most 50 billion đồng; the
 frequency holds for the **whole calendar year**: a change made in the course of a year applies from the next
-1 January. A change notified by ``SAME_YEAR_NOTICE_BY`` (31 January, DOMAIN.md §3 [likely], not verified in the
-decree's text here) applies to the year it is notified in, as the earlier rule of this office did.
+1 January. A change notified by ``SAME_YEAR_NOTICE_BY`` applies to the year it is notified in: the request to declare
+quarterly is sent "no later than 31 January" of that year, else the taxpayer stays monthly for the whole calendar year
+(Art. 8(1)(a) and Art. 9 as restated in a tax adviser's summary; the official Vietnamese not read, docs/filings.md).
 
 A taxpayer's frequencies are rows ``(year_from, frequency)``: the frequency of year Y is that of the latest row whose
 ``year_from`` is at most Y; before the first row, the one the taxpayer registered with.
@@ -12,7 +13,7 @@ A taxpayer's frequencies are rows ``(year_from, frequency)``: the frequency of y
 import datetime
 from collections.abc import Iterable
 
-SAME_YEAR_NOTICE_BY = (1, 31)  # (month, day) [open: configuration]
+SAME_YEAR_NOTICE_BY = (1, 31)  # (month, day): 31 January, Decree 126/2020 Art. 9 as restated
 
 
 def first_year_of_change(changed_on: datetime.date, registered_on: datetime.date) -> int:

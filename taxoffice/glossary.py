@@ -234,7 +234,7 @@ TERMS: dict[str, Term] = {
     "case": Term("The case."),
     "category": Term("Debt category: collectible, difficult, frozen or instalment.", "collectible"),
     "bucket": Term("Ageing band of days overdue.", "31-60"),
-    "stage": Term("Step of the action ladder reached.", "debt_notice"),
+    "stage": Term("Step of the action ladder reached (none while the debt is frozen: no enforcement).", "debt_notice"),
     "next_action": Term("Next action the ladder asks for.", "debt_notice"),
     "days_overdue": Term("Days past the deadline.", 42),
     "is_frozen": Term("The debt is frozen (collection paused).", False),
@@ -348,6 +348,14 @@ TERMS: dict[str, Term] = {
     "listRegistrations.status": Term("Only applications in this state: submitted, approved or rejected.", "submitted"),
     "listReturns.status": Term("Only returns in this state: received, accepted or rejected.", "accepted"),
     "listPayments.status": Term("Only payments in this state, e.g. unmatched.", "unmatched"),
+    "listArrearsCases.stage": Term(
+        "Only cases at this step of the action ladder today (a frozen case is on none).", "debt_notice"
+    ),
+    "listArrearsCases.category": Term(
+        "Only cases of this category. Without it, open frozen cases are left out: a frozen debt is not worked "
+        "(Law 38/2019 Art. 124.5), so it is listed apart with category=frozen.",
+        "collectible",
+    ),
     "listJobRuns.status": Term("Only runs in this state: queued, running, succeeded or failed.", "failed"),
     "listOutbox.status": Term("Only messages in this state: pending, sent or skipped.", "pending"),
     # Schema-specific meanings.

@@ -174,8 +174,8 @@ DECREES: tuple[ExtensionDecree, ...] = (
                 ("2025-Q1", "2025-Q2"),
                 E,
                 months=5,
-                note="5 months in three summaries (Ecovis, Vinabookkeeping, Báo Nghệ An), 3 in one: not checked "
-                "against the decree's own text",
+                note="Art. 4(2)(a): 05 months from the deadline (quoted by Lao Động's legal office; one summary "
+                "that says 3 is wrong)",
             ),
             *_households(2025, D(2025, 12, 31)),
             DecreeTerm(LAND_RENT, ("2025",), E, until=D(2025, 11, 30), note="50 % of the 2025 land rent"),

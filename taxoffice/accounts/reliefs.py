@@ -15,11 +15,14 @@ interest on its tax debt "but not more than the amount the State budget has not 
 all-or-nothing, so the office records it only while the budget's unpaid amount covers the whole overdue tax
 (``covers``); a smaller amount is refused rather than exempting more than the text allows.
 
-"Disputed / awaiting a decision" (a complaint pending) is **not** a relief here: no text found says interest stops
-while a complaint is decided, so such a debt keeps bearing interest (a decision in the taxpayer's favour reduces the
-charge, and the interest with it, from the start).
+"Disputed / awaiting a decision" (a complaint or a lawsuit pending) is **not** a relief: Law 38/2019 Art. 61 has the
+taxpayer pay the tax, late-payment interest and fines while the dispute is decided, unless a competent authority
+suspends the decision in dispute, and refunds what proves overpaid, with interest. A decision in the taxpayer's
+favour reduces the charge, and the interest with it, from the start.
 """
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -58,6 +61,21 @@ RELIEFS: dict[Relief, ReliefRule] = {
     ),
 }
 
+# Where the law forbids enforcement on a frozen debt (and one bearing no interest), by the day it applies to.
+# Law 108/2025/QH15 Art. 48 as restated in the press (the clause not read): debts on which no late-payment interest
+# is charged are not enforced, nor instalments being kept.
+NO_ENFORCEMENT_BASIS: tuple[tuple[datetime.date, str], ...] = (
+    (datetime.date(2020, 7, 1), "Law 38/2019/QH14 Art. 124.5"),
+    (datetime.date(2026, 7, 1), "Law 108/2025/QH15 Art. 48"),
+)
+
+
+def no_enforcement_basis(on: datetime.date) -> str:
+    """The article that bars enforcement on a frozen debt on ``on`` (the first row before its first day)."""
+    found = [basis for since, basis in NO_ENFORCEMENT_BASIS if since <= on]
+    return found[-1] if found else NO_ENFORCEMENT_BASIS[0][1]
+
+
 # Reliefs recorded as a taxpayer-wide interest pause (the ``reason`` of ``interest_pause``).
 PAUSE_RELIEFS = (Relief.FREEZE, Relief.NO_INTEREST)
 
@@ -65,3 +83,15 @@ PAUSE_RELIEFS = (Relief.FREEZE, Relief.NO_INTEREST)
 def covers(budget_unpaid: int, overdue_tax: int) -> bool:
     """Whether Art. 59.5.a takes all of ``overdue_tax`` out of interest: the budget owes at least as much."""
     return budget_unpaid >= overdue_tax
+
+
+def frozen_since(
+    pauses: Iterable[tuple[datetime.date, datetime.date | None]], on: datetime.date
+) -> datetime.date | None:
+    """The day the taxpayer's debts were frozen, if a pause ``(started_on, ended_on)`` runs on ``on``; else None.
+
+    A pause covers ``started_on`` to the day before ``ended_on`` (None: still running), as interest reads it: frozen
+    on 1 Sep and lifted on 1 Dec, the debts are frozen from 1 Sep to 30 Nov and collectible again on 1 Dec. The
+    flag-arrears query computes the same in SQL (``taxoffice.arrears.flagging.overdue_rows``).
+    """
+    return min((start for start, end in pauses if start <= on and (end is None or end > on)), default=None)

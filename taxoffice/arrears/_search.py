@@ -3,7 +3,8 @@
 Days overdue are not stored (``day - oldest_due_on``), so a bucket or a stage for today is a range of
 ``oldest_due_on``; a case is stalled today when it is collectible and its next action was due before the
 (grace + 1)-th working day counting back from today (``stall_cutoff``): the same answer as ``ladder.is_stalled``
-for that proposal, in one comparison the database can do.
+for that proposal, in one comparison the database can do. Open frozen cases are left out unless asked for
+(``category=frozen``): a frozen debt is not worked (Law 38/2019 Art. 124.5), so it is shown apart.
 """
 
 import base64
@@ -100,7 +101,8 @@ def _stage_conditions(stage: ActionKind, today: datetime.date) -> list[ColumnEle
         names = ", ".join(s.kind.value for s in stages)
         raise bad_query("stage", "stage.unknown", f"{stage.value} is not a ladder stage; stages: {names}.")
     last = stages[index + 1].from_day - 1 if index + 1 < len(stages) else None
-    return _days_range(today, stages[index].from_day, last)
+    # A frozen debt is on no stage of the ladder, however old (Law 38/2019 Art. 124.5: no enforcement while frozen).
+    return [*_days_range(today, stages[index].from_day, last), ArrearsCase.category != Category.FROZEN.value]
 
 
 def _filters(query: WorklistQuery, today: datetime.date, cutoff: datetime.date) -> list[ColumnElement[bool]]:
@@ -120,6 +122,9 @@ def _filters(query: WorklistQuery, today: datetime.date, cutoff: datetime.date) 
         (query.stalled, stalled_condition(cutoff) if query.stalled else ~stalled_condition(cutoff)),
     ]
     found.extend(clause for value, clause in simple if value is not None)
+    if query.category is None and query.status is CaseStatus.OPEN:
+        # Frozen cases are shown apart (``category=frozen``), not among the debts the officers work.
+        found.append(ArrearsCase.category != Category.FROZEN.value)
     return found
 
 

@@ -37,7 +37,8 @@ def case_read(
 ) -> CaseRead:
     """A case with its days, bucket and stage for today; next action and stalled from ``seen`` when given."""
     days = max((today - row.oldest_due_on).days, 0) if row.status == CaseStatus.OPEN else 0
-    stage = ladder.stage_of(days, today) if days else None
+    # A frozen debt is on no stage of the ladder (Law 38/2019 Art. 124.5: no enforcement while frozen).
+    stage = ladder.stage_of(days, today) if days and row.category != Category.FROZEN.value else None
     bucket = bucket_of(days)
     if seen is not None:
         proposal = seen.next_action

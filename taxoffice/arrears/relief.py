@@ -136,7 +136,8 @@ def write_off_authority(ground: WriteOffGround, *, enterprise: bool, amount: int
     Decree 126 Art. 24.3 sends 85.4 to Art. 87, which names no level for it: treated here like 85.3 (an
     assumption, flagged in docs/arrears.md). 85.1, 85.2 and every household or individual: the province. Enterprises and co-operatives under 85.3/85.4: below
     5 billion the province, 5 to under 10 billion the tax department, 10 to under 15 billion the Minister, 15
-    billion and more the Prime Minister.
+    billion and more the Prime Minister. These thresholds and deciders are **not verified** against Art. 87, nor
+    against Decree 122/2025/NĐ-CP, which reassigned powers in tax administration in 2025 (docs/arrears.md).
     """
     if ground in {WriteOffGround.BANKRUPT, WriteOffGround.DECEASED} or not enterprise or amount < 5 * BILLION:
         return Authority.PROVINCE

@@ -112,6 +112,16 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
     return found
 
 
+# A complaint or lawsuit pending is no relief: Law 38/2019 Art. 61 (docs/arrears.md, "Disputed debts").
+DISPUTES = frozenset({"complaint", "lawsuit", "dispute", "disputed"})
+_DISPUTED = (
+    "A pending complaint or lawsuit stops neither payment nor late-payment interest nor collection (Law 38/2019 "
+    "Art. 61): the taxpayer still pays the tax, interest and fines unless a competent authority suspends the "
+    "decision in dispute, and what proves overpaid is refunded afterwards with interest. Record the decision that "
+    "settles the dispute (a reduction of the charge) instead."
+)
+
+
 def freeze_problems(details: dict[str, object], today: datetime.date, overdue_tax: int) -> list[FieldError]:
     """A freeze may name its relief, its Art. 83 ground and the day it counts from.
 
@@ -122,7 +132,9 @@ def freeze_problems(details: dict[str, object], today: datetime.date, overdue_ta
     """
     found: list[FieldError] = []
     relief = details.get("relief", Relief.FREEZE.value)
-    if relief not in set(PAUSE_RELIEFS):
+    if relief in DISPUTES:
+        found.append(FieldError("details.relief", "relief.disputed", _DISPUTED))
+    elif relief not in set(PAUSE_RELIEFS):
         names = ", ".join(PAUSE_RELIEFS)
         found.append(FieldError("details.relief", "relief.unknown", f"A freeze is one of the reliefs {names}."))
     if relief == Relief.NO_INTEREST:
@@ -271,6 +283,10 @@ class WorklistService:
     ) -> tuple[list[FieldError], dict[str, Any]]:
         """What is wrong with ``action`` on ``case``, and details the checks add (a write-off's authority)."""
         problems = _problems(action, today, case.overdue_total)
+        if case.is_frozen and action.kind in ENFORCEMENT_MEASURES:
+            basis = reliefs.no_enforcement_basis(today)
+            msg = f"{basis}: no enforcement measure while the debt is frozen; lift the freeze first."
+            problems.append(FieldError("kind", "action.frozen", msg))
         if action.kind is ActionKind.FREEZE and action.frozen is not False:
             problems.extend(freeze_problems(action.details or {}, today, case.overdue_tax))
         if action.kind is ActionKind.WRITE_OFF and not problems:

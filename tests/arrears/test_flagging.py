@@ -253,7 +253,8 @@ async def test_frozen_case_is_tracked_not_escalated(
     await flag(session_factory, D(2025, 11, 3))
     case = await open_case(session, taxpayer)
     assert (case.category, case.next_action, case.is_stalled) == ("frozen", None, False)
-    assert (case.bucket, case.stage) == ("91-120", "enforcement")
+    # Aged by its debt, but on no stage of the ladder: no enforcement while frozen (Art. 124.5).
+    assert (case.bucket, case.stage) == ("91-120", None)
 
 
 async def test_instalment_plan_kept_then_missed(

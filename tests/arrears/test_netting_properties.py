@@ -1,13 +1,15 @@
 """The ledger's netting rule in Python and the flagging query's SQL give the same overdue figures (PostgreSQL).
 
 On random ledgers (reductions against several charges of a line, allocations and reversals paid before and after
-the day, payment extensions standing or revoked): each charge's unpaid principal from ``Ledger.build``, the charges
-read under their standing extensions as the taxpayer's account reads them (``extended_row``), summed per taxpayer by
-kind and tax type, and the oldest due date still owed, equal the figures ``overdue_rows`` computes in one GROUP BY.
+the day, payment extensions standing or revoked, freezes running, lifted or not yet begun): each charge's unpaid
+principal from ``Ledger.build``, the charges read under their standing extensions as the taxpayer's account reads them
+(``extended_row``), summed per taxpayer by kind and tax type, the oldest due date still owed, and the day a freeze
+running on the day began (``reliefs.frozen_since``), equal the figures ``overdue_rows`` computes in one GROUP BY.
 """
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import pytest
@@ -18,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from registry.models import Taxpayer
 from taxoffice.accounts.extensions import extended_row
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger
-from taxoffice.accounts.models import Allocation, Charge, Payment, PaymentExtension
+from taxoffice.accounts.models import Allocation, Charge, InterestPause, Payment, PaymentExtension
+from taxoffice.accounts.reliefs import frozen_since
 from taxoffice.arrears.flagging import SPLIT_TAX_TYPES, overdue_rows
 from tests.registry.helpers import register_enterprise
 
@@ -58,6 +61,9 @@ charges = st.builds(
 allocations = st.tuples(st.integers(0, 99), st.booleans(), st.integers(-2_000_000, 4_000_000).filter(bool), dates)
 # (which charge, extended to, revoked): a charge keeps the first standing extension drawn for it.
 extensions = st.tuples(st.integers(0, 99), dates, st.booleans())
+# (whose, started on, days it ran before it was lifted; None: still running): one running pause per taxpayer at most.
+pauses = st.tuples(st.integers(0, 1), dates, st.one_of(st.none(), st.integers(1, 120)))
+Paused = tuple[int, datetime.date, int | None]
 
 
 @pytest.fixture
@@ -155,8 +161,35 @@ async def _extend(
     return [(owner, extended_row(row, standing.get(row.id))) for owner, row in charge_rows]
 
 
+async def _pause(
+    session: AsyncSession, debtors: list[Taxpayer], drawn: list[Paused]
+) -> dict[int, list[tuple[datetime.date, datetime.date | None]]]:
+    """Record the freezes drawn (a second running one for a taxpayer is dropped); each taxpayer's spans."""
+    spans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    for owner, started_on, days in drawn:
+        ended_on = None if days is None else started_on + datetime.timedelta(days=days)
+        if ended_on is None and any(end is None for _start, end in spans[owner]):
+            continue
+        spans[owner].append((started_on, ended_on))
+        session.add(
+            InterestPause(
+                taxpayer_id=debtors[owner].id,
+                started_on=started_on,
+                ended_on=ended_on,
+                reason="freeze",
+                reference="case:0",
+            )
+        )
+    await session.commit()
+    return spans
+
+
 def _python_figures(
-    charge_rows: list[tuple[int, ChargeRow]], posted: list[tuple[int, AllocationRow]], as_of: datetime.date, owner: int
+    charge_rows: list[tuple[int, ChargeRow]],
+    posted: list[tuple[int, AllocationRow]],
+    as_of: datetime.date,
+    owner: int,
+    spans: Sequence[tuple[datetime.date, datetime.date | None]] = (),
 ) -> dict[str, Any] | None:
     ledger = Ledger.build(
         [row for who, row in charge_rows if who == owner],
@@ -176,7 +209,11 @@ def _python_figures(
             oldest = min(oldest or row.due_on, row.due_on)
     if oldest is None:
         return None
-    return {**{name: sums[name] for name in FIGURES}, "oldest_due_on": oldest}
+    return {
+        **{name: sums[name] for name in FIGURES},
+        "oldest_due_on": oldest,
+        "frozen_since": frozen_since(spans, as_of),
+    }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # savepoint each
@@ -184,6 +221,7 @@ def _python_figures(
     st.lists(charges, min_size=1, max_size=14),
     st.lists(allocations, max_size=10),
     st.lists(extensions, max_size=4),
+    st.lists(pauses, max_size=3),
     dates,
 )
 async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
@@ -193,6 +231,7 @@ async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
     drawn: list[Drawn],
     applied: list[tuple[int, bool, int, datetime.date]],
     extended: list[tuple[int, datetime.date, bool]],
+    paused: list[Paused],
     as_of: datetime.date,
 ) -> None:
     savepoint = await connection.begin_nested()
@@ -200,14 +239,15 @@ async def test_the_query_nets_reductions_and_payments_as_the_ledger_does(
         async with session_factory() as session:
             charge_rows, posted = await _post(session, debtors, drawn, applied)
             charge_rows = await _extend(session, debtors, charge_rows, extended)
+            spans = await _pause(session, debtors, paused)
             result = await session.execute(overdue_rows(as_of, scoped=False, dialect="postgresql"))
             by_taxpayer = {row.taxpayer_id: row._mapping for row in result}
     finally:
         await savepoint.rollback()
     for owner, taxpayer in enumerate(debtors):
-        expected = _python_figures(charge_rows, posted, as_of, owner)
+        expected = _python_figures(charge_rows, posted, as_of, owner, spans[owner])
         row = by_taxpayer.get(taxpayer.id)
-        found = None if row is None else {name: row[name] for name in (*FIGURES, "oldest_due_on")}
+        found = None if row is None else {name: row[name] for name in (*FIGURES, "oldest_due_on", "frozen_since")}
         assert found == expected, (owner, as_of)
 
 
@@ -258,6 +298,6 @@ async def test_a_standing_extension_moves_the_deadline_a_revoked_one_does_not(
         await savepoint.rollback()
     found = tuple(row[name] for name in (*FIGURES, "oldest_due_on"))
     assert found == expected
-    assert dict(zip((*FIGURES, "oldest_due_on"), expected, strict=True)) == _python_figures(
+    assert {**dict(zip((*FIGURES, "oldest_due_on"), expected, strict=True)), "frozen_since": None} == _python_figures(
         charge_rows, posted, as_of, 0
     )

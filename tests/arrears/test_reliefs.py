@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.models import InterestPause
-from taxoffice.accounts.reliefs import RELIEFS, Relief, covers
+from taxoffice.accounts.reliefs import RELIEFS, Relief, covers, frozen_since, no_enforcement_basis
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.categories import Category, escalates
@@ -43,7 +43,9 @@ async def test_no_interest_while_the_state_budget_owes_the_taxpayer(
     case = await open_case(session, taxpayer)
     service = WorklistService(session)
     for details, code in (
-        ({"relief": "complaint"}, "relief.unknown"),  # a pending complaint stops nothing (no text says so)
+        ({"relief": "complaint"}, "relief.disputed"),  # a pending complaint stops nothing (Art. 61)
+        ({"relief": "lawsuit"}, "relief.disputed"),
+        ({"relief": "amnesty"}, "relief.unknown"),
         ({"relief": "no_interest", "budget_unpaid": 9 * M}, "relief.budget_unpaid"),  # not all the tax
         ({"relief": "no_interest"}, "relief.budget_unpaid"),
     ):
@@ -67,3 +69,17 @@ async def test_no_interest_while_the_state_budget_owes_the_taxpayer(
     assert view.case.category == Category.COLLECTIBLE.value
     statement = await AccountService(session).statement(taxpayer.tax_code, D(2025, 10, 11))
     assert statement.interest == 30_000 + 30_000  # 10 more days, 1-10 Oct
+
+
+def test_a_freeze_runs_from_its_first_day_to_the_day_before_it_is_lifted() -> None:
+    spans = [(D(2025, 9, 1), D(2025, 12, 1)), (D(2026, 3, 1), None)]
+    assert frozen_since(spans, D(2025, 8, 31)) is None
+    assert frozen_since(spans, D(2025, 9, 1)) == D(2025, 9, 1)
+    assert frozen_since(spans, D(2025, 11, 30)) == D(2025, 9, 1)
+    assert frozen_since(spans, D(2025, 12, 1)) is None  # lifted: collectible again that day
+    assert frozen_since(spans, D(2027, 1, 1)) == D(2026, 3, 1)
+
+
+def test_the_article_barring_enforcement_is_dated() -> None:
+    assert no_enforcement_basis(D(2026, 6, 30)) == "Law 38/2019/QH14 Art. 124.5"
+    assert no_enforcement_basis(D(2026, 7, 1)) == "Law 108/2025/QH15 Art. 48"

@@ -32,6 +32,8 @@ class Figures:
         overdue_cit: the same of tax type ``CIT``.
         overdue_pit: the same of tax type ``PIT`` (other tax types: the total less the three).
         overdue_over_year: tax, interest and fines overdue on the charges more than 365 days overdue.
+        frozen_since: the day the taxpayer's debts were frozen, when a freeze runs on the day (the ledger's
+            ``interest_pause``); None otherwise.
     """
 
     overdue_tax: int
@@ -43,6 +45,7 @@ class Figures:
     overdue_cit: int
     overdue_pit: int
     overdue_over_year: int = 0
+    frozen_since: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class CaseValues:
     """
 
     category: str
+    is_frozen: bool
     overdue_tax: int
     overdue_interest: int
     overdue_fines: int
@@ -89,7 +93,8 @@ class Context:
 
     Attributes:
         status: the taxpayer's registry status code.
-        is_frozen: whether the open case is frozen (False for a new case).
+        is_frozen: whether the open case is marked frozen (False for a new case); the ledger's running freeze
+            (``Figures.frozen_since``) freezes it too.
         plan: the active instalment plan, if any.
         taken: the actions recorded on the open case.
         unfrozen_on: the last day the case was unfrozen, if ever (the ladder resumes from it).
@@ -157,9 +162,12 @@ class Evaluator:
         bucket = bucket_of(days)
         if bucket is None:  # pragma: no cover - oldest < as_of means at least one day overdue
             return None, plan_state
-        stage = stage_of(days, self.as_of)
+        # Frozen (Law 38/2019 Art. 83, 124.5): no enforcement while it runs, so the case is off the ladder (no stage,
+        # no proposal) however old its debt, and back on it, from the day the freeze is lifted, once it ends.
+        frozen = context.is_frozen or figures.frozen_since is not None
+        stage = None if frozen else stage_of(days, self.as_of)
         category = category_of(
-            TaxpayerStatus(context.status), context.is_frozen, None if plan_state is None else plan_state.status
+            TaxpayerStatus(context.status), frozen, None if plan_state is None else plan_state.status
         )
         action: str | None = None
         action_due: datetime.date | None = None
@@ -174,6 +182,7 @@ class Evaluator:
         total = figures.overdue_tax + figures.overdue_interest + figures.overdue_fines
         values = CaseValues(
             category=category.value,
+            is_frozen=frozen,
             overdue_tax=figures.overdue_tax,
             overdue_interest=figures.overdue_interest,
             overdue_fines=figures.overdue_fines,

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from registry.models import Taxpayer
-from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, Payment, PaymentExtension
+from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, InterestPause, Payment, PaymentExtension
 from taxoffice.accounts.vocabulary import PAID_STATUSES, ChargeKind
 from taxoffice.arrears.ageing import BUCKETS, OVER_YEAR_DAYS
 from taxoffice.arrears.categories import Category
@@ -141,6 +141,8 @@ def scope_fill(
         select(Allocation.taxpayer_id).where(Allocation.updated_at > changed_after),
         select(Payment.taxpayer_id).where(Payment.updated_at > changed_after, Payment.taxpayer_id.is_not(None)),
         select(Taxpayer.id).where(Taxpayer.updated_at > changed_after),
+        # Freezes recorded or lifted since (a freeze dates from a day not after it was recorded).
+        select(InterestPause.taxpayer_id).where(InterestPause.updated_at > changed_after),
         select(ArrearsCase.taxpayer_id).where(
             ArrearsCase.id.in_(select(ArrearsAction.case_id).where(ArrearsAction.updated_at > changed_after))
         ),
@@ -172,7 +174,9 @@ def overdue_rows(
     outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the same figures summed by
     the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
     a year overdue (``overdue_over_year``: ageing by amount), the oldest due date with
-    something owed, and the snapshot's day; full-joined with the open case and joined with the registry record.
+    something owed, and the snapshot's day; full-joined with the open case and joined with the registry record,
+    and with ``frozen_since``: the day the taxpayer's debts were frozen, when a freeze (or Art. 59.5.a's pause) runs
+    on ``as_of`` (Law 38/2019 Art. 124.5: no enforcement while frozen).
     ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``; ``partition`` to its taxpayers.
     """
     greatest, least = _extremes(dialect)
@@ -266,6 +270,7 @@ def overdue_rows(
         .group_by(pc.taxpayer_id)
         .subquery("figures")
     )
+    frozen = _frozen(as_of, scoped=scoped, partition=partition)
     open_query = select(ArrearsCase.taxpayer_id, *(ArrearsCase.__table__.c[name] for name in CASE_COLUMNS)).where(
         ArrearsCase.status == CaseStatus.OPEN
     )
@@ -288,12 +293,31 @@ def overdue_rows(
             figures.c.overdue_over_year,
             figures.c.oldest_due_on,
             figures.c.interest_as_of,
+            frozen.c.frozen_since,
             *(opened.c[name].label(f"c_{name}") for name in CASE_COLUMNS),
         )
         .select_from(figures.join(opened, figures.c.taxpayer_id == opened.c.taxpayer_id, full=True))
         .join(Taxpayer, Taxpayer.id == taxpayer_id)
+        .outerjoin(frozen, frozen.c.taxpayer_id == taxpayer_id)
         .where(or_(figures.c.oldest_due_on.is_not(None), opened.c.id.is_not(None)))
     )
+
+
+def _frozen(as_of: datetime.date, *, scoped: bool, partition: Partition | None) -> Any:  # noqa: ANN401 - a subquery
+    """Per taxpayer whose debts are frozen on ``as_of`` (an ``interest_pause`` running that day), the day it began.
+
+    A pause runs from ``started_on`` to the day before ``ended_on`` (None: still running), as the ledger reads it
+    (``reliefs.frozen_since`` is the same rule in Python).
+    """
+    query = select(InterestPause.taxpayer_id, func.min(InterestPause.started_on).label("frozen_since")).where(
+        InterestPause.started_on <= as_of,
+        or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > as_of),
+    )
+    if scoped:
+        query = query.where(_in_scope(InterestPause.taxpayer_id))
+    if partition is not None:
+        query = query.where(partition.holds(InterestPause.taxpayer_id))
+    return query.group_by(InterestPause.taxpayer_id).subquery("frozen")
 
 
 def actions_of(case_ids: Sequence[int], as_of: datetime.date) -> Select[int, str, datetime.date, dict[str, Any] | None]:

@@ -194,6 +194,7 @@ async def _flag_batch(
             overdue_cit=int(row.overdue_cit or 0),
             overdue_pit=int(row.overdue_pit or 0),
             overdue_over_year=int(row.overdue_over_year or 0),
+            frozen_since=row.frozen_since,
         )
         new, plan_state = evaluator.evaluate(figures, context)
         if plan is not None and plan_state is not None and plan_state.status.value != plan[1]:

@@ -128,7 +128,6 @@ class Batch:
                     "opened_on": self.as_of,
                     "closed_on": None,
                     "as_of": self.as_of,
-                    "is_frozen": False,
                     **new.values.columns(),
                 }
                 for new in self.opened
