@@ -39,7 +39,14 @@ def _parser() -> etree.XMLParser:
     parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
     if parser is None:
         parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            # Blank text between elements is dropped (never a box's own text, which is stripped anyway): fewer
+            # nodes to build and walk.
+            remove_blank_text=True,
         )
         _PARSERS.parser = parser
     return parser
@@ -72,6 +79,8 @@ _FORM_CODE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?maTKhai>\s*([^<\s]{1,16})\s*</
 _SNIFF_BYTES = 16_384
 _CHUNK_BYTES = 4_096
 HEADER_END = "NNT"  # the taxpayer block closes the header (TTinTKhaiThue: TKhaiThue, then NNT)
+# Where an NNT element can end, as bytes: its end tag, or the element itself when empty (any namespace prefix).
+_HEADER_END_TAG = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?NNT\s*>|<(?:[A-Za-z_][\w.-]*:)?NNT(?:\s[^>]*)?/>")
 
 
 def sniff_form_code(data: bytes) -> str | None:
@@ -87,8 +96,12 @@ def parse_header(data: bytes, max_bytes: int) -> Element:
     it is are in the header; the rest is not parsed (a statement runs to tens of kilobytes).
     """
     _size_checked(data, max_bytes)
+    end = _HEADER_END_TAG.search(data)
+    if end is None:  # no NNT element can end anywhere: the whole document is parsed either way
+        return parse_xml(data, max_bytes)
     # Only the end of an NNT element (of any namespace, or none) is reported, chosen in C: no other element of the
-    # header reaches Python.
+    # header reaches Python. The bytes up to the first place one can end go in at once (libxml2's push parser is
+    # slowest fed small pieces); the rest, needed only when that was no element's end, goes in chunks.
     parser = etree.XMLPullParser(
         events=("end",),
         tag=f"{{*}}{HEADER_END}",
@@ -96,10 +109,11 @@ def parse_header(data: bytes, max_bytes: int) -> Element:
         no_network=True,
         load_dtd=False,
         huge_tree=False,
+        remove_blank_text=True,
     )
     try:
-        for start in range(0, len(data), _CHUNK_BYTES):
-            parser.feed(data[start : start + _CHUNK_BYTES])
+        for start, stop in _pieces(end.end(), len(data)):
+            parser.feed(data[start:stop])
             for _, found in parser.read_events():
                 element = cast("Element", found)  # "end" events carry elements
                 return _checked(element.getroottree().getroot())
@@ -107,6 +121,11 @@ def parse_header(data: bytes, max_bytes: int) -> Element:
     except etree.XMLSyntaxError as exc:
         raise HtkkError("xml.malformed", f"the document is not well-formed XML: {exc}") from None
     return _checked(root)
+
+
+def _pieces(first: int, size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of the document's pieces: up to ``first``, then chunks of ``_CHUNK_BYTES``."""
+    return [(0, first), *((start, min(start + _CHUNK_BYTES, size)) for start in range(first, size, _CHUNK_BYTES))]
 
 
 class Reader:
@@ -123,6 +142,7 @@ class Reader:
             raise HtkkError("xml.structure", f"the root element is {root.tag!r}, not {ROOT}", ROOT)
         self.prefix = f"{{{namespace}}}" if namespace else ""
         self.root = root
+        self._indexes: dict[Element, tuple[dict[str, Element], set[str]]] = {}
 
     def local(self, tag: object) -> str | None:
         """The local name of a tag in the document's namespace, else None (comments, other namespaces)."""
@@ -136,6 +156,26 @@ class Reader:
         """The children of ``parent`` named ``name``."""
         return list(parent.iterchildren(self.prefix + name))  # in C; findall goes through lxml's Python ElementPath
 
+    def _index(self, parent: Element) -> tuple[dict[str, Element], set[str]]:
+        """The first child of ``parent`` by local name, and the names that appear more than once.
+
+        Made in one walk of the children (the document's namespace's elements only, chosen in C) and kept for the
+        rest of the reading: the header's few parents are each asked for several children.
+        """
+        found = self._indexes.get(parent)
+        if found is None:
+            first: dict[str, Element] = {}
+            repeated: set[str] = set()
+            cut = len(self.prefix)
+            for child in parent.iterchildren(self.prefix + "*" if cut else "{}*"):
+                name = child.tag[cut:]
+                if name in first:
+                    repeated.add(name)
+                else:
+                    first[name] = child
+            found = self._indexes[parent] = (first, repeated)
+        return found
+
     def element(self, parent: Element, path: str, where: str) -> Element:
         """The one element at ``path`` (``a/b``) under ``parent``; missing or repeated is a structure error."""
         found = self.optional(parent, path, where)
@@ -147,14 +187,14 @@ class Reader:
         """The element at ``path`` under ``parent``, None when absent; repeated is a structure error."""
         current = parent
         for step in path.split("/"):
-            found = self.children(current, step)
-            if not found:
+            first, repeated = self._index(current)
+            found = first.get(step)
+            if found is None:
                 return None
-            if len(found) > 1:
-                raise HtkkError(
-                    "xml.structure", f"element {where}/{path} appears {len(found)} times", f"{where}/{path}"
-                )
-            current = found[0]
+            if step in repeated:
+                count = len(self.children(current, step))
+                raise HtkkError("xml.structure", f"element {where}/{path} appears {count} times", f"{where}/{path}")
+            current = found
         return current
 
     def text(self, parent: Element, path: str, where: str) -> str:
@@ -163,14 +203,9 @@ class Reader:
 
     def fields(self, parent: Element | None) -> dict[str, str]:
         """The stripped text of each child element of ``parent`` by local name (the first of a repeated name)."""
-        found: dict[str, str] = {}
-        if parent is not None:
-            cut = len(self.prefix)
-            # The document's namespace's elements only, chosen in C (no comment, processing instruction or other
-            # namespace's element reaches Python): every header is read this way.
-            for child in parent.iterchildren(self.prefix + "*" if cut else "{}*"):
-                found.setdefault(child.tag[cut:], (child.text or "").strip())
-        return found
+        if parent is None:
+            return {}
+        return {name: (child.text or "").strip() for name, child in self._index(parent)[0].items()}
 
     def optional_text(self, parent: Element | None, path: str, where: str) -> str:
         """The stripped text of the element at ``path``, empty when it is absent."""
