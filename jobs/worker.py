@@ -127,6 +127,9 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:  # noqa: ANN40
         "ctx": {"settings": settings},
         "lock_seconds": settings.job_lock_seconds,
         "max_jobs": settings.worker_max_jobs,
+        # arq keeps each cron job's next slot on the CronJob itself: a worker of its own gets schedules of its
+        # own, or a second worker in one process would start with the first one's stale slots and run them at once.
+        "cron_jobs": worker_cron_jobs(TASKS),
         **overrides,
     }
     return ResilientWorker(**{**get_kwargs(WorkerSettings), **options})  # type: ignore[arg-type] # arq's keywords

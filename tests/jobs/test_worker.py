@@ -170,3 +170,16 @@ async def test_a_run_requested_while_redis_is_down_waits_in_the_outbox_then_runs
     async with factory() as session:
         assert list(await session.scalars(select(JobOutbox))) == []
         assert await status_of(session, taxpayer.tax_code) == "00"
+
+
+def test_each_worker_keeps_its_own_cron_slots(e2e_settings: Settings) -> None:
+    """arq stores a cron job's next slot on the job itself: two workers in one process must not share them."""
+    first = build_worker(e2e_settings, burst=True, handle_signals=False)
+    second = build_worker(e2e_settings, burst=True, handle_signals=False)
+    long_ago = datetime.datetime(2026, 1, 1, tzinfo=HANOI)
+    for job in first.cron_jobs:
+        job.calculate_next(long_ago)
+    # The first worker's slots are weeks old; the second still computes its own from its own start.
+    assert {job.name for job in second.cron_jobs} == {job.name for job in WorkerSettings.cron_jobs}
+    assert all(job.next_run is None for job in second.cron_jobs)
+    assert all(job.next_run is None for job in WorkerSettings.cron_jobs)
