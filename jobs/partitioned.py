@@ -42,7 +42,7 @@ async def _reconcile(ctx: dict[str, Any], day: datetime.date, partition: Partiti
 
 
 async def _interest(ctx: dict[str, Any], day: datetime.date, partition: Partition) -> dict[str, int]:
-    return (await accrue_interest(ctx["session_factory"], day, partition=partition)).as_dict()
+    return (await accrue_interest(ctx["session_factory"], day, partition=partition, clock=clock_of(ctx))).as_dict()
 
 
 async def _flag(ctx: dict[str, Any], day: datetime.date, partition: Partition) -> dict[str, int]:

@@ -48,7 +48,7 @@ async def reconcile_payments(ctx: dict[str, Any], as_of: str | None = None) -> d
 
 async def accrue_interest(ctx: dict[str, Any], as_of: str | None = None) -> dict[str, int]:
     """Record the late-payment interest accrued and unpaid on every tax charge as of the day."""
-    counts = await accrue(ctx["session_factory"], job_day(ctx, as_of))
+    counts = await accrue(ctx["session_factory"], job_day(ctx, as_of), clock=clock_of(ctx))
     return counts.as_dict()
 
 

@@ -7,16 +7,20 @@
 | several writes as one statement (data-modifying CTEs), atomic by itself | the statements one by one, in the caller's transaction | ``one_statement_writes`` |
 | a single statement in autocommit, with no ``BEGIN``/``COMMIT`` round trips | the session's own transaction | ``taxoffice.db.autocommit_when_free`` |
 | ``INSERT … ON CONFLICT`` | SQLite's ``INSERT … ON CONFLICT`` | ``taxoffice.db.dialect_insert`` |
+| many rows upserted by one statement over arrays (``unnest``), no per-row parameter processing | one ``INSERT … ON CONFLICT`` with many parameter sets | ``upsert_rows`` |
 | a hot statement compiled once and run on the driver (no per-call SQLAlchemy execution) | the same statement through SQLAlchemy | ``Prepared`` |
 
 Callers ask these functions which path to take instead of testing the dialect's name themselves; the embedded
 path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLite.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Executable, Table, insert
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -65,6 +69,49 @@ async def copy_rows(
         await raw.copy_records_to_table(table.name, records=list(records), columns=list(columns))
         return
     await connection.execute(insert(table), [dict(zip(columns, record, strict=True)) for record in records])
+
+
+@functools.cache
+def _upsert_sql(table: Table, key: tuple[str, ...], columns: tuple[str, ...], update: tuple[str, ...]) -> str:
+    dialect: Dialect = postgresql.dialect()  # type: ignore[no-untyped-call] # the dialect class is untyped
+    arrays = ", ".join(
+        f"${n}::{table.c[name].type.compile(dialect=dialect)}[]" for n, name in enumerate(columns, start=1)
+    )
+    names = ", ".join(columns)
+    changes = ", ".join(f"{name} = EXCLUDED.{name}" for name in update)
+    return (
+        f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - names from our own Table
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changes}"
+    )
+
+
+async def upsert_rows(
+    connection: AsyncConnection,
+    table: Table,
+    key: Sequence[str],
+    columns: Sequence[str],
+    records: Sequence[tuple[Any, ...]],
+    update: Sequence[str],
+) -> None:
+    """Insert ``records`` (tuples in the order of ``columns``) into ``table``, or set ``update`` where ``key``'s values exist.
+
+    PostgreSQL: one statement whose rows are the columns' arrays unnested (one round trip, the values handed to the
+    driver as they are); elsewhere: one ``INSERT … ON CONFLICT DO UPDATE`` with a parameter set a row. ``key``
+    names the columns of a unique constraint; ``records`` may be empty; every value is the column's Python type (no bind processing).
+    """
+    if not records:
+        return
+    if on_postgres(connection):
+        raw = await driver(connection)
+        await raw.execute(
+            _upsert_sql(table, key, tuple(columns), tuple(update)), *(list(c) for c in zip(*records, strict=True))
+        )
+        return
+    statement = sqlite_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key), set_={name: statement.excluded[name] for name in update}
+    )
+    await connection.execute(statement, [dict(zip(columns, record, strict=True)) for record in records])
 
 
 class Prepared:

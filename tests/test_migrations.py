@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taxoffice.all_models import metadata
@@ -35,6 +35,10 @@ async def test_postgres_schema_matches_models(engine: AsyncEngine) -> None:
         assert await conn.run_sync(_diff) == []
         indexes = await conn.run_sync(lambda c: {i["name"] for i in inspect(c).get_indexes("taxpayer")})
     assert indexes >= _PG_ONLY_INDEXES
+    # Half-full pages, so that accrue-interest's nightly rewrite of every row stays on the page (a HOT update).
+    async with engine.connect() as conn:
+        options = await conn.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'interest_accrual'"))
+    assert options == ["fillfactor=50"]
 
 
 async def test_sqlite_up_matches_and_down(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import datetime
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taxoffice.accounts.interest import Pause
@@ -18,10 +18,13 @@ from taxoffice.accounts.ledger_batch import load_batch
 from taxoffice.accounts.models import Charge, InterestAccrual
 from taxoffice.accounts.reconcile import BATCH_TAXPAYERS, SETTLING_ERRORS
 from taxoffice.accounts.vocabulary import ChargeKind
-from taxoffice.db import dialect_insert
+from taxoffice.clock import Clock, utc_now
+from taxoffice.fastpaths import upsert_rows
 from taxoffice.partition import Partition
 
 logger = logging.getLogger(__name__)
+_COLUMNS = ("charge_id", "taxpayer_id", "as_of", "accrued", "outstanding", "created_at", "updated_at")
+_REWRITTEN = ("as_of", "accrued", "outstanding", "updated_at")
 
 
 @dataclass
@@ -44,17 +47,17 @@ def _accruals(
     pauses: Sequence[Pause],
     as_of: datetime.date,
     waivers: Mapping[int, int] | None = None,
-) -> list[dict[str, Any]]:
-    """One taxpayer's interest rows (without its id): accrued, and still unpaid, on each charge bearing interest.
+) -> list[tuple[int, int, int]]:
+    """One taxpayer's interest: (charge id, accrued, still unpaid) for each charge bearing interest.
 
     Interest waived by a write-off (``waivers``) is no longer outstanding.
     """
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[int, int, int]] = []
     for state in Ledger.build(charges, allocations, pauses=pauses, waivers=waivers).charges:
         if state.bears_interest:
             accrued = state.interest_accrued(as_of)
             outstanding = max(accrued - state.paid[ChargeKind.INTEREST] - state.waived, 0)
-            rows.append({"charge_id": state.row.id, "as_of": as_of, "accrued": accrued, "outstanding": outstanding})
+            rows.append((state.row.id, accrued, outstanding))
     return rows
 
 
@@ -64,8 +67,12 @@ async def accrue_interest(
     *,
     batch_size: int = BATCH_TAXPAYERS,
     partition: Partition | None = None,
+    clock: Clock = utc_now,
 ) -> AccrualCounts:
-    """Interest accrued and still unpaid on every tax charge (of ``partition``'s taxpayers), as if paid on ``as_of``."""
+    """Interest accrued and still unpaid on every tax charge (of ``partition``'s taxpayers), as if paid on ``as_of``.
+
+    Each batch's rows are upserted by one statement (``taxoffice.fastpaths.upsert_rows``), stamped by ``clock``.
+    """
     counts = AccrualCounts()
     after = 0
     while True:
@@ -84,7 +91,8 @@ async def accrue_interest(
                 return counts
             after = ids[-1]
             batch = await load_batch(session, ids, with_payments=False)
-            rows: list[dict[str, Any]] = []
+            rows: list[tuple[Any, ...]] = []
+            now = clock()
             for taxpayer_id in ids:
                 try:
                     own = _accruals(
@@ -102,24 +110,11 @@ async def accrue_interest(
                         "accrue-interest set aside taxpayer %s: %s: %s", taxpayer_id, type(exc).__name__, exc
                     )
                     continue
-                for row in own:
-                    row["taxpayer_id"] = taxpayer_id
-                    counts.interest_outstanding += row["outstanding"]
-                rows.extend(own)
+                for charge_id, accrued, outstanding in own:
+                    rows.append((charge_id, taxpayer_id, as_of, accrued, outstanding, now, now))
+                    counts.interest_outstanding += outstanding
                 counts.taxpayers += 1
             counts.charges += len(rows)
-            if rows:
-                statement = dialect_insert(session)(InterestAccrual)
-                await session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["charge_id"],
-                        set_={
-                            "as_of": statement.excluded.as_of,
-                            "accrued": statement.excluded.accrued,
-                            "outstanding": statement.excluded.outstanding,
-                            "updated_at": statement.excluded.updated_at,
-                        },
-                    ),
-                    rows,
-                )
+            table = cast("Table", InterestAccrual.__table__)
+            await upsert_rows(await session.connection(), table, ("charge_id",), _COLUMNS, rows, _REWRITTEN)
             await session.commit()

@@ -22,6 +22,7 @@ from tests.support.fastpath_cases import (
     DELTA_COLUMNS,
     NO_SUCH_TAXPAYER,
     NOW,
+    UPSERTED,
     accepted,
     charge_of,
     copy_and_sum,
@@ -29,6 +30,7 @@ from tests.support.fastpath_cases import (
     received_return,
     statements_of,
     stored_state,
+    upsert_twice,
 )
 from tests.support.servers import fresh_database
 
@@ -133,6 +135,11 @@ async def test_copy_rows_is_one_copy(engine: AsyncEngine, connection: AsyncConne
     # COPY goes through asyncpg's own protocol, not a cursor: SQLAlchemy sees one statement only, the one that opens
     # the test's transaction on the driver before the COPY (none had run on it yet).
     assert await copy_and_sum(engine, connection) == (1, 12_000)
+
+
+async def test_upsert_rows_inserts_new_keys_and_updates_existing_ones(connection: AsyncConnection) -> None:
+    # One statement over the columns' arrays: the rows unnested, each key inserted once or updated.
+    assert await upsert_twice(connection) == UPSERTED
 
 
 async def test_copy_rows_first_in_a_transaction_is_rolled_back_with_it(own_engine: AsyncEngine) -> None:

@@ -13,6 +13,7 @@ from taxoffice.db import autocommit_when_free
 from taxoffice.fastpaths import on_postgres, one_statement_writes
 from tests.support.fastpath_cases import (
     NO_SUCH_TAXPAYER,
+    UPSERTED,
     accepted,
     charge_of,
     copy_and_sum,
@@ -20,6 +21,7 @@ from tests.support.fastpath_cases import (
     received_return,
     statements_of,
     stored_state,
+    upsert_twice,
 )
 
 
@@ -57,3 +59,7 @@ async def test_a_return_decided_meanwhile_gets_no_second_charge(session: AsyncSe
 
 async def test_copy_rows_writes_the_rows_with_one_insert(engine: AsyncEngine, connection: AsyncConnection) -> None:
     assert await copy_and_sum(engine, connection) == (1, 12_000)
+
+
+async def test_upsert_rows_inserts_new_keys_and_updates_existing_ones(connection: AsyncConnection) -> None:
+    assert await upsert_twice(connection) == UPSERTED

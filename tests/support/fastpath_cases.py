@@ -19,12 +19,12 @@ from filings.intake import read_submission
 from filings.models import TaxReturn
 from filings.receipts import Checked
 from filings.services import RETURN_MAX_BYTES, FilingService
-from taxoffice.accounts.models import Charge, CollectionDayDelta
+from taxoffice.accounts.models import Charge, CollectionDay, CollectionDayDelta
 from taxoffice.accounts.services import AccountService, NewCharge
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal, Role
 from taxoffice.calendar import WorkingCalendar
-from taxoffice.fastpaths import copy_rows
+from taxoffice.fastpaths import copy_rows, upsert_rows
 from tests.filings.test_returns_api import vat_return, vat_values
 from tests.registry.helpers import register_enterprise
 
@@ -111,6 +111,24 @@ COPY_RECORDS = [
     (COPY_DAY, "10100", "VAT", "1701", "tax", False, 5_000, 1),
     (COPY_DAY, "10100", "PIT", "1001", "tax", True, 7_000, 2),
 ]
+
+
+async def upsert_twice(connection: AsyncConnection) -> list[tuple[str, int, int]]:
+    """``upsert_rows`` of two rows into ``collection_day``, then of one of them changed and a new one: the rows."""
+    table = cast("Table", CollectionDay.__table__)
+    key = DELTA_COLUMNS[:6]
+    await upsert_rows(connection, table, key, DELTA_COLUMNS, COPY_RECORDS, ("amount", "lines"))
+    changed = (*COPY_RECORDS[0][:6], 9_000, 3)
+    added = (COPY_DAY, "10100", "CIT", "1052", "tax", False, 4_000, 1)
+    await upsert_rows(connection, table, key, DELTA_COLUMNS, [changed, added], ("amount", "lines"))
+    await upsert_rows(connection, table, key, DELTA_COLUMNS, [], ("amount", "lines"))
+    rows = await connection.execute(
+        select(table.c.tax_type, table.c.amount, table.c.lines).where(table.c.day == COPY_DAY).order_by(table.c.amount)
+    )
+    return [tuple(row) for row in rows]
+
+
+UPSERTED = [("CIT", 4_000, 1), ("PIT", 7_000, 2), ("VAT", 9_000, 3)]
 
 
 async def copy_and_sum(engine: AsyncEngine, connection: AsyncConnection) -> tuple[int, int | None]:
