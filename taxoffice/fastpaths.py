@@ -15,7 +15,8 @@ path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLi
 """
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from sqlalchemy import Executable, Table, insert
@@ -23,6 +24,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from taxoffice.outage import database_unavailable
 
 POSTGRESQL = "postgresql"
 
@@ -54,6 +57,20 @@ async def driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg'
     return raw
 
 
+@asynccontextmanager
+async def _dropped_connection_invalidated(connection: AsyncConnection) -> AsyncIterator[None]:
+    """On the driver, SQLAlchemy does not see a connection the server ended: invalidate it here, as it would.
+
+    Otherwise the dead connection goes back to the pool and fails the next request that draws it.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if database_unavailable(exc):
+            await connection.invalidate(exc)
+        raise
+
+
 async def copy_rows(
     connection: AsyncConnection, table: Table, columns: Sequence[str], records: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -66,7 +83,8 @@ async def copy_rows(
         return
     if on_postgres(connection):
         raw = await driver(connection)
-        await raw.copy_records_to_table(table.name, records=list(records), columns=list(columns))
+        async with _dropped_connection_invalidated(connection):
+            await raw.copy_records_to_table(table.name, records=list(records), columns=list(columns))
         return
     await connection.execute(insert(table), [dict(zip(columns, record, strict=True)) for record in records])
 
@@ -102,10 +120,10 @@ async def upsert_rows(
     if not records:
         return
     if on_postgres(connection):
+        sql = _upsert_sql(table, tuple(key), tuple(columns), tuple(update))
         raw = await driver(connection)
-        await raw.execute(
-            _upsert_sql(table, key, tuple(columns), tuple(update)), *(list(c) for c in zip(*records, strict=True))
-        )
+        async with _dropped_connection_invalidated(connection):
+            await raw.execute(sql, *(list(column) for column in zip(*records, strict=True)))
         return
     statement = sqlite_insert(table)
     statement = statement.on_conflict_do_update(
@@ -158,4 +176,5 @@ class Prepared:
             value = params[name] if name in params else constants[name]
             args.append(value if process is None else process(value))
         raw = await driver(connection)
-        return [dict(record) for record in await raw.fetch(sql, *args)]
+        async with _dropped_connection_invalidated(connection):
+            return [dict(record) for record in await raw.fetch(sql, *args)]

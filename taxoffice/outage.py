@@ -7,6 +7,8 @@ long: each is answered 503 with ``Retry-After`` (``taxoffice.problems``), never 
 import sqlite3
 from collections.abc import Iterator
 
+from asyncpg.exceptions import InterfaceError as DriverInterfaceError
+from asyncpg.exceptions import InternalClientError as DriverStateError
 from sqlalchemy import exc as sa_exc
 
 # Seconds a client waits before sending the request again (a PostgreSQL restart takes a few).
@@ -31,6 +33,18 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
+def _driver_connection_ended(exc: BaseException) -> bool:
+    """Whether the driver (asyncpg, under taxoffice.fastpaths) says the server ended the connection.
+
+    Closed already, or still reading the server's last error (a restart's FATAL) when the next statement comes,
+    before the socket's end is seen. Either way the connection is unusable: it is invalidated, the request answered
+    503.
+    """
+    if isinstance(exc, DriverInterfaceError):
+        return "connection is closed" in str(exc)
+    return isinstance(exc, DriverStateError) and "another operation" in str(exc)
+
+
 def _unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
         return True
@@ -39,6 +53,8 @@ def _unavailable(exc: BaseException) -> bool:
     if isinstance(exc, ConnectionError | TimeoutError):  # refused, reset, broken pipe; a connect that timed out
         return True
     if isinstance(exc, sa_exc.OperationalError | sqlite3.OperationalError) and "database is locked" in str(exc):
+        return True
+    if _driver_connection_ended(exc):
         return True
     state = getattr(exc, "sqlstate", None)
     return isinstance(state, str) and state.startswith(_UNAVAILABLE_STATES)

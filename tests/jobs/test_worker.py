@@ -172,7 +172,7 @@ async def test_a_run_requested_while_redis_is_down_waits_in_the_outbox_then_runs
         assert await status_of(session, taxpayer.tax_code) == "00"
 
 
-def test_each_worker_keeps_its_own_cron_slots(e2e_settings: Settings) -> None:
+async def test_each_worker_keeps_its_own_cron_slots(e2e_settings: Settings) -> None:
     """arq stores a cron job's next slot on the job itself: two workers in one process must not share them."""
     first = build_worker(e2e_settings, burst=True, handle_signals=False)
     second = build_worker(e2e_settings, burst=True, handle_signals=False)

@@ -6,13 +6,17 @@ import sqlite3
 
 import httpx
 import pytest
+from asyncpg.exceptions import InterfaceError as DriverInterfaceError
+from asyncpg.exceptions import InternalClientError as DriverStateError
 from litestar import Litestar
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taxoffice.app import create_app
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.fastpaths import Prepared
 from taxoffice.outage import RETRY_AFTER_SECONDS, database_unavailable
 from tests.support.servers import free_port
 
@@ -79,6 +83,29 @@ async def test_a_dropped_connection_is_503(settings: Settings, engine: AsyncEngi
         await own.dispose()
 
 
+async def test_a_connection_dropped_under_a_read_on_the_driver_leaves_the_pool(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    # The token check and the filer's read run on the driver (Prepared), where SQLAlchemy does not see the error:
+    # the dead connection must not go back to the pool to fail the next request too.
+    own = create_engine(dataclasses.replace(settings, db_pool_size=1))
+    read = Prepared(select(literal_column("1").label("one")).where(literal_column("1") == bindparam("one")))
+    try:
+        async with own.connect() as conn:
+            pid = (await conn.exec_driver_sql("SELECT pg_backend_pid()")).scalar_one()
+            async with engine.connect() as admin:
+                await admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+            await asyncio.sleep(0.05)
+            with pytest.raises(Exception) as failed:  # noqa: PT011 - whichever way asyncpg words the dropped connection
+                await read.fetch(conn, {"one": 1})
+            assert database_unavailable(failed.value)
+            assert conn.invalidated
+        async with own.connect() as conn:
+            assert await read.fetch(conn, {"one": 1}) == [{"one": 1}]
+    finally:
+        await own.dispose()
+
+
 @pytest.mark.parametrize(
     ("error", "unavailable"),
     [
@@ -88,6 +115,9 @@ async def test_a_dropped_connection_is_503(settings: Settings, engine: AsyncEngi
         (sa_exc.OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x")), False),
         (sa_exc.ProgrammingError("SELECT", {}, Exception("syntax error")), False),
         (ValueError("a bug"), False),
+        (DriverInterfaceError("connection is closed"), True),
+        (DriverInterfaceError("cannot perform operation: another operation is in progress"), False),
+        (DriverStateError("cannot switch to state 12; another operation (2) is in progress"), True),
     ],
 )
 def test_what_counts_as_unavailable(error: Exception, unavailable: bool) -> None:
