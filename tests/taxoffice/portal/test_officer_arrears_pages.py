@@ -3,9 +3,11 @@
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.models import Taxpayer
+from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.auth.roles import Role
-from tests.arrears.worklist_support import D, open_case, taxpayer
+from tests.arrears.worklist_support import D, charge, open_case, taxpayer
 from tests.support.clock import Clock
 from tests.support.pages import PageClient, text_of
 from tests.support.users import PASSWORD, Login
@@ -131,6 +133,20 @@ async def test_a_manager_reads_the_case_without_the_forms(browser: PageClient, l
     assert page.status_code == 200
     assert "Ghi thao tác hôm nay" not in text_of(page)
     assert (await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "note"})).status_code == 403
+
+
+async def test_the_case_debts_name_a_fine_in_the_pages_language(
+    browser: PageClient, login: Login, case: ArrearsCase, session: AsyncSession
+) -> None:
+    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
+    await charge(session, debtor, 12 * M, D(2025, 7, 31))
+    await charge(session, debtor, 3_500_000, D(2025, 8, 11), sub_item="4254", kind=ChargeKind.FINE)
+    await _officer(browser, login, "o-kinds")
+    page = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "VAT 4254 · Tháng 06/2025 (tiền phạt)" in page
+    assert "(fine)" not in page
+    await browser.get("/lang/en?next=/")
+    assert "(fine)" in text_of(await browser.get(f"/officer/arrears/{case.id}"))
 
 
 async def test_the_case_page_in_english(browser: PageClient, login: Login, case: ArrearsCase) -> None:
