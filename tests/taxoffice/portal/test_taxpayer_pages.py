@@ -49,6 +49,9 @@ async def test_obligations_show_deadlines_status_and_the_overdue_notice(
     assert "Quá hạn, chưa nộp" in text
     assert 'href="/taxpayer/returns/new?period=2026-01"' in page.text
     assert "Chưa đến kỳ nộp" in text  # months not ended yet
+    # 05/KK-TNCN is owed only for months with tax withheld: an ended month offers the upload, never "overdue".
+    assert "05/KK-TNCN Tháng 01/2026 23/02/2026" in text
+    assert "Chỉ nộp nếu có khấu trừ thuế Có khấu trừ thuế: nộp tệp tờ khai" in text
     last_year = text_of(await browser.get("/taxpayer?year=2025"))
     assert "Không có tờ khai nào phải nộp cho năm này" in last_year  # registered in January 2026
 
@@ -59,6 +62,7 @@ async def test_obligations_in_english(app: Litestar, token: dict[str, str]) -> N
     assert "You have overdue returns not filed" in text
     assert "falls on a day off: moved to the next working day" in text
     assert "File now" in text
+    assert "Owed only if tax was withheld Tax withheld: upload the return" in text
 
 
 async def test_the_account_shows_the_figures_the_api_gives_and_downloads_them(
