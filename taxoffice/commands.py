@@ -24,7 +24,7 @@ from taxoffice.auth.services import UserService
 from taxoffice.clock import today_vn, utc_now
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
-from taxoffice.fastpaths import driver, on_postgres
+from taxoffice.fastpaths import on_driver, on_postgres
 
 BATCH = 50_000
 # Demo logins (documented in the README); created by `demo load` only.
@@ -107,8 +107,8 @@ def demo_batch(
 
 async def _write_rows(session: AsyncSession, rows: list[tuple[Any, ...]]) -> None:
     if on_postgres(session):
-        raw = await driver(await session.connection())
-        await raw.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))
+        async with on_driver(await session.connection()) as raw:
+            await raw.copy_records_to_table("taxpayer", records=rows, columns=list(demo.COLUMNS))
     else:
         await session.execute(insert(Taxpayer), demo.as_dicts(rows))
 

@@ -3,7 +3,7 @@
 | fast path (PostgreSQL) | counterpart (SQLite) | named |
 |---|---|---|
 | ``COPY`` of many rows (asyncpg ``copy_records_to_table``) | one ``INSERT`` with many parameter sets | ``copy_rows`` |
-| the raw asyncpg connection (typed binary reads, ``COPY``) | SQLAlchemy Core statements | ``driver`` |
+| the raw asyncpg connection (typed binary reads, ``COPY``), invalidated when the server ended it | SQLAlchemy Core statements | ``on_driver`` |
 | several writes as one statement (data-modifying CTEs), atomic by itself | the statements one by one, in the caller's transaction | ``one_statement_writes`` |
 | a single statement in autocommit, with no ``BEGIN``/``COMMIT`` round trips | the session's own transaction | ``taxoffice.db.autocommit_when_free`` |
 | ``INSERT … ON CONFLICT`` | SQLite's ``INSERT … ON CONFLICT`` | ``taxoffice.db.dialect_insert`` |
@@ -41,7 +41,7 @@ def one_statement_writes(bind: AsyncConnection | AsyncSession) -> bool:
     return on_postgres(bind)
 
 
-async def driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
+async def _driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg's Connection (asyncpg ships no types)
     """The asyncpg connection under ``connection`` (PostgreSQL only: the fast paths' own reads and ``COPY``).
 
     Inside ``connection``'s transaction: SQLAlchemy's asyncpg adapter opens its transaction lazily, at its first
@@ -71,6 +71,17 @@ async def _dropped_connection_invalidated(connection: AsyncConnection) -> AsyncI
         raise
 
 
+@asynccontextmanager
+async def on_driver(connection: AsyncConnection) -> AsyncIterator[Any]:
+    """The asyncpg connection under ``connection``, in its transaction, for the fast paths' own reads and ``COPY``.
+
+    PostgreSQL only. A connection the server ended meanwhile is invalidated on the way out, as SQLAlchemy would.
+    """
+    raw = await _driver(connection)
+    async with _dropped_connection_invalidated(connection):
+        yield raw
+
+
 async def copy_rows(
     connection: AsyncConnection, table: Table, columns: Sequence[str], records: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -82,8 +93,7 @@ async def copy_rows(
     if not records:
         return
     if on_postgres(connection):
-        raw = await driver(connection)
-        async with _dropped_connection_invalidated(connection):
+        async with on_driver(connection) as raw:
             await raw.copy_records_to_table(table.name, records=list(records), columns=list(columns))
         return
     await connection.execute(insert(table), [dict(zip(columns, record, strict=True)) for record in records])
@@ -121,8 +131,7 @@ async def upsert_rows(
         return
     if on_postgres(connection):
         sql = _upsert_sql(table, tuple(key), tuple(columns), tuple(update))
-        raw = await driver(connection)
-        async with _dropped_connection_invalidated(connection):
+        async with on_driver(connection) as raw:
             await raw.execute(sql, *(list(column) for column in zip(*records, strict=True)))
         return
     statement = sqlite_insert(table)
@@ -175,6 +184,5 @@ class Prepared:
         for name, process in order:
             value = params[name] if name in params else constants[name]
             args.append(value if process is None else process(value))
-        raw = await driver(connection)
-        async with _dropped_connection_invalidated(connection):
+        async with on_driver(connection) as raw:
             return [dict(record) for record in await raw.fetch(sql, *args)]

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.payment_record import PaymentRecord
-from taxoffice.fastpaths import driver
+from taxoffice.fastpaths import on_driver
 
 _COLUMNS = ("bank_ref", "tax_code", "payer_name", "amount", "paid_on", "period", "sub_item", "chapter", "tax_office")
 _CREATE = text(
@@ -38,8 +38,8 @@ async def insert_copied(
     await session.execute(_CREATE)
     await session.execute(_EMPTY)
     conn = await session.connection()
-    raw = await driver(conn)
     records = [tuple(getattr(item, name) for name in _COLUMNS) for item in items]
-    await raw.copy_records_to_table("statement_batch", records=records, columns=list(_COLUMNS))
+    async with on_driver(conn) as raw:
+        await raw.copy_records_to_table("statement_batch", records=records, columns=list(_COLUMNS))
     rows = await session.execute(_INSERT, {"source": source, "received_by": received_by})
     return {row[0]: bool(row[1]) for row in rows}

@@ -25,7 +25,7 @@ from taxoffice.accounts.ledger import AllocationRow, ChargeRow, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, InterestPause, InterestWaiver, Payment, PaymentExtension
 from taxoffice.accounts.models import Enforcement as EnforcementRow
 from taxoffice.accounts.vocabulary import OPEN_PAYMENT_STATUSES, PAID_STATUSES
-from taxoffice.fastpaths import driver, on_postgres
+from taxoffice.fastpaths import on_driver, on_postgres
 
 # Payments in these statuses may still hold money to apply.
 
@@ -158,14 +158,14 @@ async def load_batch_fast(conn: AsyncConnection, ids: list[int], *, with_payment
     The same rows as ``load_batch_core``: ``tests/accounts/test_ledger_batch_properties.py`` holds them equal.
     """
     batch = LedgerBatch()
-    raw = await driver(conn)
-    charge_rows = await raw.fetch(_CHARGES_SQL, ids)
-    allocation_rows = await raw.fetch(_ALLOCATIONS_SQL, ids)
-    payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_PAYMENT_STATUSES)) if with_payments else ()
-    _add_rows(batch, charge_rows, allocation_rows, payment_rows)
-    _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
-    _add_pauses(batch, await raw.fetch(_PAUSES_SQL, ids))
-    _add_waivers(batch, await raw.fetch(_WAIVERS_SQL, ids))
+    async with on_driver(conn) as raw:
+        charge_rows = await raw.fetch(_CHARGES_SQL, ids)
+        allocation_rows = await raw.fetch(_ALLOCATIONS_SQL, ids)
+        payment_rows = await raw.fetch(_WAITING_SQL, ids, list(OPEN_PAYMENT_STATUSES)) if with_payments else ()
+        _add_rows(batch, charge_rows, allocation_rows, payment_rows)
+        _add_enforcements(batch, await raw.fetch(_ENFORCEMENTS_SQL, ids))
+        _add_pauses(batch, await raw.fetch(_PAUSES_SQL, ids))
+        _add_waivers(batch, await raw.fetch(_WAIVERS_SQL, ids))
     return batch
 
 
@@ -218,7 +218,8 @@ async def load_payments(session: AsyncSession, batch: LedgerBatch, payment_ids: 
 
 async def load_payments_fast(conn: AsyncConnection, batch: LedgerBatch, payment_ids: Collection[int]) -> None:
     """``load_payments`` straight through asyncpg (PostgreSQL)."""
-    rows = await (await driver(conn)).fetch(_BY_ID_SQL, list(payment_ids), list(PAID_STATUSES))
+    async with on_driver(conn) as raw:
+        rows = await raw.fetch(_BY_ID_SQL, list(payment_ids), list(PAID_STATUSES))
     _add_rows(batch, (), (), rows)
 
 
