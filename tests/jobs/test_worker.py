@@ -66,6 +66,9 @@ async def e2e(e2e_settings: Settings) -> AsyncIterator[tuple[Litestar, async_ses
 async def _burst(settings: Settings) -> int:
     """Run a real worker until the queue is empty; the number of jobs it completed."""
     worker = build_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
+    # Only what the test queued: no clock slot (send-mail's every minute) falls due while the burst runs.
+    for job in worker.cron_jobs:
+        job.next_run = datetime.datetime.max.replace(tzinfo=HANOI)
     try:
         await worker.main()
     finally:
