@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.models import InterestPause
@@ -22,6 +22,7 @@ from taxoffice.migrations import alembic_config
 from tests.arrears.worklist_support import D, open_case, taxpayer
 
 BEFORE = "a61c0e4f7d25"
+BACKFILL = "243aa0506a7c"
 ON = D(2025, 10, 30)
 
 
@@ -54,9 +55,11 @@ async def _seed(session: AsyncSession) -> dict[str, int]:
                     actor="o",
                 )
             )
-        if name == "paused":
-            session.add(
-                InterestPause(taxpayer_id=debtor.id, started_on=D(2025, 8, 20), reason="freeze", reference="case:x")
+        if name == "paused":  # the columns of that revision only (no charge_ids yet)
+            await session.execute(
+                insert(InterestPause).values(
+                    taxpayer_id=debtor.id, started_on=D(2025, 8, 20), reason="freeze", reference="case:x"
+                )
             )
     await session.commit()
     return ids
@@ -83,7 +86,7 @@ async def test_frozen_cases_get_their_pause_once(tmp_path: Path) -> None:
     async with AsyncSession(engine, expire_on_commit=False) as session:
         ids = await _seed(session)
     await engine.dispose()
-    await asyncio.to_thread(command.upgrade, config, "head")
+    await asyncio.to_thread(command.upgrade, config, BACKFILL)
     expected = [
         (ids["dated"], D(2025, 9, 1), None, "no_interest"),
         (ids["undated"], D(2025, 10, 1), None, "freeze"),
@@ -93,5 +96,5 @@ async def test_frozen_cases_get_their_pause_once(tmp_path: Path) -> None:
     ]
     assert await _pauses(url) == sorted(expected)
     await asyncio.to_thread(command.downgrade, config, BEFORE)
-    await asyncio.to_thread(command.upgrade, config, "head")
+    await asyncio.to_thread(command.upgrade, config, BACKFILL)
     assert await _pauses(url) == sorted(expected)
