@@ -11,8 +11,8 @@ and off the public debtor list. How each is recorded differs:
 
 ``no_interest`` is Art. 59.5.a: a taxpayer supplying goods or services paid from the State budget (a subcontractor
 named in the contract and paid directly by the investor included) that has not been paid bears no late-payment
-interest on its tax debt "but not more than the amount the State budget has not paid". The interest pause is
-all-or-nothing, so the office records it only while the budget's unpaid amount covers the whole overdue tax
+interest on its tax debt "but not more than the amount the State budget has not paid". The interest pause covers
+whole debts, so the office records it only while the budget's unpaid amount covers the whole overdue tax
 (``covers``); a smaller amount is refused rather than exempting more than the text allows.
 
 "Disputed / awaiting a decision" (a complaint or a lawsuit pending) is **not** a relief: Law 38/2019 Art. 61 has the
