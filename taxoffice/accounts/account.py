@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.accounts.extensions import extended_row
-from taxoffice.accounts.interest import Pause
+from taxoffice.accounts.interest import pause_of_row
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, Ledger, NewAllocation, PaymentState
 from taxoffice.accounts.models import (
     Allocation,
@@ -103,9 +103,11 @@ async def account_statement(session: AsyncSession, tax_code: str, taxpayer_id: i
     )
     extended: dict[int, datetime.date] = {row[0]: row[1] for row in await session.execute(standing)}
     pauses = [
-        Pause(started_on, ended_on)
-        for started_on, ended_on in await session.execute(
-            select(InterestPause.started_on, InterestPause.ended_on).where(InterestPause.taxpayer_id == taxpayer_id)
+        pause_of_row(started_on, ended_on, charge_ids)
+        for started_on, ended_on, charge_ids in await session.execute(
+            select(InterestPause.started_on, InterestPause.ended_on, InterestPause.charge_ids).where(
+                InterestPause.taxpayer_id == taxpayer_id
+            )
         )
     ]
     waivers = list(

@@ -11,6 +11,7 @@ nothing. The sum is kept as an exact integer numerator over 10,000 and rounded o
 
 import bisect
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -41,10 +42,26 @@ class RatePeriod:
 
 
 class Pause(NamedTuple):
-    """Days that bear no interest: from ``start`` to the day before ``end`` (``end`` None: still running)."""
+    """Days that bear no interest: from ``start`` to the day before ``end`` (``end`` None: still running).
+
+    ``charges``: the charge ids it covers (a freeze naming its debts); None: every charge it is given to.
+    """
 
     start: datetime.date
     end: datetime.date | None
+    charges: frozenset[int] | None = None
+
+    def covers(self, charge_id: int) -> bool:
+        """Whether the pause applies to the charge ``charge_id``."""
+        return self.charges is None or charge_id in self.charges
+
+
+def pause_of_row(start: datetime.date, end: datetime.date | None, charge_ids: object) -> Pause:
+    """A stored pause (``interest_pause``): ``charge_ids`` a list of ids, its JSON text, or None (every charge)."""
+    ids = json.loads(charge_ids) if isinstance(charge_ids, str) else charge_ids
+    if not isinstance(ids, list):
+        return Pause(start, end)
+    return Pause(start, end, frozenset(int(i) for i in ids))
 
 
 # Sorted by valid_from; the last period is open-ended. Before 1 Jul 2007 (Law 78/2006 in force) no rate is known
@@ -130,7 +147,7 @@ def rate_days(
         return _flat_days(start, end, rates, deadline)
     total = 0
     day = start
-    for pause in sorted(pauses):
+    for pause in sorted(pauses, key=lambda p: p.start):
         pause_end = end if pause.end is None else min(pause.end, end)
         if pause_end <= day:
             continue

@@ -134,7 +134,7 @@ class Ledger:
         A reduction (a supplementary return lowering tax) means the tax was never owed: it lowers the latest
         positive charge of the same tax type, sub-item, period and kind, so interest is computed on the lower
         figure from the start. What no charge can absorb is ``excess_reduction``. ``pauses`` (the taxpayer's frozen
-        spans) bear no interest on any charge; ``waivers`` (charge id: đồng) is interest cancelled by decision.
+        spans) bear no interest on the charges each covers (``Pause.charges``; None: every charge); ``waivers`` (charge id: đồng) is interest cancelled by decision.
         """
         states: list[ChargeState] = []
         reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)
@@ -142,7 +142,8 @@ class Ledger:
         for row in sorted(charges, key=_by_id):
             if row.amount >= 0:
                 waived = waivers.get(row.id, 0) if waivers else 0
-                states.append(ChargeState(row, row.amount, pauses=frozen, waived=waived))
+                covering = tuple(pause for pause in frozen if pause.covers(row.id))
+                states.append(ChargeState(row, row.amount, pauses=covering, waived=waived))
             else:
                 reductions[row.kind, row.tax_type, row.sub_item, row.period] += -row.amount
         excess = 0

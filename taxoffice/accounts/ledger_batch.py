@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from taxoffice.accounts.allocation import Enforcement
 from taxoffice.accounts.extensions import extended_row
-from taxoffice.accounts.interest import Pause
+from taxoffice.accounts.interest import Pause, pause_of_row
 from taxoffice.accounts.ledger import AllocationRow, ChargeRow, PaymentState
 from taxoffice.accounts.models import Allocation, Charge, InterestPause, InterestWaiver, Payment, PaymentExtension
 from taxoffice.accounts.models import Enforcement as EnforcementRow
@@ -66,7 +66,7 @@ _ALLOCATIONS_SQL = (
 _ENFORCEMENTS_SQL = (
     "SELECT taxpayer_id, started_on, ended_on FROM account_enforcement WHERE taxpayer_id = ANY($1::bigint[])"
 )
-_PAUSES_SQL = "SELECT taxpayer_id, started_on, ended_on FROM interest_pause WHERE taxpayer_id = ANY($1::bigint[])"
+_PAUSES_SQL = "SELECT taxpayer_id, started_on, ended_on, charge_ids::text FROM interest_pause WHERE taxpayer_id = ANY($1::bigint[])"
 _WAIVERS_SQL = (
     "SELECT taxpayer_id, charge_id, SUM(amount) FROM interest_waiver WHERE taxpayer_id = ANY($1::bigint[]) "
     "GROUP BY taxpayer_id, charge_id"
@@ -131,9 +131,9 @@ async def load_batch_core(conn: AsyncConnection, ids: list[int], *, with_payment
     )
     _add_enforcements(batch, enforcement_rows)
     pause_rows = await conn.execute(
-        select(InterestPause.taxpayer_id, InterestPause.started_on, InterestPause.ended_on).where(
-            among(InterestPause.taxpayer_id, ids, dialect)
-        )
+        select(
+            InterestPause.taxpayer_id, InterestPause.started_on, InterestPause.ended_on, InterestPause.charge_ids
+        ).where(among(InterestPause.taxpayer_id, ids, dialect))
     )
     _add_pauses(batch, pause_rows)
     waiver_rows = await conn.execute(
@@ -176,9 +176,9 @@ def _add_waivers(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:
 
 
 def _add_pauses(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:
-    """File interest pauses ``(taxpayer id, started on, ended on)`` (frozen debts) under their taxpayers."""
-    for taxpayer_id, started_on, ended_on in rows:
-        batch.pauses[taxpayer_id].append(Pause(started_on, ended_on))
+    """File interest pauses ``(taxpayer id, started on, ended on, charge ids)`` (frozen debts) under their taxpayers."""
+    for taxpayer_id, started_on, ended_on, charge_ids in rows:
+        batch.pauses[taxpayer_id].append(pause_of_row(started_on, ended_on, charge_ids))
 
 
 def _add_enforcements(batch: LedgerBatch, rows: Iterable[Sequence[Any]]) -> None:

@@ -6,7 +6,7 @@ from advanced_alchemy.mixins import IdentityPrimaryKey
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taxoffice.db import Base, Model, code_string
+from taxoffice.db import Base, JsonB, Model, code_string
 
 
 class Charge(Model):
@@ -216,6 +216,10 @@ class InterestPause(Model):
     Law 38/2019 Art. 59.6 and 83: from ``started_on`` (the day Art. 83 dates the freeze from) to the day before
     ``ended_on`` (None while frozen). Written when a freeze is recorded on the taxpayer's arrears case
     (``reference`` ``case:<id>``), ended when it is lifted; at most one open per taxpayer.
+
+    ``charge_ids``: the debts (charge ids) the freeze covers, Decree 126/2020 Art. 23.3 (the decision covers the debt
+    at its start): only they bear no interest. NULL: every debt of the taxpayer (pauses written before freezes named
+    their debts).
     """
 
     __tablename__ = "interest_pause"
@@ -234,6 +238,7 @@ class InterestPause(Model):
     ended_on: Mapped[datetime.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(60))
+    charge_ids: Mapped[list[int] | None] = mapped_column(JsonB, nullable=True)
 
 
 class InterestWaiver(Model):

@@ -6,13 +6,13 @@ and off the public debtor list. How each is recorded differs:
 | relief | basis | covers | recorded as |
 |---|---|---|---|
 | ``extension`` | Law 38/2019 Art. 62.4; the yearly extension decrees | one charge, to its extended date | ``payment_extension`` (``extensions.py``): the debt is not overdue at all |
-| ``freeze`` | Art. 83 (khoanh nợ), 59.6 (no interest), 124.5 (no enforcement) | the taxpayer, while frozen | a ``freeze`` action on the arrears case: an ``interest_pause`` with this reason |
+| ``freeze`` | Art. 83 (khoanh nợ), 59.6 (no interest), 124.5 (no enforcement) | the debts named (default: overdue on its first day), while frozen | a ``freeze`` action on the arrears case: an ``interest_pause`` with this reason and ``charge_ids`` |
 | ``no_interest`` | Art. 59.5.a | the tax owed, up to what the State budget owes the taxpayer | a ``freeze`` action with ``details.relief = no_interest``: an ``interest_pause`` with this reason |
 
 ``no_interest`` is Art. 59.5.a: a taxpayer supplying goods or services paid from the State budget (a subcontractor
 named in the contract and paid directly by the investor included) that has not been paid bears no late-payment
-interest on its tax debt "but not more than the amount the State budget has not paid". The interest pause is
-all-or-nothing, so the office records it only while the budget's unpaid amount covers the whole overdue tax
+interest on its tax debt "but not more than the amount the State budget has not paid". The interest pause covers
+whole debts, so the office records it only while the budget's unpaid amount covers the whole overdue tax
 (``covers``); a smaller amount is refused rather than exempting more than the text allows.
 
 "Disputed / awaiting a decision" (a complaint or a lawsuit pending) is **not** a relief: Law 38/2019 Art. 61 has the
@@ -53,7 +53,8 @@ RELIEFS: dict[Relief, ReliefRule] = {
     ),
     Relief.FREEZE: ReliefRule(
         "Law 38/2019/QH14 Art. 83 (khoanh nợ), Art. 59.6 (no interest while frozen), Art. 124.5 (no enforcement)",
-        "every debt of the taxpayer, from the day Art. 83 dates the freeze from until it is lifted",
+        "the debts the decision names (by default those overdue on its first day, Decree 126/2020 Art. 23.3), from"
+        " the day Art. 83 dates the freeze from until it is lifted",
     ),
     Relief.NO_INTEREST: ReliefRule(
         "Law 38/2019/QH14 Art. 59.5.a (không tính tiền chậm nộp: the State budget has not paid the taxpayer)",

@@ -114,16 +114,24 @@ class AccountService:
                 .values(ended_on=ended_on, updated_at=func.now())
             )
 
-    async def pause_interest(self, taxpayer_id: int, started_on: datetime.date, reason: str, reference: str) -> bool:
-        """Stop late-payment interest on all the taxpayer's debts from ``started_on`` (a freeze, Law 38 Art. 59.6).
+    async def pause_interest(
+        self,
+        taxpayer_id: int,
+        started_on: datetime.date,
+        reason: str,
+        reference: str,
+        charge_ids: Sequence[int] | None = None,
+    ) -> bool:
+        """Stop late-payment interest from ``started_on`` (a freeze, Law 38 Art. 59.6) on the debts ``charge_ids``.
 
-        False when a pause is already open.
+        ``charge_ids`` None: every debt of the taxpayer. False when a pause is already open.
         """
         insert_ = dialect_insert(self.session)(InterestPause).values(
             taxpayer_id=taxpayer_id,
             started_on=started_on,
             reason=reason,
             reference=reference,
+            charge_ids=None if charge_ids is None else sorted(charge_ids),
             created_at=func.now(),
             updated_at=func.now(),
         )
@@ -131,6 +139,13 @@ class AccountService:
             index_elements=["taxpayer_id"], index_where=InterestPause.ended_on.is_(None)
         ).returning(InterestPause.id)
         return (await self.session.scalar(statement)) is not None
+
+    async def debt_ids(self, taxpayer_id: int, due_before: datetime.date | None = None) -> list[int]:
+        """The taxpayer's debts (charges above zero), by id; with ``due_before``, those overdue on that day."""
+        query = select(Charge.id).where(Charge.taxpayer_id == taxpayer_id, Charge.amount > 0)
+        if due_before is not None:
+            query = query.where(Charge.due_on < due_before)
+        return list(await self.session.scalars(query.order_by(Charge.id)))
 
     async def resume_interest(self, taxpayer_id: int, ended_on: datetime.date) -> None:
         """End the taxpayer's open interest pause: interest runs again from ``ended_on``."""

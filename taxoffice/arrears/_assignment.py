@@ -2,6 +2,9 @@
 
 Auto-assignment is greedy: the office's unassigned open cases, largest first, each go to the officer holding
 the least amount at that moment (ties: the lower user id). Each case is written as an ``assigned`` event.
+A frozen case (khoanh nợ, Law 38/2019 Art. 83) is not worked until the freeze is lifted (no reminder, no
+enforcement: Art. 124.5), so auto-assignment neither gives it out nor counts it in what an officer holds; an
+officer may still be given one by hand, and a lifted case is given out at the next run.
 """
 
 import datetime
@@ -100,6 +103,8 @@ class AssignmentService:
     async def auto_assign(self, actor: Principal, tax_office: str, today: datetime.date) -> list[OfficerTotals]:
         """Spread the office's unassigned open cases over its active officers, balancing the amounts held.
 
+        Frozen cases are left out: not given out, and not counted in the cases and amount an officer holds.
+
         Cases being changed by someone else right now are skipped (``FOR UPDATE SKIP LOCKED``); a second run
         picks them up.
 
@@ -116,7 +121,11 @@ class AssignmentService:
         counts = dict.fromkeys(officers, 0)
         rows = await self.session.execute(
             select(ArrearsCase.officer_id, func.count(), func.coalesce(func.sum(ArrearsCase.overdue_total), 0))
-            .where(ArrearsCase.status == CaseStatus.OPEN, ArrearsCase.officer_id.in_(officers))
+            .where(
+                ArrearsCase.status == CaseStatus.OPEN,
+                ArrearsCase.is_frozen.is_(False),
+                ArrearsCase.officer_id.in_(officers),
+            )
             .group_by(ArrearsCase.officer_id)
         )
         for officer_id, count, amount in rows:
@@ -129,6 +138,7 @@ class AssignmentService:
                     ArrearsCase.status == CaseStatus.OPEN,
                     ArrearsCase.tax_office == tax_office,
                     ArrearsCase.officer_id.is_(None),
+                    ArrearsCase.is_frozen.is_(False),
                 )
                 .with_for_update(skip_locked=True)
             )

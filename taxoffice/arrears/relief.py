@@ -119,12 +119,30 @@ def write_off_problems(facts: WriteOffFacts, today: datetime.date) -> list[str]:
 
 
 class Authority(StrEnum):
-    """Who decides a write-off (Art. 87)."""
+    """Who decides a write-off (Art. 87), named as today's bodies are.
+
+    Art. 87.2 names the head of the General Department of Taxation (Tổng cục Thuế). From 1 Mar 2025 the Ministry
+    of Finance's tax administration is the Tax Department (Cục Thuế) under the Ministry; the instruments said to do
+    it (Decree 29/2025/NĐ-CP on the Ministry's functions, Decision 381/QĐ-BTC on the Tax Department) could not be
+    read here [open]. ``decider_name`` gives the name on a day.
+    """
 
     PROVINCE = "chairman of the provincial People's Committee"  # 87.1
-    TAX_DEPARTMENT = "head of the General Department of Taxation"  # 87.2
+    TAX_DEPARTMENT = "head of the Tax Department (Cục Thuế), Ministry of Finance"  # 87.2
     MINISTER = "Minister of Finance"  # 87.3
     PRIME_MINISTER = "Prime Minister"  # 87.4
+
+
+# The day the General Department of Taxation became the Tax Department of the Ministry of Finance [open: not read].
+TAX_DEPARTMENT_FROM = datetime.date(2025, 3, 1)
+GENERAL_DEPARTMENT = "head of the General Department of Taxation (Tổng cục Thuế)"
+
+
+def decider_name(authority: Authority, on: datetime.date) -> str:
+    """The decider as named on ``on``: the General Department of Taxation before 1 Mar 2025, then the Tax Department."""
+    if authority is Authority.TAX_DEPARTMENT and on < TAX_DEPARTMENT_FROM:
+        return GENERAL_DEPARTMENT
+    return authority.value
 
 
 BILLION = 1_000_000_000

@@ -240,7 +240,11 @@ class WorklistService:
                 # Art. 83 dates the freeze (death certificate, court notice …); no interest from then (Art. 59.6).
                 since = datetime.date.fromisoformat(str(details.get("frozen_from", today.isoformat())))
                 relief = str(details.get("relief", Relief.FREEZE.value))
-                await accounts.pause_interest(case.taxpayer_id, since, relief, f"case:{case.id}")
+                # Decree 126 Art. 23.3: the decision covers the debts it names, by default those overdue at its start.
+                named = details.get("charge_ids")
+                covered = named if isinstance(named, list) else await accounts.debt_ids(case.taxpayer_id, since)
+                details["charge_ids"] = covered
+                await accounts.pause_interest(case.taxpayer_id, since, relief, f"case:{case.id}", covered)
             else:
                 await accounts.resume_interest(case.taxpayer_id, today)
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
@@ -289,6 +293,12 @@ class WorklistService:
             problems.append(FieldError("kind", "action.frozen", msg))
         if action.kind is ActionKind.FREEZE and action.frozen is not False:
             problems.extend(freeze_problems(action.details or {}, today, case.overdue_tax))
+            named = (action.details or {}).get("charge_ids")
+            debts = await AccountService(self.session).debt_ids(case.taxpayer_id)
+            ids = named if isinstance(named, list) and all(type(i) is int for i in named) else []
+            if named is not None and not (ids and set(ids) <= set(debts)):
+                msg = "details.charge_ids names the debts frozen (Decree 126 Art. 23.3): this taxpayer's charges."
+                problems.append(FieldError("details.charge_ids", "freeze.charges", msg))
         if action.kind is ActionKind.WRITE_OFF and not problems:
             found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
             return [*problems, *found], extra

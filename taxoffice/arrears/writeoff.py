@@ -21,7 +21,13 @@ from taxoffice.accounts.account import Statement
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.writeoff import write_off_debts
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.arrears.relief import WriteOffFacts, WriteOffGround, write_off_authority, write_off_problems
+from taxoffice.arrears.relief import (
+    WriteOffFacts,
+    WriteOffGround,
+    decider_name,
+    write_off_authority,
+    write_off_problems,
+)
 from taxoffice.arrears.stock import OTHER
 from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES
 from taxoffice.errors import FieldError
@@ -54,10 +60,14 @@ def write_off_checks(
     ground = WriteOffGround(ground_value)
     facts = WriteOffFacts(ground, oldest_due_on, **{name: details.get(name) is True for name in _FACTS})
     found = [FieldError("details.ground", "write_off.not_eligible", p) for p in write_off_problems(facts, today)]
-    competent = authority_code(ground, enterprise=enterprise, amount=amount)
+    authority = write_off_authority(ground, enterprise=enterprise, amount=amount)
+    competent = authority.name.lower()
     named = details.get("authority")
     if named is not None and named != competent:
-        message = f"Art. 87: writing off {amount:,} đồng on ground {ground.value} is decided by {competent}."
+        decider = decider_name(authority, today)
+        message = (
+            f"Art. 87: writing off {amount:,} đồng on ground {ground.value} is decided by {competent} ({decider})."
+        )
         found.append(FieldError("details.authority", "write_off.authority", message))
     return found
 

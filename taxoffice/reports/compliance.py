@@ -11,8 +11,8 @@ deadline (``query.grain``).
   before the due date paid of their tax (capped at the charge). A reduction of a charge (a negative charge)
   is not netted against it: a charge later reduced counts at its first amount.
 - ``registrations``: applications by due date, decided (approved or rejected) on time, late, or not yet.
-  Applications carry no tax office until approved (the office is set when the taxpayer is registered), so this
-  section covers every office whatever ``query.tax_office`` says; the report's parameters say so.
+  Each application names the office it is sent to: with ``query.tax_office`` the section counts that office's
+  applications, without it every office's.
 
 Groupings: ``form`` (filing only), ``tax_type`` (the form's, or the charge's), ``tax_period`` (the return's or
 the charge's own period), ``tax_office`` (the taxpayer's office now); each section uses those that apply to it.

@@ -103,3 +103,48 @@ async def test_auto_assignment_balances_amounts_held(
     admin = await login(Role.ADMIN)
     nobody = await client.post("/api/v1/arrears/auto-assign", json={"tax_office": "XYZ"}, headers=admin)
     assert nobody.status_code == 422
+
+
+async def test_auto_assignment_leaves_frozen_cases_alone(
+    client: httpx.AsyncClient, app: Litestar, session: AsyncSession, settings: Settings, clock: Clock
+) -> None:
+    # A frozen case is not worked until lifted (Law 38/2019 Art. 83, 124.5): not given out, not counted as held.
+    clock.set(2025, 10, 30)
+    a, headers = await officer(app, session, settings, "HKM")
+    b, _ = await officer(app, session, settings, "HKM")
+
+    async def case(name: str, millions: int, category: str, officer_id: int | None = None) -> ArrearsCase:
+        debtor = await taxpayer(session, name, office="HKM")
+        return await open_case(
+            session,
+            debtor,
+            oldest_due_on=D(2025, 9, 1),
+            total=millions * M,
+            as_of=ON,
+            category=category,
+            officer_id=officer_id,
+        )
+
+    # A holds a frozen 500 million: without the rule A would get nothing and B both cases.
+    await case("Công ty Khoanh Nợ Đã Giao", 500, "frozen", officer_id=a)
+    frozen = await case("Công ty Khoanh Nợ", 80, "frozen")
+    big = await case("Công ty Nợ Lớn", 60, "collectible")
+    small = await case("Công ty Nợ Nhỏ", 20, "collectible")
+    response = await client.post("/api/v1/arrears/auto-assign", json={"tax_office": "HKM"}, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["assigned"] == 2
+    # 60 → A (0 → 60, ties: lower id), 20 → B (0 → 20); the frozen 500 and 80 are in no one's totals.
+    loads = {o["officer_id"]: (o["cases"], o["amount"], o["assigned"]) for o in body["officers"]}
+    assert loads == {a: (1, 60 * M, 1), b: (1, 20 * M, 1)}
+    await session.refresh(frozen)
+    await session.refresh(big)
+    await session.refresh(small)
+    assert (frozen.officer_id, big.officer_id, small.officer_id) == (None, a, b)
+    # Lifted, the case is given out at the next run: to B, who holds the least (20 against 60).
+    frozen.is_frozen, frozen.category = False, "collectible"
+    await session.commit()
+    again = await client.post("/api/v1/arrears/auto-assign", json={"tax_office": "HKM"}, headers=headers)
+    assert again.json()["assigned"] == 1
+    await session.refresh(frozen)
+    assert frozen.officer_id == b

@@ -7,11 +7,13 @@ import pytest
 from taxoffice.arrears.relief import (
     BILLION,
     FREEZES,
+    GENERAL_DEPARTMENT,
     WRITE_OFF_PATH,
     Authority,
     FreezeGround,
     WriteOffFacts,
     WriteOffGround,
+    decider_name,
     write_off_authority,
     write_off_problems,
 )
@@ -58,3 +60,11 @@ def test_bankruptcy_and_death_need_nothing_left() -> None:
 )
 def test_who_decides(ground: WriteOffGround, enterprise: bool, amount: int, authority: Authority) -> None:
     assert write_off_authority(ground, enterprise=enterprise, amount=amount) is authority
+
+
+def test_the_tax_department_decider_is_named_as_on_the_day() -> None:
+    # Art. 87.2's body: the General Department of Taxation until 28 Feb 2025, the Tax Department from 1 Mar 2025.
+    assert decider_name(Authority.TAX_DEPARTMENT, D(2025, 2, 28)) == GENERAL_DEPARTMENT
+    assert decider_name(Authority.TAX_DEPARTMENT, D(2025, 3, 1)) == Authority.TAX_DEPARTMENT.value
+    assert "Cục Thuế" in Authority.TAX_DEPARTMENT.value
+    assert decider_name(Authority.PROVINCE, D(2024, 1, 1)) == Authority.PROVINCE.value

@@ -131,6 +131,7 @@ async def test_a_write_off_on_a_ground_checks_it_and_names_who_decides(
             OFFICER, case.id, NewAction(ActionKind.WRITE_OFF, details=bankrupt | {"authority": "tax_department"}), DAY
         )
     assert [(e.field, e.code) for e in raised.value.errors] == [("details.authority", "write_off.authority")]
+    assert "(chairman of the provincial People's Committee)" in raised.value.errors[0].message
     assert list(await session.scalars(select(Charge.amount).where(Charge.taxpayer_id == taxpayer.id))) == [5 * M]
     action, _view = await service.record_action(
         OFFICER, case.id, NewAction(ActionKind.WRITE_OFF, details=bankrupt | {"authority": "province"}), DAY

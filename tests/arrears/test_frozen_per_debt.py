@@ -1,0 +1,88 @@
+"""A freeze covers the debts it names (Decree 126/2020 Art. 23.3: the decision covers the debt at its start).
+
+Worked, at 0.03 %/day: VAT 100,000,000 due 31 Jul 2025 (30,000 a day), 20,000,000 due 20 Aug (6,000 a day) and
+50,000,000 due 22 Sep (15,000 a day). Frozen from 1 Sep 2025, recorded on 1 Oct:
+- naming nothing, the freeze covers the debts overdue on 1 Sep (the first two): on 1 Oct the first owes 930,000
+  (1-31 Aug), the second 66,000 (21-31 Aug), the third, due after the freeze began, 120,000 (23-30 Sep);
+- naming only the first, the second runs on: 246,000 (21 Aug - 30 Sep, 41 days), the others as above.
+"""
+
+import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.models import Taxpayer
+from taxoffice.accounts.accrual import accrue_interest
+from taxoffice.accounts.models import InterestPause
+from taxoffice.accounts.services import AccountService
+from taxoffice.accounts.vocabulary import ChargeKind
+from taxoffice.arrears.errors import ActionInvalidError
+from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.models import ArrearsCase
+from taxoffice.arrears.services import NewAction, WorklistService
+from taxoffice.auth.roles import Principal, Role
+from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case, post
+
+OFFICER = Principal(user_id=None, username="officer-per-debt", role=Role.OFFICER, tax_office="HNI")
+D = datetime.date
+RECORDED = D(2025, 10, 1)
+FREEZE = {"ground": "bankruptcy", "frozen_from": "2025-09-01"}
+
+
+async def _debtor(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], number: str
+) -> tuple[Taxpayer, list[int], ArrearsCase]:
+    """The three debts of the worked example, their charge ids by due date, and the case flagged on 1 Oct."""
+    taxpayer = await debtor(session, number, (ChargeKind.TAX, 100 * M, DUE))
+    await post(session, taxpayer, (ChargeKind.TAX, 20 * M, D(2025, 8, 20)), period="2025-07")
+    await post(session, taxpayer, (ChargeKind.TAX, 50 * M, D(2025, 9, 22)), period="2025-08")
+    await accrue_interest(session_factory, RECORDED)
+    await flag(session_factory, RECORDED)
+    ids = [c.id for c in await AccountService(session).charges(taxpayer.tax_code)]
+    return taxpayer, ids, await open_case(session, taxpayer)
+
+
+async def _interest(session: AsyncSession, taxpayer: Taxpayer) -> list[int]:
+    statement = await AccountService(session).statement(taxpayer.tax_code, RECORDED)
+    return [item.interest_accrued for item in sorted(statement.items, key=lambda i: i.due_on)]
+
+
+async def test_by_default_a_freeze_covers_the_debts_overdue_when_it_begins(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    taxpayer, (first, second, third), case = await _debtor(session, session_factory, "001093000041")
+    action, _ = await WorklistService(session).record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE), RECORDED
+    )
+    await session.commit()
+    assert action.details["charge_ids"] == [first, second]
+    pause = await session.scalar(select(InterestPause).where(InterestPause.taxpayer_id == taxpayer.id))
+    assert pause is not None
+    assert pause.charge_ids == [first, second]
+    assert await _interest(session, taxpayer) == [930_000, 66_000, 120_000]
+    assert third not in pause.charge_ids
+
+
+async def test_a_freeze_naming_one_debt_leaves_the_others_bearing_interest(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    taxpayer, (first, _second, _third), case = await _debtor(session, session_factory, "001093000042")
+    service = WorklistService(session)
+    for wrong in ([999_999_999], [], ["x"], first):
+        with pytest.raises(ActionInvalidError) as refused:
+            await service.record_action(
+                OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE | {"charge_ids": wrong}), RECORDED
+            )
+        assert [e.code for e in refused.value.errors] == ["freeze.charges"]
+    await service.record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE | {"charge_ids": [first]}), RECORDED
+    )
+    await session.commit()
+    assert await _interest(session, taxpayer) == [930_000, 246_000, 120_000]
+    # The interest snapshot and the case read the same per-debt pause.
+    await accrue_interest(session_factory, RECORDED)
+    await flag(session_factory, RECORDED)
+    await session.refresh(case)
+    assert (case.category, case.overdue_interest) == ("frozen", 930_000 + 246_000 + 120_000)
