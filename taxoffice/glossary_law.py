@@ -6,6 +6,10 @@ _DAY = "2026-11-20"
 _ADDRESS = "12 Phố Huế, Phường Hàng Bài, Quận Hoàn Kiếm, Hà Nội"
 
 LAW_TERMS: dict[str, Term] = {
+    # Instalment plans (Law 38/2019 Art. 124.5, Circular 80/2021 Art. 66).
+    "guarantee": Term("The credit institution's guarantee of the plan, covering the whole debt."),
+    "guarantor": Term("The credit institution that guarantees the plan.", "Ngân hàng TMCP Ngoại thương Việt Nam"),
+    "valid_until": Term("The last day the guarantee is in force: every instalment falls due by then.", "2026-12-31"),
     # Ids in paths.
     "fine_id": Term("Id of the late-filing fine (a draft or a decision).", 12),
     "extension_id": Term("Id of the payment extension.", 3),

@@ -7,7 +7,7 @@ from taxoffice.arrears._proposals import CaseOutlook
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
-from taxoffice.arrears.instalments import Instalment
+from taxoffice.arrears.instalments import Guarantee, Instalment
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtorPublication, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
 from taxoffice.arrears.oversight import Figures, Oversight
@@ -90,6 +90,9 @@ def new_action(data: ActionCreate) -> NewAction:
         instalments=None
         if data.instalments is None
         else tuple(Instalment(i.due_on, i.amount) for i in data.instalments),
+        guarantee=None
+        if data.guarantee is None
+        else Guarantee(data.guarantee.guarantor.strip(), data.guarantee.amount, data.guarantee.valid_until),
         frozen=data.frozen,
     )
 

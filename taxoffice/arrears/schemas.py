@@ -42,10 +42,18 @@ class InstalmentIn(Struct, kw_only=True, forbid_unknown_fields=True):
     amount: int
 
 
+class GuaranteeIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A credit institution's guarantee of an instalment plan (Law 38/2019 Art. 124.5, Circular 80/2021 Art. 66)."""
+
+    guarantor: Annotated[str, Meta(min_length=1, max_length=200)]
+    amount: Amount
+    valid_until: datetime.date
+
+
 class ActionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """An action an officer took on a case.
 
-    ``channel`` is required for a reminder; ``instalments`` for an instalment plan; ``frozen`` says whether a
+    ``channel`` is required for a reminder; ``instalments`` and ``guarantee`` for an instalment plan; ``frozen`` says whether a
     ``freeze`` action freezes (default) or unfreezes the debt; ``details`` carries an enforcement measure's
     particulars (bank, account, decision number, amount …).
     """
@@ -56,6 +64,7 @@ class ActionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     follow_up_on: datetime.date | None = None
     details: dict[str, Any] | None = None
     instalments: list[InstalmentIn] | None = None
+    guarantee: GuaranteeIn | None = None
     frozen: bool | None = None
 
 

@@ -29,7 +29,7 @@ from taxoffice.arrears._proposals import (
 )
 from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
-from taxoffice.arrears.instalments import Instalment, PlanStatus, validate_plan
+from taxoffice.arrears.instalments import Guarantee, Instalment, PlanStatus, legal_problems, validate_plan
 from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
@@ -63,6 +63,7 @@ class NewAction:
     follow_up_on: datetime.date | None = None
     details: dict[str, Any] | None = None
     instalments: tuple[Instalment, ...] | None = None
+    guarantee: Guarantee | None = None
     frozen: bool | None = None
 
 
@@ -100,13 +101,17 @@ def _problems(action: NewAction, today: datetime.date, debt: int) -> list[FieldE
     if action.kind is not ActionKind.FREEZE and action.frozen is not None:
         found.append(FieldError("frozen", "not_applicable", "Only a freeze action freezes or unfreezes."))
     if action.kind is not ActionKind.INSTALMENT_PLAN:
-        if action.instalments is not None:
-            found.append(FieldError("instalments", "not_applicable", "Only an instalment plan has instalments."))
+        if action.instalments is not None or action.guarantee is not None:
+            field = "instalments" if action.instalments is not None else "guarantee"
+            found.append(FieldError(field, "not_applicable", f"Only an instalment plan has {field}."))
         return found
     if action.instalments is None:
         found.append(FieldError("instalments", "required", "An instalment plan needs its schedule."))
         return found
     found.extend(FieldError(p.field, p.code, p.message) for p in validate_plan(action.instalments, debt))
+    # Law 38/2019 Art. 124.5 and Circular 80/2021 Art. 66.3: a bank's guarantee, monthly, none below the average.
+    legal = legal_problems(action.instalments, debt, action.guarantee)
+    found.extend(FieldError(p.field, p.code, p.message) for p in legal)
     if action.instalments and action.instalments[0].due_on < today:
         found.append(FieldError("instalments[0].due_on", "date.past", "The first instalment cannot be in the past."))
     return found
@@ -250,6 +255,13 @@ class WorklistService:
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id
+            if action.guarantee is not None:  # whom the office asks to pay when an instalment is missed (Art. 66.4)
+                guarantee = action.guarantee
+                details["guarantee"] = {
+                    "guarantor": guarantee.guarantor,
+                    "amount": guarantee.amount,
+                    "valid_until": guarantee.valid_until.isoformat(),
+                }
         if action.kind is ActionKind.WRITE_OFF:
             details |= await writeoff.write_off(self.session, case, str(details["decision"]).strip(), today)
         if action.kind in ENFORCEMENT_MEASURES:

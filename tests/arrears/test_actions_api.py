@@ -65,9 +65,8 @@ async def test_instalment_plan_makes_the_case_instalment_with_an_event(
     plan = [{"due_on": f"2025-{m:02d}-15", "amount": 4 * M} for m in (11, 12)] + [
         {"due_on": "2026-01-15", "amount": 4 * M}
     ]
-    response = await client.post(
-        _url(case), json={"kind": "instalment_plan", "instalments": plan}, headers=await login(Role.OFFICER)
-    )
+    body = {"kind": "instalment_plan", "instalments": plan, "guarantee": GUARANTEE}
+    response = await client.post(_url(case), json=body, headers=await login(Role.OFFICER))
     assert response.status_code == 201, response.text
     detail = response.json()["case"]
     assert detail["case"]["category"] == "instalment"
@@ -79,6 +78,39 @@ async def test_instalment_plan_makes_the_case_instalment_with_an_event(
     stored = await session.scalar(select(InstalmentPlan).where(InstalmentPlan.case_id == case.id))
     assert stored is not None
     assert stored.debt == 12 * M
+    # The guarantor is kept with the action: whom the office asks to pay if an instalment is missed (Art. 66.4).
+    [recorded] = [a for a in detail["actions"] if a["kind"] == "instalment_plan"]
+    assert recorded["details"]["guarantee"] == GUARANTEE
+
+
+GUARANTEE = {"guarantor": "Ngân hàng TMCP Ngoại thương Việt Nam", "amount": 12 * M, "valid_until": "2026-01-31"}
+EVEN = [{"due_on": "2025-11-15", "amount": 6 * M}, {"due_on": "2025-12-15", "amount": 6 * M}]
+
+
+@pytest.mark.parametrize(
+    ("guarantee", "codes"),
+    [
+        (None, ["guarantee_missing"]),
+        ({**GUARANTEE, "amount": 11 * M}, ["guarantee_too_small"]),
+        ({**GUARANTEE, "valid_until": "2025-11-30"}, ["after_guarantee"]),
+    ],
+)
+async def test_a_plan_needs_a_guarantee_of_the_whole_debt_for_its_whole_length(
+    client: httpx.AsyncClient,
+    login: Login,
+    session: AsyncSession,
+    case: ArrearsCase,
+    guarantee: dict[str, object] | None,
+    codes: list[str],
+) -> None:
+    # Law 38/2019 Art. 124.5 and Circular 80/2021 Art. 66.3.a-b, on the case's 12,000,000 đ.
+    body: dict[str, object] = {"kind": "instalment_plan", "instalments": EVEN}
+    if guarantee is not None:
+        body["guarantee"] = guarantee
+    response = await client.post(_url(case), json=body, headers=await login(Role.OFFICER))
+    assert response.status_code == 422, response.text
+    assert [e["code"] for e in response.json()["errors"]] == codes
+    assert await session.scalar(select(InstalmentPlan.id)) is None
 
 
 @pytest.mark.parametrize(
@@ -86,15 +118,29 @@ async def test_instalment_plan_makes_the_case_instalment_with_an_event(
     [
         (
             [{"due_on": "2025-11-15", "amount": 6 * M}, {"due_on": "2026-11-16", "amount": 6 * M}],
-            ["longer_than_12_months"],
+            ["longer_than_12_months", "after_guarantee"],
         ),
-        ([{"due_on": "2025-11-15", "amount": 6 * M}, {"due_on": "2025-12-15", "amount": 5 * M}], ["total_mismatch"]),
+        (
+            [{"due_on": "2025-11-15", "amount": 6 * M}, {"due_on": "2025-12-15", "amount": 5 * M}],
+            ["total_mismatch", "below_monthly_average"],
+        ),
         (
             [{"due_on": "2025-12-15", "amount": 6 * M}, {"due_on": "2025-11-15", "amount": 6 * M}],
             ["dates_not_increasing"],
         ),
         ([{"due_on": "2025-10-01", "amount": 12 * M}], ["date.past"]),
         ([], ["empty"]),
+        # Circular 80/2021 Art. 66.3.c: one instalment a month, none below the average (12,000,000 / 2).
+        ([{"due_on": "2025-11-15", "amount": 6 * M}, {"due_on": "2025-11-28", "amount": 6 * M}], ["not_monthly"]),
+        (
+            [{"due_on": "2025-11-15", "amount": 2 * M}, {"due_on": "2025-12-15", "amount": 10 * M}],
+            ["below_monthly_average"],
+        ),
+        # 66.3.b: every instalment within the guarantee (valid until 31 Jan 2026).
+        (
+            [{"due_on": "2025-12-15", "amount": 6 * M}, {"due_on": "2026-02-15", "amount": 6 * M}],
+            ["after_guarantee"],
+        ),
     ],
 )
 async def test_bad_plans_are_422_with_every_problem(
@@ -105,9 +151,8 @@ async def test_bad_plans_are_422_with_every_problem(
     instalments: list[dict[str, object]],
     codes: list[str],
 ) -> None:
-    response = await client.post(
-        _url(case), json={"kind": "instalment_plan", "instalments": instalments}, headers=await login(Role.OFFICER)
-    )
+    body = {"kind": "instalment_plan", "instalments": instalments, "guarantee": GUARANTEE}
+    response = await client.post(_url(case), json=body, headers=await login(Role.OFFICER))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [e["code"] for e in response.json()["errors"]] == codes
@@ -121,6 +166,7 @@ async def test_bad_plans_are_422_with_every_problem(
         ({"kind": "shout"}, 400),
         ({"kind": "note", "follow_up_on": "2025-10-29"}, 422),
         ({"kind": "note", "frozen": True}, 422),
+        ({"kind": "note", "guarantee": {"guarantor": "VCB", "amount": 1, "valid_until": "2026-01-31"}}, 422),
         ({"kind": "debt_notice"}, 422),
         ({"kind": "instalment_plan", "instalments": [{"due_on": "2025-11-15", "amount": 1.5}]}, 400),
         ({"kind": "note", "extra": 1}, 400),

@@ -55,6 +55,9 @@ class PlanForm:
     amount_4: str = ""
     due_on_5: str = ""
     amount_5: str = ""
+    guarantor: str = ""
+    guarantee_amount: str = ""
+    guarantee_valid_until: str = ""
 
 
 @dataclass
@@ -86,7 +89,14 @@ def _action_body(data: ActionForm) -> dict[str, Any]:
 def _plan_body(data: PlanForm) -> dict[str, Any]:
     rows = [(getattr(data, f"due_on_{i}"), getattr(data, f"amount_{i}")) for i in range(PLAN_ROWS)]
     instalments = [{"due_on": due or None, "amount": _amount(amount)} for due, amount in rows if due or amount]
-    return {"kind": "instalment_plan", "note": data.note.strip(), "instalments": instalments}
+    body: dict[str, Any] = {"kind": "instalment_plan", "note": data.note.strip(), "instalments": instalments}
+    if data.guarantor.strip() or data.guarantee_amount or data.guarantee_valid_until:
+        body["guarantee"] = {
+            "guarantor": data.guarantor.strip(),
+            "amount": _amount(data.guarantee_amount),
+            "valid_until": data.guarantee_valid_until or None,
+        }
+    return body
 
 
 async def _record(

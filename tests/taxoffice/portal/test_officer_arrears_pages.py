@@ -108,6 +108,31 @@ async def test_an_officer_assigns_the_case_and_agrees_a_plan(
             "note": "Công văn xin nộp dần số 7",
         },
     )
+    # Without a guarantee the plan is refused beside the guarantee's fields (Law 38/2019 Art. 124.5).
+    assert plan.status_code == 422
+    assert 'id="guarantee-error"' in plan.text
+    assert "Art. 124.5: paying in instalments needs a bank guarantee." in plan.text
+    guarantee = {"guarantor": "Ngân hàng TMCP Ngoại thương Việt Nam", "guarantee_valid_until": "2026-01-31"}
+    small = await browser.post(
+        f"/officer/arrears/{case.id}/plan",
+        {"due_on_0": "2025-11-15", "amount_0": "12.000.000", **guarantee, "guarantee_amount": "10.000.000"},
+    )
+    assert small.status_code == 422
+    assert 'id="guarantee_amount-error"' in small.text
+    plan = await browser.post(
+        f"/officer/arrears/{case.id}/plan",
+        {
+            "due_on_0": "2025-11-15",
+            "amount_0": "4.000.000",
+            "due_on_1": "2025-12-15",
+            "amount_1": "4.000.000",
+            "due_on_2": "2026-01-15",
+            "amount_2": "4000000",
+            "note": "Công văn xin nộp dần số 7",
+            **guarantee,
+            "guarantee_amount": "12.000.000",
+        },
+    )
     assert plan.status_code == 303, text_of(plan)
     shown = text_of(await browser.get(f"/officer/arrears/{case.id}"))
     assert "Đang nộp dần" in shown
