@@ -17,7 +17,6 @@ Optional elements may be missing: no ``loaiTKhai`` is an original, no (or an emp
 ``kieuKy`` is read from the period's first and last days. Pure.
 """
 
-import functools
 import re
 from collections.abc import Collection
 from typing import cast
@@ -73,10 +72,20 @@ def _leaves(reader: Reader, top: Element, query: etree.XPath) -> list[tuple[str,
     return found
 
 
-@functools.lru_cache(maxsize=4_096)  # the same few hundred names in every file; bounded against odd ones
+# Whether each element name of ``CTieuTKhaiChinh`` seen so far is a box: the same few hundred names in every file,
+# looked up in the figures loop without a function call; bounded against files of odd names.
+_INDICATOR_NAMES: dict[str, bool] = {}
+_MAX_NAMES = 4_096
+
+
 def _is_indicator(name: str) -> bool:
     """Whether an element of ``CTieuTKhaiChinh`` is a box (``ct…``) rather than another detail."""
-    return name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
+    known = _INDICATOR_NAMES.get(name)
+    if known is None:
+        known = name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
+        if len(_INDICATOR_NAMES) < _MAX_NAMES:
+            _INDICATOR_NAMES[name] = known
+    return known
 
 
 def _row_total(reader: Reader, main: Element, name: str) -> int | None:
@@ -111,28 +120,40 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
     details: dict[str, str] = {}
     repeated: list[str] = []
     cut = len(reader.prefix)
+    known = _INDICATOR_NAMES
     for element in main.iter(reader.prefix + "*" if cut else "{}*"):
+        text = element.text
+        if not text:  # a group's text is blank layout, dropped by the parser: most groups end here
+            continue
         # A comment or processing instruction inside a box does not make it a group (as XPath's not(*)).
         if len(element) and next(element.iterchildren(etree.Element), None) is not None:
             continue
-        text = element.text
-        if not (text and text.strip(_XML_SPACE)):
+        filled = text.strip(_XML_SPACE)
+        if not filled:
             continue
-        name, text = element.tag[cut:], text.strip()
-        if not _is_indicator(name):
-            details.setdefault(name, text)
+        name = element.tag[cut:]
+        indicator = known.get(name)
+        if indicator is None:
+            indicator = _is_indicator(name)
+        if not indicator:
+            details.setdefault(name, filled.strip())
         elif name in values:
             repeated.append(name)
-        elif text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most boxes: a plain whole number
-            values[name] = int(text)
+        elif filled.isdigit() and filled.isascii() and len(filled) <= MAX_DIGITS:  # most boxes: a plain whole number
+            values[name] = int(filled)  # digits alone: nothing more to strip
         else:
-            values[name] = _number_or_text(text)
+            values[name] = _number_or_text(filled.strip())  # XML space gone; any other white space too
+    return values, details, _rows_totalled(reader, main, values, repeated) if repeated else ()
+
+
+def _rows_totalled(reader: Reader, main: Element, values: dict[str, int | str], repeated: list[str]) -> tuple[str, ...]:
+    """Each repeated box that is a list's rows read as their total into ``values``; the truly repeated ones."""
     for name in dict.fromkeys(repeated):  # rare: only files with a list in CTieuTKhaiChinh, or broken ones
         total = _row_total(reader, main, name)
         if total is not None:
             values[name] = total
             repeated = [r for r in repeated if r != name]
-    return values, details, tuple(dict.fromkeys(repeated))
+    return tuple(dict.fromkeys(repeated))
 
 
 def repeated_error(name: str) -> HtkkError:
