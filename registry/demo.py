@@ -5,13 +5,14 @@ Rows are generated in batches and written set-based: ``COPY`` on PostgreSQL, mul
 
 import datetime
 import random
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from registry import taxcode
 from registry.names import fold
 from registry.statuses import TaxpayerStatus as S
-from registry.vocabulary import ORGANISATION_KINDS, PERSON_KINDS, TaxpayerKind
+from registry.vocabulary import TaxpayerKind
 
 SURNAMES = (
     ["Nguyễn"] * 8
@@ -191,15 +192,19 @@ def _weighted(rng: random.Random, options: list[tuple[str, int]], k: int) -> lis
     return rng.choices(values, weights=weights, k=k)
 
 
-def _person(rng: random.Random) -> str:
-    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+def _days(today: datetime.date) -> list[datetime.date]:
+    """Every day from 1 January of ``FIRST_YEAR`` to ``today``: a row's dates are picked by their index."""
+    first_day = datetime.date(FIRST_YEAR, 1, 1)
+    return [first_day + datetime.timedelta(days=n) for n in range(max(0, (today - first_day).days) + 1)]
 
 
-def _registered_on(rng: random.Random, today: datetime.date) -> datetime.date:
-    # The base grows ~25 % a year: later years get exponentially more registrations.
-    span = (today - datetime.date(FIRST_YEAR, 1, 1)).days
-    offset = int(span * (1 - rng.random() ** 0.55))
-    return datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(days=min(span, max(0, offset)))
+def _branch(parents: deque[tuple[str, str, str, int]], slot: int, district: str) -> tuple[str, str, str, str] | None:
+    """The next branch of ``parents[slot]``: (code, office, parent code, name); None once it has 999 branches."""
+    p_code, office, p_name, suffix = parents[slot]
+    if suffix > 999:  # noqa: PLR2004 - the last branch suffix
+        return None
+    parents[slot] = (p_code, office, p_name, suffix + 1)
+    return taxcode.branch_code(p_code, suffix), office, p_code, f"Chi nhánh {district} - {p_name}"
 
 
 def generate(
@@ -214,79 +219,84 @@ def generate(
     """``count`` taxpayer rows (``COLUMNS`` order); ``codes`` holds enough fresh 10-digit codes.
 
     With ``home_office``, the first district's taxpayers belong to that office (the demo's officer works there).
+
+    The loop is the bulk load's Python cost: it reads names into locals, picks dates from a list and keeps a
+    name's search form once computed. The random draws are the same calls in the same order: a seed's rows stay.
     """
     home_district = DISTRICTS[0][0] if home_office else None
     kinds = _weighted(rng, KINDS, count)
     statuses = _weighted(rng, STATUSES, count)
     code_iter = iter(codes)
-    parents: list[tuple[str, str, str, int]] = []  # (code, office, name, next suffix)
+    # (code, office, name, next suffix): branch parents kept recent and few
+    parents: deque[tuple[str, str, str, int]] = deque(maxlen=2000)
+    choice, randrange, random_ = rng.choice, rng.randrange, rng.random
+    enterprise, branch = TaxpayerKind.ENTERPRISE, TaxpayerKind.BRANCH
+    household, individual = TaxpayerKind.HOUSEHOLD, TaxpayerKind.INDIVIDUAL
+    active, suspended, incomplete = S.ACTIVE, S.SUSPENDED, S.INCOMPLETE
+    days = _days(today)
+    span = len(days) - 1  # days[span] is today
+    personal_codes_from = datetime.date(2025, 7, 1)
+    half_year = datetime.timedelta(days=180)
+    folded: dict[str, str] = {}  # name → its search form: names repeat, folding is the costly part
     for i in range(count):
         kind, status = kinds[i], statuses[i]
         code = name = id_number = ""
-        district, office, wards = rng.choice(DISTRICTS)
-        office = home_office if home_office and district == home_district else office
-        registered_on = _registered_on(rng, today)
+        district, office, wards = choice(DISTRICTS)
+        if district == home_district and home_office:
+            office = home_office
+        # The base grows ~25 % a year: later years get exponentially more registrations. 1 - r ** 0.55 is in
+        # (0, 1] for r in [0, 1), so the offset is a day from the first one to today.
+        offset = int(span * (1 - random_() ** 0.55))
+        registered_on = days[offset]
         parent = None
-        if kind == TaxpayerKind.BRANCH and parents:
-            slot = rng.randrange(len(parents))
-            p_code, office, p_name, suffix = parents[slot]
-            if suffix > 999:  # noqa: PLR2004 - the last branch suffix
-                kind = TaxpayerKind.ENTERPRISE
+        if kind is branch:
+            drawn = _branch(parents, randrange(len(parents)), district) if parents else None
+            if drawn is None:
+                kind = enterprise
             else:
-                parents[slot] = (p_code, office, p_name, suffix + 1)
-                parent = p_code
-                code = taxcode.branch_code(p_code, suffix)
-                name = f"Chi nhánh {district} - {p_name}"
+                code, office, parent, name = drawn
                 id_number = code  # a branch's registration number is its own 13-digit code
-        elif kind == TaxpayerKind.BRANCH:
-            kind = TaxpayerKind.ENTERPRISE
-        if kind == TaxpayerKind.ENTERPRISE:
-            code = next(code_iter)
-            name = f"{rng.choice(FORMS)} {rng.choice(TRADES)} {rng.choice(BRANDS)}"
-            id_number = code
-            parents.append((code, office, name, 1))
-            if len(parents) > 2000:  # noqa: PLR2004 - keep branch parents recent and the list small
-                parents.pop(0)
-        elif kind in PERSON_KINDS:
-            personal = f"{personal_start + i:012d}"
-            id_number = personal
-            code = personal if registered_on >= datetime.date(2025, 7, 1) else next(code_iter)
-            person = _person(rng)
-            name = f"Hộ kinh doanh {person}" if kind == TaxpayerKind.HOUSEHOLD else person
-        if status == S.INCOMPLETE and kind not in PERSON_KINDS:
-            status = S.ACTIVE
-        tax_types = (
-            ["VAT", "CIT", "PIT"]
-            if kind == TaxpayerKind.ENTERPRISE
-            else ["PIT"]
-            if kind == TaxpayerKind.INDIVIDUAL
-            else ["VAT", "PIT"]
-        )
-        changed_on = registered_on + datetime.timedelta(days=rng.randrange(30, 900))
-        changed_on = min(changed_on, today)
+        if kind is enterprise:
+            code = id_number = next(code_iter)
+            name = f"{choice(FORMS)} {choice(TRADES)} {choice(BRANDS)}"
+            parents.append((code, office, name, 1))  # the oldest one leaves once 2,000 are there
+        elif kind is not branch:
+            id_number = f"{personal_start + i:012d}"
+            code = id_number if registered_on >= personal_codes_from else next(code_iter)
+            name = f"{choice(SURNAMES)} {choice(MIDDLE)} {choice(GIVEN)}"
+            if kind is household:
+                name = f"Hộ kinh doanh {name}"
+        organisation = kind is enterprise or kind is branch
+        tax_types = ["VAT", "CIT", "PIT"] if kind is enterprise else ["PIT"] if kind is individual else ["VAT", "PIT"]
+        if status is incomplete and organisation:
+            status = active
+        search_name = folded.get(name)
+        if search_name is None:
+            search_name = folded[name] = fold(name)
+        changed_on = days[min(offset + randrange(30, 900), span)]  # at the latest today
         yield (
             code,
             kind,
             parent,
             name,
-            fold(name),
+            search_name,
             id_number,
-            f"{rng.randrange(1, 400)} {rng.choice(STREETS)}",
-            rng.choice(wards),
+            f"{randrange(1, 400)} {choice(STREETS)}",
+            choice(wards),
             district,
             "Hà Nội",
             office,
-            "754" if kind in ORGANISATION_KINDS else "757",
+            "754" if organisation else "757",
             # Enterprises' accountants get the office's mail; the domain is reserved for examples (RFC 2606).
-            f"ketoan.{code}@demo.example" if kind in ORGANISATION_KINDS else None,
-            f"09{rng.randrange(10**8):08d}",
+            f"ketoan.{code}@demo.example" if organisation else None,
+            f"09{randrange(10**8):08d}",
             registered_on,
-            "quarterly" if rng.random() < 0.3 else "monthly",  # noqa: PLR2004
+            "quarterly" if random_() < 0.3 else "monthly",  # noqa: PLR2004
             tax_types,
             status,
-            registered_on if status == S.ACTIVE else changed_on,
-            None if status == S.ACTIVE else "Demo data",
-            changed_on + datetime.timedelta(days=180) if status == S.SUSPENDED else None,
+            registered_on if status is active else changed_on,
+            None if status is active else "Demo data",
+            changed_on + half_year if status is suspended else None,
             None,
             None,
             now,
