@@ -48,7 +48,12 @@ async def _driver(connection: AsyncConnection) -> Any:  # noqa: ANN401 - asyncpg
     statement, so when none has run yet one cheap statement opens it first; else a ``COPY`` there would commit
     by itself, outside the transaction it belongs to.
     """
-    fairy = await connection.get_raw_connection()
+    sync = connection.sync_connection
+    # A live connection hands its pooled connection over without I/O: no greenlet spawned (two a filed return).
+    if sync is not None and not sync.closed and not sync.invalidated:
+        fairy = sync.connection
+    else:
+        fairy = await connection.get_raw_connection()
     raw = fairy.driver_connection
     assert raw is not None  # noqa: S101 - an open connection has its driver's connection
     adapter: Any = fairy.dbapi_connection
