@@ -96,18 +96,16 @@ async def test_an_officer_assigns_the_case_and_agrees_a_plan(
     )
     assert short.status_code == 422
     assert 'id="instalments-error"' in short.text or "field-error" in short.text
-    plan = await browser.post(
-        f"/officer/arrears/{case.id}/plan",
-        {
-            "due_on_0": "2025-11-15",
-            "amount_0": "4.000.000",
-            "due_on_1": "2025-12-15",
-            "amount_1": "4.000.000",
-            "due_on_2": "2026-01-15",
-            "amount_2": "4000000",
-            "note": "Công văn xin nộp dần số 7",
-        },
-    )
+    thirds = {
+        "due_on_0": "2025-11-15",
+        "amount_0": "4.000.000",
+        "due_on_1": "2025-12-15",
+        "amount_1": "4.000.000",
+        "due_on_2": "2026-01-15",
+        "amount_2": "4000000",
+        "note": "Công văn xin nộp dần số 7",
+    }
+    plan = await browser.post(f"/officer/arrears/{case.id}/plan", thirds)
     # Without a guarantee the plan is refused beside the guarantee's fields (Law 38/2019 Art. 124.5).
     assert plan.status_code == 422
     assert 'id="guarantee-error"' in plan.text
@@ -120,18 +118,7 @@ async def test_an_officer_assigns_the_case_and_agrees_a_plan(
     assert small.status_code == 422
     assert 'id="guarantee_amount-error"' in small.text
     plan = await browser.post(
-        f"/officer/arrears/{case.id}/plan",
-        {
-            "due_on_0": "2025-11-15",
-            "amount_0": "4.000.000",
-            "due_on_1": "2025-12-15",
-            "amount_1": "4.000.000",
-            "due_on_2": "2026-01-15",
-            "amount_2": "4000000",
-            "note": "Công văn xin nộp dần số 7",
-            **guarantee,
-            "guarantee_amount": "12.000.000",
-        },
+        f"/officer/arrears/{case.id}/plan", {**thirds, **guarantee, "guarantee_amount": "12.000.000"}
     )
     assert plan.status_code == 303, text_of(plan)
     shown = text_of(await browser.get(f"/officer/arrears/{case.id}"))
