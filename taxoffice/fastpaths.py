@@ -126,11 +126,12 @@ async def upsert_rows(
     records: Sequence[tuple[Any, ...]],
     update: Sequence[str],
 ) -> None:
-    """Insert ``records`` (tuples in the order of ``columns``) into ``table``, or set ``update`` where ``key``'s values exist.
+    """Insert ``records`` (tuples in the order of ``columns``) into ``table``; where ``key``'s values exist, set ``update``.
 
     PostgreSQL: one statement whose rows are the columns' arrays unnested (one round trip, the values handed to the
     driver as they are); elsewhere: one ``INSERT … ON CONFLICT DO UPDATE`` with a parameter set a row. ``key``
-    names the columns of a unique constraint; ``records`` may be empty; every value is the column's Python type (no bind processing).
+    names the columns of a unique constraint; ``records`` may be empty; every value is the column's Python type (no
+    bind processing).
     """
     if not records:
         return

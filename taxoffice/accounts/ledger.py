@@ -134,7 +134,8 @@ class Ledger:
         A reduction (a supplementary return lowering tax) means the tax was never owed: it lowers the latest
         positive charge of the same tax type, sub-item, period and kind, so interest is computed on the lower
         figure from the start. What no charge can absorb is ``excess_reduction``. ``pauses`` (the taxpayer's frozen
-        spans) bear no interest on the charges each covers (``Pause.charges``; None: every charge); ``waivers`` (charge id: đồng) is interest cancelled by decision.
+        spans) bear no interest on the charges each covers (``Pause.charges``; None: every charge); ``waivers``
+        (charge id: đồng) is interest cancelled by decision.
         """
         states: list[ChargeState] = []
         reductions: dict[tuple[str, str, str, str], int] = defaultdict(int)

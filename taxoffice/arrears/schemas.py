@@ -53,9 +53,9 @@ class GuaranteeIn(Struct, kw_only=True, forbid_unknown_fields=True):
 class ActionCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """An action an officer took on a case.
 
-    ``channel`` is required for a reminder; ``instalments`` and ``guarantee`` for an instalment plan; ``frozen`` says whether a
-    ``freeze`` action freezes (default) or unfreezes the debt; ``details`` carries an enforcement measure's
-    particulars (bank, account, decision number, amount …).
+    ``channel`` is required for a reminder; ``instalments`` and ``guarantee`` for an instalment plan; ``frozen``
+    says whether a ``freeze`` action freezes (default) or unfreezes the debt; ``details`` carries an enforcement
+    measure's particulars (bank, account, decision number, amount …).
     """
 
     kind: ActionKind
