@@ -9,6 +9,8 @@ nothing and the return takes the two steps, as every return does on SQLite.
 """
 
 import datetime
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from filings.fine_service import draft_for
 from filings.forms import FormVersion
@@ -19,11 +21,11 @@ from filings.periods import days_late
 from filings.receipts import RETURN_SOURCE_PREFIX, Checked, findings_json
 from filings.vocabulary import ReturnKind, ReturnStatus
 from registry.vocabulary import ORGANISATION_KINDS
-from taxoffice.accounts.services import AccountService, NewCharge
+from taxoffice.accounts.posting import AtomicStep
+from taxoffice.accounts.services import NewCharge
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ
-from taxoffice.fastpaths import one_statement_writes
 
 
 def form_values(form: FormVersion, envelope: Envelope) -> dict[str, object]:
@@ -37,7 +39,7 @@ def new_return(
     """The return as received (not stored yet)."""
     env = checked.envelope
     first_received = checked.late_from[1] if checked.late_from else received_at
-    return TaxReturn(
+    return TaxReturn.unattached(
         taxpayer_id=checked.taxpayer.id,
         tax_code=checked.taxpayer.tax_code,
         form_code=checked.form.code,
@@ -100,8 +102,23 @@ def fine_draft(ret: TaxReturn, checked: Checked) -> dict[str, object] | None:
     return None
 
 
+# Posts an acceptance's one statement with its charges, answering the row it wrote (``None``: it wrote nothing):
+# ``AccountService.post_with_answer`` on a session, ``taxoffice.accounts.services.answer_on`` on a driver.
+PostWithAnswer = Callable[[AtomicStep, list[NewCharge]], Awaitable[dict[str, Any] | None]]
+
+
+def arrives_accepted(checked: Checked) -> bool:
+    """Whether one statement may receive and accept ``checked``: an acceptable original, not a CIT return."""
+    return (
+        checked.envelope.kind is ReturnKind.ORIGINAL
+        and checked.previous is None
+        and checked.form.tax_type != "CIT"
+        and checked.acceptable
+    )
+
+
 async def accept_on_arrival(
-    accounts: AccountService,
+    post: PostWithAnswer,
     actor: Principal,
     checked: Checked,
     now: datetime.datetime,
@@ -109,24 +126,16 @@ async def accept_on_arrival(
 ) -> TaxReturn | None:
     """PostgreSQL: an acceptable original received, accepted and charged by one statement; ``None`` when it cannot be.
 
-    ``None`` (nothing written): not PostgreSQL, not an original, a finding that rejects it, an original CIT return
-    (its provisional payments are read first), or a unique index refused it: the caller receives it, then decides.
+    ``None`` (nothing written): not an original, a finding that rejects it, an original CIT return (its provisional
+    payments are read first), or a unique index refused it: the caller receives it, then decides. ``post`` runs the
+    statement (on PostgreSQL only: callers ask ``taxoffice.fastpaths.one_statement_writes`` first).
     """
-    session = accounts.session
-    if (
-        checked.envelope.kind is not ReturnKind.ORIGINAL
-        or checked.previous is not None
-        or checked.form.tax_type == "CIT"
-        or not checked.acceptable
-        or not one_statement_writes(session)
-    ):
+    if not arrives_accepted(checked):
         return None
     ret = new_return(actor, checked, now, idempotency_key)
     ret.created_at = ret.updated_at = ret.decided_at = now
     accept(ret, checked, 0)
-    row = await accounts.post_with_answer(
-        accepted_on_arrival(ret, fine_draft(ret, checked)), [tax_charge(ret, checked)]
-    )
+    row = await post(accepted_on_arrival(ret, fine_draft(ret, checked)), [tax_charge(ret, checked)])
     if row is None:
         return None
     ret.id, ret.transaction_code = row["id"], row["transaction_code"]

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from filings import forms, mappers
+from filings.direct import FilingCounter
 from filings.documents import ReturnDocuments
 from filings.export import XML_MEDIA_TYPE
 from filings.fine_controllers import FineController
@@ -130,19 +131,14 @@ class ReturnController(Controller):
         responses={**RETURN_PROBLEMS, **replayed(ReturnReceipt)},
     )
     async def submit(
-        self, request: Request[Any, Any, Any], filing_service: NamedDependency[FilingService]
+        self, request: Request[Any, Any, Any], filing_counter: NamedDependency[FilingCounter]
     ) -> Response[ReturnReceipt]:
         """File a return; the answer is the receipt and the acceptance or rejection with reasons."""
         # One dependency only: Litestar resolves a level of several dependencies in an anyio task group, a
         # measurable share of this hot path's CPU; the caller and the clock are read here as their providers do.
         body, media = await _submission(request)
-        ret, created = await filing_service.submit(
-            _caller(request),
-            body,
-            media,
-            request.headers.get("idempotency-key"),
-            _now(request),
-            await filing_service.working_calendar(),
+        ret, created = await filing_counter.submit(
+            _caller(request), body, media, request.headers.get("idempotency-key"), _now(request)
         )
         return Response(mappers.receipt(ret), status_code=201 if created else 200)
 

@@ -9,38 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from filings import forms, mailing, receipts
-from filings.arrival import accept, accept_on_arrival, fine_draft, form_values, new_return, tax_charge
-from filings.errors import (
-    AlreadyFiledError,
-    NothingToAmendError,
-    PeriodNotEndedError,
-    UnknownFormError,
-    WrongPeriodKindError,
-)
-from filings.forms import FormVersion, assess
+from filings import checking, mailing, receipts
+from filings.arrival import accept, accept_on_arrival, fine_draft, new_return, tax_charge
 from filings.intake import Envelope, read_submission
-from filings.integrity import registry_findings
-from filings.lateness import first_rejected_receipt
 from filings.models import TaxReturn
-from filings.parameters import return_parameters
-from filings.periods import Period, effective_deadline
 from filings.provisional import provisional_charges, split_final
 from filings.queries import ReturnQueries
 from filings.receipts import (
     RECEIPT_COLUMNS,
     STAMPED_COLUMNS,
     Checked,
-    Filer,
-    Standing,
     findings_json,
-    form_version_finding,
     office_finding,
 )
 from filings.settling import DecidedMeanwhileError, settle, stored
-from filings.vocabulary import ReturnKind, ReturnStatus
-from registry.errors import TaxpayerNotFoundError
-from registry.services import visible_code
+from filings.vocabulary import ReturnStatus
 from taxoffice.accounts.services import AccountService
 from taxoffice.auth.roles import Principal
 from taxoffice.calendar import VN_TZ, WorkingCalendar
@@ -63,119 +46,11 @@ class FilingService(ReturnQueries):
         """The working calendar with the office's overrides (the calendar service's short per-process cache)."""
         return await CalendarService(self.session).calendar()
 
-    async def _require_taxpayer(self, code: str) -> None:
-        """A 404 for an unknown tax code, before any other refusal (as when the filer is read first)."""
-        if await self.session.scalar(receipts.TAXPAYER_EXISTS, {"code": code}) is None:
-            raise TaxpayerNotFoundError(code)
-
-    async def _filer_and_history(
-        self, code: str, form: FormVersion, period: Period, place: str
-    ) -> tuple[Filer, Standing | None, dict[str, int] | None, bool]:
-        """The filer, the period's standing return, the previous period's figures, an earlier rejection's mark.
-
-        One query for all four: the taxpayer joined to the returns accepted for the period and the period before
-        (figures carried forward), with whether an original of the period was rejected before.
-        """
-        previous = period.previous().label if form.carry_forward else period.label
-        params = {
-            "code": code,
-            "form_code": form.code,
-            "p0": period.label,
-            "p1": previous,
-            "place": place,
-            "year": period.year,
-        }
-        filer: Filer | None = None
-        standing: Standing | None = None
-        carried: dict[str, int] | None = None
-        rejected_before = False
-        for row in await receipts.FILER_AND_HISTORY.fetch(await self.session.connection(), params):
-            rejected_before = bool(row["rejected_before"])
-            if filer is None:
-                filer = Filer(*(row[name] for name in Filer._fields))
-            if row["return_id"] is None:
-                continue
-            if row["period"] == period.label:
-                if standing is None or row["amendment_no"] > standing.amendment_no:
-                    standing = Standing(
-                        row["return_id"], row["transaction_code"], row["amendment_no"], row["tax_payable"]
-                    )
-            elif row["is_current"] and row["computed"]:
-                carried = {k: int(v) for k, v in row["computed"].items()}
-        if filer is None:
-            raise TaxpayerNotFoundError(code)
-        return filer, standing, carried, rejected_before
-
-    async def _form(self, envelope: Envelope, code: str) -> tuple[FormVersion, FormVersion | None]:
-        """The form version the return names and, when that one does not apply to its period, the one that does."""
-        period = envelope.period
-        try:
-            if envelope.form.isdigit():
-                return forms.find_filed_version(envelope.form, period.end, filed=envelope.values.keys())
-            return forms.find_form(envelope.form, period.end), None
-        except KeyError as exc:
-            await self._require_taxpayer(code)
-            named = envelope.source.get("form_name") or ""
-            raise UnknownFormError(
-                f"There is no form {envelope.form!r}{f' ({named})' if named else ''} for the period {period.label} "
-                "in this office's catalogue."
-            ) from exc
-
     async def check(
         self, actor: Principal, envelope: Envelope, received_on: datetime.date, calendar: WorkingCalendar
     ) -> Checked:
         """Everything but storing: raises when the return cannot be received, else says what the office found."""
-        code = visible_code(actor, envelope.tax_code)
-        period = envelope.period
-        form, in_force = await self._form(envelope, code)
-        if period.kind not in form.period_kinds:
-            await self._require_taxpayer(code)
-            kinds = ", ".join(k.value for k in form.period_kinds)
-            raise WrongPeriodKindError(f"{form.code} is filed for periods of kind {kinds}, not {period.label}.")
-        if received_on <= period.end:
-            await self._require_taxpayer(code)
-            raise PeriodNotEndedError(
-                f"The period {period.label} ends on {period.end.isoformat()}: file from the next day on."
-            )
-        due_on = effective_deadline(form.deadline_rules[period.kind], period, calendar.is_working_day)
-        taxpayer, current, previous_values, rejected_before = await self._filer_and_history(
-            code, form, period, envelope.place
-        )
-        if envelope.kind is ReturnKind.ORIGINAL and current is not None:
-            raise AlreadyFiledError(
-                f"{form.code} for {period.label} was accepted already (return {current.id}, transaction "
-                f"{current.transaction_code}); send a supplementary return (kind: supplementary) to change it."
-            )
-        if envelope.kind is ReturnKind.SUPPLEMENTARY and current is None:
-            raise NothingToAmendError(f"No accepted {form.code} for {period.label} to amend: send the original first.")
-        amendment_no = current.amendment_no + 1 if current is not None else 0
-        parameters = return_parameters(form, period, envelope.appendices)
-        assessment = assess(form, envelope.values, previous=previous_values, parameters=parameters)
-        checked = Checked(taxpayer, form, envelope, due_on, amendment_no, current, assessment)
-        if in_force is not None:
-            checked.extra.append(form_version_finding(form, in_force, period))
-        if envelope.amendment_no is not None and envelope.amendment_no != amendment_no:
-            checked.extra.append(
-                office_finding(
-                    "AMENDMENT-NO",
-                    ("soLan",),
-                    str(envelope.amendment_no),
-                    f"Lần bổ sung phải là {amendment_no}.",
-                    f"The amendment number must be {amendment_no}.",
-                )
-            )
-        checked.extra.extend(registry_findings(taxpayer, form, period))
-        if envelope.kind is ReturnKind.ORIGINAL and received_on > due_on and rejected_before:
-            checked.late_from = await first_rejected_receipt(
-                self.session,
-                tax_code=taxpayer.tax_code,
-                form_code=form.code,
-                form_valid_from=form.valid_from,
-                period=period.label,
-                place=envelope.place,
-                values=form_values(form, envelope),
-            )
-        return checked
+        return await checking.check(checking.SessionReads(self.session), actor, envelope, received_on, calendar)
 
     async def find_by_key(self, actor: Principal, key: str) -> TaxReturn | None:
         """The return this user already sent with this idempotency key."""
@@ -298,7 +173,9 @@ class FilingService(ReturnQueries):
             return await settle(self, actor, existing, calendar, now), False
         envelope = read_submission(body, content_type, max_bytes=RETURN_MAX_BYTES)
         checked = await self.check(actor, envelope, now.astimezone(VN_TZ).date(), calendar)
-        if (ret := await accept_on_arrival(self.accounts, actor, checked, now, idempotency_key)) is not None:
+        if one_statement_writes(self.session) and (
+            ret := await accept_on_arrival(self.accounts.post_with_answer, actor, checked, now, idempotency_key)
+        ):
             return ret, True
         try:
             ret = await self.receive(actor, checked, now, idempotency_key)

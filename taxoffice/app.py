@@ -8,7 +8,7 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Router
 from litestar.datastructures import State
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from filings.controllers import ROUTES as FILING_ROUTES
 from jobs.runtime import JobsRuntime
@@ -56,6 +56,14 @@ def alchemy_config(
         metadata=all_models.metadata,
         create_all=False,
     )
+
+
+def sessions_bind(
+    engine: AsyncEngine, session_maker: Callable[[], AsyncSession] | None
+) -> AsyncEngine | AsyncConnection:
+    """What the app's sessions are bound to: the engine, or the connection a caller's session maker names (tests)."""
+    bind = getattr(session_maker, "kw", {}).get("bind") if session_maker is not None else None
+    return bind if isinstance(bind, AsyncEngine | AsyncConnection) else engine
 
 
 def create_app(
@@ -125,6 +133,9 @@ def create_app(
                 "user_states": user_states,
                 "alchemy": config,
                 "engine": engine,
+                # What the sessions are bound to, for originals filed without a session (filings/direct.py): None
+                # on SQLite.
+                "direct_filing": sessions_bind(engine, session_maker) if on_postgres(engine) else None,
                 # Sessions on the streaming replica (reports), or None: everything reads the primary.
                 "replica": create_session_factory(replica) if replica else None,
                 "clock": clock,

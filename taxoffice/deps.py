@@ -4,11 +4,14 @@ import datetime
 from collections.abc import AsyncIterator
 from typing import Any
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from filings.direct import FilingCounter
 from filings.documents import ReturnDocuments
 from filings.fine_service import FineService
 from filings.nonfilers import NonFilerService
@@ -109,6 +112,21 @@ def provide_filings(
 ) -> FilingService:
     """The e-filing service."""
     return FilingService(db_session, accounts)
+
+
+def provide_filing_counter(state: State, scope: Scope) -> FilingCounter:
+    """``POST /returns``: the direct path when the app may take it, else (and as its fallback) a session's service.
+
+    The session is made, the plugin's way (committed or rolled back before the answer is sent), only when the
+    return goes the session's way.
+    """
+    alchemy: SQLAlchemyAsyncConfig = state.alchemy
+
+    def service() -> FilingService:
+        session = alchemy.provide_session(state, scope)
+        return FilingService(session, AccountService(session))
+
+    return FilingCounter(state.direct_filing, service)
 
 
 def provide_return_documents(db_session: NamedDependency[AsyncSession]) -> ReturnDocuments:
@@ -213,6 +231,7 @@ DEPENDENCIES = {
     "payments": Provide(provide_payments, sync_to_thread=False),
     "orders": Provide(provide_payment_orders, sync_to_thread=False),
     "filing_service": Provide(provide_filings, sync_to_thread=False),
+    "filing_counter": Provide(provide_filing_counter, sync_to_thread=False),
     "obligation_service": Provide(provide_obligations, sync_to_thread=False),
     "return_documents": Provide(provide_return_documents, sync_to_thread=False),
     "mail": Provide(provide_mail, sync_to_thread=False),

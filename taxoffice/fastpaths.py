@@ -9,6 +9,7 @@
 | ``INSERT … ON CONFLICT`` | SQLite's ``INSERT … ON CONFLICT`` | ``taxoffice.db.dialect_insert`` |
 | many rows upserted by one statement over arrays (``unnest``), no per-row parameter processing | one ``INSERT … ON CONFLICT`` with many parameter sets | ``upsert_rows`` |
 | a hot statement compiled once and run on the driver (no per-call SQLAlchemy execution) | the same statement through SQLAlchemy | ``Prepared`` |
+| a pooled connection lent for a request's few statements, with no session (``Prepared.fetch_on``) | a session | ``driver_of`` |
 
 Callers ask these functions which path to take instead of testing the dialect's name themselves; the embedded
 path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLite.
@@ -17,6 +18,7 @@ path's tests (``tests/embedded/test_fastpaths.py``) run each counterpart on SQLi
 import functools
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Executable, Table, insert
@@ -24,6 +26,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.util import greenlet_spawn
 
 from taxoffice.outage import database_unavailable
 
@@ -185,10 +188,53 @@ class Prepared:
         """The statement's rows for ``params`` (every parameter the statement requires: KeyError otherwise), as dicts."""
         if not on_postgres(connection):
             return [dict(row._mapping) for row in await connection.execute(self.statement, params)]  # noqa: SLF001 - a Row's mapping
-        sql, order, constants = self._compile(connection.dialect)
+        async with on_driver(connection) as raw:
+            return await self.fetch_on(raw, connection.dialect, params)
+
+    async def fetch_on(self, raw: Any, dialect: Dialect, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ANN401 - asyncpg's Connection
+        """:meth:`fetch` on a driver's connection already in hand (``Driver``, ``on_driver``): PostgreSQL only."""
+        sql, order, constants = self._compile(dialect)
         args = []
         for name, process in order:
             value = params[name] if name in params else constants[name]
             args.append(value if process is None else process(value))
-        async with on_driver(connection) as raw:
-            return [dict(record) for record in await raw.fetch(sql, *args)]
+        return [dict(record) for record in await raw.fetch(sql, *args)]
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A PostgreSQL connection for one request's few statements, without a session (``Prepared.fetch_on``).
+
+    ``raw`` is asyncpg's connection and ``dialect`` the engine's (the statements are compiled for it). Drawn by
+    :func:`driver_of` from the pool the sessions use, in autocommit (each statement commits by itself), or, when
+    the sessions join a caller's transaction (tests), inside a savepoint of that transaction.
+    """
+
+    raw: Any
+    dialect: Dialect
+
+
+@asynccontextmanager
+async def driver_of(bind: AsyncEngine | AsyncConnection) -> AsyncIterator[Driver]:
+    """A :class:`Driver` from ``bind`` (PostgreSQL only), handed back afterwards.
+
+    An engine lends a pooled connection for the block, with no session, no ``BEGIN`` and no ``COMMIT`` (asyncpg
+    runs a statement outside a transaction in autocommit); the same pool, so the pool's size still bounds the
+    process's connections, and a connection the server ended is invalidated, as SQLAlchemy would. A connection
+    (the sessions' bind in tests) is used in a savepoint of its transaction: what the block wrote is undone with the
+    block when it fails, as a session's savepoint would be.
+    """
+    if isinstance(bind, AsyncConnection):
+        async with on_driver(bind) as raw, raw.transaction():
+            yield Driver(raw, bind.dialect)
+        return
+    fairy = await bind.raw_connection()
+    try:
+        raw = fairy.driver_connection
+        yield Driver(raw, bind.dialect)
+    except Exception as exc:
+        if database_unavailable(exc):
+            await greenlet_spawn(fairy.invalidate, exc)
+        raise
+    finally:
+        await greenlet_spawn(fairy.close)

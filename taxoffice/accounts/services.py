@@ -18,7 +18,7 @@ from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
 from taxoffice.documents.account import account_pdf
-from taxoffice.fastpaths import Prepared, one_statement_writes
+from taxoffice.fastpaths import Driver, Prepared, on_driver, one_statement_writes
 
 # Built once: a Core insert on the table skips the ORM bulk machinery on the filing hot path.
 _INSERT_CHARGES = insert(cast("Table", Charge.__table__))
@@ -44,6 +44,16 @@ class NewCharge:
 def charge_rows(charges: list[NewCharge]) -> list[dict[str, Any]]:
     """The charges to post as ``account_charge`` rows; zero amounts are left out."""
     return [{name: getattr(c, name) for name in COLUMNS} | {"kind": c.kind.value} for c in charges if c.amount != 0]
+
+
+async def answer_on(driver: Driver, step: AtomicStep, charges: list[NewCharge]) -> dict[str, Any] | None:
+    """``AccountService.post_with_answer`` on a driver's connection (no session): the one statement, its answer."""
+    if not isinstance(step.with_charges, Prepared):
+        msg = "post_with_answer runs a Prepared statement"
+        raise TypeError(msg)
+    params = step.params | charge_arrays(charge_rows(charges))
+    rows = await step.with_charges.fetch_on(driver.raw, driver.dialect, params)
+    return rows[0] if rows else None
 
 
 class AccountService:
@@ -76,12 +86,9 @@ class AccountService:
         learns the id from the answer. Callers ask ``taxoffice.fastpaths.one_statement_writes`` first; elsewhere they
         write the step first and then call ``post_with``.
         """
-        if not isinstance(step.with_charges, Prepared):
-            msg = "post_with_answer runs a Prepared statement"
-            raise TypeError(msg)
-        params = step.params | charge_arrays(charge_rows(charges))
-        rows = await step.with_charges.fetch(await self.session.connection(), params)
-        return rows[0] if rows else None
+        connection = await self.session.connection()
+        async with on_driver(connection) as raw:
+            return await answer_on(Driver(raw, connection.dialect), step, charges)
 
     async def post(self, charges: list[NewCharge]) -> None:
         """Post charges in the caller's transaction (zero amounts are skipped)."""

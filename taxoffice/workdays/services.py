@@ -23,6 +23,14 @@ def forget_cached_calendars() -> None:
     _cache.clear()
 
 
+def cached_calendar(url: str) -> WorkingCalendar | None:
+    """The calendar of the database at ``url`` as cached in this process, if it is still fresh (no reading)."""
+    hit = _cache.get(url)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    return None
+
+
 class CalendarService:
     """Reads and edits the working calendar."""
 
@@ -32,13 +40,11 @@ class CalendarService:
     async def calendar(self) -> WorkingCalendar:
         """The working calendar with current overrides (cached briefly per process)."""
         key = str(self.session.get_bind().engine.url)
-        hit = _cache.get(key)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+        if (hit := cached_calendar(key)) is not None:
+            return hit
         rows = (await self.session.execute(select(HolidayOverride.day, HolidayOverride.is_holiday))).all()
         cal = WorkingCalendar(dict(rows))
-        _cache[key] = (now, cal)
+        _cache[key] = (time.monotonic(), cal)
         return cal
 
     async def overrides(self, year: int | None = None) -> list[HolidayOverride]:
