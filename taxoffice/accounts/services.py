@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, and_, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.errors import TaxpayerNotFoundError
@@ -13,7 +13,7 @@ from registry.mappers import addressee
 from registry.models import Taxpayer
 from taxoffice.accounts.account import Statement, account_statement
 from taxoffice.accounts.account_print import account_print
-from taxoffice.accounts.models import Charge, Enforcement, InterestPause
+from taxoffice.accounts.models import Charge, Enforcement, InterestPause, PaymentExtension
 from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.db import dialect_insert
@@ -148,10 +148,18 @@ class AccountService:
         return (await self.session.scalar(statement)) is not None
 
     async def debt_ids(self, taxpayer_id: int, due_before: datetime.date | None = None) -> list[int]:
-        """The taxpayer's debts (charges above zero), by id; with ``due_before``, those overdue on that day."""
+        """The taxpayer's debts (charges above zero), by id; with ``due_before``, those overdue on that day.
+
+        A debt is overdue after its deadline, or after the extended one while an extension stands (Law 38/2019
+        Art. 62.4: a debt under extension is not late), as flag-arrears reads it.
+        """
         query = select(Charge.id).where(Charge.taxpayer_id == taxpayer_id, Charge.amount > 0)
         if due_before is not None:
-            query = query.where(Charge.due_on < due_before)
+            standing = and_(PaymentExtension.charge_id == Charge.id, PaymentExtension.revoked_on.is_(None))
+            due_on = case(
+                (PaymentExtension.extended_to > Charge.due_on, PaymentExtension.extended_to), else_=Charge.due_on
+            )
+            query = query.outerjoin(PaymentExtension, standing).where(due_on < due_before)
         return list(await self.session.scalars(query.order_by(Charge.id)))
 
     async def resume_interest(self, taxpayer_id: int, ended_on: datetime.date) -> None:

@@ -4,7 +4,9 @@ Worked, at 0.03 %/day: VAT 100,000,000 due 31 Jul 2025 (30,000 a day), 20,000,00
 50,000,000 due 22 Sep (15,000 a day). Frozen from 1 Sep 2025, recorded on 1 Oct:
 - naming nothing, the freeze covers the debts overdue on 1 Sep (the first two): on 1 Oct the first owes 930,000
   (1-31 Aug), the second 66,000 (21-31 Aug), the third, due after the freeze began, 120,000 (23-30 Sep);
-- naming only the first, the second runs on: 246,000 (21 Aug - 30 Sep, 41 days), the others as above.
+- naming only the first, the second runs on: 246,000 (21 Aug - 30 Sep, 41 days), the others as above;
+- the second's deadline extended to 30 Sep beforehand (Art. 62 decision): it is not overdue on 1 Sep, so the
+  default freeze covers the first alone; the second owes nothing on 1 Oct (no interest while extended, Art. 62.4).
 """
 
 import datetime
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
-from taxoffice.accounts.models import InterestPause
+from taxoffice.accounts.models import InterestPause, PaymentExtension
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.errors import ActionInvalidError
@@ -86,3 +88,30 @@ async def test_a_freeze_naming_one_debt_leaves_the_others_bearing_interest(
     await flag(session_factory, RECORDED)
     await session.refresh(case)
     assert (case.category, case.overdue_interest) == ("frozen", 930_000 + 246_000 + 120_000)
+
+
+async def test_a_debt_whose_deadline_was_extended_past_the_freeze_is_not_covered_by_default(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    taxpayer, (first, second, _third), case = await _debtor(session, session_factory, "001093000043")
+    session.add(
+        PaymentExtension(
+            taxpayer_id=taxpayer.id,
+            charge_id=second,
+            due_on=D(2025, 8, 20),
+            extended_to=D(2025, 9, 30),
+            basis="decision",
+            reference="123/QĐ-CT",
+            ground="force_majeure",
+            requested_on=D(2025, 8, 10),
+            granted_by=OFFICER.username,
+        )
+    )
+    await session.commit()
+    action, _ = await WorklistService(session).record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE), RECORDED
+    )
+    await session.commit()
+    assert action.details["charge_ids"] == [first]
+    # By deadline: the first, the third (22 Sep), the second (extended to 30 Sep).
+    assert await _interest(session, taxpayer) == [930_000, 120_000, 0]
