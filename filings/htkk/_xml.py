@@ -167,8 +167,13 @@ class Reader:
         return None if tag.startswith("{") else tag
 
     def children(self, parent: Element, name: str) -> list[Element]:
-        """The children of ``parent`` named ``name``."""
-        return list(parent.iterchildren(self.prefix + name))  # in C; findall goes through lxml's Python ElementPath
+        """The children of ``parent`` named ``name`` (from its index; walked again only when the name repeats)."""
+        first, repeated = self._index(parent)
+        tag = self.prefix + name
+        if tag in repeated:
+            return list(parent.iterchildren(tag))  # in C; findall goes through lxml's Python ElementPath
+        found = first.get(tag)
+        return [] if found is None else [found]
 
     def _index(self, parent: Element) -> tuple[dict[object, Element], set[object]]:
         """The first child of ``parent`` by tag, and the tags that appear more than once.
