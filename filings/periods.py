@@ -7,6 +7,7 @@ day, which the caller decides (``is_working_day``), so holidays stay data rather
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -169,6 +170,15 @@ def parse_htkk_period(kieu_ky: str, ky_kkhai: str) -> Period:
     Raises:
         PeriodError: when the pair does not name an existing period.
     """
+    if len(kieu_ky) + len(ky_kkhai) <= _CACHED_LENGTH:  # the same few periods head most returns
+        return _cached_htkk_period(kieu_ky, ky_kkhai)
+    return _htkk_period(kieu_ky, ky_kkhai)
+
+
+_CACHED_LENGTH = 40
+
+
+def _htkk_period(kieu_ky: str, ky_kkhai: str) -> Period:
     kind = _KINDS.get((kieu_ky or "").strip().upper())
     text = (ky_kkhai or "").strip()
     if kind is None:
@@ -182,6 +192,9 @@ def parse_htkk_period(kieu_ky: str, ky_kkhai: str) -> Period:
         shape = "MM/YYYY" if kind is PeriodKind.MONTH else "q/YYYY"
         raise PeriodError(f"kyKKhai {ky_kkhai[:40]!r} is not a {_KIND_NAMES[kind]} ({shape})")
     return Period(int(match[2]), kind, int(match[1]))
+
+
+_cached_htkk_period = functools.lru_cache(maxsize=1_024)(_htkk_period)
 
 
 def periods_in_year(kind: PeriodKind, year: int) -> list[Period]:

@@ -143,6 +143,9 @@ class _Assessor:
                 if computed:
                     filed_computed[code] = raw
                 values[code] = raw
+            elif raw is None and not indicator.required:  # an optional box left out: as ``missing`` reads it
+                if numeric and not computed:
+                    values[code] = 0
             else:
                 self.read_one(indicator, raw)
 

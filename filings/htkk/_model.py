@@ -1,6 +1,7 @@
 """What an HTKK document declares, as read. Pure."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -10,11 +11,19 @@ _DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 _ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
+# Texts up to this long are remembered (the same few dates head most returns of a period); longer ones are read anew.
+_CACHED_LENGTH = 40
+
+
 def parse_htkk_date(text: str) -> datetime.date | None:
     """A date as programs write it in HTKK files; None when the text is empty or no such date exists.
 
     Read: ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy`` and ISO ``yyyy-mm-dd``, any time of day after it ignored.
     """
+    return _cached_date(text) if len(text) <= _CACHED_LENGTH else _date(text)
+
+
+def _date(text: str) -> datetime.date | None:
     day_part = text.strip().replace("T", " ").split(" ", 1)[0]
     if match := _DAY_FIRST.fullmatch(day_part):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
@@ -26,6 +35,9 @@ def parse_htkk_date(text: str) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError:
         return None
+
+
+_cached_date = functools.lru_cache(maxsize=1_024)(_date)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,10 @@ _KIND_BY_MONTHS = {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 12: PeriodKind.YE
 _HEADER = "HSoThueDTu/HSoKhaiThue/TTinChung/TTinTKhaiThue"
 _RETURN_INFO = f"{_HEADER}/TKhaiThue"
 _FILING = "HSoThueDTu/HSoKhaiThue"
+# The header's values read by name (the first of a repeated name; any other child is not looked at).
+_RETURN_FIELDS = ("tenTKhai", "pbanTKhaiXML", "loaiTKhai", "soLan", "maCQTNoiNop", "ngayLapTKhai", "nguoiKy")
+_PERIOD_FIELDS = ("kieuKy", "kyKKhai", "kyKKhaiTuNgay", "kyKKhaiDenNgay")
+_PRODUCER_FIELDS = ("maDVu", "tenDVu", "pbanDVu", "ttinNhaCCapDVu")
 
 
 # Tick boxes as the eTax portal writes them (``<ct21>false</ct21>``); HTKK writes 0 and 1.
@@ -72,20 +76,26 @@ def _leaves(reader: Reader, top: Element, query: etree.XPath) -> list[tuple[str,
     return found
 
 
-# Whether each element name of ``CTieuTKhaiChinh`` seen so far is a box: the same few hundred names in every file,
+# Each tag met in ``CTieuTKhaiChinh`` so far, by the document's prefix (``""`` or HTKK's ``{namespace}``): its local
+# name and whether it is a box, or ``("", False)`` for another namespace's. The same few hundred tags in every file,
 # looked up in the figures loop without a function call; bounded against files of odd names.
-_INDICATOR_NAMES: dict[str, bool] = {}
+_TAG_KINDS: dict[str, dict[str, tuple[str, bool]]] = {}
 _MAX_NAMES = 4_096
+_FOREIGN = ("", False)
 
 
 def _is_indicator(name: str) -> bool:
     """Whether an element of ``CTieuTKhaiChinh`` is a box (``ct…``) rather than another detail."""
-    known = _INDICATOR_NAMES.get(name)
-    if known is None:
-        known = name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
-        if len(_INDICATOR_NAMES) < _MAX_NAMES:
-            _INDICATOR_NAMES[name] = known
-    return known
+    return name.startswith("ct") and INDICATOR_TAG.fullmatch(name) is not None
+
+
+def _tag_kind(reader: Reader, kinds: dict[str, tuple[str, bool]], tag: str) -> tuple[str, bool]:
+    """The local name of ``tag`` and whether it is a box; :data:`_FOREIGN` for another namespace's."""
+    name = reader.local(tag)
+    kind = _FOREIGN if name is None else (name, _is_indicator(name))
+    if len(kinds) < _MAX_NAMES:
+        kinds[tag] = kind
+    return kind
 
 
 def _row_total(reader: Reader, main: Element, name: str) -> int | None:
@@ -112,16 +122,16 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
 
     The filled elements are those of the document's namespace without child elements whose text is not only XML
     white space (as XPath's ``.//*[not(*)][normalize-space(text())]``), found in one walk of lxml's tree iterator
-    restricted to the namespace (in C: no comment, processing instruction or other namespace's element reaches
-    Python); this loop is the reader's hottest. A box repeated in the rows of a list is read as the rows' total
-    (:func:`_row_total`), not as repeated.
+    over elements (in C: no comment or processing instruction reaches Python); this loop is the reader's hottest. A
+    box repeated in the rows of a list is read as the rows' total (:func:`_row_total`), not as repeated.
     """
     values: dict[str, int | str] = {}
     details: dict[str, str] = {}
     repeated: list[str] = []
-    cut = len(reader.prefix)
-    known = _INDICATOR_NAMES
-    for element in main.iter(reader.prefix + "*" if cut else "{}*"):
+    kinds = _TAG_KINDS.setdefault(reader.prefix, {})
+    # Every element (lxml's unfiltered walk is the cheapest; comments and processing instructions left out in C);
+    # another namespace's elements are told by their tag, looked up once a name.
+    for element in main.iter(etree.Element):
         text = element.text
         if not text:  # a group's text is blank layout, dropped by the parser: most groups end here
             continue
@@ -131,12 +141,11 @@ def _figures(reader: Reader, main: Element) -> tuple[dict[str, int | str], dict[
         filled = text.strip(_XML_SPACE)
         if not filled:
             continue
-        name = element.tag[cut:]
-        indicator = known.get(name)
-        if indicator is None:
-            indicator = _is_indicator(name)
+        tag = element.tag
+        name, indicator = kinds.get(tag) or _tag_kind(reader, kinds, tag)
         if not indicator:
-            details.setdefault(name, filled.strip())
+            if name:
+                details.setdefault(name, filled.strip())
         elif name in values:
             repeated.append(name)
         elif filled.isdigit() and filled.isascii() and len(filled) <= MAX_DIGITS:  # most boxes: a plain whole number
@@ -187,7 +196,7 @@ def _producer(reader: Reader, filing: Element) -> Producer | None:
     service = reader.optional(filing, "TTinChung/TTinDVu", _FILING)
     if service is None:
         return None
-    fields = reader.fields(service)
+    fields = reader.fields(service, _PRODUCER_FIELDS)
     return Producer(
         code=fields.get("maDVu", ""),
         name=fields.get("tenDVu", ""),
@@ -213,7 +222,7 @@ def _kind_and_amendment(fields: dict[str, str]) -> tuple[str, int]:
 def _period(reader: Reader, info: Element) -> Period:
     where = f"{_RETURN_INFO}/KyKKhaiThue"
     element = reader.element(info, "KyKKhaiThue", _RETURN_INFO)
-    fields = reader.fields(element)
+    fields = reader.fields(element, _PERIOD_FIELDS)
     if "kyKKhai" not in fields:
         raise HtkkError("xml.structure", f"missing element {where}/kyKKhai", f"{where}/kyKKhai")
     kind, text = fields.get("kieuKy", ""), fields["kyKKhai"]
@@ -255,7 +264,7 @@ def parse_htkk(data: bytes, *, max_bytes: int = MAX_BYTES, figures_for: Collecti
     filing = reader.element(reader.root, "HSoKhaiThue", "HSoThueDTu")
     header = reader.element(filing, "TTinChung/TTinTKhaiThue", _FILING)
     info = reader.element(header, "TKhaiThue", _HEADER)
-    fields = reader.fields(info)
+    fields = reader.fields(info, _RETURN_FIELDS)
     htkk_code = reader.text(info, "maTKhai", _RETURN_INFO)
     if not htkk_code:
         raise HtkkError("xml.value", "maTKhai (the form code) is empty", f"{_RETURN_INFO}/maTKhai")

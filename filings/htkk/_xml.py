@@ -8,6 +8,7 @@ tree builder on the real returns (bench/filings.py).
 
 import re
 import threading
+from collections.abc import Iterable
 from typing import cast
 
 from lxml import etree
@@ -85,8 +86,20 @@ _HEADER_END_TAG = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?NNT\s*>|<(?:[A-Za-z_][\w
 
 def sniff_form_code(data: bytes) -> str | None:
     """The form code (``maTKhai``) as the first 16 KB spell it in an ASCII-compatible encoding, else None."""
-    match = _FORM_CODE.search(data, 0, _SNIFF_BYTES)
+    at = data.find(b"maTKhai>", 0, _SNIFF_BYTES)
+    if at < 0:
+        return None
+    match = _FORM_CODE.search(data, _search_start(data, at), _SNIFF_BYTES)
     return match[1].decode("ascii", "replace") if match else None
+
+
+def _search_start(data: bytes, at: int) -> int:
+    """Where a search for a tag whose name is first spelt at ``at`` may start: after the last ``>`` before it.
+
+    Between a tag's ``<`` and its name stand only ``/`` and a prefix, never a ``>``: no match starts earlier, so the
+    pattern need not be tried at every ``<`` of the header before it (memchr-fast ``find`` instead).
+    """
+    return data.rfind(b">", 0, at) + 1
 
 
 def parse_header(data: bytes, max_bytes: int) -> Element:
@@ -96,7 +109,8 @@ def parse_header(data: bytes, max_bytes: int) -> Element:
     it is are in the header; the rest is not parsed (a statement runs to tens of kilobytes).
     """
     _size_checked(data, max_bytes)
-    end = _HEADER_END_TAG.search(data)
+    at = data.find(HEADER_END.encode())
+    end = _HEADER_END_TAG.search(data, _search_start(data, at)) if at >= 0 else None
     if end is None:  # no NNT element can end anywhere: the whole document is parsed either way
         return parse_xml(data, max_bytes)
     # Only the end of an NNT element (of any namespace, or none) is reported, chosen in C: no other element of the
@@ -142,7 +156,7 @@ class Reader:
             raise HtkkError("xml.structure", f"the root element is {root.tag!r}, not {ROOT}", ROOT)
         self.prefix = f"{{{namespace}}}" if namespace else ""
         self.root = root
-        self._indexes: dict[Element, tuple[dict[str, Element], set[str]]] = {}
+        self._indexes: dict[Element, tuple[dict[object, Element], set[object]]] = {}
 
     def local(self, tag: object) -> str | None:
         """The local name of a tag in the document's namespace, else None (comments, other namespaces)."""
@@ -153,26 +167,32 @@ class Reader:
         return None if tag.startswith("{") else tag
 
     def children(self, parent: Element, name: str) -> list[Element]:
-        """The children of ``parent`` named ``name``."""
-        return list(parent.iterchildren(self.prefix + name))  # in C; findall goes through lxml's Python ElementPath
+        """The children of ``parent`` named ``name`` (from its index; walked again only when the name repeats)."""
+        first, repeated = self._index(parent)
+        tag = self.prefix + name
+        if tag in repeated:
+            return list(parent.iterchildren(tag))  # in C; findall goes through lxml's Python ElementPath
+        found = first.get(tag)
+        return [] if found is None else [found]
 
-    def _index(self, parent: Element) -> tuple[dict[str, Element], set[str]]:
-        """The first child of ``parent`` by local name, and the names that appear more than once.
+    def _index(self, parent: Element) -> tuple[dict[object, Element], set[object]]:
+        """The first child of ``parent`` by tag, and the tags that appear more than once.
 
-        Made in one walk of the children (the document's namespace's elements only, chosen in C) and kept for the
-        rest of the reading: the header's few parents are each asked for several children.
+        Made in one walk of the children (lxml's plain iteration in C, cheaper than a tag-filtered one) and kept for
+        the rest of the reading: the header's few parents are each asked for several children. Keyed by the whole
+        tag (``{namespace}name``), looked up with the document's prefix: an element of another namespace, a comment
+        or a processing instruction is never found under a name of the document's namespace.
         """
         found = self._indexes.get(parent)
         if found is None:
-            first: dict[str, Element] = {}
-            repeated: set[str] = set()
-            cut = len(self.prefix)
-            for child in parent.iterchildren(self.prefix + "*" if cut else "{}*"):
-                name = child.tag[cut:]
-                if name in first:
-                    repeated.add(name)
+            first: dict[object, Element] = {}
+            repeated: set[object] = set()
+            for child in parent:
+                tag = child.tag
+                if tag in first:
+                    repeated.add(tag)
                 else:
-                    first[name] = child
+                    first[tag] = child
             found = self._indexes[parent] = (first, repeated)
         return found
 
@@ -188,10 +208,11 @@ class Reader:
         current = parent
         for step in path.split("/"):
             first, repeated = self._index(current)
-            found = first.get(step)
+            tag = self.prefix + step
+            found = first.get(tag)
             if found is None:
                 return None
-            if step in repeated:
+            if tag in repeated:
                 count = len(self.children(current, step))
                 raise HtkkError("xml.structure", f"element {where}/{path} appears {count} times", f"{where}/{path}")
             current = found
@@ -201,11 +222,17 @@ class Reader:
         """The stripped text of the element at ``path``; missing is a structure error."""
         return (self.element(parent, path, where).text or "").strip()
 
-    def fields(self, parent: Element | None) -> dict[str, str]:
-        """The stripped text of each child element of ``parent`` by local name (the first of a repeated name)."""
+    def fields(self, parent: Element | None, names: Iterable[str]) -> dict[str, str]:
+        """The stripped text of each child of ``parent`` named in ``names``, by name (the first of a repeated one)."""
         if parent is None:
             return {}
-        return {name: (child.text or "").strip() for name, child in self._index(parent)[0].items()}
+        first, prefix = self._index(parent)[0], self.prefix
+        found: dict[str, str] = {}
+        for name in names:
+            child = first.get(prefix + name)
+            if child is not None:
+                found[name] = (child.text or "").strip()
+        return found
 
     def optional_text(self, parent: Element | None, path: str, where: str) -> str:
         """The stripped text of the element at ``path``, empty when it is absent."""

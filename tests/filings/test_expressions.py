@@ -26,6 +26,12 @@ from filings.expressions import ExpressionError, compile_expression, round_half_
         ("round_half_up(ct02 * 20 / 100)", {"ct02": 12_345_678}, 2_469_136),
         ("round_half_up(ct02 * 20 / 100)", {"ct02": 12_345_677}, 2_469_135),  # 2 469 135.4
         ("round_half_up(-5 / 2)", {}, -3),
+        # A quotient rounded in whole numbers, as through a Fraction: either sign of either operand, bools as ints.
+        ("round_half_up(ct1 / ct2)", {"ct1": 7, "ct2": -2}, -4),
+        ("round_half_up(ct1 / ct2)", {"ct1": -7, "ct2": -2}, 4),
+        ("round_half_up(ct1 / ct2)", {"ct1": 7, "ct2": 3}, 2),
+        ("round_half_up(ct1 / ct2)", {"ct1": True, "ct2": 2}, 1),
+        ("round_half_up(ct1 / 2 / 2)", {"ct1": 6}, 2),
         ("ct40b <= ct40a", {"ct40b": 5, "ct40a": 5}, True),
         ("ct40b < ct40a", {"ct40b": 5, "ct40a": 5}, False),
         ("0 <= ct21 <= 1", {"ct21": 1}, True),
@@ -61,6 +67,8 @@ def test_division_by_zero() -> None:
         compile_expression("ct1 / ct2").evaluate({"ct1": 1, "ct2": 0})
     with pytest.raises(ExpressionError, match="division by zero"):
         compile_expression("ct1 // 0").evaluate({"ct1": 1})
+    with pytest.raises(ExpressionError, match="division by zero"):
+        compile_expression("round_half_up(ct1 * 5 / ct2)").evaluate({"ct1": 1, "ct2": 0})
 
 
 @pytest.mark.parametrize(

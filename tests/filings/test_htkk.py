@@ -1,5 +1,6 @@
 """HTKK XML: round trips, the layouts accounting software sends, and documents refused before anything is read."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,17 @@ def test_a_form_code_that_only_looks_unknown_is_read_whole() -> None:
     data = document("<ct22>7</ct22>").replace(b"<HSoKhaiThue>", b"<HSoKhaiThue><!-- <maTKhai>683</maTKhai> -->", 1)
     parsed = parse_htkk(data, figures_for={"842"})
     assert (parsed.htkk_code, parsed.values) == ("842", {"ct22": 7})
+
+
+def test_a_prefixed_document_on_another_form_is_read_to_its_header() -> None:
+    # Every element prefixed, the form code and NNT's end tag among them; an attribute's ">" just before the code.
+    header = (
+        '<TKhaiThue note="a > b"><maTKhai>683</maTKhai><KyKKhaiThue><kieuKy>Y</kieuKy><kyKKhai>2024</kyKKhai>'
+        "</KyKKhaiThue></TKhaiThue>"
+    )
+    plain = document("<ct22>7</ct22>", header=header)
+    prefixed = re.sub(rb"<(/?)(?=[A-Za-z])", rb"<\1t:", plain).replace(b"xmlns=", b"xmlns:t=")
+    for data in (plain, prefixed):
+        parsed = parse_htkk(data, figures_for={"842"})
+        assert (parsed.htkk_code, parsed.tax_code, parsed.values) == ("683", "0100109106", {})
+        assert parse_htkk(data).values == {"ct22": 7}
