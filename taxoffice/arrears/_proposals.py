@@ -11,6 +11,7 @@ from taxoffice.accounts.models import Payment
 from taxoffice.accounts.vocabulary import PAID_STATUSES
 from taxoffice.arrears import ladder
 from taxoffice.arrears.categories import Category, category_of, escalates
+from taxoffice.arrears.guarantor import GuarantorDemand, demand_of
 from taxoffice.arrears.instalments import Instalment, PlanState, PlanStatus, plan_state_on
 from taxoffice.arrears.ladder import ActionKind, Proposal, TakenAction
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
@@ -29,6 +30,7 @@ class CaseOutlook:
     is_stalled: bool
     plan: InstalmentPlan | None
     plan_state: PlanState | None
+    demand: GuarantorDemand | None = None
 
     @property
     def next_action(self) -> Proposal | None:
@@ -88,13 +90,15 @@ async def outlook(
     days = max((today - case.oldest_due_on).days, 0)
     plan = await active_plan(session, case.id)
     state = await plan_state(session, case, plan, today)
+    calendar = await CalendarService(session).calendar()
+    # A missed plan calls on its guarantor (Circular 80 Art. 66.4), whatever the case's category now.
+    demand = demand_of(state, actions, calendar.is_working_day)
     if case.status != CaseStatus.OPEN or not escalates(Category(case.category)):
-        return CaseOutlook(days, (), is_stalled=False, plan=plan, plan_state=state)
+        return CaseOutlook(days, (), is_stalled=False, plan=plan, plan_state=state, demand=demand)
     taken = [TakenAction(ActionKind(a.kind), a.taken_on) for a in actions]
     proposals = ladder.due_actions(days, today, taken, not_before=_not_before(actions, state))
-    calendar = await CalendarService(session).calendar()
     stalled = ladder.is_stalled(proposals[0] if proposals else None, today, calendar.is_working_day)
-    return CaseOutlook(days, proposals, is_stalled=stalled, plan=plan, plan_state=state)
+    return CaseOutlook(days, proposals, is_stalled=stalled, plan=plan, plan_state=state, demand=demand)
 
 
 async def actions_of(session: AsyncSession, case_id: int) -> list[ArrearsAction]:

@@ -51,6 +51,7 @@ class ActionKind(StrEnum):
     ACCOUNT_FREEZE = "account_freeze"
     INVOICE_SUSPENSION = "invoice_suspension"
     INSTALMENT_PLAN = "instalment_plan"
+    GUARANTOR_DEMAND = "guarantor_demand"
     FREEZE = "freeze"
     WRITE_OFF = "write_off"
     NOTE = "note"

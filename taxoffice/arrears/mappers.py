@@ -7,6 +7,7 @@ from taxoffice.arrears._proposals import CaseOutlook
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
+from taxoffice.arrears.guarantor import FORM, GuarantorDemand
 from taxoffice.arrears.instalments import Guarantee, Instalment
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtorPublication, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
@@ -22,6 +23,7 @@ from taxoffice.arrears.schemas import (
     DebtorList,
     DebtorRead,
     EventRead,
+    GuarantorDemandRead,
     NoticeRead,
     OversightRead,
     OversightRow,
@@ -123,8 +125,8 @@ def action(row: ArrearsAction) -> ActionRead:
     )
 
 
-def plan(row: InstalmentPlan, status: str | None) -> PlanRead:
-    """A plan; ``status`` is today's when known, else the stored one."""
+def plan(row: InstalmentPlan, status: str | None, demand: GuarantorDemand | None = None) -> PlanRead:
+    """A plan; ``status`` is today's when known, else the stored one; the demand on its guarantor once missed."""
     return PlanRead(
         id=row.id,
         agreed_on=row.agreed_on,
@@ -132,6 +134,16 @@ def plan(row: InstalmentPlan, status: str | None) -> PlanRead:
         schedule=row.schedule,
         status=status or row.status,
         is_active=row.is_active,
+        guarantor_demand=None
+        if demand is None
+        else GuarantorDemandRead(
+            form=FORM,
+            guarantor=demand.guarantor,
+            amount=demand.amount,
+            missed_on=demand.missed_on,
+            due_by=demand.due_by,
+            sent_on=demand.sent_on,
+        ),
     )
 
 
@@ -156,7 +168,9 @@ def case_detail(view: CaseView, today: datetime.date) -> CaseDetail:
         proposals=[ProposalRead(kind=p.kind.value, due_on=p.due_on, from_day=p.from_day) for p in seen.proposals],
         events=[event(e) for e in view.events],
         actions=[action(a) for a in view.actions],
-        plan=plan(seen.plan, seen.plan_state.status.value if seen.plan_state else None) if seen.plan else None,
+        plan=plan(seen.plan, seen.plan_state.status.value if seen.plan_state else None, seen.demand)
+        if seen.plan
+        else None,
         notices=[notice(n) for n in view.notices],
     )
 

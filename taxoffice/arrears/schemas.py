@@ -164,8 +164,24 @@ class ActionRead(Struct, kw_only=True):
     details: dict[str, Any]
 
 
+class GuarantorDemandRead(Struct, kw_only=True):
+    """Form 02/NDAN, due when an instalment is missed (Circular 80/2021 Art. 66.4): to whom, how much, by when.
+
+    ``guarantor`` is the credit institution that guaranteed the plan; ``amount`` the shortfall it is asked to pay in
+    the taxpayer's place; ``missed_on`` the day after the missed instalment's deadline; ``due_by`` the fifth working
+    day after that deadline; ``sent_on`` the day the demand was recorded (``kind: guarantor_demand``), or null.
+    """
+
+    form: str
+    guarantor: str | None
+    amount: int
+    missed_on: datetime.date
+    due_by: datetime.date
+    sent_on: datetime.date | None
+
+
 class PlanRead(Struct, kw_only=True):
-    """The case's instalment plan."""
+    """The case's instalment plan; ``guarantor_demand`` once an instalment is missed."""
 
     id: int
     agreed_on: datetime.date
@@ -173,6 +189,7 @@ class PlanRead(Struct, kw_only=True):
     schedule: list[dict[str, Any]]
     status: str
     is_active: bool
+    guarantor_demand: GuarantorDemandRead | None = None
 
 
 class NoticeRead(Struct, kw_only=True):

@@ -29,6 +29,7 @@ from taxoffice.arrears._proposals import (
 )
 from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
+from taxoffice.arrears.guarantor import recorded_demand
 from taxoffice.arrears.instalments import Guarantee, Instalment, PlanStatus, legal_problems, validate_plan
 from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
@@ -313,6 +314,10 @@ class WorklistService:
                 problems.append(FieldError("details.charge_ids", "freeze.charges", msg))
         if action.kind is ActionKind.WRITE_OFF and not problems:
             found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
+            return [*problems, *found], extra
+        if action.kind is ActionKind.GUARANTOR_DEMAND:
+            seen = await outlook(self.session, case, await actions_of(self.session, case.id), today)
+            found, extra = recorded_demand(seen.demand)
             return [*problems, *found], extra
         return problems, {}
 

@@ -16,8 +16,10 @@ def money(amount: int | None) -> str:
     return f"{sign}{abs(amount):,} ₫".replace(",", ".")
 
 
-def day(value: datetime.date | None) -> str:
-    """``dd/mm/yyyy``."""
+def day(value: datetime.date | str | None) -> str:
+    """``dd/mm/yyyy``, of a date or of an ISO date's text (as JSON keeps a plan's schedule)."""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value) if value else None
     return value.strftime("%d/%m/%Y") if value else ""
 
 

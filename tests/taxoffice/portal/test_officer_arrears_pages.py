@@ -179,3 +179,32 @@ async def test_a_notice_refused_by_the_service_is_explained_on_the_case_page(
     assert refused.status_code == 409  # the case was made by hand: nothing is overdue on its account
     assert 'class="notice bad" role="alert"' in refused.text
     assert "Công ty Nợ Đọng" in text_of(refused)
+
+
+async def test_a_missed_instalment_shows_the_demand_on_the_guarantor_and_records_it(
+    browser: PageClient, login: Login, case: ArrearsCase, clock: Clock
+) -> None:
+    await _officer(browser, login, "o-demand")
+    bank = "Ngân hàng TMCP Ngoại thương Việt Nam"
+    plan = {
+        **{f"due_on_{i}": day for i, day in enumerate(("2025-11-15", "2025-12-15", "2026-01-15"))},
+        **{f"amount_{i}": "4.000.000" for i in range(3)},
+        "guarantor": bank,
+        "guarantee_amount": "12.000.000",
+        "guarantee_valid_until": "2026-01-31",
+    }
+    assert (await browser.post(f"/officer/arrears/{case.id}/plan", plan)).status_code == 303
+    kept = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Đang thực hiện đúng" in kept
+    assert "02/NDAN" not in kept.split("Ghi thao tác hôm nay")[0]
+    # Nothing paid by Sat 15 Nov: on Thu 20 Nov the page asks for 02/NDAN to the bank by Fri 21 Nov (Art. 66.4).
+    clock.set(2025, 11, 20)
+    missed = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Không nộp đúng kỳ" in missed
+    assert f"gửi mẫu 02/NDAN cho bên bảo lãnh {bank} và người nộp thuế, yêu cầu nộp thay 4.000.000" in missed
+    assert "chậm nhất ngày 21/11/2025" in missed
+    sent = await browser.post(f"/officer/arrears/{case.id}/actions", {"kind": "guarantor_demand"})
+    assert sent.status_code == 303, text_of(sent)
+    after = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Đã gửi ngày 20/11/2025" in after
+    assert "Yêu cầu bên bảo lãnh nộp thay (02/NDAN)" in after  # in the timeline
