@@ -27,6 +27,7 @@ from taxoffice.arrears.notices import NoticeService
 from taxoffice.arrears.oversight import OversightService
 from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.arrears.services import WorklistService
+from taxoffice.arrears.taxpayer_plan import TaxpayerPlans
 from taxoffice.auth.roles import Principal
 from taxoffice.auth.services import UserService
 from taxoffice.calendar import VN_TZ
@@ -186,6 +187,11 @@ def provide_notices(
     return NoticeService(db_session, accounts)
 
 
+def provide_taxpayer_plans(db_session: NamedDependency[AsyncSession]) -> TaxpayerPlans:
+    """A taxpayer's own instalment plan."""
+    return TaxpayerPlans(db_session)
+
+
 def provide_debtor_list(read_session: NamedDependency[AsyncSession]) -> DebtorListService:
     """The public debtor list: read from the replica when there is one."""
     return DebtorListService(read_session)
@@ -242,6 +248,7 @@ DEPENDENCIES = {
     "job_dispatcher": Provide(provide_job_dispatcher, sync_to_thread=False),
     "worklist": Provide(provide_worklist, sync_to_thread=False),
     "notices": Provide(provide_notices, sync_to_thread=False),
+    "taxpayer_plans": Provide(provide_taxpayer_plans, sync_to_thread=False),
     "debtor_list": Provide(provide_debtor_list, sync_to_thread=False),
     "debtor_publication": Provide(provide_debtor_publication, sync_to_thread=False),
     "oversight": Provide(provide_oversight, sync_to_thread=False),

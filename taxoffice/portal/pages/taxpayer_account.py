@@ -16,6 +16,7 @@ from taxoffice.accounts.account import running_balances
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.workbook import account_workbook
 from taxoffice.arrears.notices import NoticeService
+from taxoffice.arrears.taxpayer_plan import TaxpayerPlans
 from taxoffice.auth.roles import Principal
 from taxoffice.documents.sheet import PDF
 from taxoffice.errors import ResourceNotFoundError
@@ -33,11 +34,13 @@ async def account(
     actor: NamedDependency[Principal],
     accounts: NamedDependency[AccountService],
     notices: NamedDependency[NoticeService],
+    taxpayer_plans: NamedDependency[TaxpayerPlans],
     today: NamedDependency[datetime.date],
 ) -> Template:
     """The account today, as ``GET /taxpayers/{tax_code}/account`` gives it, with the balance after each entry.
 
-    Below it the debt notices issued to the taxpayer, as ``GET /taxpayers/{tax_code}/notices`` lists them.
+    Above the entries the instalment plan agreed for its debt, if any; below them the debt notices issued to the
+    taxpayer, as ``GET /taxpayers/{tax_code}/notices`` lists them.
     """
     code = own_code(actor)
     statement = await accounts.statement(code, today)
@@ -47,6 +50,7 @@ async def account(
         account=mappers.account(statement),
         lines=list(zip(statement.lines, running_balances(statement.lines), strict=True)),
         notices=await notices.notices_of(actor, code),
+        plan=await taxpayer_plans.plan_of(code, today),
     )
 
 
