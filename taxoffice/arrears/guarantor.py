@@ -40,11 +40,17 @@ class GuarantorDemand:
     sent_on: datetime.date | None
 
 
-def _guarantor(actions: Sequence[ArrearsAction]) -> str | None:
-    """The guarantor named by the latest plan agreed on the case."""
+def guarantee_of(actions: Sequence[ArrearsAction]) -> dict[str, Any] | None:
+    """The guarantee kept with the latest plan agreed on the case (``guarantor``, ``amount``, ``valid_until``)."""
     plans = [a for a in actions if a.kind == ActionKind.INSTALMENT_PLAN.value]
     guarantee: Any = plans[-1].details.get("guarantee") if plans else None
-    return str(guarantee["guarantor"]) if isinstance(guarantee, dict) and guarantee.get("guarantor") else None
+    return guarantee if isinstance(guarantee, dict) and guarantee.get("guarantor") else None
+
+
+def _guarantor(actions: Sequence[ArrearsAction]) -> str | None:
+    """The guarantor named by the latest plan agreed on the case."""
+    guarantee = guarantee_of(actions)
+    return None if guarantee is None else str(guarantee["guarantor"])
 
 
 def demand_of(

@@ -1,13 +1,14 @@
 """Turning arrears rows into response types."""
 
 import datetime
+from typing import Any
 
 from taxoffice.arrears import ladder
 from taxoffice.arrears._proposals import CaseOutlook
 from taxoffice.arrears.ageing import bucket_of
 from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
-from taxoffice.arrears.guarantor import FORM, GuarantorDemand
+from taxoffice.arrears.guarantor import FORM, GuarantorDemand, guarantee_of
 from taxoffice.arrears.instalments import Guarantee, Instalment
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtorPublication, InstalmentPlan
 from taxoffice.arrears.notices import NoticeSummary
@@ -23,6 +24,7 @@ from taxoffice.arrears.schemas import (
     DebtorList,
     DebtorRead,
     EventRead,
+    GuaranteeRead,
     GuarantorDemandRead,
     NoticeRead,
     OversightRead,
@@ -125,8 +127,20 @@ def action(row: ArrearsAction) -> ActionRead:
     )
 
 
-def plan(row: InstalmentPlan, status: str | None, demand: GuarantorDemand | None = None) -> PlanRead:
-    """A plan; ``status`` is today's when known, else the stored one; the demand on its guarantor once missed."""
+def _guarantee(details: dict[str, Any] | None) -> GuaranteeRead | None:
+    if details is None:
+        return None
+    valid_until = datetime.date.fromisoformat(str(details["valid_until"]))
+    return GuaranteeRead(guarantor=str(details["guarantor"]), amount=int(details["amount"]), valid_until=valid_until)
+
+
+def plan(
+    row: InstalmentPlan,
+    status: str | None,
+    demand: GuarantorDemand | None = None,
+    guarantee: dict[str, Any] | None = None,
+) -> PlanRead:
+    """A plan; ``status`` is today's when known, else the stored one; its guarantee; the demand once missed."""
     return PlanRead(
         id=row.id,
         agreed_on=row.agreed_on,
@@ -134,6 +148,7 @@ def plan(row: InstalmentPlan, status: str | None, demand: GuarantorDemand | None
         schedule=row.schedule,
         status=status or row.status,
         is_active=row.is_active,
+        guarantee=_guarantee(guarantee),
         guarantor_demand=None
         if demand is None
         else GuarantorDemandRead(
@@ -168,7 +183,12 @@ def case_detail(view: CaseView, today: datetime.date) -> CaseDetail:
         proposals=[ProposalRead(kind=p.kind.value, due_on=p.due_on, from_day=p.from_day) for p in seen.proposals],
         events=[event(e) for e in view.events],
         actions=[action(a) for a in view.actions],
-        plan=plan(seen.plan, seen.plan_state.status.value if seen.plan_state else None, seen.demand)
+        plan=plan(
+            seen.plan,
+            seen.plan_state.status.value if seen.plan_state else None,
+            seen.demand,
+            guarantee_of(view.actions),
+        )
         if seen.plan
         else None,
         notices=[notice(n) for n in view.notices],

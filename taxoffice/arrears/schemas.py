@@ -180,8 +180,16 @@ class GuarantorDemandRead(Struct, kw_only=True):
     sent_on: datetime.date | None
 
 
+class GuaranteeRead(Struct, kw_only=True):
+    """The credit institution's guarantee the plan was agreed with (Circular 80/2021 Art. 66.3.a-b)."""
+
+    guarantor: str
+    amount: int
+    valid_until: datetime.date
+
+
 class PlanRead(Struct, kw_only=True):
-    """The case's instalment plan; ``guarantor_demand`` once an instalment is missed."""
+    """The case's instalment plan, its guarantee, and ``guarantor_demand`` once an instalment is missed."""
 
     id: int
     agreed_on: datetime.date
@@ -189,6 +197,7 @@ class PlanRead(Struct, kw_only=True):
     schedule: list[dict[str, Any]]
     status: str
     is_active: bool
+    guarantee: GuaranteeRead | None = None
     guarantor_demand: GuarantorDemandRead | None = None
 
 

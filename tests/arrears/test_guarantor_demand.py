@@ -80,6 +80,7 @@ async def test_no_demand_while_the_plan_is_kept(
     url = f"/api/v1/arrears/cases/{arrears.id}"
     seen = (await client.get(url, headers=officer)).json()
     assert seen["plan"]["status"] == "kept"
+    assert seen["plan"]["guarantee"] == {"guarantor": BANK, "amount": 12 * M, "valid_until": "2026-01-31"}
     assert seen["plan"]["guarantor_demand"] is None
     refused = await client.post(f"{url}/actions", json=DEMAND, headers=officer)
     assert refused.status_code == 422, refused.text

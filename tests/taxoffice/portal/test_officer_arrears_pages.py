@@ -124,6 +124,7 @@ async def test_an_officer_assigns_the_case_and_agrees_a_plan(
     shown = text_of(await browser.get(f"/officer/arrears/{case.id}"))
     assert "Đang nộp dần" in shown
     assert "Nộp dần tiền thuế nợ Công văn xin nộp dần số 7" in shown
+    assert "Bảo lãnh của Ngân hàng TMCP Ngoại thương Việt Nam, 12.000.000 ₫, hiệu lực đến 31/01/2026" in shown
 
 
 async def test_an_officer_of_another_office_can_neither_open_nor_act_on_the_case(
