@@ -126,12 +126,14 @@ def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime 
     if counts.already_done:
         click.echo("The demo activity already ran on this database: nothing added.")
         return
+    plans = "an instalment plan agreed with the demo taxpayer" if counts.plans else "no instalment plan"
     click.echo(
         f"As of {today}: {counts.filers} filers, {counts.returns:,} returns ({counts.late_returns:,} late, "
         f"{counts.fines_decided:,} late-filing fines decided), "
         f"{counts.payments:,} payments ({counts.late_payments:,} late); {counts.applications} registration "
         f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued and arrears "
-        f"flagged (as of last year's end and today); {counts.published} debtors on the public list (/debtors)."
+        f"flagged (as of last year's end and today); {plans}; {counts.published} debtors on the public list "
+        "(/debtors)."
     )
 
 

@@ -46,6 +46,7 @@ from taxoffice.calendar import VN_TZ, WorkingCalendar
 from taxoffice.commands import DEMO_TAXPAYER, demo_done
 from taxoffice.config import Settings
 from taxoffice.db import create_engine, create_session_factory
+from taxoffice.demo_instalments import agree_for_demo_taxpayer
 from taxoffice.workdays.services import CalendarService
 
 BANK = Principal(user_id=None, username="demo-bank", role=Role.BANK)
@@ -79,6 +80,7 @@ class ActivityCounts:
     applications: int = 0
     unmatched: int = 0
     published: int = 0
+    plans: int = 0
     fines_decided: int = 0
     already_done: bool = False
 
@@ -239,6 +241,7 @@ async def load_activity(
     for day in (datetime.date(today.year - 1, 12, 31), today):
         for name in DATED_JOBS:
             await run_job_now(settings, name, day, DEMO)
+    counts.plans = int(await agree_for_demo_taxpayer(settings, today) > 0)  # before the public list: it excludes plans
     counts.published = await _publish_debtors(settings, today)
     return counts
 

@@ -27,6 +27,7 @@ CHECKS = {
     "debtors on the public list": "SELECT count(*) FROM debtor_publication WHERE status = 'published'",
     "applications waiting": "SELECT count(*) FROM registration_application WHERE status = 'submitted'",
     "unmatched payments": "SELECT count(*) FROM payment WHERE status = 'unmatched' AND tax_office = 'HNI'",
+    "instalment plans kept": "SELECT count(*) FROM instalment_plan WHERE is_active AND status = 'kept'",
     "paid in the last year": "SELECT count(*) FROM payment WHERE paid_on >= :year_ago",
     "paid the year before": "SELECT count(*) FROM payment WHERE paid_on < :year_ago AND paid_on >= :two_years_ago",
     "returns in the future": "SELECT count(*) FROM tax_return WHERE date(received_at, '+7 hours') >= :today",
