@@ -296,6 +296,9 @@ TERMS: dict[str, Term] = {
     "PaymentOrderRead.status": Term("open, partly_paid, paid, expired or cancelled.", "open"),
     "PaymentOrderSummary.status": Term("open, partly_paid, paid, expired or cancelled.", "open"),
     "PlanRead.status": Term("kept, missed or completed.", "kept"),
+    "GuarantorDemandRead.form": Term(
+        "The form sent to the guarantor: 02/NDAN (Circular 80/2021 Appendix I, Art. 66.4).", "02/NDAN"
+    ),
     "CaseRead.status": Term("open or closed.", "open"),
     "JobRunRead.status": Term("queued, running, succeeded or failed.", "succeeded"),
     "MailMessageRead.status": Term("pending, sent or skipped (skip_reason says why).", "sent"),
