@@ -9,6 +9,15 @@ from taxoffice.auth.roles import Role
 Username = Annotated[str, Meta(min_length=1, max_length=64)]
 Password = Annotated[str, Meta(min_length=1, max_length=200)]
 Email = Annotated[str, Meta(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")]
+# As the registry writes them (registry.taxcode.normalize): 10 digits, a branch's 10-3, or a 12-digit personal ID.
+TaxCode = Annotated[
+    str,
+    Meta(
+        pattern=r"^([0-9]{10}(-[0-9]{3})?|[0-9]{12})$",
+        description="The tax code the user acts for: 10 digits, 10 digits-3 digits (a branch) or 12 digits.",
+    ),
+]
+TaxOffice = Annotated[str, Meta(min_length=2, max_length=16, pattern=r"^[0-9A-Za-z._-]+$")]
 
 
 class Credentials(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -40,8 +49,8 @@ class UserCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     username: Username
     password: Password
     role: Role
-    tax_code: str | None = None
-    tax_office: str | None = None
+    tax_code: TaxCode | None = None
+    tax_office: TaxOffice | None = None
     full_name: str | None = None
     # Where password-reset links go (staff; a taxpayer user's go to its registry e-mail).
     email: Email | None = None
@@ -51,8 +60,8 @@ class RoleChange(Struct, forbid_unknown_fields=True, kw_only=True):
     """Another role for a user (admins); a taxpayer needs its tax code."""
 
     role: Role
-    tax_code: str | None = None
-    tax_office: str | None = None
+    tax_code: TaxCode | None = None
+    tax_office: TaxOffice | None = None
 
 
 class UserRead(Struct, kw_only=True):

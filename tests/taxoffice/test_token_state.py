@@ -57,6 +57,34 @@ async def test_role_change_revokes_tokens(client: httpx.AsyncClient, login: Logi
     assert refused.status_code == 422
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"role": "taxpayer", "tax_code": "\u00e5"},  # not a tax code
+        {"role": "taxpayer", "tax_code": "0100109106-0001"},  # a branch suffix has three digits
+        {"role": "officer", "tax_office": "HNI\u0011\u00e6-office-of-17"},  # control characters, and too long
+        {"role": "officer", "tax_office": "HCM-DISTRICT-ONE1"},  # 17 characters: the column holds 16
+    ],
+)
+async def test_a_role_change_with_a_malformed_code_is_a_400_and_changes_nothing(
+    client: httpx.AsyncClient, login: Login, body: dict[str, str]
+) -> None:
+    admin = await login(Role.ADMIN)
+    await login(Role.OFFICER, username="steady.officer")
+    refused = await client.put("/api/v1/users/steady.officer/role", json=body, headers=admin)
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    field = "tax_code" if "tax_code" in body else "tax_office"
+    assert field in refused.text
+    created = await client.post(
+        "/api/v1/users", json={"username": "new.user", "password": "Long-passphrase-2026", **body}, headers=admin
+    )
+    assert created.status_code == 400, created.text
+    users = (await client.get("/api/v1/users", headers=admin)).json()
+    assert {u["username"]: u["role"] for u in users}.get("steady.officer") == "officer"
+    assert "new.user" not in {u["username"] for u in users}
+
+
 async def test_password_change_revokes_tokens(client: httpx.AsyncClient, login: Login) -> None:
     await login(Role.OFFICER, username="rotating.user")
     token = await _token(client, "rotating.user")
