@@ -18,6 +18,7 @@ TaxCode = Annotated[
     ),
 ]
 TaxOffice = Annotated[str, Meta(min_length=2, max_length=16, pattern=r"^[0-9A-Za-z._-]+$")]
+FullName = Annotated[str, Meta(min_length=1, max_length=200)]
 
 
 class Credentials(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -51,7 +52,7 @@ class UserCreate(Struct, forbid_unknown_fields=True, kw_only=True):
     role: Role
     tax_code: TaxCode | None = None
     tax_office: TaxOffice | None = None
-    full_name: str | None = None
+    full_name: FullName | None = None
     # Where password-reset links go (staff; a taxpayer user's go to its registry e-mail).
     email: Email | None = None
 

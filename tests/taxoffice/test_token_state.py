@@ -85,6 +85,16 @@ async def test_a_role_change_with_a_malformed_code_is_a_400_and_changes_nothing(
     assert "new.user" not in {u["username"] for u in users}
 
 
+async def test_a_user_whose_name_is_longer_than_the_column_is_a_400(client: httpx.AsyncClient, login: Login) -> None:
+    admin = await login(Role.ADMIN)
+    body = {"username": "long.name", "password": "Long-passphrase-2026", "role": "officer", "full_name": "Ngô " * 51}
+    refused = await client.post("/api/v1/users", json=body, headers=admin)
+    assert refused.status_code == 400, refused.text
+    assert "full_name" in refused.text
+    accepted = await client.post("/api/v1/users", json={**body, "full_name": "Ngô Thị Thu Hà"}, headers=admin)
+    assert accepted.status_code == 201, accepted.text
+
+
 async def test_password_change_revokes_tokens(client: httpx.AsyncClient, login: Login) -> None:
     await login(Role.OFFICER, username="rotating.user")
     token = await _token(client, "rotating.user")
