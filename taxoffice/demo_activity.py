@@ -14,7 +14,7 @@ import json
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filings import demo_plan
@@ -37,6 +37,8 @@ from registry.vocabulary import TaxpayerKind
 from taxoffice.accounts.payment_record import PaymentRecord
 from taxoffice.accounts.payments import PaymentService
 from taxoffice.accounts.services import AccountService
+from taxoffice.arrears.flagging import latest_day
+from taxoffice.arrears.models import DebtorPublication
 from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.auth import audit
 from taxoffice.auth.models import User
@@ -58,6 +60,7 @@ M = 1_000_000
 DATED_JOBS = ("accrue-interest", "flag-arrears")
 # Late-filing fines: decided three days after the return, except those of the last 60 days (the officer's queue).
 FINES_LEFT_DAYS = datetime.timedelta(days=60)
+FINISHED = "demo.activity.finished"  # the audit action marking the whole activity done
 FINE_DECIDED_AFTER = datetime.timedelta(days=3)
 PUBLISHED_DEBTORS = 5  # at most, the largest qualifying debtors of the office: selected and confirmed for /debtors
 # Registration applications left waiting for the officer (the first one past its due date).
@@ -81,6 +84,7 @@ class ActivityCounts:
     unmatched: int = 0
     published: int = 0
     plans: int = 0
+    resumed: bool = False
     fines_decided: int = 0
     already_done: bool = False
 
@@ -110,7 +114,7 @@ async def _filers(session: AsyncSession, count: int, first_day: datetime.date, h
 async def _file_and_pay(
     session: AsyncSession,
     rng: random.Random,
-    filer: Taxpayer,
+    filer: tuple[str, str],
     planned: demo_plan.FilingPlan,
     today: datetime.date,
     calendar: WorkingCalendar,
@@ -118,7 +122,7 @@ async def _file_and_pay(
 ) -> None:
     if planned.received_on is None:
         return
-    tax_code, tax_office = filer.tax_code, filer.tax_office
+    tax_code, tax_office = filer  # plain values: a rollback below expires the session's objects
     sales = rng.randint(80, 2_500) * M
     values = vat_values(sales_10=sales, input_vat=sales // 10 * rng.randint(55, 92) // 100)
     body = json.dumps({"tax_code": tax_code, "form": "01-GTGT", "period": planned.period, "values": values}).encode()
@@ -128,12 +132,12 @@ async def _file_and_pay(
         ret, _new = await FilingService(session, AccountService(session)).submit(
             actor, body, "application/json", None, at.astimezone(datetime.UTC), calendar
         )
-    except AlreadyFiledError:  # filed by a run interrupted part-way
+        await session.commit()
+        counts.returns += 1
+        counts.late_returns += ret.days_late > 0
+    except AlreadyFiledError:  # filed by a run interrupted part-way: its fine and payment may still be missing
         await session.rollback()
-        return
-    await session.commit()
-    counts.returns += 1
-    counts.late_returns += ret.days_late > 0
+        ret = await _filed(session, tax_code, planned.period)
     fine = await _decide_fine(session, ret, at, today, calendar) if ret.status == ReturnStatus.ACCEPTED else 0
     counts.fines_decided += fine > 0
     if ret.status != ReturnStatus.ACCEPTED or not ret.tax_payable or planned.paid_on is None:
@@ -153,6 +157,21 @@ async def _file_and_pay(
     counts.late_payments += planned.paid_on > planned.due_on
 
 
+async def _filed(session: AsyncSession, tax_code: str, period: str) -> TaxReturn:
+    """The accepted original of ``tax_code`` for ``period``, filed by an earlier run."""
+    found = await session.scalar(
+        select(TaxReturn).where(
+            TaxReturn.tax_code == tax_code,
+            TaxReturn.period == period,
+            TaxReturn.status == ReturnStatus.ACCEPTED,
+            TaxReturn.amendment_no == 0,
+        )
+    )
+    if found is None:  # pragma: no cover - AlreadyFiledError means it exists
+        raise LookupError(f"no accepted original of {tax_code} for {period}")
+    return found
+
+
 async def _decide_fine(
     session: AsyncSession,
     ret: TaxReturn,
@@ -169,8 +188,10 @@ async def _decide_fine(
         return 0
     fines = FineService(session, AccountService(session))
     draft = await fines.for_return(DEMO, ret.id)
-    if draft is None or draft.status != DRAFT:
+    if draft is None:
         return 0
+    if draft.status != DRAFT:  # decided by a run interrupted before the payment: the bank pays it still
+        return draft.amount if draft.due_on is not None else 0
     decided = await fines.confirm(
         DEMO,
         draft.id,
@@ -205,45 +226,100 @@ async def _officer_queues(
             bank_ref=ref, tax_code=code, amount=number * 1_500_000, paid_on=day, tax_office=settings.tax_office
         )
         await payments.record(BANK, item, plan.today)
-    await session.commit()
-    return len(plan.applications), len(plan.unmatched)
+    return len(plan.applications), len(plan.unmatched)  # committed with the step's mark (load_activity)
 
 
 async def load_activity(
     settings: Settings, *, filers: int, months: int, seed: int, today: datetime.date
 ) -> ActivityCounts:
-    """File, pay and run the nightly jobs as of ``today``; returns what was made (nothing when already done)."""
+    """File, pay and run the nightly jobs as of ``today``; returns what was made (nothing when already done).
+
+    Two steps, each marked in the audit log when it is complete: the filings, payments and officer's queues
+    (``demo.activity``, committed with the queues), then the nightly jobs, the instalment plan and the public list
+    (``demo.activity.finished``). A run killed part-way is taken up again by the next: returns already filed are
+    found rather than filed again, and each later step runs only what the killed run did not.
+    """
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     counts = ActivityCounts()
     engine = create_engine(settings)
     try:
         async with create_session_factory(engine)() as session:
-            if await demo_done(session, "demo.activity"):
-                counts.already_done = True
-                return counts
-            calendar = await CalendarService(session).calendar()
-            plan = demo_plan.plan(
-                today, filers=filers, months=months, seed=seed, is_working_day=calendar.is_working_day
-            )
-            chosen = await _filers(session, filers, parse_period(plan.periods[0]).start, settings.tax_office)
-            counts.filers = len(chosen)
-            for filer, row in zip(chosen, plan.filings, strict=False):
-                for planned in row:
-                    await _file_and_pay(session, rng, filer, planned, today, calendar, counts)
-            counts.applications, counts.unmatched = await _officer_queues(session, settings, plan, calendar)
-            await audit.record(
-                session, DEMO, "demo.activity", "tax_return", "*", {"as_of": today.isoformat(), "seed": seed}
-            )
+            finished, filed = await demo_done(session, FINISHED), await demo_done(session, "demo.activity")
+            interrupted = await session.scalar(select(TaxReturn.id).where(TaxReturn.status == ReturnStatus.RECEIVED))
+        if finished:
+            counts.already_done = True
+            return counts
+        counts.resumed = filed
+        if not filed:
+            if interrupted is not None:  # a receipt whose decision a killed run never made: decided as the office does
+                await run_job_now(settings, "decide-received", None, DEMO)
+            async with create_session_factory(engine)() as session:
+                await _file_pay_and_queue(session, settings, rng, counts, filers, months, seed, today)
+                await audit.record(
+                    session, DEMO, "demo.activity", "tax_return", "*", {"as_of": today.isoformat(), "seed": seed}
+                )
+                await session.commit()
+    finally:
+        await engine.dispose()
+    await _nightly_jobs(settings, today)
+    counts.plans = int(await agree_for_demo_taxpayer(settings, today) > 0)  # before the public list: it excludes plans
+    counts.published = await _publish_debtors(settings, today)
+    await _mark_finished(settings, today)
+    return counts
+
+
+async def _file_pay_and_queue(
+    session: AsyncSession,
+    settings: Settings,
+    rng: random.Random,
+    counts: ActivityCounts,
+    filers: int,
+    months: int,
+    seed: int,
+    today: datetime.date,
+) -> None:
+    """The filings and payments of the plan for ``today``, then the officer's queues (left uncommitted)."""
+    calendar = await CalendarService(session).calendar()
+    plan = demo_plan.plan(today, filers=filers, months=months, seed=seed, is_working_day=calendar.is_working_day)
+    chosen = [
+        (tp.tax_code, tp.tax_office)
+        for tp in await _filers(session, filers, parse_period(plan.periods[0]).start, settings.tax_office)
+    ]
+    counts.filers = len(chosen)
+    for filer, row in zip(chosen, plan.filings, strict=False):
+        for planned in row:
+            await _file_and_pay(session, rng, filer, planned, today, calendar, counts)
+    counts.applications, counts.unmatched = await _officer_queues(session, settings, plan, calendar)
+
+
+async def _nightly_jobs(settings: Settings, today: datetime.date) -> None:
+    """Reconcile as of today; interest and arrears as of last year's end, then today, skipping days flagged already.
+
+    ``flag-arrears`` never goes back in time, so a day before the latest one flagged (by a run killed after it)
+    is not run again; today's jobs always run last, and running them again changes nothing.
+    """
+    await run_job_now(settings, "reconcile-payments", today, DEMO)
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            flagged = await latest_day(session)
+    finally:
+        await engine.dispose()
+    for day in (datetime.date(today.year - 1, 12, 31), today):
+        if flagged is not None and day < flagged:
+            continue
+        for name in DATED_JOBS:
+            await run_job_now(settings, name, day, DEMO)
+
+
+async def _mark_finished(settings: Settings, today: datetime.date) -> None:
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            await audit.record(session, DEMO, FINISHED, "tax_return", "*", {"as_of": today.isoformat()})
             await session.commit()
     finally:
         await engine.dispose()
-    await run_job_now(settings, "reconcile-payments", today, DEMO)
-    for day in (datetime.date(today.year - 1, 12, 31), today):
-        for name in DATED_JOBS:
-            await run_job_now(settings, name, day, DEMO)
-    counts.plans = int(await agree_for_demo_taxpayer(settings, today) > 0)  # before the public list: it excludes plans
-    counts.published = await _publish_debtors(settings, today)
-    return counts
 
 
 async def _publish_debtors(settings: Settings, today: datetime.date) -> int:
@@ -261,6 +337,9 @@ async def _publish_debtors(settings: Settings, today: datetime.date) -> int:
             }
             if len(people) < 2:  # noqa: PLR2004 - the two demo logins
                 return 0
+            published = await session.scalar(select(func.count()).select_from(DebtorPublication))
+            if published:  # chosen by a run killed after this step
+                return int(published)
             publication = PublicationService(session)
             chosen = await publication.candidates(people["officer"], today)
             largest = chosen[: min(PUBLISHED_DEBTORS, len(chosen) // 2)]  # the rest left for the officer to select

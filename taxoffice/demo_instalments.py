@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taxoffice.arrears.ageing import add_months
 from taxoffice.arrears.instalments import Guarantee, Instalment
 from taxoffice.arrears.ladder import ActionKind
-from taxoffice.arrears.models import ArrearsCase
+from taxoffice.arrears.models import ArrearsCase, InstalmentPlan
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.auth.models import User
@@ -48,6 +48,11 @@ async def agree_demo_plan(session: AsyncSession, officer: Principal, tax_code: s
     )
     if case is None or case.overdue_total < MONTHS:  # six instalments of at least 1 đồng each
         return 0
+    agreed = await session.scalar(
+        select(InstalmentPlan.id).where(InstalmentPlan.case_id == case.id, InstalmentPlan.is_active.is_(True))
+    )
+    if agreed is not None:  # by a run killed after this step
+        return agreed
     instalments = schedule(case.overdue_total, today)
     guarantee = Guarantee(GUARANTOR, case.overdue_total, instalments[-1].due_on + GUARANTEE_MARGIN)
     action = NewAction(kind=ActionKind.INSTALMENT_PLAN, note=NOTE, instalments=instalments, guarantee=guarantee)
