@@ -19,7 +19,7 @@ database that every acknowledged return (its Idempotency-Key and receipt) and ev
 reference) is stored exactly once. Then ``pgbench`` one-row ``INSERT`` transactions against the same primary with
 as many clients as the load had connections: the machine's own limit, and our rate as a share of it.
 
-Quick check (about 2 minutes): ``flock /work/briefs/bench.lock .venv/bin/python bench/deadline_day.py``.
+Quick check (about 2 minutes): ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/deadline_day.py``.
 The full run (about 9 minutes): ``... bench/deadline_day.py --rate 60 --ramp 60 --steady 300 --pgbench-seconds 30``.
 Everything runs on 127.0.0.1, is bounded in time and stops by itself.
 """

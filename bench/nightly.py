@@ -14,7 +14,7 @@ that real ``taxoffice worker`` processes take from Redis.
    (``bench/_nightly_sql.py``, on the seeded city), and our time as a share of it.
 Targets (issue 23): the whole batch under 5 minutes, peak memory under 1.5 GiB, 2 workers faster than 1.
 
-Run: ``flock /work/briefs/bench.lock .venv/bin/python bench/nightly.py [--scale 1.0] [--parts 2]
+Run: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/nightly.py [--scale 1.0] [--parts 2]
 [--workers 1,2] [--database-url URL]`` (default: a throwaway PostgreSQL cluster and Redis on 127.0.0.1).
 """
 

@@ -12,7 +12,7 @@ received, and payments waiting (unmatched, or for the night's reconcile) up to 3
 Everything is a function of the taxpayer's number ``n`` (``bench/_arrears_data.py``, ``bench/_seed_data.py``); the
 ``seed`` shifts which returns are late and the waiting payments' amounts.
 
-Run: ``flock /work/briefs/bench.lock .venv/bin/python bench/seed.py [--scale S] [--dsn URL]``. Without ``--dsn``
+Run: ``flock /tmp/taxoffice-bench.lock .venv/bin/python bench/seed.py [--scale S] [--dsn URL]``. Without ``--dsn``
 a throwaway PostgreSQL cluster is started and removed afterwards; with it, the database must be empty (it is
 migrated first). Prints rows and seconds per table, the total and the database's size.
 """
