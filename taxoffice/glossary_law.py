@@ -1,4 +1,4 @@
-"""The API's vocabulary of extensions, fines by decision and the public debtor list (read with ``glossary.TERMS``)."""
+"""The API's vocabulary of instalment plans, extensions, fines by decision and the public debtor list (with ``TERMS``)."""
 
 from taxoffice.glossary import TAX_CODE, Term
 
@@ -10,6 +10,14 @@ LAW_TERMS: dict[str, Term] = {
     "guarantee": Term("The credit institution's guarantee of the plan, covering the whole debt."),
     "guarantor": Term("The credit institution that guarantees the plan.", "Ngân hàng TMCP Ngoại thương Việt Nam"),
     "valid_until": Term("The last day the guarantee is in force: every instalment falls due by then.", "2026-12-31"),
+    "instalments": Term("The plan's instalments."),
+    "schedule": Term("The plan's instalments: amount and due day.", [{"due_on": "2026-12-31", "amount": 16000000}]),
+    "plan": Term("The instalment plan, if any."),
+    "guarantor_demand": Term("Form 02/NDAN to the plan's guarantor once an instalment is missed; null before."),
+    "PlanRead.status": Term("kept, missed or completed.", "kept"),
+    "GuarantorDemandRead.form": Term(
+        "The form sent to the guarantor: 02/NDAN (Circular 80/2021 Appendix I, Art. 66.4).", "02/NDAN"
+    ),
     # Ids in paths.
     "fine_id": Term("Id of the late-filing fine (a draft or a decision).", 12),
     "extension_id": Term("Id of the payment extension.", 3),
