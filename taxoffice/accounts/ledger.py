@@ -70,10 +70,8 @@ class ChargeState:
     schedule: list[tuple[datetime.date, int]] = field(default_factory=list)
     # (payment_id, component, amount, paid_on) applied, oldest first, for releases
     parts: list[tuple[int, str, int, datetime.date]] = field(default_factory=list)
-    # Days that bear no interest (the taxpayer's frozen spans, Art. 59.6)
-    pauses: tuple[Pause, ...] = ()
-    # Interest cancelled by decision (a write-off, Art. 85): no longer owed, never paid
-    waived: int = 0
+    pauses: tuple[Pause, ...] = ()  # days that bear no interest (the taxpayer's frozen spans, Art. 59.6)
+    waived: int = 0  # interest cancelled by decision (a write-off, Art. 85): no longer owed, never paid
 
     @property
     def bears_interest(self) -> bool:
