@@ -127,20 +127,18 @@ def demo_activity(filers: int, months: int, seed: int, as_of: datetime.datetime 
         click.echo("The demo activity already ran on this database: nothing added.")
         return
     plans = "an instalment plan agreed with the demo taxpayer" if counts.plans else "no instalment plan"
+    nightly = (
+        "reconciled, interest accrued and arrears flagged (as of last year's end and today); "
+        f"{plans}; {counts.published} debtors on the public list (/debtors)."
+    )
     if counts.resumed:
-        click.echo(
-            f"The demo activity was interrupted after its filings and payments; finished it as of {today}: "
-            f"reconciled, interest accrued and arrears flagged; {plans}; {counts.published} debtors on the public "
-            "list (/debtors)."
-        )
+        click.echo(f"The demo activity was interrupted after its filings and payments; finished it now: {nightly}")
         return
     click.echo(
         f"As of {today}: {counts.filers} filers, {counts.returns:,} returns ({counts.late_returns:,} late, "
         f"{counts.fines_decided:,} late-filing fines decided), "
         f"{counts.payments:,} payments ({counts.late_payments:,} late); {counts.applications} registration "
-        f"applications and {counts.unmatched} unmatched payments waiting; reconciled, interest accrued and arrears "
-        f"flagged (as of last year's end and today); {plans}; {counts.published} debtors on the public list "
-        "(/debtors)."
+        f"applications and {counts.unmatched} unmatched payments waiting; {nightly}"
     )
 
 

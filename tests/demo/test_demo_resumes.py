@@ -100,3 +100,18 @@ async def test_a_killed_demo_activity_is_finished_by_the_next_run(
     assert again.returncode == 0, err
     assert "As of 2026-11-24" in out
     assert _figures(path) == expected
+
+
+async def test_a_run_stopped_after_its_filings_finishes_the_nightly_step_once(fresh_settings: Settings) -> None:
+    path = Path(fresh_settings.database_url.removeprefix("sqlite+aiosqlite:///"))
+    await load_demo(fresh_settings, TAXPAYERS, SEED, TODAY)
+    await load_activity(fresh_settings, filers=FILERS, months=24, seed=SEED, today=TODAY)
+    whole = _figures(path)
+    with sqlite3.connect(path) as db:  # as if killed between the two steps: the filings' mark only
+        db.execute("DELETE FROM audit_event WHERE action = 'demo.activity.finished'")
+    counts = await load_activity(fresh_settings, filers=FILERS, months=24, seed=SEED, today=TODAY)
+    assert counts.resumed
+    assert (counts.returns, counts.payments, counts.plans, counts.published) == (0, 0, 1, whole["published"])
+    assert _figures(path) == whole
+    again = await load_activity(fresh_settings, filers=FILERS, months=24, seed=SEED, today=TODAY)
+    assert again.already_done
