@@ -52,7 +52,9 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-app = Litestar([insert_one, health], on_startup=[_open_pool], on_shutdown=[_close_pool])
+# No logging configuration, as the office's own app (``taxoffice.app``): Litestar's default would also put a handler
+# on the root logger of every process that imports this module (the benchmarks), printing each httpx request.
+app = Litestar([insert_one, health], on_startup=[_open_pool], on_shutdown=[_close_pool], logging_config=None)
 
 
 if __name__ == "__main__":
