@@ -206,8 +206,8 @@ class Ledger:
             principal = _PRINCIPAL.get(row.kind, ChargeKind.TAX)
             key = row.id * _WIDTH + _KIND_INDEX[principal]
             owed = state.amount - state.paid[principal]
-            enforced = bool(self.enforcements) and under_enforcement(row.due_on, as_of, self.enforcements)
-            exempt = bool(state.pauses) and state.paused_on(as_of)
+            exempt = bool(state.pauses) and state.paused_on(as_of)  # a frozen debt is never enforced (Art. 124.5)
+            enforced = not exempt and under_enforcement(row.due_on, as_of, self.enforcements)
             if owed > 0:
                 items.append(_item(made, key, row, principal, owed, (enforced, exempt)))
             # Interest (on tax only) runs from the day after ``interest_from``: before that it is 0.
@@ -351,11 +351,12 @@ def _queue(
         state = line.state
         row = state.row
         tier = _TIERS[row.due_on < as_of]
-        if tier is Tier.OVERDUE and (
-            (enforcements and under_enforcement(row.due_on, as_of, enforcements))
-            or (
-                enforceable(line.principal, row.due_on, as_of, extended=row.extended)
-                and not (state.pauses and state.paused_on(as_of))
+        if (
+            tier is Tier.OVERDUE
+            and not (state.pauses and state.paused_on(as_of))
+            and (
+                (enforcements and under_enforcement(row.due_on, as_of, enforcements))
+                or enforceable(line.principal, row.due_on, as_of, extended=row.extended)
             )
         ):
             tier = Tier.ENFORCED_OVERDUE
