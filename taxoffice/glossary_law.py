@@ -6,6 +6,12 @@ _DAY = "2026-11-20"
 _ADDRESS = "12 Phố Huế, Phường Hàng Bài, Quận Hoàn Kiếm, Hà Nội"
 
 LAW_TERMS: dict[str, Term] = {
+    # A freeze covers the debts it names (Decree 126/2020 Art. 23.3); the ladder counts from the others.
+    "ladder_due_on": Term(
+        "Due date the ladder counts from today: the oldest debt overdue outside the case's freeze (the oldest of all"
+        " when nothing is frozen); null when a freeze covers every overdue debt.",
+        "2026-07-20",
+    ),
     # Instalment plans (Law 38/2019 Art. 124.5, Circular 80/2021 Art. 66).
     "guarantee": Term("The credit institution's guarantee of the plan, covering the whole debt."),
     "guarantor": Term("The credit institution that guarantees the plan.", "Ngân hàng TMCP Ngoại thương Việt Nam"),

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taxoffice.arrears._cases import event_row, load_case
 from taxoffice.arrears._search import may_see_office
+from taxoffice.arrears.categories import Category
 from taxoffice.arrears.errors import CaseClosedError, NoOfficersError, OfficerNotInOfficeError
 from taxoffice.arrears.models import ArrearsCase, ArrearsCaseEvent
 from taxoffice.arrears.vocabulary import CaseStatus, EventKind
@@ -123,7 +124,7 @@ class AssignmentService:
             select(ArrearsCase.officer_id, func.count(), func.coalesce(func.sum(ArrearsCase.overdue_total), 0))
             .where(
                 ArrearsCase.status == CaseStatus.OPEN,
-                ArrearsCase.is_frozen.is_(False),
+                ArrearsCase.category != Category.FROZEN.value,
                 ArrearsCase.officer_id.in_(officers),
             )
             .group_by(ArrearsCase.officer_id)
@@ -138,7 +139,7 @@ class AssignmentService:
                     ArrearsCase.status == CaseStatus.OPEN,
                     ArrearsCase.tax_office == tax_office,
                     ArrearsCase.officer_id.is_(None),
-                    ArrearsCase.is_frozen.is_(False),
+                    ArrearsCase.category != Category.FROZEN.value,
                 )
                 .with_for_update(skip_locked=True)
             )

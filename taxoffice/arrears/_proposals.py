@@ -14,7 +14,7 @@ from taxoffice.arrears.categories import Category, category_of, escalates
 from taxoffice.arrears.guarantor import GuarantorDemand, demand_of
 from taxoffice.arrears.instalments import Instalment, PlanState, PlanStatus, plan_state_on
 from taxoffice.arrears.ladder import ActionKind, Proposal, TakenAction
-from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
+from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan, ladder_day
 from taxoffice.arrears.vocabulary import CaseStatus
 from taxoffice.workdays.services import CalendarService
 
@@ -96,7 +96,11 @@ async def outlook(
     if case.status != CaseStatus.OPEN or not escalates(Category(case.category)):
         return CaseOutlook(days, (), is_stalled=False, plan=plan, plan_state=state, demand=demand)
     taken = [TakenAction(ActionKind(a.kind), a.taken_on) for a in actions]
-    proposals = ladder.due_actions(days, today, taken, not_before=_not_before(actions, state))
+    pursued = ladder_day(
+        case, today
+    )  # a debt outside a freeze: the ladder counts from the oldest (Decree 126 Art. 23.3)
+    ladder_days = days if pursued is None else max((today - pursued).days, 0)
+    proposals = ladder.due_actions(ladder_days, today, taken, not_before=_not_before(actions, state))
     stalled = ladder.is_stalled(proposals[0] if proposals else None, today, calendar.is_working_day)
     return CaseOutlook(days, proposals, is_stalled=stalled, plan=plan, plan_state=state, demand=demand)
 

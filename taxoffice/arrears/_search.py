@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, false, tuple_
+from sqlalchemy import ColumnElement, UnaryExpression, and_, false, or_, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from taxoffice.arrears import ladder
 from taxoffice.arrears.ageing import BUCKETS, Bucket
@@ -81,11 +82,13 @@ def stalled_condition(cutoff: datetime.date) -> ColumnElement[bool]:
     )
 
 
-def _days_range(today: datetime.date, first: int, last: int | None) -> list[ColumnElement[bool]]:
-    """``oldest_due_on`` of cases ``first`` … ``last`` days overdue today."""
-    conditions = [ArrearsCase.oldest_due_on <= today - datetime.timedelta(days=first)]
+def _days_range(
+    today: datetime.date, first: int, last: int | None, column: InstrumentedAttribute[Any] = ArrearsCase.oldest_due_on
+) -> list[ColumnElement[bool]]:
+    """``oldest_due_on`` (or another day ``column``) of cases ``first`` … ``last`` days overdue today."""
+    conditions = [column <= today - datetime.timedelta(days=first)]
     if last is not None:
-        conditions.append(ArrearsCase.oldest_due_on >= today - datetime.timedelta(days=last))
+        conditions.append(column >= today - datetime.timedelta(days=last))
     return conditions
 
 
@@ -101,8 +104,16 @@ def _stage_conditions(stage: ActionKind, today: datetime.date) -> list[ColumnEle
         names = ", ".join(s.kind.value for s in stages)
         raise bad_query("stage", "stage.unknown", f"{stage.value} is not a ladder stage; stages: {names}.")
     last = stages[index + 1].from_day - 1 if index + 1 < len(stages) else None
-    # A frozen debt is on no stage of the ladder, however old (Law 38/2019 Art. 124.5: no enforcement while frozen).
-    return [*_days_range(today, stages[index].from_day, last), ArrearsCase.category != Category.FROZEN.value]
+    # A frozen debt is on no stage of the ladder, however old (Law 38/2019 Art. 124.5: no enforcement while frozen);
+    # a case with a debt outside its freeze is on the stage of the oldest such debt (``ladder_due_on``).
+    first = stages[index].from_day
+    return [
+        or_(
+            and_(ArrearsCase.is_frozen.is_(False), *_days_range(today, first, last)),
+            and_(ArrearsCase.is_frozen.is_(True), *_days_range(today, first, last, ArrearsCase.ladder_due_on)),
+        ),
+        ArrearsCase.category != Category.FROZEN.value,
+    ]
 
 
 def _filters(query: WorklistQuery, today: datetime.date, cutoff: datetime.date) -> list[ColumnElement[bool]]:

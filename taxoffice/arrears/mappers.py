@@ -10,7 +10,14 @@ from taxoffice.arrears.categories import Category
 from taxoffice.arrears.debtors import DebtorListing, encode_after
 from taxoffice.arrears.guarantor import FORM, GuarantorDemand, guarantee_of
 from taxoffice.arrears.instalments import Guarantee, Instalment
-from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtorPublication, InstalmentPlan
+from taxoffice.arrears.models import (
+    ArrearsAction,
+    ArrearsCase,
+    ArrearsCaseEvent,
+    DebtorPublication,
+    InstalmentPlan,
+    ladder_day,
+)
 from taxoffice.arrears.notices import NoticeSummary
 from taxoffice.arrears.oversight import Figures, Oversight
 from taxoffice.arrears.publication_service import Candidate
@@ -41,8 +48,11 @@ def case_read(
 ) -> CaseRead:
     """A case with its days, bucket and stage for today; next action and stalled from ``seen`` when given."""
     days = max((today - row.oldest_due_on).days, 0) if row.status == CaseStatus.OPEN else 0
-    # A frozen debt is on no stage of the ladder (Law 38/2019 Art. 124.5: no enforcement while frozen).
-    stage = ladder.stage_of(days, today) if days and row.category != Category.FROZEN.value else None
+    # A frozen debt is on no stage of the ladder (Law 38/2019 Art. 124.5: no enforcement while frozen); a debt
+    # outside the freeze is (Decree 126/2020 Art. 23.3): the stage is the oldest such debt's.
+    pursued = ladder_day(row, today)
+    on_ladder = bool(days) and row.category != Category.FROZEN.value
+    stage = ladder.stage_of((today - pursued).days, today) if on_ladder and pursued is not None else None
     bucket = bucket_of(days)
     if seen is not None:
         proposal = seen.next_action
@@ -80,6 +90,7 @@ def case_read(
         next_action=next_kind,
         next_action_due_on=next_on,
         is_stalled=stalled,
+        ladder_due_on=pursued if row.status == CaseStatus.OPEN else None,
     )
 
 

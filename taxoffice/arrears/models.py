@@ -72,6 +72,11 @@ class ArrearsCase(Model):
     # case's bucket is its oldest debt's). NULL: not yet computed; the next flag-arrears run fills it.
     overdue_over_year: Mapped[int | None] = mapped_column(BigInteger)
     oldest_due_on: Mapped[datetime.date] = mapped_column(Date)
+    # The day the ladder counts from: the due date of the oldest overdue debt outside a running freeze (Decree
+    # 126/2020 Art. 23.3: a freeze covers the debts it names; the others are collected as usual), the oldest of all
+    # when nothing is frozen. NULL: a freeze covers every overdue debt (no stage, no proposal, no enforcement).
+    # Read through ``ladder_day`` (a case not frozen counts from ``oldest_due_on``).
+    ladder_due_on: Mapped[datetime.date | None] = mapped_column(Date)
     bucket: Mapped[str] = mapped_column(String(10))
     stage: Mapped[str | None] = mapped_column(String(24))
     next_action: Mapped[str | None] = mapped_column(String(24))
@@ -190,3 +195,15 @@ class DebtorPublication(Model):
     selected_on: Mapped[datetime.date] = mapped_column(Date)
     confirmed_by: Mapped[str | None] = mapped_column(String(80))
     confirmed_on: Mapped[datetime.date | None] = mapped_column(Date)
+
+
+def ladder_day(case: ArrearsCase, today: datetime.date) -> datetime.date | None:
+    """The day the ladder counts from for ``case`` on ``today``; None: a freeze covers every debt overdue then."""
+    if not case.is_frozen:
+        return case.oldest_due_on
+    return case.ladder_due_on if case.ladder_due_on is not None and case.ladder_due_on < today else None
+
+
+def wholly_frozen(case: ArrearsCase, today: datetime.date) -> bool:
+    """Whether a freeze covers every debt of ``case`` overdue on ``today`` (no stage, proposal or enforcement)."""
+    return ladder_day(case, today) is None

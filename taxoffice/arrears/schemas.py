@@ -131,6 +131,9 @@ class CaseRead(Struct, kw_only=True):
     next_action: str | None
     next_action_due_on: datetime.date | None
     is_stalled: bool
+    # The due date the ladder's stage counts from today: ``oldest_due_on``, or, on a frozen case, the oldest debt
+    # overdue outside the freeze (Decree 126/2020 Art. 23.3); None when the freeze covers them all, or closed.
+    ladder_due_on: datetime.date | None = None
 
 
 class CasePage(Struct, kw_only=True):

@@ -29,10 +29,18 @@ from taxoffice.arrears._proposals import (
 )
 from taxoffice.arrears._search import WorklistQuery
 from taxoffice.arrears.errors import ActionInvalidError, CaseClosedError
+from taxoffice.arrears.flagging import ladder_due_on
 from taxoffice.arrears.guarantor import recorded_demand
 from taxoffice.arrears.instalments import Guarantee, Instalment, PlanStatus, legal_problems, validate_plan
 from taxoffice.arrears.ladder import ENFORCEMENT_MEASURES, ActionKind
-from taxoffice.arrears.models import ArrearsAction, ArrearsCase, ArrearsCaseEvent, DebtNotice, InstalmentPlan
+from taxoffice.arrears.models import (
+    ArrearsAction,
+    ArrearsCase,
+    ArrearsCaseEvent,
+    DebtNotice,
+    InstalmentPlan,
+    wholly_frozen,
+)
 from taxoffice.arrears.notices import NoticeSummary, notice_summaries
 from taxoffice.arrears.relief import FreezeGround
 from taxoffice.arrears.vocabulary import CaseStatus
@@ -253,6 +261,9 @@ class WorklistService:
                 await accounts.pause_interest(case.taxpayer_id, since, relief, f"case:{case.id}", covered)
             else:
                 await accounts.resume_interest(case.taxpayer_id, today)
+            await self.session.flush()
+            # The debts outside the freeze are collected as usual: the ladder counts from the oldest of them.
+            case.ladder_due_on = await ladder_due_on(self.session, case.taxpayer_id, today)
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id
@@ -300,7 +311,7 @@ class WorklistService:
     ) -> tuple[list[FieldError], dict[str, Any]]:
         """What is wrong with ``action`` on ``case``, and details the checks add (a write-off's authority)."""
         problems = _problems(action, today, case.overdue_total)
-        if case.is_frozen and action.kind in ENFORCEMENT_MEASURES:
+        if wholly_frozen(case, today) and action.kind in ENFORCEMENT_MEASURES:
             basis = reliefs.no_enforcement_basis(today)
             msg = f"{basis}: no enforcement measure while the debt is frozen; lift the freeze first."
             problems.append(FieldError("kind", "action.frozen", msg))
@@ -345,7 +356,7 @@ class WorklistService:
     ) -> None:
         """Set the category the freeze and the plan give today; a change is an event of the case."""
         state = await plan_state(self.session, case, await active_plan(self.session, case.id), today)
-        category = category_now(taxpayer.status, case.is_frozen, state).value
+        category = category_now(taxpayer.status, wholly_frozen(case, today), state).value
         if category != case.category:
             event = event_row(case, today, "category", case.category, category, actor.username)
             self.session.add(ArrearsCaseEvent(**event))

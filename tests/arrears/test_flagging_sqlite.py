@@ -11,7 +11,7 @@ from taxoffice.arrears.flagging import FlagCounts, Previous
 from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role
-from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay
+from tests.arrears.test_flagging import DUE, M, cases, debtor, events, flag, open_case, pay, post
 
 pytestmark = pytest.mark.embedded
 
@@ -71,3 +71,29 @@ async def test_a_freeze_in_the_ledger_takes_the_case_off_the_ladder_on_sqlite(
     async with sqlite_factory() as session:
         case = await open_case(session, frozen)
         assert (case.category, case.is_frozen, case.stage) == ("collectible", False, "invoice_invalidation")
+
+
+async def test_a_freeze_covers_the_debts_it_names_on_sqlite(sqlite_factory: async_sessionmaker[AsyncSession]) -> None:
+    # Debts due 31 Jul and 22 Sep 2025; the freeze from 1 Sep names the first (Decree 126/2020 Art. 23.3). The
+    # same statements as on PostgreSQL, the membership read with json_each: on 30 Sep the second is 8 days overdue,
+    # so the case is collectible on the reminder's stage; an incremental run on 22 Oct (30 days: still the reminder)
+    # and on 23 Oct (31 days: the debt notice's stage) follows the second debt's age, not the first's (84 days).
+    async with sqlite_factory() as session:
+        taxpayer = await debtor(session, "001090000021", (ChargeKind.TAX, 100 * M, DUE))
+        await post(session, taxpayer, (ChargeKind.TAX, 50 * M, D(2025, 9, 22)), period="2025-08")
+        first, _second = [c.id for c in await AccountService(session).charges(taxpayer.tax_code)]
+        await AccountService(session).pause_interest(taxpayer.id, D(2025, 9, 1), "freeze", "case:0", [first])
+        await session.commit()
+    await flag(sqlite_factory, D(2025, 9, 30))
+    async with sqlite_factory() as session:
+        case = await open_case(session, taxpayer)
+        assert (case.category, case.is_frozen, case.ladder_due_on) == ("collectible", True, D(2025, 9, 22))
+        assert (case.bucket, case.stage) == ("61-90", "reminder")
+    started = datetime.datetime.now(datetime.UTC)
+    await flag(sqlite_factory, D(2025, 10, 22), Previous(D(2025, 9, 30), started))
+    started = datetime.datetime.now(datetime.UTC)
+    counts = await flag(sqlite_factory, D(2025, 10, 23), Previous(D(2025, 10, 22), started))
+    assert counts.scope == 1
+    async with sqlite_factory() as session:
+        case = await open_case(session, taxpayer)
+        assert (case.bucket, case.stage, case.ladder_due_on) == ("61-90", "debt_notice", D(2025, 9, 22))

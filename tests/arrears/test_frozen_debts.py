@@ -11,11 +11,12 @@ the public list; lifted, it is back at the stage its age gives, with its next st
 import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
+from taxoffice.accounts.models import InterestPause
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.categories import Category
@@ -115,22 +116,58 @@ async def test_a_frozen_debt_bears_no_interest_and_leaves_the_ladder_until_lifte
     ]
 
 
-async def test_a_case_opened_while_the_freeze_runs_is_frozen(
-    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
-) -> None:
-    # The frozen debt is paid (100,000,000 and its 930,000 of interest) on 3 Nov: the case closes; a supplementary
-    # return then raises the same period's tax by 5,000,000 (due, like it, on 31 Jul 2025). The freeze still runs,
-    # so the case it opens is frozen at once: off the ladder, the worklist and the list, and its officer can lift it.
+async def _reopened(session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]) -> Taxpayer:
+    """The frozen debt paid (100,000,000 and its 930,000 of interest) on 3 Nov: the case closes; a supplementary
+    return then raises the same period's tax by 5,000,000 (due, like it, on 31 Jul 2025) while the freeze runs."""
     taxpayer = await _frozen_case(session, session_factory)
     await pay(session_factory, taxpayer, "VCB-FROZEN-1", 100 * M + 930_000, D(2025, 11, 3))
     await _night(session_factory, D(2025, 11, 3))
     assert [c.status for c in await cases(session, taxpayer)] == ["closed"]
     await post(session, taxpayer, (ChargeKind.TAX, 5 * M, DUE))
+    return taxpayer
+
+
+async def test_a_case_opened_while_a_freeze_of_every_debt_runs_is_frozen(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # A freeze recorded before freezes named their debts covers every debt, the new one too: the case it opens is
+    # frozen at once: off the ladder, the worklist and the list, and its officer can lift it.
+    taxpayer = await _reopened(session, session_factory)
+    await session.execute(update(InterestPause).where(InterestPause.taxpayer_id == taxpayer.id).values(charge_ids=None))
+    await session.commit()
     await _night(session_factory, D(2025, 11, 4))
     case = await open_case(session, taxpayer)
     assert (case.category, case.is_frozen, case.stage, case.next_action) == ("frozen", True, None, None)
+    assert case.ladder_due_on is None
     assert await _listed(session, D(2025, 11, 4)) == []
     _action, view = await WorklistService(session).record_action(
         OFFICER, case.id, NewAction(ActionKind.FREEZE, frozen=False), D(2025, 11, 5)
     )
     assert view.case.category == Category.COLLECTIBLE.value
+
+
+async def test_a_debt_the_freeze_does_not_name_is_collected_as_usual(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # The freeze names the debt overdue when it began (Decree 126/2020 Art. 23.3); the 5,000,000 came later, so it
+    # bears interest (1 Aug - 3 Nov, 95 days x 1,500 = 142,500) and is collected: the case is marked frozen
+    # but collectible, on the ladder at the stage its 96 days give (enforcement, from day 91), in the worklist, and
+    # an enforcement measure may be recorded.
+    taxpayer = await _reopened(session, session_factory)
+    day = D(2025, 11, 4)
+    await _night(session_factory, day)
+    case = await open_case(session, taxpayer)
+    assert (case.category, case.is_frozen, case.ladder_due_on) == ("collectible", True, DUE)
+    assert (case.bucket, case.stage, case.overdue_tax, case.overdue_interest) == (
+        "91-120",
+        "enforcement",
+        5 * M,
+        142_500,
+    )
+    assert case.next_action is not None
+    assert await _listed(session, day) == [case.id]
+    assert await _listed(session, day, stage=ActionKind.ENFORCEMENT) == [case.id]
+    _action, view = await WorklistService(session).record_action(
+        OFFICER, case.id, NewAction(ActionKind.ACCOUNT_FREEZE, note="Lệnh phong tỏa tài khoản"), day
+    )
+    assert view.case.stage == "enforcement"

@@ -17,15 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.models import Taxpayer
 from taxoffice.accounts.accrual import accrue_interest
-from taxoffice.accounts.models import InterestPause, PaymentExtension
+from taxoffice.accounts.models import Allocation, InterestPause, PaymentExtension
 from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.vocabulary import ChargeKind
 from taxoffice.arrears.errors import ActionInvalidError
 from taxoffice.arrears.ladder import ActionKind
+from taxoffice.arrears.mappers import case_read
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role
-from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case, post
+from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case, pay, post
 
 OFFICER = Principal(user_id=None, username="officer-per-debt", role=Role.OFFICER, tax_office="HNI")
 D = datetime.date
@@ -65,6 +66,15 @@ async def test_by_default_a_freeze_covers_the_debts_overdue_when_it_begins(
     assert pause.charge_ids == [first, second]
     assert await _interest(session, taxpayer) == [930_000, 66_000, 120_000]
     assert third not in pause.charge_ids
+    # The third debt, due 22 Sep after the freeze began, is outside it: recording the freeze leaves the case on
+    # the ladder from that debt (9 days overdue on 1 Oct: the reminder's stage), in the officers' worklist.
+    await session.refresh(case)
+    assert (case.category, case.is_frozen, case.ladder_due_on) == ("collectible", True, D(2025, 9, 22))
+    shown = case_read(case, "", RECORDED, RECORDED)  # the API's stage for the day
+    assert (shown.stage, shown.bucket, shown.days_overdue) == ("reminder", "61-90", 62)
+    seen = (await WorklistService(session).get(OFFICER, case.id, RECORDED)).outlook
+    assert seen.next_action is not None
+    assert seen.next_action.kind is ActionKind.REMINDER
 
 
 async def test_a_freeze_naming_one_debt_leaves_the_others_bearing_interest(
@@ -87,7 +97,10 @@ async def test_a_freeze_naming_one_debt_leaves_the_others_bearing_interest(
     await accrue_interest(session_factory, RECORDED)
     await flag(session_factory, RECORDED)
     await session.refresh(case)
-    assert (case.category, case.overdue_interest) == ("frozen", 930_000 + 246_000 + 120_000)
+    # The debts outside the freeze are collected as usual: the ladder counts from the oldest of them (20 Aug, 42
+    # days overdue on 1 Oct: the debt notice's stage, from day 31); the case's age is still its oldest debt's.
+    assert (case.category, case.is_frozen, case.overdue_interest) == ("collectible", True, 930_000 + 246_000 + 120_000)
+    assert (case.ladder_due_on, case.stage, case.bucket) == (D(2025, 8, 20), "debt_notice", "61-90")
 
 
 async def test_a_debt_whose_deadline_was_extended_past_the_freeze_is_not_covered_by_default(
@@ -115,3 +128,45 @@ async def test_a_debt_whose_deadline_was_extended_past_the_freeze_is_not_covered
     assert action.details["charge_ids"] == [first]
     # By deadline: the first, the third (22 Sep), the second (extended to 30 Sep).
     assert await _interest(session, taxpayer) == [930_000, 120_000, 0]
+
+
+async def test_enforcement_reaches_the_debts_outside_the_freeze_and_never_the_frozen_one(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # The freeze names the first debt only; the second (20 Aug) is overdue outside it, so a bank deduction may be
+    # recorded on 1 Oct (Law 38/2019 Art. 124.5 protects the frozen debt, not the case). Paid 20,000,000 on 2 Oct,
+    # the money goes to the debts under enforcement first (Art. 57.2): the second's tax, not the older frozen first.
+    taxpayer, (first, second, _third), case = await _debtor(session, session_factory, "001093000044")
+    service = WorklistService(session)
+    await service.record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE | {"charge_ids": [first]}), RECORDED
+    )
+    action, _ = await service.record_action(OFFICER, case.id, NewAction(ActionKind.BANK_DEDUCTION), RECORDED)
+    await session.commit()
+    assert action.details["enforcement_started"] is True
+    await pay(session_factory, taxpayer, "VCB-PER-DEBT-1", 20 * M, D(2025, 10, 2))
+    paid = await session.execute(
+        select(Allocation.charge_id, Allocation.component, Allocation.amount).where(
+            Allocation.taxpayer_id == taxpayer.id
+        )
+    )
+    assert sorted(tuple(row) for row in paid) == [(second, "tax", 20 * M)]
+
+
+async def test_a_freeze_of_every_overdue_debt_still_refuses_enforcement(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # Recorded on 21 Sep (before the third debt falls due), the default freeze covers both debts then overdue.
+    taxpayer, (first, second, _third), case = await _debtor(session, session_factory, "001093000045")
+    day = D(2025, 9, 21)
+    service = WorklistService(session)
+    await service.record_action(OFFICER, case.id, NewAction(ActionKind.FREEZE, details=FREEZE), day)
+    await session.commit()
+    await session.refresh(case)
+    assert (case.category, case.ladder_due_on) == ("frozen", None)
+    with pytest.raises(ActionInvalidError) as refused:
+        await service.record_action(OFFICER, case.id, NewAction(ActionKind.BANK_DEDUCTION), day)
+    assert [e.code for e in refused.value.errors] == ["action.frozen"]
+    pause = await session.scalar(select(InterestPause).where(InterestPause.taxpayer_id == taxpayer.id))
+    assert pause is not None
+    assert pause.charge_ids == [first, second]

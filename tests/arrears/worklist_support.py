@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from typing import Any
 
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,8 +51,7 @@ async def taxpayer(session: AsyncSession, name: str, office: str = "HNI", status
     return found
 
 
-async def open_case(
-    session: AsyncSession,
+def case_values(
     debtor: Taxpayer,
     *,
     oldest_due_on: datetime.date,
@@ -61,32 +61,37 @@ async def open_case(
     officer_id: int | None = None,
     next_action: str | None = None,
     next_action_due_on: datetime.date | None = None,
-) -> ArrearsCase:
-    """An open case as the flag-arrears job would leave it on ``as_of`` (all of ``total`` as tax)."""
+) -> dict[str, Any]:
+    """The columns of an open case as the flag-arrears job would leave it on ``as_of`` (all of ``total`` as tax)."""
     days = (as_of - oldest_due_on).days
     bucket = bucket_of(days)
     stage = ladder.stage_of(days, as_of)
-    case = ArrearsCase(
-        taxpayer_id=debtor.id,
-        tax_code=debtor.tax_code,
-        tax_office=debtor.tax_office,
-        officer_id=officer_id,
-        status="open",
-        opened_on=oldest_due_on + datetime.timedelta(days=1),
-        as_of=as_of,
-        category=category,
-        is_frozen=category == "frozen",
-        overdue_tax=total,
-        overdue_interest=0,
-        overdue_fines=0,
-        overdue_total=total,
-        oldest_due_on=oldest_due_on,
-        bucket=bucket.value if bucket else "1-30",
-        stage=stage.kind.value if stage else None,
-        next_action=next_action,
-        next_action_due_on=next_action_due_on,
-        is_stalled=False,
-    )
+    return {
+        "taxpayer_id": debtor.id,
+        "tax_code": debtor.tax_code,
+        "tax_office": debtor.tax_office,
+        "officer_id": officer_id,
+        "status": "open",
+        "opened_on": oldest_due_on + datetime.timedelta(days=1),
+        "as_of": as_of,
+        "category": category,
+        "is_frozen": category == "frozen",
+        "overdue_tax": total,
+        "overdue_interest": 0,
+        "overdue_fines": 0,
+        "overdue_total": total,
+        "oldest_due_on": oldest_due_on,
+        "bucket": bucket.value if bucket else "1-30",
+        "stage": stage.kind.value if stage else None,
+        "next_action": next_action,
+        "next_action_due_on": next_action_due_on,
+        "is_stalled": False,
+    }
+
+
+async def open_case(session: AsyncSession, debtor: Taxpayer, **fields: Any) -> ArrearsCase:
+    """An open case as the flag-arrears job would leave it, stored (``fields``: those of ``case_values``)."""
+    case = ArrearsCase(**case_values(debtor, **fields))
     session.add(case)
     await session.commit()
     return case

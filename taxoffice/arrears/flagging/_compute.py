@@ -34,6 +34,8 @@ class Figures:
         overdue_over_year: tax, interest and fines overdue on the charges more than 365 days overdue.
         frozen_since: the day the taxpayer's debts were frozen, when a freeze runs on the day (the ledger's
             ``interest_pause``); None otherwise.
+        ladder_due_on: the due date of the oldest charge with something owed that the running freeze does not
+            cover (``oldest_due_on`` when nothing is frozen); None when the freeze covers all of them.
     """
 
     overdue_tax: int
@@ -46,6 +48,7 @@ class Figures:
     overdue_pit: int
     overdue_over_year: int = 0
     frozen_since: datetime.date | None = None
+    ladder_due_on: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class CaseValues:
     overdue_fines: int
     overdue_total: int
     oldest_due_on: datetime.date
+    ladder_due_on: datetime.date | None
     bucket: str
     stage: str | None
     next_action: str | None
@@ -163,22 +167,29 @@ class Evaluator:
         if bucket is None:  # pragma: no cover - oldest < as_of means at least one day overdue
             return None, plan_state
         # Frozen (Law 38/2019 Art. 83, 124.5): no enforcement while it runs, so the case is off the ladder (no stage,
-        # no proposal) however old its debt, and back on it, from the day the freeze is lifted, once it ends.
+        # no proposal) however old its debt, and back on it, from the day the freeze is lifted, once it ends. A
+        # freeze covers the debts it names (Decree 126/2020 Art. 23.3): while a debt outside it is overdue, the case
+        # is collected as usual, the ladder counting from the oldest such debt.
         frozen = context.is_frozen or figures.frozen_since is not None
-        stage = None if frozen else stage_of(days, self.as_of)
+        if figures.frozen_since is not None:
+            ladder_from = figures.ladder_due_on
+        else:  # a case marked frozen with no pause on the ledger: every debt frozen, as before pauses named debts
+            ladder_from = None if context.is_frozen else oldest
+        pursued = ladder_from if ladder_from is not None and ladder_from < self.as_of else None
+        stage = None if pursued is None else stage_of((self.as_of - pursued).days, self.as_of)
         category = category_of(
-            TaxpayerStatus(context.status), frozen, None if plan_state is None else plan_state.status
+            TaxpayerStatus(context.status), pursued is None, None if plan_state is None else plan_state.status
         )
         action: str | None = None
         action_due: datetime.date | None = None
         stalled = False
-        if escalates(category):
+        if pursued is not None and escalates(category):
             resumed = [context.unfrozen_on]
             if plan_state is not None and plan_state.status is PlanStatus.MISSED:
                 resumed.append(plan_state.missed_on)
             not_before = max((day for day in resumed if day is not None), default=None)
             taken = tuple(sorted(context.taken, key=lambda a: (a.taken_on, a.kind.value)))
-            action, action_due, stalled = self.proposal(oldest, taken, not_before)
+            action, action_due, stalled = self.proposal(pursued, taken, not_before)
         total = figures.overdue_tax + figures.overdue_interest + figures.overdue_fines
         values = CaseValues(
             category=category.value,
@@ -188,6 +199,7 @@ class Evaluator:
             overdue_fines=figures.overdue_fines,
             overdue_total=total,
             oldest_due_on=oldest,
+            ladder_due_on=pursued,
             bucket=bucket.value,
             stage=None if stage is None else stage.kind.value,
             next_action=action,

@@ -1,7 +1,7 @@
 """The SQL of the flag-arrears job: which taxpayers to examine, and their overdue figures in one GROUP BY.
 
-Everything here builds SQLAlchemy Core statements for PostgreSQL and SQLite alike (``greatest``/``least`` are
-``max``/``min`` on SQLite). Nothing runs a query per taxpayer.
+Everything here builds SQLAlchemy Core statements for PostgreSQL and SQLite alike (each charge's figures:
+``_per_charge``). Nothing runs a query per taxpayer.
 """
 
 import datetime
@@ -18,24 +18,22 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    cast,
-    exists,
     false,
     func,
     insert,
-    literal,
     null,
     or_,
     select,
     union,
 )
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from registry.models import Taxpayer
-from taxoffice.accounts.models import Allocation, Charge, InterestAccrual, InterestPause, Payment, PaymentExtension
+from taxoffice.accounts.models import Allocation, Charge, InterestPause, Payment, PaymentExtension
 from taxoffice.accounts.vocabulary import PAID_STATUSES, ChargeKind
 from taxoffice.arrears.ageing import BUCKETS, OVER_YEAR_DAYS
 from taxoffice.arrears.categories import Category
+from taxoffice.arrears.flagging._per_charge import charges_owed, running_pauses
 from taxoffice.arrears.ladder import ActionKind, rules_on
 from taxoffice.arrears.models import ArrearsAction, ArrearsCase, InstalmentPlan
 from taxoffice.arrears.vocabulary import SPLIT_TAX_TYPES, CaseStatus
@@ -59,6 +57,7 @@ CASE_COLUMNS = (
     "overdue_fines",
     "overdue_total",
     "oldest_due_on",
+    "ladder_due_on",
     "bucket",
     "stage",
     "next_action",
@@ -141,8 +140,12 @@ def scope_fill(
         select(Allocation.taxpayer_id).where(Allocation.updated_at > changed_after),
         select(Payment.taxpayer_id).where(Payment.updated_at > changed_after, Payment.taxpayer_id.is_not(None)),
         select(Taxpayer.id).where(Taxpayer.updated_at > changed_after),
-        # Freezes recorded or lifted since (a freeze dates from a day not after it was recorded).
+        # Freezes recorded or lifted since (a freeze dates from a day not after it was recorded), and every freeze
+        # running in the days looked at (few): a debt outside it moves the case's stage from its own due date.
         select(InterestPause.taxpayer_id).where(InterestPause.updated_at > changed_after),
+        select(InterestPause.taxpayer_id).where(
+            or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > previous_as_of)
+        ),
         select(ArrearsCase.taxpayer_id).where(
             ArrearsCase.id.in_(select(ArrearsAction.case_id).where(ArrearsAction.updated_at > changed_after))
         ),
@@ -157,12 +160,6 @@ def scope_fill(
     return insert(SCOPE).from_select(["taxpayer_id"], chosen)
 
 
-def _extremes(dialect: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    if dialect == "postgresql":
-        return func.greatest, func.least
-    return func.max, func.min
-
-
 def overdue_rows(
     as_of: datetime.date, *, scoped: bool, dialect: str, partition: Partition | None = None
 ) -> Select[Any]:
@@ -174,77 +171,18 @@ def overdue_rows(
     outstanding in its ``interest_accrual`` snapshot. Per taxpayer: the sums by kind, the same figures summed by
     the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
     a year overdue (``overdue_over_year``: ageing by amount), the oldest due date with
-    something owed, and the snapshot's day; full-joined with the open case and joined with the registry record,
+    something owed, the oldest such date outside a running freeze (``ladder_due_on``, what the ladder counts from:
+    Decree 126/2020 Art. 23.3, a freeze covers the debts it names), and the snapshot's day; full-joined with the open case and joined with the registry record,
     and with ``frozen_since``: the day the taxpayer's debts were frozen, when a freeze (or Art. 59.5.a's pause) runs
     on ``as_of`` (Law 38/2019 Art. 124.5: no enforcement while frozen).
     ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``; ``partition`` to its taxpayers.
     """
-    greatest, least = _extremes(dialect)
-    charge = Charge.__table__.alias("c")
-    later = Charge.__table__.alias("later")
-    line = ("taxpayer_id", "kind", "tax_type", "sub_item", "period")
-
-    paid_query = select(Allocation.charge_id, Allocation.component, func.sum(Allocation.amount).label("paid")).where(
-        Allocation.paid_on <= as_of
-    )
-    reductions_query = select(*(charge.c[name] for name in line), (-func.sum(charge.c.amount)).label("reduced")).where(
-        charge.c.amount < 0
-    )
-    extension = PaymentExtension.__table__.alias("ext")
-    due_on = case((extension.c.extended_to > charge.c.due_on, extension.c.extended_to), else_=charge.c.due_on)
-    # ``due_on < as_of`` written as the plain deadline passed and no standing extension reaching ``as_of`` (an
-    # anti-join): the same charges, but the planner estimates the first from the column's statistics and filters
-    # the charges as it scans them, where a filter on the CASE after the join is guessed to keep a third of them.
-    standing = PaymentExtension.__table__.alias("standing")
-    extended = exists().where(
-        standing.c.charge_id == charge.c.id, standing.c.revoked_on.is_(None), standing.c.extended_to >= as_of
-    )
-    charges_filter: list[ColumnElement[bool]] = [charge.c.amount > 0, charge.c.due_on < as_of, ~extended]
+    holds: list[Callable[[Any], ColumnElement[bool]]] = []
     if scoped:
-        paid_query = paid_query.where(_in_scope(Allocation.taxpayer_id))
-        reductions_query = reductions_query.where(_in_scope(charge.c.taxpayer_id))
-        charges_filter.append(_in_scope(charge.c.taxpayer_id))
+        holds.append(_in_scope)
     if partition is not None:
-        paid_query = paid_query.where(partition.holds(Allocation.taxpayer_id))
-        reductions_query = reductions_query.where(partition.holds(charge.c.taxpayer_id))
-        charges_filter.append(partition.holds(charge.c.taxpayer_id))
-    paid = paid_query.group_by(Allocation.charge_id, Allocation.component).subquery("paid")
-    reductions = reductions_query.group_by(*(charge.c[name] for name in line)).subquery("reductions")
-    accrual = aliased(InterestAccrual, name="accrual")
-
-    later_positive = (
-        select(func.coalesce(func.sum(later.c.amount), 0))
-        .where(*(later.c[name] == charge.c[name] for name in line), later.c.amount > 0, later.c.id > charge.c.id)
-        .scalar_subquery()
-    )
-    cut = case(
-        (reductions.c.reduced.is_(None), literal(0)),
-        else_=least(greatest(reductions.c.reduced - later_positive, 0), charge.c.amount),
-    )
-    principal = greatest(charge.c.amount - cut - func.coalesce(paid.c.paid, 0), 0)
-    interest = func.coalesce(accrual.outstanding, 0)
-    # Each charge's principal is computed once, as the integer it is: PostgreSQL does the arithmetic on the sums it
-    # comes from in numeric, and OFFSET 0 keeps it from inlining this subquery into the GROUP BY below, where each
-    # of the seven sums and the minimum would compute it again (the integer sums are cheaper too).
-    per_charge = (
-        select(
-            charge.c.taxpayer_id,
-            charge.c.kind,
-            charge.c.tax_type,
-            due_on.label("due_on"),
-            cast(principal, BigInteger).label("principal"),
-            interest.label("interest"),
-            accrual.as_of.label("interest_as_of"),
-        )
-        .select_from(charge)
-        .outerjoin(paid, and_(paid.c.charge_id == charge.c.id, paid.c.component == charge.c.kind))
-        .outerjoin(reductions, and_(*(reductions.c[name] == charge.c[name] for name in line)))
-        .outerjoin(accrual, accrual.charge_id == charge.c.id)
-        .outerjoin(extension, and_(extension.c.charge_id == charge.c.id, extension.c.revoked_on.is_(None)))
-        .where(*charges_filter)
-        .offset(0)
-        .subquery("per_charge")
-    )
+        holds.append(partition.holds)
+    per_charge = charges_owed(as_of, dialect, holds)
     pc = per_charge.c
     over_year = datetime.timedelta(days=OVER_YEAR_DAYS)
 
@@ -265,12 +203,13 @@ def overdue_rows(
                 func.sum(case((pc.due_on <= as_of - over_year, pc.principal + pc.interest), else_=0)), 0
             ).label("overdue_over_year"),
             func.min(case((pc.principal + pc.interest > 0, pc.due_on))).label("oldest_due_on"),
+            func.min(case((and_(pc.principal + pc.interest > 0, ~pc.covered), pc.due_on))).label("ladder_due_on"),
             func.max(pc.interest_as_of).label("interest_as_of"),
         )
         .group_by(pc.taxpayer_id)
         .subquery("figures")
     )
-    frozen = _frozen(as_of, scoped=scoped, partition=partition)
+    frozen = running_pauses(as_of, holds)
     open_query = select(ArrearsCase.taxpayer_id, *(ArrearsCase.__table__.c[name] for name in CASE_COLUMNS)).where(
         ArrearsCase.status == CaseStatus.OPEN
     )
@@ -292,6 +231,7 @@ def overdue_rows(
             *(figures.c[f"overdue_{name.lower()}"] for name in SPLIT_TAX_TYPES),
             figures.c.overdue_over_year,
             figures.c.oldest_due_on,
+            figures.c.ladder_due_on,
             figures.c.interest_as_of,
             frozen.c.frozen_since,
             *(opened.c[name].label(f"c_{name}") for name in CASE_COLUMNS),
@@ -301,23 +241,6 @@ def overdue_rows(
         .outerjoin(frozen, frozen.c.taxpayer_id == taxpayer_id)
         .where(or_(figures.c.oldest_due_on.is_not(None), opened.c.id.is_not(None)))
     )
-
-
-def _frozen(as_of: datetime.date, *, scoped: bool, partition: Partition | None) -> Any:  # noqa: ANN401 - a subquery
-    """Per taxpayer whose debts are frozen on ``as_of`` (an ``interest_pause`` running that day), the day it began.
-
-    A pause runs from ``started_on`` to the day before ``ended_on`` (None: still running), as the ledger reads it
-    (``reliefs.frozen_since`` is the same rule in Python).
-    """
-    query = select(InterestPause.taxpayer_id, func.min(InterestPause.started_on).label("frozen_since")).where(
-        InterestPause.started_on <= as_of,
-        or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > as_of),
-    )
-    if scoped:
-        query = query.where(_in_scope(InterestPause.taxpayer_id))
-    if partition is not None:
-        query = query.where(partition.holds(InterestPause.taxpayer_id))
-    return query.group_by(InterestPause.taxpayer_id).subquery("frozen")
 
 
 def actions_of(case_ids: Sequence[int], as_of: datetime.date) -> Select[int, str, datetime.date, dict[str, Any] | None]:

@@ -195,6 +195,7 @@ async def _flag_batch(
             overdue_pit=int(row.overdue_pit or 0),
             overdue_over_year=int(row.overdue_over_year or 0),
             frozen_since=row.frozen_since,
+            ladder_due_on=row.ladder_due_on,
         )
         new, plan_state = evaluator.evaluate(figures, context)
         if plan is not None and plan_state is not None and plan_state.status.value != plan[1]:
