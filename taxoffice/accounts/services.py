@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, func, insert, select, update
+from sqlalchemy import Table, and_, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.errors import TaxpayerNotFoundError
@@ -13,6 +13,7 @@ from registry.mappers import addressee
 from registry.models import Taxpayer
 from taxoffice.accounts.account import Statement, account_statement
 from taxoffice.accounts.account_print import account_print
+from taxoffice.accounts.interest import pause_of_row
 from taxoffice.accounts.models import Charge, Enforcement, InterestPause, PaymentExtension
 from taxoffice.accounts.posting import COLUMNS, AtomicStep, charge_arrays
 from taxoffice.accounts.vocabulary import ChargeKind
@@ -161,6 +162,26 @@ class AccountService:
             )
             query = query.outerjoin(PaymentExtension, standing).where(due_on < due_before)
         return list(await self.session.scalars(query.order_by(Charge.id)))
+
+    async def frozen_on(self, taxpayer_id: int, day: datetime.date) -> frozenset[int] | None:
+        """The charges a freeze running on ``day`` covers (Decree 126/2020 Art. 23.3).
+
+        An empty set when none runs; None when one covers every debt (a pause written before freezes named debts).
+        """
+        rows = await self.session.execute(
+            select(InterestPause.started_on, InterestPause.ended_on, InterestPause.charge_ids).where(
+                InterestPause.taxpayer_id == taxpayer_id,
+                InterestPause.started_on <= day,
+                or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > day),
+            )
+        )
+        covered: set[int] = set()
+        for started_on, ended_on, charge_ids in rows:
+            pause = pause_of_row(started_on, ended_on, charge_ids)
+            if pause.charges is None:
+                return None
+            covered |= pause.charges
+        return frozenset(covered)
 
     async def resume_interest(self, taxpayer_id: int, ended_on: datetime.date) -> None:
         """End the taxpayer's open interest pause: interest runs again from ``ended_on``."""

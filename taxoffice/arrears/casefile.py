@@ -25,6 +25,7 @@ class AgedDebt:
     item: ItemLine
     bucket: str | None
     is_due: bool
+    frozen: bool = False  # a running freeze covers it (Decree 126/2020 Art. 23.3)
 
     @property
     def total(self) -> int:
@@ -54,10 +55,23 @@ class TimelineEntry:
     actor: str
 
 
-def aged_debts(items: Iterable[ItemLine], today: datetime.date) -> list[AgedDebt]:
-    """The items still owed (tax or interest), oldest due first, each with its ageing bucket and whether it is due."""
+def aged_debts(
+    items: Iterable[ItemLine], today: datetime.date, frozen: frozenset[int] | None = frozenset()
+) -> list[AgedDebt]:
+    """The items still owed (tax or interest), oldest due first, each with its ageing bucket and whether it is due.
+
+    Each says too whether a running freeze covers it (``frozen``: the charges covered; None: every charge).
+    """
     owed = [i for i in items if i.outstanding > 0 or i.interest_outstanding > 0]
-    aged = [AgedDebt(i, b.value if (b := bucket_of(i.days_overdue)) else None, i.due_on < today) for i in owed]
+    aged = [
+        AgedDebt(
+            i,
+            b.value if (b := bucket_of(i.days_overdue)) else None,
+            i.due_on < today,
+            frozen is None or i.charge_id in frozen,
+        )
+        for i in owed
+    ]
     return sorted(aged, key=lambda d: (d.item.due_on, d.item.charge_id))
 
 

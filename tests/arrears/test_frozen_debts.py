@@ -135,6 +135,7 @@ async def test_a_case_opened_while_a_freeze_of_every_debt_runs_is_frozen(
     taxpayer = await _reopened(session, session_factory)
     await session.execute(update(InterestPause).where(InterestPause.taxpayer_id == taxpayer.id).values(charge_ids=None))
     await session.commit()
+    assert await AccountService(session).frozen_on(taxpayer.id, D(2025, 11, 4)) is None  # every debt
     await _night(session_factory, D(2025, 11, 4))
     case = await open_case(session, taxpayer)
     assert (case.category, case.is_frozen, case.stage, case.next_action) == ("frozen", True, None, None)

@@ -66,6 +66,9 @@ async def test_by_default_a_freeze_covers_the_debts_overdue_when_it_begins(
     assert pause.charge_ids == [first, second]
     assert await _interest(session, taxpayer) == [930_000, 66_000, 120_000]
     assert third not in pause.charge_ids
+    accounts = AccountService(session)
+    assert await accounts.frozen_on(taxpayer.id, RECORDED) == frozenset({first, second})
+    assert await accounts.frozen_on(taxpayer.id, D(2025, 8, 31)) == frozenset()  # before the freeze began
     # The third debt, due 22 Sep after the freeze began, is outside it: recording the freeze leaves the case on
     # the ladder from that debt (9 days overdue on 1 Oct: the reminder's stage), in the officers' worklist.
     await session.refresh(case)

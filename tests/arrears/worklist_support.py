@@ -89,7 +89,7 @@ def case_values(
     }
 
 
-async def open_case(session: AsyncSession, debtor: Taxpayer, **fields: Any) -> ArrearsCase:
+async def open_case(session: AsyncSession, debtor: Taxpayer, **fields: Any) -> ArrearsCase:  # noqa: ANN401
     """An open case as the flag-arrears job would leave it, stored (``fields``: those of ``case_values``)."""
     case = ArrearsCase(**case_values(debtor, **fields))
     session.add(case)

@@ -105,7 +105,7 @@ async def case_page(
         "officer_case.html",
         status_code=status_code,
         detail=mappers.case_detail(view, today),
-        debts=casefile.aged_debts(statement.items, today),
+        debts=casefile.aged_debts(statement.items, today, await accounts.frozen_on(view.case.taxpayer_id, today)),
         interest=statement.interest,
         # Payments since the oldest debt of the case fell due: what the taxpayer did about it.
         timeline=casefile.timeline(

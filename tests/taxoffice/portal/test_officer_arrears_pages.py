@@ -4,15 +4,19 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.models import Taxpayer
+from taxoffice.accounts.services import AccountService
 from taxoffice.accounts.vocabulary import ChargeKind
+from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsCase
-from taxoffice.auth.roles import Role
+from taxoffice.arrears.services import NewAction, WorklistService
+from taxoffice.auth.roles import Principal, Role
 from tests.arrears.worklist_support import D, charge, open_case, taxpayer
 from tests.support.clock import Clock
 from tests.support.pages import PageClient, text_of
 from tests.support.users import PASSWORD, Login
 
 M = 1_000_000
+ON = D(2025, 10, 30)
 
 
 @pytest.fixture
@@ -209,3 +213,25 @@ async def test_a_missed_instalment_shows_the_demand_on_the_guarantor_and_records
     after = text_of(await browser.get(f"/officer/arrears/{case.id}"))
     assert "Đã gửi ngày 20/11/2025" in after
     assert "Yêu cầu bên bảo lãnh nộp thay (02/NDAN)" in after  # in the timeline
+
+
+async def test_a_freeze_of_some_debts_is_shown_on_the_case_page(
+    browser: PageClient, login: Login, case: ArrearsCase, session: AsyncSession
+) -> None:
+    # 12,000,000 due 31 Jul 2025 frozen from 1 Sep by name; 3,000,000 due 22 Sep outside it (Decree 126/2020 Art.
+    # 23.3): on 30 Oct the case is marked frozen but collected, the ladder counting from 22 Sep, the first debt marked.
+    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
+    await charge(session, debtor, 12 * M, D(2025, 7, 31))
+    await charge(session, debtor, 3 * M, D(2025, 9, 22), period="2025-08")
+    first = min(c.id for c in await AccountService(session).charges(debtor.tax_code))
+    freeze = {"ground": "bankruptcy", "frozen_from": "2025-09-01", "charge_ids": [first]}
+    actor = Principal(user_id=None, username="o-freeze", role=Role.OFFICER, tax_office="HNI")
+    await WorklistService(session).record_action(actor, case.id, NewAction(ActionKind.FREEZE, details=freeze), ON)
+    await session.commit()
+    await _officer(browser, login, "o-partly")
+    page = text_of(await browser.get(f"/officer/arrears/{case.id}"))
+    assert "Có khả năng thu · Đang khoanh nợ" in page
+    assert "Khoanh nợ một phần: khoản nợ ngoài quyết định khoanh nợ vẫn được thu như thường" in page
+    assert "(hạn nộp 22/09/2025)" in page
+    assert "VAT 1701 · Tháng 06/2025 Khoanh nợ 31/07/2025" in page
+    assert "VAT 1701 · Tháng 08/2025 22/09/2025" in page
