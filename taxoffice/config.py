@@ -59,10 +59,13 @@ class Settings:
     tax_code_prefix: str = "01"
     password_hash: str = "standard"  # noqa: S105 - the name of an argon2 profile
     log_json: bool = False
-    # Logins: a client address backs off after its free failed attempts (1, 2, 4 … s up to the maximum); an
-    # account only after many more, and never for long (see taxoffice/auth/throttle.py and docs/security.md).
+    # Logins: a client address guessing at one account backs off after its free failed attempts (1, 2, 4 … s up to
+    # the maximum); the address as a whole, and an account, only after many more, and never for long (see
+    # taxoffice/auth/throttle.py and docs/security.md).
     login_free_attempts: int = 5
     login_max_delay_seconds: int = 900
+    login_address_free_attempts: int = 100
+    login_address_max_delay_seconds: int = 60
     login_account_free_attempts: int = 20
     login_account_max_delay_seconds: int = 60
     login_window_seconds: int = 3600
@@ -120,6 +123,7 @@ class Settings:
             log_json=os.environ.get("TAXOFFICE_LOG_JSON", "") == "1",
             sql_echo=os.environ.get("TAXOFFICE_SQL_ECHO", "") == "1",
             login_free_attempts=_env_int("TAXOFFICE_LOGIN_FREE_ATTEMPTS", 5),
+            login_address_free_attempts=_env_int("TAXOFFICE_LOGIN_ADDRESS_FREE_ATTEMPTS", 100),
             login_account_free_attempts=_env_int("TAXOFFICE_LOGIN_ACCOUNT_FREE_ATTEMPTS", 20),
             session_ttl_seconds=_env_int("TAXOFFICE_SESSION_TTL_SECONDS", 8 * 3600),
             cookie_secure=os.environ.get("TAXOFFICE_COOKIE_SECURE", "1") != "0",

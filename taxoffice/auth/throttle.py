@@ -1,16 +1,20 @@
-"""Login throttling that holds under concurrency: per client address first, then per account name.
+"""Login throttling that holds under concurrency: per client address and account, per address, per account name.
 
 Each login attempt is counted *before* its password is checked, by one ``INSERT … ON CONFLICT DO UPDATE …
 RETURNING`` whose ``WHERE`` refuses the attempt while its key is backing off. The row stays locked until the
 attempt's transaction commits, so concurrent guesses queue on it and each sees the count the previous one left: no
 more than the allowed number are ever checked, however many arrive at once.
 
-The address is checked first and backs off sooner and longer; an account backs off only after many more failures,
-and never for long. A single address guessing at an account is thus stopped long before the account is, and the
-real user, from another address, still logs in.
+The pair of client address and account name is checked first and backs off soonest and longest: a single address
+guessing at an account is stopped long before the account is, and the real user, from another address, still logs
+in. Many people share one address (an accounting firm filing for its clients, an office, a mobile carrier's NAT):
+one person's typos hold back only their own account from there. The address as a whole backs off only after many
+more failures, whatever the accounts (password spraying), and never for long; so does an account, whatever the
+addresses.
 """
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,15 +34,16 @@ _MAX_EXPONENT = 30
 class Scope(StrEnum):
     """What a counter counts attempts of: logins, or password-reset requests, by client address or account name."""
 
+    PAIR = "pair"  # the client address and the account name together
     ADDRESS = "address"
     ACCOUNT = "account"
     RESET_ADDRESS = "rs-addr"
     RESET_ACCOUNT = "rs-acct"
 
 
-# The address's counter, then the account's: of logins, and of password-reset requests (counted apart, so asking for
-# reset links never holds up a login, nor logins a reset).
-LOGIN = (Scope.ADDRESS, Scope.ACCOUNT)
+# The counters an attempt is counted against, in order: of logins, and of password-reset requests (counted apart, so
+# asking for reset links never holds up a login, nor logins a reset).
+LOGIN = (Scope.PAIR, Scope.ADDRESS, Scope.ACCOUNT)
 PASSWORD_RESET = (Scope.RESET_ADDRESS, Scope.RESET_ACCOUNT)
 _BY_ACCOUNT = frozenset({Scope.ACCOUNT, Scope.RESET_ACCOUNT})
 
@@ -64,12 +69,25 @@ def backoff(attempts: int, limit: Limit) -> int:
 
 
 def limits(settings: Settings) -> dict[Scope, Limit]:
-    """The configured limits of every counter (a reset counter backs off as its login counterpart)."""
-    address = Limit(settings.login_free_attempts, settings.login_max_delay_seconds, settings.login_window_seconds)
-    account = Limit(
-        settings.login_account_free_attempts, settings.login_account_max_delay_seconds, settings.login_window_seconds
-    )
-    return {Scope.ADDRESS: address, Scope.ACCOUNT: account, Scope.RESET_ADDRESS: address, Scope.RESET_ACCOUNT: account}
+    """The configured limits of every counter (reset requests by address back off as a login's pair)."""
+    window = settings.login_window_seconds
+    pair = Limit(settings.login_free_attempts, settings.login_max_delay_seconds, window)
+    address = Limit(settings.login_address_free_attempts, settings.login_address_max_delay_seconds, window)
+    account = Limit(settings.login_account_free_attempts, settings.login_account_max_delay_seconds, window)
+    return {
+        Scope.PAIR: pair,
+        Scope.ADDRESS: address,
+        Scope.ACCOUNT: account,
+        Scope.RESET_ADDRESS: pair,
+        Scope.RESET_ACCOUNT: account,
+    }
+
+
+def _value(scope: Scope, username: str, address: str) -> str:
+    """What ``scope`` counts by: the account name, the address, or both (hashed to fit the key's 80 characters)."""
+    if scope is Scope.PAIR:
+        return hashlib.sha256(f"{address}\n{username.casefold()}".encode()).hexdigest()
+    return username if scope in _BY_ACCOUNT else address
 
 
 def _key(scope: Scope, value: str) -> tuple[Scope, str]:
@@ -113,7 +131,9 @@ async def _refusal(session: AsyncSession, scope: Scope, value: str, now: datetim
         select(LoginThrottle.blocked_until).where(LoginThrottle.scope == scope.value, LoginThrottle.key == key)
     )
     wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
-    whom = "for this account" if scope in _BY_ACCOUNT else "from this address"
+    whom = {Scope.PAIR: "for this account from this address"}.get(
+        scope, "for this account" if scope in _BY_ACCOUNT else "from this address"
+    )
     what = "password-reset requests" if scope in PASSWORD_RESET else "failed logins"
     return TooManyAttemptsError(f"Too many {what} {whom}: try again in {wait} s.", headers={"Retry-After": str(wait)})
 
@@ -125,25 +145,31 @@ async def admit(
     username: str,
     address: str,
     now: datetime.datetime,
-    scopes: tuple[Scope, Scope] = LOGIN,
+    scopes: tuple[Scope, ...] = LOGIN,
 ) -> None:
-    """Count an attempt against the address, then the account (``scopes``); raise when either is backing off.
+    """Count an attempt against each counter of ``scopes`` in turn; raise when one is backing off.
 
     A refused attempt counts nowhere. The caller commits the counts before checking the password.
     """
     configured = limits(settings)
-    by_address, by_account = scopes
-    if await _claim(session, by_address, address, now, configured[by_address]) is None:
-        raise await _refusal(session, by_address, address, now)
-    if await _claim(session, by_account, username, now, configured[by_account]) is None:
-        refusal = await _refusal(session, by_account, username, now)
-        await session.rollback()  # the address's count too: this attempt was never checked
-        raise refusal
+    for done, scope in enumerate(scopes):
+        value = _value(scope, username, address)
+        if await _claim(session, scope, value, now, configured[scope]) is None:
+            refusal = await _refusal(session, scope, value, now)
+            if done:
+                await session.rollback()  # the counts before too: this attempt was never checked
+            raise refusal
 
 
 async def forgive(session: AsyncSession, settings: Settings, *, username: str, address: str) -> None:
-    """After a successful login: the account starts afresh, and the address gets its attempt back."""
-    free = settings.login_free_attempts
+    """After a successful login: the account starts afresh, there and everywhere; the address gets its attempt back."""
+    await session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.scope == Scope.PAIR.value,
+            LoginThrottle.key == _key(Scope.PAIR, _value(Scope.PAIR, username, address))[1],
+        )
+    )
+    free = settings.login_address_free_attempts
     scope, key = _key(Scope.ADDRESS, address)
     row = LoginThrottle.__table__.c
     await session.execute(
