@@ -95,6 +95,7 @@ def qualifying(today: datetime.date) -> tuple[int, list[ColumnElement[bool]]]:
         ArrearsCase.oldest_due_on < latest,
         ArrearsCase.overdue_total >= publication.rules_on(today).min_amount,
         ArrearsCase.category.not_in([c.value for c in publication.NOT_PUBLISHED]),
+        ArrearsCase.is_frozen.is_(False),  # nor partly frozen (``publication``)
     ]
 
 

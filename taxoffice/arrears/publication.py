@@ -7,7 +7,10 @@ and the public list itself, take only cases that qualify on the day:
 - its category is not one of ``NOT_PUBLISHED``: a frozen debt (khoanh nợ) or one under an instalment plan being
   kept is not published. **Payment extensions plug in here**: when debts under extension get their own category,
   add it to ``NOT_PUBLISHED`` and every step (candidates, selection, confirmation, the public list) leaves them out;
-- what is overdue is not a small residue: at least ``min_amount`` of the rules in force.
+- what is overdue is not a small residue: at least ``min_amount`` of the rules in force;
+- no freeze is recorded on it. A freeze covers the debts it names and the others are collected as usual (Decree
+  126/2020 Art. 23.3), but the case's figures hold the frozen debts too: until the list can show the part outside
+  the freeze alone, a case marked frozen is not published at all.
 """
 
 import datetime
@@ -61,10 +64,12 @@ def rules_on(day: datetime.date, rules: tuple[PublicationRules, ...] = RULES) ->
     return found[-1]
 
 
-def exclusion(category: str, amount: int, day: datetime.date) -> str | None:
+def exclusion(category: str, amount: int, day: datetime.date, *, is_frozen: bool = False) -> str | None:
     """Why a case of ``category`` owing ``amount`` is not published on ``day`` (a rule code), or None if it may be."""
     if category in NOT_PUBLISHED:
         return f"publication.{category}"
+    if is_frozen:  # partly frozen: the amount would include the frozen debts
+        return f"publication.{Category.FROZEN.value}"
     if amount < rules_on(day).min_amount:
         return "publication.small_residue"
     return None

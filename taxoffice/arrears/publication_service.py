@@ -108,7 +108,7 @@ class PublicationService:
             _unpublishable("publication.closed", case, today)
         if days <= over:
             _unpublishable("publication.not_overdue_enough", case, today)
-        excluded = publication.exclusion(case.category, case.overdue_total, today)
+        excluded = publication.exclusion(case.category, case.overdue_total, today, is_frozen=case.is_frozen)
         if excluded is not None:
             _unpublishable(excluded, case, today)
         return case, taxpayer

@@ -27,6 +27,7 @@ from taxoffice.arrears.models import ArrearsCaseEvent
 from taxoffice.arrears.publication_service import PublicationService
 from taxoffice.arrears.services import NewAction, WorklistQuery, WorklistService
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.errors import RuleViolationError
 from tests.arrears.test_flagging import DUE, M, cases, debtor, flag, open_case, pay, post
 
 OFFICER = Principal(user_id=None, username="officer-frozen", role=Role.OFFICER, tax_office="HNI")
@@ -168,6 +169,12 @@ async def test_a_debt_the_freeze_does_not_name_is_collected_as_usual(
     assert case.next_action is not None
     assert await _listed(session, day) == [case.id]
     assert await _listed(session, day, stage=ActionKind.ENFORCEMENT) == [case.id]
+    # Not published, though 96 days overdue: the case's figures hold the frozen debts too (``publication``).
+    publications = PublicationService(session)
+    assert await publications.candidates(OFFICER, day) == []
+    with pytest.raises(RuleViolationError) as refused:
+        await publications.select(OFFICER, [case.id], day)
+    assert [e.code for e in refused.value.errors] == ["publication.frozen"]
     _action, view = await WorklistService(session).record_action(
         OFFICER, case.id, NewAction(ActionKind.ACCOUNT_FREEZE, note="Lệnh phong tỏa tài khoản"), day
     )
