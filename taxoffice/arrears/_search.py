@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, false, or_, tuple_
+from sqlalchemy import ColumnElement, UnaryExpression, and_, false, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from taxoffice.arrears import ladder
@@ -106,12 +106,9 @@ def _stage_conditions(stage: ActionKind, today: datetime.date) -> list[ColumnEle
     last = stages[index + 1].from_day - 1 if index + 1 < len(stages) else None
     # A frozen debt is on no stage of the ladder, however old (Law 38/2019 Art. 124.5: no enforcement while frozen);
     # a case with a debt outside its freeze is on the stage of the oldest such debt (``ladder_due_on``).
-    first = stages[index].from_day
+    # (``ladder_due_on`` is ``oldest_due_on`` on a case not frozen; index ``ix_arrears_case_ladder``.)
     return [
-        or_(
-            and_(ArrearsCase.is_frozen.is_(False), *_days_range(today, first, last)),
-            and_(ArrearsCase.is_frozen.is_(True), *_days_range(today, first, last, ArrearsCase.ladder_due_on)),
-        ),
+        *_days_range(today, stages[index].from_day, last, ArrearsCase.ladder_due_on),
         ArrearsCase.category != Category.FROZEN.value,
     ]
 

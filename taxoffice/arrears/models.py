@@ -31,6 +31,7 @@ class ArrearsCase(Model):
         Index("ix_arrears_case_office", "tax_office", "status", "overdue_total"),
         Index("ix_arrears_case_officer", "officer_id", "status", "overdue_total"),
         Index("ix_arrears_case_age", "status", "oldest_due_on"),
+        Index("ix_arrears_case_ladder", "status", "ladder_due_on"),  # the worklist's stage filter
         # Worklists across every office, in keyset order: by amount, and the unassigned queue by age or amount.
         Index("ix_arrears_case_amount", "status", "overdue_total", "id"),
         Index(

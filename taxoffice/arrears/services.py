@@ -262,8 +262,11 @@ class WorklistService:
             else:
                 await accounts.resume_interest(case.taxpayer_id, today)
             await self.session.flush()
-            # The debts outside the freeze are collected as usual: the ladder counts from the oldest of them.
-            case.ladder_due_on = await ladder_due_on(self.session, case.taxpayer_id, today)
+            # The debts outside the freeze are collected as usual: the ladder counts from the oldest of them; lifted,
+            # from the oldest of all, as flag-arrears writes it on a case not frozen.
+            case.ladder_due_on = (
+                await ladder_due_on(self.session, case.taxpayer_id, today) if frozen else case.oldest_due_on
+            )
         if action.kind is ActionKind.INSTALMENT_PLAN and action.instalments is not None:
             plan_id = await self._new_plan(case, action.instalments, today)
             details["plan_id"] = plan_id

@@ -81,6 +81,7 @@ def case_values(
         "overdue_fines": 0,
         "overdue_total": total,
         "oldest_due_on": oldest_due_on,
+        "ladder_due_on": None if category == "frozen" else oldest_due_on,
         "bucket": bucket.value if bucket else "1-30",
         "stage": stage.kind.value if stage else None,
         "next_action": next_action,
