@@ -209,6 +209,12 @@ class AccountService:
             raise TaxpayerNotFoundError(tax_code)
         return await account_statement(self.session, tax_code, taxpayer_id, as_of)
 
+    async def tax_owed(self, tax_code: str, charge_ids: Sequence[int], as_of: datetime.date) -> int:
+        """The tax still owed on ``as_of`` on the charges ``charge_ids`` (not their interest, not fines)."""
+        chosen = set(charge_ids)
+        items = (await self.statement(tax_code, as_of)).items
+        return sum(i.outstanding for i in items if i.charge_id in chosen and i.kind == ChargeKind.TAX)
+
     async def statement_pdf(self, tax_code: str, as_of: datetime.date, today: datetime.date) -> tuple[str, bytes]:
         """The same account as a printable statement produced ``today``: its file name and PDF.
 

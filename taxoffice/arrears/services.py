@@ -140,8 +140,8 @@ def freeze_problems(details: dict[str, object], today: datetime.date, overdue_ta
     """A freeze may name its relief, its Art. 83 ground and the day it counts from.
 
     ``details.relief``: ``freeze`` (default; khoanh nợ, Art. 83) or ``no_interest`` (Art. 59.5.a: the State budget
-    has not paid the taxpayer), which needs ``details.budget_unpaid`` covering the overdue tax
-    (``taxoffice.accounts.reliefs``). ``details.ground`` is not required (the portal's freeze form does not ask it
+    has not paid the taxpayer), which needs ``details.budget_unpaid`` covering ``overdue_tax``, the tax it relieves:
+    of the debts it names, else all the overdue tax (``taxoffice.accounts.reliefs``). ``details.ground`` is not required (the portal's freeze form does not ask it
     yet), but when given it must be Art. 83's. ``details.frozen_from``: a date, not after today.
     """
     found: list[FieldError] = []
@@ -156,7 +156,7 @@ def freeze_problems(details: dict[str, object], today: datetime.date, overdue_ta
         if type(unpaid) is not int or not reliefs.covers(unpaid, overdue_tax):
             msg = (
                 f"Art. 59.5.a: no interest on tax up to what the State budget has not paid; details.budget_unpaid "
-                f"(đồng) must cover the overdue tax of {overdue_tax:,}."
+                f"(đồng) must cover the tax relieved, {overdue_tax:,} (name fewer debts in details.charge_ids)."
             )
             found.append(FieldError("details.budget_unpaid", "relief.budget_unpaid", msg))
     ground = details.get("ground")
@@ -319,13 +319,16 @@ class WorklistService:
             msg = f"{basis}: no enforcement measure while the debt is frozen; lift the freeze first."
             problems.append(FieldError("kind", "action.frozen", msg))
         if action.kind is ActionKind.FREEZE and action.frozen is not False:
-            problems.extend(freeze_problems(action.details or {}, today, case.overdue_tax))
             named = (action.details or {}).get("charge_ids")
-            debts = await AccountService(self.session).debt_ids(case.taxpayer_id)
+            accounts = AccountService(self.session)
+            debts = await accounts.debt_ids(case.taxpayer_id)
             ids = named if isinstance(named, list) and all(type(i) is int for i in named) else []
             if named is not None and not (ids and set(ids) <= set(debts)):
                 msg = "details.charge_ids names the debts frozen (Decree 126 Art. 23.3): this taxpayer's charges."
                 problems.append(FieldError("details.charge_ids", "freeze.charges", msg))
+            # Art. 59.5.a relieves tax up to what the budget owes: the debts named, else the whole overdue tax.
+            relieved = await accounts.tax_owed(case.tax_code, ids, today) if ids else case.overdue_tax
+            problems.extend(freeze_problems(action.details or {}, today, relieved))
         if action.kind is ActionKind.WRITE_OFF and not problems:
             found, extra = await writeoff.prepare(self.session, case, taxpayer, action.details or {}, today)
             return [*problems, *found], extra

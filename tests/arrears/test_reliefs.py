@@ -16,7 +16,7 @@ from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.publication import NOT_PUBLISHED
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role
-from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case
+from tests.arrears.test_flagging import DUE, M, debtor, flag, open_case, post
 
 OFFICER = Principal(user_id=None, username="officer-relief", role=Role.OFFICER, tax_office="HNI")
 D = datetime.date
@@ -83,3 +83,40 @@ def test_a_freeze_runs_from_its_first_day_to_the_day_before_it_is_lifted() -> No
 def test_the_article_barring_enforcement_is_dated() -> None:
     assert no_enforcement_basis(D(2026, 6, 30)) == "Law 38/2019/QH14 Art. 124.5"
     assert no_enforcement_basis(D(2026, 7, 1)) == "Law 108/2025/QH15 Art. 48"
+
+
+async def test_a_budget_owing_less_than_the_tax_relieves_the_debts_it_covers(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # VAT 10,000,000 due 31 Jul 2025 and 8,000,000 due 15 Aug; the budget has owed the taxpayer 12,000,000 since
+    # 11 Aug (recorded 1 Sep). Art. 59.5.a relieves tax "not more than" what the budget owes: not all 18,000,000,
+    # but the officer may name the first debt (10,000,000 <= 12,000,000). The second bears interest and is collected.
+    taxpayer = await debtor(session, "001093000012", (ChargeKind.TAX, 10 * M, DUE))
+    await post(session, taxpayer, (ChargeKind.TAX, 8 * M, D(2025, 8, 15)), period="2025-07")
+    recorded = D(2025, 9, 1)
+    await flag(session_factory, recorded)
+    case = await open_case(session, taxpayer)
+    first, second = [c.id for c in await AccountService(session).charges(taxpayer.tax_code)]
+    service = WorklistService(session)
+    relief = {"relief": "no_interest", "budget_unpaid": 12 * M, "frozen_from": "2025-08-11"}
+    for named in (None, [first, second]):
+        details = relief if named is None else relief | {"charge_ids": named}
+        with pytest.raises(ActionInvalidError) as raised:
+            await service.record_action(OFFICER, case.id, NewAction(ActionKind.FREEZE, details=details), recorded)
+        assert [e.code for e in raised.value.errors] == ["relief.budget_unpaid"]
+        assert "18,000,000" in raised.value.errors[0].message
+    await service.record_action(
+        OFFICER, case.id, NewAction(ActionKind.FREEZE, details=relief | {"charge_ids": [first]}), recorded
+    )
+    await session.commit()
+    # On 1 Oct: the first 1-10 Aug only (10 x 3,000 = 30,000); the second 16 Aug - 30 Sep (46 x 2,400 = 110,400).
+    statement = await AccountService(session).statement(taxpayer.tax_code, D(2025, 10, 1))
+    assert sorted((i.due_on, i.interest_accrued) for i in statement.items) == [(DUE, 30_000), (D(2025, 8, 15), 110_400)]
+    await flag(session_factory, D(2025, 10, 1))
+    case = await open_case(session, taxpayer)
+    assert (case.category, case.is_frozen, case.ladder_due_on, case.stage) == (
+        "collectible",
+        True,
+        D(2025, 8, 15),
+        "debt_notice",
+    )
