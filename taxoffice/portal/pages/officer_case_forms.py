@@ -4,7 +4,7 @@ Each calls the service the API calls; a refusal shows the case page again with t
 """
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from litestar import Request, post
@@ -36,6 +36,13 @@ class ActionForm:
     follow_up_on: str = ""
     decision: str = ""
     unfreeze: str = ""
+    # A freeze (khoanh nợ, Art. 83) or Art. 59.5.a's relief: its ground, first day, relief, the budget's unpaid
+    # amount, and the debts it covers (none ticked: those overdue on its first day).
+    ground: str = ""
+    frozen_from: str = ""
+    relief: str = ""
+    budget_unpaid: str = ""
+    freeze_debt: list[str] | str = field(default_factory=list)  # one ticked box arrives as a plain string
 
 
 @dataclass
@@ -83,7 +90,23 @@ def _action_body(data: ActionForm) -> dict[str, Any]:
         body["details"] = {"decision": data.decision.strip()}
     if data.kind == ActionKind.FREEZE:
         body["frozen"] = not data.unfreeze
+        if not data.unfreeze:
+            body["details"] = body.get("details", {}) | _freeze_details(data)
     return body
+
+
+def _freeze_details(data: ActionForm) -> dict[str, Any]:
+    """The freeze's details as the API takes them; what is left empty is left out (the service's defaults)."""
+    details: dict[str, Any] = {}
+    for name in ("ground", "frozen_from", "relief"):
+        if value := getattr(data, name).strip():
+            details[name] = value
+    if data.budget_unpaid.strip():
+        details["budget_unpaid"] = _amount(data.budget_unpaid)
+    debts = [data.freeze_debt] if isinstance(data.freeze_debt, str) else data.freeze_debt
+    if debts:
+        details["charge_ids"] = [int(d) if d.isdigit() else d for d in debts]
+    return details
 
 
 def _plan_body(data: PlanForm) -> dict[str, Any]:
@@ -129,8 +152,12 @@ async def _record(
     return Redirect(f"/officer/arrears/{case_id}?done={which}", status_code=303)
 
 
-def _values(data: object) -> dict[str, str]:
-    return {f.name: getattr(data, f.name) for f in fields(data)}  # type: ignore[arg-type]
+def _values(data: object) -> dict[str, Any]:
+    """The form's values as typed, to show it again; ticked boxes as a list (one arrives as a plain string)."""
+    values = {f.name: getattr(data, f.name) for f in fields(data)}  # type: ignore[arg-type]
+    if isinstance(values.get("freeze_debt"), str):
+        values["freeze_debt"] = [values["freeze_debt"]]
+    return values
 
 
 @post("/officer/arrears/{case_id:int}/actions", guards=[OFFICERS])

@@ -10,6 +10,7 @@ from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role
+from taxoffice.portal.pages.officer_case_forms import ActionForm, _action_body
 from tests.arrears.worklist_support import D, charge, open_case, taxpayer
 from tests.support.clock import Clock
 from tests.support.pages import PageClient, text_of
@@ -235,3 +236,39 @@ async def test_a_freeze_of_some_debts_is_shown_on_the_case_page(
     assert "(hạn nộp 22/09/2025)" in page
     assert "VAT 1701 · Tháng 06/2025 Khoanh nợ 31/07/2025" in page
     assert "VAT 1701 · Tháng 08/2025 22/09/2025" in page
+
+
+async def test_an_officer_freezes_the_debts_chosen_on_the_case_page(
+    browser: PageClient, login: Login, case: ArrearsCase, session: AsyncSession
+) -> None:
+    # The form names the ground, the first day and the debts ticked: one of two here; the other stays collected.
+    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
+    await charge(session, debtor, 12 * M, D(2025, 7, 31))
+    await charge(session, debtor, 3 * M, D(2025, 9, 22), period="2025-08")
+    first, second = sorted(c.id for c in await AccountService(session).charges(debtor.tax_code))
+    await _officer(browser, login, "o-freeze-form")
+    page = await browser.get(f"/officer/arrears/{case.id}")
+    assert f'name="freeze_debt" value="{first}"' in page.text
+    assert f'name="freeze_debt" value="{second}"' in page.text
+    form = {"kind": "freeze", "ground": "bankruptcy", "frozen_from": "2025-09-01", "freeze_debt": str(first)}
+    wrong = await browser.post(f"/officer/arrears/{case.id}/actions", form | {"frozen_from": "2026-01-01"})
+    assert wrong.status_code == 422  # a first day after today, shown beside its field with the debt still ticked
+    assert 'id="details.frozen_from-error"' in wrong.text or "frozen_from" in wrong.text
+    assert f'value="{first}" checked' in wrong.text
+    assert f'value="{second}" checked' not in wrong.text
+    done = await browser.post(f"/officer/arrears/{case.id}/actions", form)
+    assert done.status_code == 303, text_of(done)
+    after = text_of(await browser.get(done.headers["location"]))
+    assert "Khoanh nợ một phần" in after
+    assert "(hạn nộp 22/09/2025)" in after
+    action = (await WorklistService(session).get(Principal.system("t"), case.id, ON)).actions[-1]
+    assert action.details["charge_ids"] == [first]
+    assert (action.details["ground"], action.details["frozen_from"]) == ("bankruptcy", "2025-09-01")
+
+
+def test_the_freeze_form_names_every_debt_ticked() -> None:
+    one = ActionForm(kind="freeze", relief="no_interest", budget_unpaid="12.000.000", freeze_debt="7")
+    two = ActionForm(kind="freeze", freeze_debt=["7", "9"])
+    assert _action_body(one)["details"] == {"relief": "no_interest", "budget_unpaid": 12 * M, "charge_ids": [7]}
+    assert _action_body(two)["details"] == {"charge_ids": [7, 9]}
+    assert "details" not in _action_body(ActionForm(kind="freeze", unfreeze="1"))  # lifting names nothing
