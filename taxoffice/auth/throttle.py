@@ -37,6 +37,7 @@ class Scope(StrEnum):
     PAIR = "pair"  # the client address and the account name together
     ADDRESS = "address"
     ACCOUNT = "account"
+    RESET_PAIR = "rs-pair"
     RESET_ADDRESS = "rs-addr"
     RESET_ACCOUNT = "rs-acct"
 
@@ -44,8 +45,9 @@ class Scope(StrEnum):
 # The counters an attempt is counted against, in order: of logins, and of password-reset requests (counted apart, so
 # asking for reset links never holds up a login, nor logins a reset).
 LOGIN = (Scope.PAIR, Scope.ADDRESS, Scope.ACCOUNT)
-PASSWORD_RESET = (Scope.RESET_ADDRESS, Scope.RESET_ACCOUNT)
+PASSWORD_RESET = (Scope.RESET_PAIR, Scope.RESET_ADDRESS, Scope.RESET_ACCOUNT)
 _BY_ACCOUNT = frozenset({Scope.ACCOUNT, Scope.RESET_ACCOUNT})
+_PAIRS = frozenset({Scope.PAIR, Scope.RESET_PAIR})
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def backoff(attempts: int, limit: Limit) -> int:
 
 
 def limits(settings: Settings) -> dict[Scope, Limit]:
-    """The configured limits of every counter (reset requests by address back off as a login's pair)."""
+    """The configured limits of every counter (a reset counter backs off as its login counterpart)."""
     window = settings.login_window_seconds
     pair = Limit(settings.login_free_attempts, settings.login_max_delay_seconds, window)
     address = Limit(settings.login_address_free_attempts, settings.login_address_max_delay_seconds, window)
@@ -78,14 +80,15 @@ def limits(settings: Settings) -> dict[Scope, Limit]:
         Scope.PAIR: pair,
         Scope.ADDRESS: address,
         Scope.ACCOUNT: account,
-        Scope.RESET_ADDRESS: pair,
+        Scope.RESET_PAIR: pair,
+        Scope.RESET_ADDRESS: address,
         Scope.RESET_ACCOUNT: account,
     }
 
 
 def _value(scope: Scope, username: str, address: str) -> str:
     """What ``scope`` counts by: the account name, the address, or both (hashed to fit the key's 80 characters)."""
-    if scope is Scope.PAIR:
+    if scope in _PAIRS:
         return hashlib.sha256(f"{address}\n{username.casefold()}".encode()).hexdigest()
     return username if scope in _BY_ACCOUNT else address
 
@@ -131,7 +134,7 @@ async def _refusal(session: AsyncSession, scope: Scope, value: str, now: datetim
         select(LoginThrottle.blocked_until).where(LoginThrottle.scope == scope.value, LoginThrottle.key == key)
     )
     wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
-    whom = {Scope.PAIR: "for this account from this address"}.get(
+    whom = dict.fromkeys(_PAIRS, "for this account from this address").get(
         scope, "for this account" if scope in _BY_ACCOUNT else "from this address"
     )
     what = "password-reset requests" if scope in PASSWORD_RESET else "failed logins"
