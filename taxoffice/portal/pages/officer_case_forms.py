@@ -80,7 +80,8 @@ def _amount(text: str) -> int | str:
     return int(digits) if digits.isdigit() else text
 
 
-def _action_body(data: ActionForm) -> dict[str, Any]:
+def action_body(data: ActionForm) -> dict[str, Any]:
+    """The API's body (``ActionCreate``) of an action as the form posts it."""
     body: dict[str, Any] = {"kind": data.kind, "note": data.note.strip()}
     if data.channel:
         body["channel"] = data.channel
@@ -171,7 +172,7 @@ async def record_action(
     today: NamedDependency[datetime.date],
 ) -> Template | Redirect:
     """Record an action taken today (reminder, warning letter, enforcement measure, freeze, write-off, note …)."""
-    body = _action_body(data)
+    body = action_body(data)
     return await _record(request, worklist, accounts, actor, case_id, today, body, which="action", form=_values(data))
 
 

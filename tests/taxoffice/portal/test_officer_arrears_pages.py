@@ -10,7 +10,7 @@ from taxoffice.arrears.ladder import ActionKind
 from taxoffice.arrears.models import ArrearsCase
 from taxoffice.arrears.services import NewAction, WorklistService
 from taxoffice.auth.roles import Principal, Role
-from taxoffice.portal.pages.officer_case_forms import ActionForm, _action_body
+from taxoffice.portal.pages.officer_case_forms import ActionForm, action_body
 from tests.arrears.worklist_support import D, charge, open_case, taxpayer
 from tests.support.clock import Clock
 from tests.support.pages import PageClient, text_of
@@ -269,6 +269,6 @@ async def test_an_officer_freezes_the_debts_chosen_on_the_case_page(
 def test_the_freeze_form_names_every_debt_ticked() -> None:
     one = ActionForm(kind="freeze", relief="no_interest", budget_unpaid="12.000.000", freeze_debt="7")
     two = ActionForm(kind="freeze", freeze_debt=["7", "9"])
-    assert _action_body(one)["details"] == {"relief": "no_interest", "budget_unpaid": 12 * M, "charge_ids": [7]}
-    assert _action_body(two)["details"] == {"charge_ids": [7, 9]}
-    assert "details" not in _action_body(ActionForm(kind="freeze", unfreeze="1"))  # lifting names nothing
+    assert action_body(one)["details"] == {"relief": "no_interest", "budget_unpaid": 12 * M, "charge_ids": [7]}
+    assert action_body(two)["details"] == {"charge_ids": [7, 9]}
+    assert "details" not in action_body(ActionForm(kind="freeze", unfreeze="1"))  # lifting names nothing
