@@ -216,15 +216,21 @@ async def test_a_missed_instalment_shows_the_demand_on_the_guarantor_and_records
     assert "Yêu cầu bên bảo lãnh nộp thay (02/NDAN)" in after  # in the timeline
 
 
+async def _two_debts(session: AsyncSession, case: ArrearsCase) -> tuple[int, int]:
+    """The case's debtor owes 12,000,000 due 31 Jul 2025 and 3,000,000 due 22 Sep: their charge ids."""
+    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
+    await charge(session, debtor, 12 * M, D(2025, 7, 31))
+    await charge(session, debtor, 3 * M, D(2025, 9, 22), period="2025-08")
+    first, second = sorted(c.id for c in await AccountService(session).charges(debtor.tax_code))
+    return first, second
+
+
 async def test_a_freeze_of_some_debts_is_shown_on_the_case_page(
     browser: PageClient, login: Login, case: ArrearsCase, session: AsyncSession
 ) -> None:
     # 12,000,000 due 31 Jul 2025 frozen from 1 Sep by name; 3,000,000 due 22 Sep outside it (Decree 126/2020 Art.
     # 23.3): on 30 Oct the case is marked frozen but collected, the ladder counting from 22 Sep, the first debt marked.
-    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
-    await charge(session, debtor, 12 * M, D(2025, 7, 31))
-    await charge(session, debtor, 3 * M, D(2025, 9, 22), period="2025-08")
-    first = min(c.id for c in await AccountService(session).charges(debtor.tax_code))
+    first, _second = await _two_debts(session, case)
     freeze = {"ground": "bankruptcy", "frozen_from": "2025-09-01", "charge_ids": [first]}
     actor = Principal(user_id=None, username="o-freeze", role=Role.OFFICER, tax_office="HNI")
     await WorklistService(session).record_action(actor, case.id, NewAction(ActionKind.FREEZE, details=freeze), ON)
@@ -242,10 +248,7 @@ async def test_an_officer_freezes_the_debts_chosen_on_the_case_page(
     browser: PageClient, login: Login, case: ArrearsCase, session: AsyncSession
 ) -> None:
     # The form names the ground, the first day and the debts ticked: one of two here; the other stays collected.
-    debtor = await session.get_one(Taxpayer, case.taxpayer_id)
-    await charge(session, debtor, 12 * M, D(2025, 7, 31))
-    await charge(session, debtor, 3 * M, D(2025, 9, 22), period="2025-08")
-    first, second = sorted(c.id for c in await AccountService(session).charges(debtor.tax_code))
+    first, second = await _two_debts(session, case)
     await _officer(browser, login, "o-freeze-form")
     page = await browser.get(f"/officer/arrears/{case.id}")
     assert f'name="freeze_debt" value="{first}"' in page.text
