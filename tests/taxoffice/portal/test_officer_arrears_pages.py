@@ -242,6 +242,7 @@ async def test_a_freeze_of_some_debts_is_shown_on_the_case_page(
     assert "(hạn nộp 22/09/2025)" in page
     assert "VAT 1701 · Tháng 06/2025 Khoanh nợ 31/07/2025" in page
     assert "VAT 1701 · Tháng 08/2025 22/09/2025" in page
+    assert "Có khả năng thu · khoanh nợ một phần" in text_of(await browser.get("/officer/arrears"))
 
 
 async def test_an_officer_freezes_the_debts_chosen_on_the_case_page(
