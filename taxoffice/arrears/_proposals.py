@@ -96,9 +96,8 @@ async def outlook(
     if case.status != CaseStatus.OPEN or not escalates(Category(case.category)):
         return CaseOutlook(days, (), is_stalled=False, plan=plan, plan_state=state, demand=demand)
     taken = [TakenAction(ActionKind(a.kind), a.taken_on) for a in actions]
-    pursued = ladder_day(
-        case, today
-    )  # a debt outside a freeze: the ladder counts from the oldest (Decree 126 Art. 23.3)
+    # Debts outside a freeze: the ladder counts from the oldest of them (Decree 126/2020 Art. 23.3).
+    pursued = ladder_day(case, today)
     ladder_days = days if pursued is None else max((today - pursued).days, 0)
     proposals = ladder.due_actions(ladder_days, today, taken, not_before=_not_before(actions, state))
     stalled = ladder.is_stalled(proposals[0] if proposals else None, today, calendar.is_working_day)

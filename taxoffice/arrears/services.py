@@ -141,8 +141,8 @@ def freeze_problems(details: dict[str, object], today: datetime.date, overdue_ta
 
     ``details.relief``: ``freeze`` (default; khoanh nợ, Art. 83) or ``no_interest`` (Art. 59.5.a: the State budget
     has not paid the taxpayer), which needs ``details.budget_unpaid`` covering ``overdue_tax``, the tax it relieves:
-    of the debts it names, else all the overdue tax (``taxoffice.accounts.reliefs``). ``details.ground`` is not required (the portal's freeze form does not ask it
-    yet), but when given it must be Art. 83's. ``details.frozen_from``: a date, not after today.
+    of the debts it names, else all the overdue tax (``taxoffice.accounts.reliefs``). ``details.ground`` is not
+    required, but when given it must be Art. 83's. ``details.frozen_from``: a date, not after today.
     """
     found: list[FieldError] = []
     relief = details.get("relief", Relief.FREEZE.value)
