@@ -276,3 +276,17 @@ def test_the_freeze_form_names_every_debt_ticked() -> None:
     assert action_body(one)["details"] == {"relief": "no_interest", "budget_unpaid": 12 * M, "charge_ids": [7]}
     assert action_body(two)["details"] == {"charge_ids": [7, 9]}
     assert "details" not in action_body(ActionForm(kind="freeze", unfreeze="1"))  # lifting names nothing
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("freeze_debt", "abc"), ("freeze_debt", "999999999"), ("budget_unpaid", "lots"), ("frozen_from", "31/12")],
+)
+async def test_a_freeze_form_with_nonsense_is_refused_beside_its_field(
+    browser: PageClient, login: Login, case: ArrearsCase, field: str, value: str
+) -> None:
+    await _officer(browser, login, f"o-nonsense-{field}-{len(value)}")
+    form = {"kind": "freeze", "relief": "no_interest" if field == "budget_unpaid" else "freeze", field: value}
+    refused = await browser.post(f"/officer/arrears/{case.id}/actions", form)
+    assert refused.status_code == 422, text_of(refused)
+    assert "field-error" in refused.text
