@@ -3,7 +3,7 @@
 import datetime
 
 from advanced_alchemy.mixins import IdentityPrimaryKey
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Date, ForeignKey, Index, Integer, String, and_, or_, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taxoffice.db import Base, JsonB, Model, code_string
@@ -239,6 +239,11 @@ class InterestPause(Model):
     reason: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(60))
     charge_ids: Mapped[list[int] | None] = mapped_column(JsonB, nullable=True)
+
+    @classmethod
+    def running_on(cls, day: datetime.date) -> ColumnElement[bool]:
+        """The pauses running on ``day``: from ``started_on`` to the day before ``ended_on`` (the ledger's rule)."""
+        return and_(cls.started_on <= day, or_(cls.ended_on.is_(None), cls.ended_on > day))
 
 
 class InterestWaiver(Model):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, func, insert, or_, select, update
+from sqlalchemy import Table, and_, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.errors import TaxpayerNotFoundError
@@ -170,9 +170,7 @@ class AccountService:
         """
         rows = await self.session.execute(
             select(InterestPause.started_on, InterestPause.ended_on, InterestPause.charge_ids).where(
-                InterestPause.taxpayer_id == taxpayer_id,
-                InterestPause.started_on <= day,
-                or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > day),
+                InterestPause.taxpayer_id == taxpayer_id, InterestPause.running_on(day)
             )
         )
         covered: set[int] = set()

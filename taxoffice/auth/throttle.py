@@ -134,9 +134,10 @@ async def _refusal(session: AsyncSession, scope: Scope, value: str, now: datetim
         select(LoginThrottle.blocked_until).where(LoginThrottle.scope == scope.value, LoginThrottle.key == key)
     )
     wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
-    whom = dict.fromkeys(_PAIRS, "for this account from this address").get(
-        scope, "for this account" if scope in _BY_ACCOUNT else "from this address"
-    )
+    if scope in _PAIRS:
+        whom = "for this account from this address"
+    else:
+        whom = "for this account" if scope in _BY_ACCOUNT else "from this address"
     what = "password-reset requests" if scope in PASSWORD_RESET else "failed logins"
     return TooManyAttemptsError(f"Too many {what} {whom}: try again in {wait} s.", headers={"Retry-After": str(wait)})
 

@@ -61,8 +61,7 @@ def covered(charge: Table | Any, as_of: datetime.date, dialect: str) -> ColumnEl
         )
     return exists().where(
         InterestPause.taxpayer_id == charge.c.taxpayer_id,
-        InterestPause.started_on <= as_of,
-        or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > as_of),
+        InterestPause.running_on(as_of),
         or_(whole, named),
     )
 
@@ -76,8 +75,7 @@ def running_pauses(
     (``reliefs.frozen_since`` is the same rule in Python).
     """
     query = select(InterestPause.taxpayer_id, func.min(InterestPause.started_on).label("frozen_since")).where(
-        InterestPause.started_on <= as_of,
-        or_(InterestPause.ended_on.is_(None), InterestPause.ended_on > as_of),
+        InterestPause.running_on(as_of),
         *(holding(InterestPause.taxpayer_id) for holding in holds),
     )
     return query.group_by(InterestPause.taxpayer_id).subquery(name)

@@ -172,8 +172,8 @@ def overdue_rows(
     the charges' tax type (``overdue_vat``, ``overdue_cit``, ``overdue_pit``), what is owed on charges more than
     a year overdue (``overdue_over_year``: ageing by amount), the oldest due date with
     something owed, the oldest such date outside a running freeze (``ladder_due_on``, what the ladder counts from:
-    Decree 126/2020 Art. 23.3, a freeze covers the debts it names), and the snapshot's day; full-joined with the open case and joined with the registry record,
-    and with ``frozen_since``: the day the taxpayer's debts were frozen, when a freeze (or Art. 59.5.a's pause) runs
+    Decree 126/2020 Art. 23.3, a freeze covers the debts it names), and the snapshot's day; full-joined with the
+    open case and joined with the registry record, and with ``frozen_since``: the day the taxpayer's debts were frozen, when a freeze (or Art. 59.5.a's pause) runs
     on ``as_of`` (Law 38/2019 Art. 124.5: no enforcement while frozen).
     ``scoped`` limits everything to the taxpayers in ``arrears_flag_scope``; ``partition`` to its taxpayers.
     """

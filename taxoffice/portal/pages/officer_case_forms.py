@@ -104,10 +104,14 @@ def _freeze_details(data: ActionForm) -> dict[str, Any]:
             details[name] = value
     if data.budget_unpaid.strip():
         details["budget_unpaid"] = _amount(data.budget_unpaid)
-    debts = [data.freeze_debt] if isinstance(data.freeze_debt, str) else data.freeze_debt
-    if debts:
+    if debts := _ticked(data.freeze_debt):
         details["charge_ids"] = [int(d) if d.isdigit() else d for d in debts]
     return details
+
+
+def _ticked(boxes: list[str] | str) -> list[str]:
+    """The values of the boxes ticked (one arrives as a plain string)."""
+    return [boxes] if isinstance(boxes, str) else boxes
 
 
 def _plan_body(data: PlanForm) -> dict[str, Any]:
@@ -156,8 +160,8 @@ async def _record(
 def _values(data: object) -> dict[str, Any]:
     """The form's values as typed, to show it again; ticked boxes as a list (one arrives as a plain string)."""
     values = {f.name: getattr(data, f.name) for f in fields(data)}  # type: ignore[arg-type]
-    if isinstance(values.get("freeze_debt"), str):
-        values["freeze_debt"] = [values["freeze_debt"]]
+    if "freeze_debt" in values:
+        values["freeze_debt"] = _ticked(values["freeze_debt"])
     return values
 
 
